@@ -1,0 +1,7 @@
+import type { RegisterCommand } from '../context.js';
+
+/**
+ * Every CLI command, in the order `--help` lists them. Each module exports one `register`.
+ * Registration is explicit here, never by import side effects.
+ */
+export const commands: RegisterCommand[] = [];

@@ -1,0 +1,6 @@
+/** The public library API of drillproof. The CLI is a thin shell over these exports. */
+export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
+export { ExitCode, errorToExitCode } from './exit-codes.js';
+export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
+export { type Clock, systemClock } from './util/clock.js';
+export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

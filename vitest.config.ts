@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Integration tests start real processes (lab, PostgreSQL); two cores are shared with them.
+    maxWorkers: 2,
+    fileParallelism: true,
+  },
+});
