@@ -1,0 +1,102 @@
+/**
+ * The shape of `measurements.json` (what `drillproof analyze --json` prints). Every number follows
+ * docs/measurements.md. `null` always means "unknown / not measured", never 0.
+ */
+export const MEASUREMENTS_SCHEMA_VERSION = 1;
+
+export type PhaseName = 'baseline' | 'fault' | 'recovery' | 'all';
+
+export interface PhaseStats {
+  /** Epoch ms bounds of the phase [startMs, endMs); null when the phase is empty. */
+  startMs: number | null;
+  endMs: number | null;
+  scheduled: number;
+  ok: number;
+  failed: number;
+  /** ok / scheduled; null when nothing was scheduled. */
+  availability: number | null;
+  /** Nearest-rank percentiles over ok samples only. */
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+  /** Nearest-rank percentiles over all samples, failures counted at the timeout T. */
+  p50WithFailuresMs: number | null;
+  p95WithFailuresMs: number | null;
+  p99WithFailuresMs: number | null;
+  maxWithFailuresMs: number | null;
+}
+
+export interface RtoResult {
+  probe: string;
+  /** R − F in seconds; 0 with noOutage; null when not recovered before the end. */
+  seconds: number | null;
+  /** The probe interval Δ in seconds. */
+  resolutionSeconds: number;
+  noOutage: boolean;
+  /** RFC 3339 of the first failed sample at or after F. */
+  detectedAt: string | null;
+  /** RFC 3339 of R. */
+  recoveredAt: string | null;
+  timeToDetectSeconds: number | null;
+  outageDurationSeconds: number | null;
+  /** failed samples (at or after F) × Δ. */
+  failedTimeSeconds: number;
+  /** Separate runs of failed samples at or after F. */
+  flaps: number;
+  /** The recovery window W used, seconds. */
+  windowSeconds: number;
+}
+
+export interface RpoResult {
+  probe: string;
+  kind: 'failover' | 'restore';
+  /** Seconds of data lost; 0 when nothing acknowledged was lost; null when unknown (no read-back). */
+  seconds: number | null;
+  lostWrites: number;
+  acknowledgedWrites: number;
+  indeterminateWrites: number;
+  attemptedWrites: number;
+  readBackWrites: number;
+  /** The heartbeat interval Δw in seconds: an RPO of 0 means "below Δw". */
+  resolutionSeconds: number;
+  /** Seqs of lost acknowledged writes (at most the first 1000). */
+  lostSeqs: number[];
+}
+
+export interface ProbeMeasurements {
+  name: string;
+  kind: string;
+  intervalMs: number;
+  timeoutMs: number;
+  rto: RtoResult | null;
+  phases: Record<PhaseName, PhaseStats>;
+}
+
+export interface Measurements {
+  schemaVersion: typeof MEASUREMENTS_SCHEMA_VERSION;
+  /** F, RFC 3339 and epoch ms; null when no fault time is known. */
+  faultAt: string | null;
+  faultAtMs: number | null;
+  /** The headline RTO: the slowest-recovering user-facing probe (null recovery wins). */
+  rto: RtoResult | null;
+  rpo: RpoResult | null;
+  probes: Record<string, ProbeMeasurements>;
+}
+
+/** One objective judged against a measurement, with expected vs actual. */
+export interface ObjectiveVerdict {
+  /** Stable name, e.g. `rto`, `rpo`, `p95:web:fault`, `availability:web:all`. */
+  name: string;
+  description: string;
+  /** Comparison as written, e.g. `<= 60s`. */
+  target: string;
+  targetValue: number;
+  comparator: '<=' | '>=' | '<' | '>';
+  unit: 'seconds' | 'ms' | 'ratio' | 'writes';
+  /** null when not measured: the objective then fails. */
+  measured: number | null;
+  ok: boolean;
+  /** Why it failed when `measured` is null (e.g. "not recovered before the observe timeout"). */
+  reason?: string;
+}

@@ -1,0 +1,81 @@
+/**
+ * One line of `<run>/samples/<probe>.ndjson`. Probes only emit samples; measurements compute.
+ * This is a contract shared by every probe kind (http, tcp, dns, heartbeat, k6 import) and by
+ * `analyze`: change it only with a new `SAMPLE_FORMAT_VERSION`.
+ */
+export const SAMPLE_FORMAT_VERSION = 1;
+
+export type ProbeKind = 'http' | 'tcp' | 'dns' | 'postgres-heartbeat' | 'mysql-heartbeat' | 'k6';
+
+/** Stable error codes recorded in samples (never thrown). */
+export type SampleError =
+  | 'timeout'
+  | 'refused'
+  | 'reset'
+  | 'dns'
+  | 'tls'
+  | 'http_status'
+  | 'body_mismatch'
+  | 'header_mismatch'
+  | 'late'
+  | 'overflow'
+  | 'closed'
+  | 'db_error'
+  | 'other';
+
+export interface Sample {
+  probe: string;
+  /** 0-based index in the probe's schedule: sample i is scheduled at t0 + i·Δ. */
+  seq: number;
+  /** Scheduled time, epoch milliseconds (fractional), from the monotonic clock anchored at start. */
+  scheduled: number;
+  ok: boolean;
+  /** Measured from the scheduled time; T (the timeout) for a timeout. */
+  latencyMs: number;
+  /** Send to completion, when the request was sent; null when it never was. */
+  serviceMs: number | null;
+  status: number | null;
+  error: SampleError | null;
+  /** Set when the engine could not send on time (overload, in-flight cap): counted as a failure. */
+  late?: boolean;
+  /** Which backend answered (from a configured response header), when known. */
+  backend?: string | null;
+  /** DNS probe: the answers, so an endpoint flip is visible. */
+  answers?: string[];
+  /** Heartbeat writers: the write's outcome and its `sent_at` (epoch ms). */
+  write?: { outcome: 'acknowledged' | 'indeterminate'; sentAt: number };
+  /** Free-form detail for people (an error message, never a secret). */
+  detail?: string;
+}
+
+/** First line of every sample file: what produced it and with which schedule. */
+export interface SampleFileHeader {
+  type: 'header';
+  formatVersion: typeof SAMPLE_FORMAT_VERSION;
+  probe: string;
+  kind: ProbeKind;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Epoch ms of the schedule origin t0. */
+  t0: number;
+  /** Recovery window W for this probe, when configured (else the default max(10Δ, 5 s)). */
+  recoveryWindowMs?: number;
+  /** Clock information recorded at start (source, wall/monotonic offset). */
+  clock?: { source: string; driftMs: number };
+}
+
+/**
+ * Heartbeat read-back, written to `<run>/samples/<probe>.readback.json` after recovery: the seqs
+ * of this run found on the (new) primary or the restored database.
+ */
+export interface HeartbeatReadback {
+  probe: string;
+  runId: string;
+  /** Epoch ms when the read-back ran. */
+  readAt: number;
+  /** Where it read from (host:port/database, never credentials). */
+  source: string;
+  seqs: number[];
+  /** sent_at (epoch ms) of each row read back, same order as seqs. */
+  sentAt: number[];
+}
