@@ -156,6 +156,14 @@ function crossCheck(input: Shape, ctx: Ctx): void {
           checkResourceRef(ctx, resources, r, [...at, 'resources', j], ['ec2-instance'], 'az-impairment resources');
         }
         ref('database', ['rds-instance', 'aurora-cluster'], 'database');
+        if (f.fis === true && target.provider === 'aws' && f.roleArn === undefined) {
+          issue(
+            ctx,
+            [...at, 'fis'],
+            'fis: true on AWS needs roleArn: the IAM role FIS assumes to stop the instances',
+            f.fis,
+          );
+        }
         break;
       default:
         break;

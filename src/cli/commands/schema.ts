@@ -1,0 +1,19 @@
+import { writeFileSync } from 'node:fs';
+import { scenarioJsonSchema } from '../../experiments/schema/json-schema.js';
+import type { RegisterCommand } from '../context.js';
+
+export const registerSchema: RegisterCommand = (program, ctx) => {
+  program
+    .command('schema')
+    .description('print the scenario JSON Schema (for editors: yaml-language-server modeline)')
+    .option('-o, --out <file>', 'write it to a file instead of stdout')
+    .addHelpText(
+      'after',
+      '\nEditors with yaml-language-server (VS Code YAML, Neovim, ...) validate and complete a scenario\nwhen its first line is:\n  # yaml-language-server: $schema=<path or URL of scenario.schema.json>\n',
+    )
+    .action((opts: { out?: string }) => {
+      const text = `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+      if (opts.out) writeFileSync(opts.out, text);
+      else ctx.io.stdout.write(text);
+    });
+};
