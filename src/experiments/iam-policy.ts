@@ -77,7 +77,10 @@ export function buildIamPolicy(plan: Plan): IamPolicy {
   const sorted = [...merged.values()].sort((a, b) => (a.actions[0] ?? '').localeCompare(b.actions[0] ?? ''));
   for (const m of sorted) {
     const resources = m.resources.has('*') ? ['*'] : [...m.resources].sort();
-    const base = sidFor(m.actions, 0, m.condition !== undefined).replace(/0$/, '');
+    const base =
+      resources[0] === '*' && !m.condition
+        ? 'ReadOnly'
+        : sidFor(m.actions, 0, m.condition !== undefined).replace(/0$/, '');
     const n = (counts.get(base) ?? 0) + 1;
     counts.set(base, n);
     statements.push({

@@ -228,13 +228,25 @@ export function buildPlan(input: PlanInput): Plan {
   const obs = s.steps.observe;
   const holdMs = durationMs(obs.recovery.hold);
   const timeoutMs = durationMs(obs.timeout);
+  const restores = s.steps.faults.filter((f) => f.type === 'rds-restore').map((f) => f.id);
   const recoveryTypical = Math.max(0, ...faultPlans.map(([, fp]) => fp.recoveryTypicalMs));
   const recoveryProbes = obs.recovery.probes ?? s.probes.filter((p) => p.type !== 'dns').map((p) => p.name);
   add(
     'observe',
     'observe',
     `observe until recovered (at most ${obs.timeout})`,
-    `Recovered when ${recoveryProbes.join(', ') || 'the probes'} ${recoveryProbes.length === 1 ? 'stays' : 'stay'} ok for ${obs.recovery.hold}; AWS watchers poll every ${obs.watch.interval}. Not recovered by ${obs.timeout}: RTO unmeasured and the objective fails.`,
+    [
+      recoveryProbes.length
+        ? `Recovered when ${recoveryProbes.join(', ')} ${recoveryProbes.length === 1 ? 'stays' : 'stay'} ok for ${obs.recovery.hold}`
+        : undefined,
+      restores.length
+        ? `${restores.join(', ')}: recovered when the restored database is available and answers the verification queries correctly`
+        : undefined,
+      `AWS watchers poll every ${obs.watch.interval}`,
+      `Not recovered by ${obs.timeout}: RTO unmeasured and the objective fails.`,
+    ]
+      .filter(Boolean)
+      .join('; '),
     {
       awsCalls: faultPlans.flatMap(([, fp]) => fp.watch),
       estimateMs: { typical: Math.min(timeoutMs, recoveryTypical + holdMs), max: timeoutMs },
@@ -271,7 +283,15 @@ export function buildPlan(input: PlanInput): Plan {
     'verify',
     'verify',
     'check the steady state again',
-    `After rollback the probes must be ok again for ${obs.recovery.hold}; heartbeat rows are read back for the RPO.`,
+    [
+      s.probes.length
+        ? `After rollback the probes must be ok again for ${obs.recovery.hold}`
+        : 'After rollback nothing is left over',
+      s.probes.some((p) => p.type.endsWith('-heartbeat')) ? 'heartbeat rows are read back for the RPO' : undefined,
+    ]
+      .filter(Boolean)
+      .join('; ')
+      .concat('.'),
     {
       estimateMs: { typical: holdMs, max: holdMs + 60 * S },
     },

@@ -11,6 +11,7 @@ export interface PlanContext {
   requiredTag?: { key: string; value: string };
 }
 
+/** ELBv2 is `elasticloadbalancing` in IAM actions and ARNs. */
 const ARN_SERVICE: Record<string, string> = { elbv2: 'elasticloadbalancing' };
 
 export function planContext(scenario: Scenario): PlanContext {
@@ -43,7 +44,8 @@ export function call(
   extra: Partial<Pick<AwsCall, 'params' | 'dryRun' | 'note' | 'tagCondition'>> & { iamAction?: string } = {},
 ): AwsCall {
   const { iamAction, ...rest } = extra;
-  return { service, operation, iamAction: iamAction ?? `${service}:${operation}`, resources, ...rest };
+  const prefix = ARN_SERVICE[service] ?? service;
+  return { service, operation, iamAction: iamAction ?? `${prefix}:${operation}`, resources, ...rest };
 }
 
 /** Calls on tagged resources carry the required-tag condition when the scenario sets one. */
