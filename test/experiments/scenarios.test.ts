@@ -46,11 +46,12 @@ describe('shipped scenarios', () => {
       const { scenario } = loadScenarioFile(join(repoRoot, file));
       for (const p of scenario.probes) {
         if (p.type !== 'postgres-heartbeat') continue;
+        const lab = (field: string) => `\${lab.db.${field}}`;
         expect(p.connection).toMatchObject({
-          host: '${lab.db.host}',
-          port: '${lab.db.port}',
-          database: '${lab.db.database}',
-          user: '${lab.db.user}',
+          host: lab('host'),
+          port: lab('port'),
+          database: lab('database'),
+          user: lab('user'),
           password: { env: 'DRILLPROOF_LAB_DB_PASSWORD' },
         });
       }

@@ -71,19 +71,21 @@ function rows(s: J, path: string, required: boolean, out: Row[], sections: [stri
     if (v.properties || v.oneOf) rows(v, `${path}.<name>`, true, out, sections);
     return;
   }
-  if (variants && variants.every((v) => (v.properties as J | undefined)?.type)) {
-    for (const v of variants) sections.push([`${path} (type: ${String(((v.properties as J).type as J).const)})`, v]);
+  if (variants?.every((v) => (v.properties as J | undefined)?.type)) {
+    for (const v of variants ?? []) sections.push([`${path} (type: ${String(((v.properties as J).type as J).const)})`, v]);
   }
 }
 
+/** A Markdown table with padded columns (the layout Biome's formatter keeps). */
 function table(rs: Row[]): string[] {
-  const lines = ['| field | type | required | default | description |', '| --- | --- | --- | --- | --- |'];
-  for (const r of rs) {
-    lines.push(
-      `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? 'yes' : ''} | ${cell(r.dflt)} | ${cell(r.description)} |`,
-    );
-  }
-  return lines;
+  const cells = [
+    ['field', 'type', 'required', 'default', 'description'],
+    ...rs.map((r) => [`\`${r.path}\``, cell(r.type), r.required ? 'yes' : '', cell(r.dflt), cell(r.description)]),
+  ];
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(3, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i] as number)).join(' | ')} |`;
+  const [head, ...body] = cells;
+  return [line(head as string[]), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
 }
 
 export function scenarioReferenceMarkdown(): string {
@@ -95,7 +97,7 @@ export function scenarioReferenceMarkdown(): string {
     '',
     'A scenario is one YAML file. Durations are a number and a unit (`500ms`, `30s`, `2m`, `1h`, `1m30s`),',
     'rates a count per unit (`20/s`, `600/m`), percentages a number and `%` (`99.9%`). Strings may hold',
-    '`${env.NAME}` and `${lab.field}` variables, resolved when the drill runs (a `port` written as one',
+    `\`\${env.NAME}\` and \`\${lab.field}\` variables, resolved when the drill runs (a \`port\` written as one`,
     'variable becomes a number). Unknown keys are errors. Secrets are references: `{env: NAME}`,',
     '`{file: path}`, `{secretsManager: arn, key: name}` or `{rdsIamAuth: true}`, never inline values.',
     '',
