@@ -72,7 +72,8 @@ function rows(s: J, path: string, required: boolean, out: Row[], sections: [stri
     return;
   }
   if (variants?.every((v) => (v.properties as J | undefined)?.type)) {
-    for (const v of variants ?? []) sections.push([`${path} (type: ${String(((v.properties as J).type as J).const)})`, v]);
+    for (const v of variants ?? [])
+      sections.push([`${path} (type: ${String(((v.properties as J).type as J).const)})`, v]);
   }
 }
 
