@@ -75,6 +75,14 @@ function readText(file: string, shown: string): { text?: string; bytes?: Buffer;
   } catch (err) {
     return { problems: [whole(shown, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)] };
   }
+  return decodeText(bytes, shown);
+}
+
+/** Bytes to text: refuses binary content and invalid UTF-8 with the position of the first bad byte. */
+function decodeText(bytes: Buffer, shown: string): { text?: string; bytes?: Buffer; problems: Problem[] } {
+  if (bytes.length > MAX_SCENARIO_BYTES) {
+    return { problems: [whole(shown, `scenario is ${bytes.length} bytes; at most ${MAX_SCENARIO_BYTES} are read`)] };
+  }
   const bad = firstBinaryOffset(bytes);
   if (bad !== undefined) {
     const before = bytes.subarray(0, bad).toString('utf8');
@@ -282,6 +290,19 @@ export function loadFisTemplateFile(path: string, shown = path): { template?: Fi
     };
   }
   return { template: r.data, problems: [] };
+}
+
+/**
+ * Validates scenario bytes as if read from `file` (templateFile paths resolve against `baseDir`).
+ * Same contract as `loadScenarioFile`.
+ */
+export function loadScenarioBytes(bytes: Uint8Array, file: string, opts: { baseDir?: string } = {}): LoadedScenario {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = decodeText(buf, file);
+  if (read.problems.length > 0 || read.text === undefined) throw invalid(file, read.problems);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const { scenario, warnings, fisTemplates } = parseScenarioText(read.text, file, opts);
+  return { scenario, text: read.text, sha256, warnings, path: file, fisTemplates };
 }
 
 /**
