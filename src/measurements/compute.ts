@@ -24,6 +24,8 @@ export interface ComputeInput {
   rtoProbes?: string[];
   /** Recovery window W per probe name (overrides the file's and the default). */
   windowMs?: Record<string, number>;
+  /** Recovery window W for every probe without its own entry in `windowMs`. */
+  allWindowMs?: number;
 }
 
 const HEARTBEAT = new Set(['postgres-heartbeat', 'mysql-heartbeat']);
@@ -59,7 +61,7 @@ export function computeMeasurements(input: ComputeInput): Measurements {
     let rto: RtoResult | null = null;
     let R: number | null = null;
     if (F !== null) {
-      const windowMs = input.windowMs?.[s.name];
+      const windowMs = input.windowMs?.[s.name] ?? input.allWindowMs;
       const c = computeRto(s, F, { endMs: end, ...(windowMs === undefined ? {} : { windowMs }) });
       rto = c.result;
       R = c.recoveredMs;

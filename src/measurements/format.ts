@@ -1,12 +1,15 @@
 import type { Measurements, ObjectiveVerdict, PhaseStats, RpoResult, RtoResult } from './types.js';
 
-const ms = (v: number | null) => (v === null ? '-' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toString());
+const ms = (v: number | null) =>
+  v === null ? '-' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toString();
 const sec = (v: number | null) => (v === null ? 'unmeasured' : `${Number(v.toFixed(3))}s`);
 const ratio = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(3).replace(/\.?0+$/, '')}%`);
 
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  '))
+    .join('\n');
 }
 
 export function formatRto(r: RtoResult): string {
@@ -18,7 +21,8 @@ export function formatRto(r: RtoResult): string {
 }
 
 export function formatRpo(r: RpoResult): string {
-  if (r.seconds === null) return `RPO unmeasured (${r.probe}: ${r.acknowledgedWrites} acknowledged writes, no read-back)`;
+  if (r.seconds === null)
+    return `RPO unmeasured (${r.probe}: ${r.acknowledgedWrites} acknowledged writes, no read-back)`;
   const what =
     r.kind === 'restore'
       ? `restore: newest restored heartbeat ${sec(r.seconds)} before the fault`
@@ -32,9 +36,7 @@ export function formatMeasurements(m: Measurements): string {
   out.push(`fault at ${m.faultAt ?? 'unknown (no --fault-at, journal entry or fault.json)'}`);
   if (m.rto) out.push(formatRto(m.rto));
   if (m.rpo) out.push(formatRpo(m.rpo));
-  const rows: string[][] = [
-    ['probe / phase', 'samples', 'ok', 'avail', 'p50', 'p95', 'p99', 'max', 'p95*', 'p99*'],
-  ];
+  const rows: string[][] = [['probe / phase', 'samples', 'ok', 'avail', 'p50', 'p95', 'p99', 'max', 'p95*', 'p99*']];
   for (const p of Object.values(m.probes)) {
     for (const [name, st] of Object.entries(p.phases) as [string, PhaseStats][]) {
       if (st.scheduled === 0 && name !== 'all') continue;

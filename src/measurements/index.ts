@@ -1,4 +1,4 @@
-export { computeMeasurements, defaultRtoProbes, headlineRto, type ComputeInput } from './compute.js';
+export { type ComputeInput, computeMeasurements, defaultRtoProbes, headlineRto } from './compute.js';
 export { formatMeasurements, formatRpo, formatRto, formatVerdicts } from './format.js';
 export { judgeObjectives, type ObjectivesSpec } from './objectives.js';
 export { nearestRank } from './percentiles.js';
@@ -6,13 +6,14 @@ export { phaseBounds, phaseStats } from './phases.js';
 export { failoverRpo, restoreRpo } from './rpo.js';
 export { computeRto } from './rto.js';
 export {
+  type AnalyzeOptions,
+  type AnalyzeResult,
   analyzeRunDir,
   loadRunSamples,
+  parseTimeArg,
   resolveFaultTime,
   writeFaultFile,
   writeMeasurementsFile,
-  type AnalyzeOptions,
-  type AnalyzeResult,
 } from './run-dir.js';
 export { type ProbeSeries, SeriesBuilder, seriesFromSamples } from './series.js';
 export * from './types.js';

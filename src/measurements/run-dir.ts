@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, writeFileSync 
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DrillproofError } from '../errors.js';
-import { listSampleFiles, type SampleFileStats, readSampleFile } from '../probes/read.js';
+import { listSampleFiles, readSampleFile, type SampleFileStats } from '../probes/read.js';
 import type { HeartbeatReadback, SampleFileHeader } from '../probes/sample.js';
 import { samplesDir } from '../probes/store.js';
 import { type ComputeInput, computeMeasurements } from './compute.js';
@@ -143,4 +143,13 @@ export function writeMeasurementsFile(runDir: string, m: Measurements): string {
   const path = join(runDir, 'measurements.json');
   writeFileSync(path, `${JSON.stringify(m, null, 2)}\n`);
   return path;
+}
+
+/** `--fault-at`: RFC 3339 (with a zone) or epoch milliseconds; undefined when it is neither. */
+export function parseTimeArg(text: string): number | undefined {
+  const s = text.trim();
+  if (/^\d{10,}(\.\d+)?$/.test(s)) return Number(s);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s)) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
 }

@@ -57,10 +57,14 @@ export function passwordProvider(conn: DbConnectionConfig, ctx: CredentialContex
           const out = await client.send(new GetSecretValueCommand({ SecretId: src.secretId }));
           secret = out.SecretString;
         } catch (cause) {
-          throw DrillproofError.aws('CredentialUnavailable', `cannot read secret ${src.secretId} from secrets manager`, {
-            cause,
-            hint: 'check the secret ARN, the region and secretsmanager:GetSecretValue permission',
-          });
+          throw DrillproofError.aws(
+            'CredentialUnavailable',
+            `cannot read secret ${src.secretId} from secrets manager`,
+            {
+              cause,
+              hint: 'check the secret ARN, the region and secretsmanager:GetSecretValue permission',
+            },
+          );
         } finally {
           client.destroy();
         }

@@ -143,7 +143,12 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
   });
   sink.emit(
     message('info', 'DP_PROBE_I0001', `probes started: ${opts.probes.map((p) => p.name).join(', ')}`, {
-      probes: opts.probes.map((p) => ({ name: p.name, kind: p.kind, intervalMs: p.intervalMs, timeoutMs: p.timeoutMs })),
+      probes: opts.probes.map((p) => ({
+        name: p.name,
+        kind: p.kind,
+        intervalMs: p.intervalMs,
+        timeoutMs: p.timeoutMs,
+      })),
       t0,
       dir: samplesDir(opts.outDir),
     }),
@@ -219,9 +224,14 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
         files.push({ probe: r.cfg.name, path: await r.writer.close(opts.gzip ?? true), samples: r.writer.count });
       }
       sink.emit(
-        message('info', 'DP_PROBE_I0002', `probes stopped: ${files.map((f) => `${f.probe} ${f.samples}`).join(', ')} samples`, {
-          files,
-        }),
+        message(
+          'info',
+          'DP_PROBE_I0002',
+          `probes stopped: ${files.map((f) => `${f.probe} ${f.samples}`).join(', ')} samples`,
+          {
+            files,
+          },
+        ),
       );
       return { t0, files, readbacks, readbackErrors };
     })();

@@ -89,11 +89,10 @@ export class PostgresHeartbeatDriver implements HeartbeatDriver {
       if (signal.aborted) throw new Error('deadline passed before the write was sent');
       const sentAt = onSent();
       // One statement = one transaction (autocommit): acknowledged when the commit returned.
-      await client.query(`INSERT INTO ${this.qualified} (run_id, seq, sent_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))`, [
-        row.runId,
-        row.seq,
-        sentAt,
-      ]);
+      await client.query(
+        `INSERT INTO ${this.qualified} (run_id, seq, sent_at) VALUES ($1, $2, to_timestamp($3 / 1000.0))`,
+        [row.runId, row.seq, sentAt],
+      );
     } catch (err) {
       failed = err as Error;
       throw err;
@@ -104,7 +103,11 @@ export class PostgresHeartbeatDriver implements HeartbeatDriver {
   }
 
   async readBack(runId: string, timeoutMs: number): Promise<{ seqs: number[]; sentAt: number[] }> {
-    const client = new pg.Client({ ...baseConfig(this.cfg, this.ctx), query_timeout: timeoutMs, statement_timeout: timeoutMs });
+    const client = new pg.Client({
+      ...baseConfig(this.cfg, this.ctx),
+      query_timeout: timeoutMs,
+      statement_timeout: timeoutMs,
+    });
     client.on('error', () => {});
     await client.connect();
     try {
