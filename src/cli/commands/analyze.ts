@@ -26,7 +26,8 @@ export function timeFlag(flag: string, text: string): number {
 }
 
 async function analyze(dir: string, flags: AnalyzeFlags, ctx: CommandContext): Promise<void> {
-  const sink = new ConsoleSink(ctx.io, { json: Boolean(flags.json) });
+  // Warnings go to stderr even with --json: stdout then holds exactly the measurements document.
+  const sink = new ConsoleSink(ctx.io, { json: false });
   const opts: AnalyzeOptions = {};
   if (flags.faultAt !== undefined) opts.faultAtMs = timeFlag('--fault-at', flags.faultAt);
   if (flags.end !== undefined) opts.endMs = timeFlag('--end', flags.end);
@@ -66,9 +67,8 @@ async function analyze(dir: string, flags: AnalyzeFlags, ctx: CommandContext): P
     );
   }
   if (flags.json) {
-    const path = writeMeasurementsFile(dir, m);
+    writeMeasurementsFile(dir, m);
     ctx.io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
-    sink.emit(message('debug', 'DP_MEASURE_I0001', `wrote ${path}`, { path }));
     return;
   }
   ctx.io.stdout.write(`${formatMeasurements(m)}\n`);
