@@ -106,7 +106,7 @@ export const fisExperimentRuntime: FaultRuntime = {
           ...(experimentId ? { lateInverse: stopInverse(experimentId) } : {}),
         };
       },
-      watch: [{ source: 'fis', experimentId: () => experimentId }],
+      watch: [{ source: 'fis', key: step.id, experimentId: () => experimentId }],
       followUp: async (c) => {
         const id = experimentId;
         if (!id) return { ok: false, detail: 'StartExperiment returned no experiment id' };

@@ -90,7 +90,7 @@ export type WatchSpec =
   | { source: 'ec2'; instanceIds: string[] }
   | { source: 'elbv2'; targetGroupArn: string }
   | { source: 'rds'; sourceType: 'db-instance' | 'db-cluster'; id: string }
-  | { source: 'fis'; experimentId: () => string | undefined }
+  | { source: 'fis'; key: string; experimentId: () => string | undefined }
   | { source: 'dns'; hostname: string };
 
 /** One destructive step of a fault, with its inverse. Composite faults produce several. */
