@@ -24,10 +24,14 @@ export async function confirmInjection(i: ConfirmInput): Promise<'not-needed' | 
   if (!needed) return 'not-needed';
   if (i.yes) return 'yes-flag';
   if (!i.interactive || !i.ask) {
-    throw DrillproofError.user('ConfirmationRequired', `this drill needs confirmation and there is no terminal to ask`, {
-      exitCode: 2,
-      hint: 'review `drillproof plan` and pass --yes to run it non-interactively',
-    });
+    throw DrillproofError.user(
+      'ConfirmationRequired',
+      `this drill needs confirmation and there is no terminal to ask`,
+      {
+        exitCode: 2,
+        hint: 'review `drillproof plan` and pass --yes to run it non-interactively',
+      },
+    );
   }
   const ok = await i.ask(`${i.summary}\nInject these faults now? [y/N] `);
   if (!ok) {

@@ -59,7 +59,11 @@ export class GuardrailMonitor {
     const signal = this.timers.signal;
     if (maxDurationMs !== null) {
       this.deps.clock.sleep(maxDurationMs, signal).then(
-        () => this.fire({ guardrail: 'max-duration', detail: `drill exceeded guardrails.maxDuration ${this.config.maxDuration}` }),
+        () =>
+          this.fire({
+            guardrail: 'max-duration',
+            detail: `drill exceeded guardrails.maxDuration ${this.config.maxDuration}`,
+          }),
         () => {},
       );
     }
@@ -115,7 +119,9 @@ export class GuardrailMonitor {
     while (!signal.aborted && !this.tripped) {
       try {
         const res = await this.deps.cloudwatch?.describeAlarms({ AlarmNames: names });
-        const firing = (res?.MetricAlarms ?? []).concat(res?.CompositeAlarms ?? []).filter((a) => a.StateValue === 'ALARM');
+        const firing = (res?.MetricAlarms ?? [])
+          .concat(res?.CompositeAlarms ?? [])
+          .filter((a) => a.StateValue === 'ALARM');
         if (firing.length) {
           this.fire({
             guardrail: 'cloudwatch-alarm',

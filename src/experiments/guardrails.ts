@@ -39,7 +39,9 @@ export function checkStaticGuardrails(i: StaticGuardInput): PreflightCheckResult
       detail: ok
         ? `account ${i.account} is allowed`
         : `account ${i.account ?? '(unknown)'} is not in target.allowedAccounts (${i.allowedAccounts.join(', ')})`,
-      ...(ok ? {} : { hint: 'run with credentials of an allowed account, or add the account to target.allowedAccounts' }),
+      ...(ok
+        ? {}
+        : { hint: 'run with credentials of an allowed account, or add the account to target.allowedAccounts' }),
     });
   }
   if (g.allowedRegions?.length) {

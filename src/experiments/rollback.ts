@@ -1,6 +1,6 @@
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message } from '../io/messages.js';
-import { type InverseContext, executeInverse } from './faults/inverses.js';
+import { executeInverse, type InverseContext } from './faults/inverses.js';
 import type { InverseSpec } from './faults/types.js';
 import type { Journal } from './journal.js';
 import type { JournalEntry } from './journal-types.js';

@@ -5,8 +5,14 @@
  * wordings both (AWS changed them over time; see docs/faults/rds-failover.md).
  */
 const KNOWN: [RegExp, string][] = [
-  [/multi-az (instance )?failover (that resulted in the promotion of a standby instance )?has started|multi-az (instance )?failover started/i, 'RDS-EVENT-0013'],
-  [/multi-az failover to standby complete|failover .* is complete\. it may take several minutes for the dns/i, 'RDS-EVENT-0015'],
+  [
+    /multi-az (instance )?failover (that resulted in the promotion of a standby instance )?has started|multi-az (instance )?failover started/i,
+    'RDS-EVENT-0013',
+  ],
+  [
+    /multi-az failover to standby complete|failover .* is complete\. it may take several minutes for the dns/i,
+    'RDS-EVENT-0015',
+  ],
   [/multi-az (instance )?failover (has )?completed/i, 'RDS-EVENT-0049'],
   [/not attempting a requested failover because a failover recently occurred/i, 'RDS-EVENT-0034'],
   [/multi-az activation has started/i, 'RDS-EVENT-0050'],

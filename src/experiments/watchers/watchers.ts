@@ -33,9 +33,7 @@ export class WatcherSet {
   private loop: Promise<void> | null = null;
   private errorsNoted = new Set<string>();
 
-  constructor(
-    private readonly deps: { aws: AwsApis; journal: Journal; clock: Clock; pollMs: number; since: Date },
-  ) {}
+  constructor(private readonly deps: { aws: AwsApis; journal: Journal; clock: Clock; pollMs: number; since: Date }) {}
 
   add(spec: WatchSpec): void {
     const key = watchKey(spec);
@@ -183,7 +181,10 @@ export class WatcherSet {
             {
               source: 'dns' as const,
               resource: spec.hostname,
-              state: answers.map((a) => a.address).sort().join(','),
+              state: answers
+                .map((a) => a.address)
+                .sort()
+                .join(','),
             },
           ];
         };
