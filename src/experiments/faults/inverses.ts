@@ -78,7 +78,7 @@ export async function executeInverse(ctx: InverseContext, spec: InverseSpec): Pr
 
 async function startInstances(ctx: InverseContext, instanceIds: string[]): Promise<string[]> {
   // A stopping instance cannot be started yet: wait for it to settle first.
-  await waitForStates(ctx, instanceIds, ['stopped', 'running', 'pending', 'terminated']);
+  await waitForStates(ctx, instanceIds, ['stopped', 'running', 'pending', 'terminated', 'absent']);
   const now = await describeStates(ctx.aws, instanceIds);
   const toStart = instanceIds.filter((id) => now.get(id)?.state === 'stopped');
   const gone = instanceIds.filter((id) => (now.get(id)?.state ?? 'terminated') === 'terminated');
