@@ -10,7 +10,18 @@ const t0 = Date.parse('2026-11-22T10:00:00.000Z');
 const s = (seq: number) => t0 + seq * 1000;
 
 function exampleA() {
-  const okLatency: Record<number, number> = { 0: 10, 1: 12, 2: 11, 3: 13, 4: 50, 8: 300, 10: 20, 11: 15, 12: 25, 13: 10 };
+  const okLatency: Record<number, number> = {
+    0: 10,
+    1: 12,
+    2: 11,
+    3: 13,
+    4: 50,
+    8: 300,
+    10: 20,
+    11: 15,
+    12: 25,
+    13: 10,
+  };
   const samples: Sample[] = [];
   for (let seq = 0; seq <= 13; seq++) {
     const lat = okLatency[seq];
@@ -52,7 +63,14 @@ describe('worked example A: RTO, phases, percentiles', () => {
   });
 
   it('phases and both percentile flavours', () => {
-    expect(web?.phases.baseline).toMatchObject({ scheduled: 5, ok: 5, availability: 1, p50Ms: 12, p95Ms: 50, maxMs: 50 });
+    expect(web?.phases.baseline).toMatchObject({
+      scheduled: 5,
+      ok: 5,
+      availability: 1,
+      p50Ms: 12,
+      p95Ms: 50,
+      maxMs: 50,
+    });
     expect(web?.phases.fault).toMatchObject({
       startMs: t0 + 4500,
       endMs: s(10),
@@ -137,7 +155,10 @@ describe('worked example B and C: RPO', () => {
     error: acked.has(seq) ? null : 'timeout',
     write: { outcome: acked.has(seq) ? 'acknowledged' : 'indeterminate', sentAt: t0 + seq * 200 },
   }));
-  const hb = seriesFromSamples({ probe: 'hb', kind: 'postgres-heartbeat', intervalMs: 200, timeoutMs: 1000, t0 }, samples);
+  const hb = seriesFromSamples(
+    { probe: 'hb', kind: 'postgres-heartbeat', intervalMs: 200, timeoutMs: 1000, t0 },
+    samples,
+  );
   const rb = (seqs: number[], kind: 'failover' | 'restore' = 'failover'): HeartbeatReadback => ({
     probe: 'hb',
     runId: 'r',

@@ -18,7 +18,10 @@ let appUrl: string;
 let connections = 0;
 beforeAll(async () => {
   app = createServer((req, res) => {
-    if (req.url === '/json') res.writeHead(200, { 'x-backend': 'i-123', 'content-type': 'application/json' }).end('{"status":"healthy","v":7}');
+    if (req.url === '/json')
+      res
+        .writeHead(200, { 'x-backend': 'i-123', 'content-type': 'application/json' })
+        .end('{"status":"healthy","v":7}');
     else res.writeHead(200).end('hello');
   });
   app.on('connection', () => connections++);
@@ -35,7 +38,12 @@ describe('http probe', () => {
   it('checks status, body text, body regex and headers, and records the backend header', async () => {
     const good = new HttpProbe(
       httpProbe(`${appUrl}/json`, {
-        expect: { status: [200], bodyContains: 'healthy', bodyMatches: '"v":\\d+', headers: { 'Content-Type': 'application/json' } },
+        expect: {
+          status: [200],
+          bodyContains: 'healthy',
+          bodyMatches: '"v":\\d+',
+          headers: { 'Content-Type': 'application/json' },
+        },
         backendHeader: 'X-Backend',
       }),
     );
@@ -44,7 +52,9 @@ describe('http probe', () => {
     expect(await wrongBody.attempt(attempt())).toMatchObject({ ok: false, status: 200, error: 'body_mismatch' });
     const wrongRe = new HttpProbe(httpProbe(`${appUrl}/json`, { expect: { status: [200], bodyMatches: '^x' } }));
     expect(await wrongRe.attempt(attempt())).toMatchObject({ ok: false, error: 'body_mismatch' });
-    const wrongHeader = new HttpProbe(httpProbe(`${appUrl}/json`, { expect: { status: [200], headers: { 'x-backend': 'i-9' } } }));
+    const wrongHeader = new HttpProbe(
+      httpProbe(`${appUrl}/json`, { expect: { status: [200], headers: { 'x-backend': 'i-9' } } }),
+    );
     expect(await wrongHeader.attempt(attempt())).toMatchObject({ ok: false, error: 'header_mismatch' });
     const wrongStatus = new HttpProbe(httpProbe(`${appUrl}/`, { expect: { status: [204] } }));
     expect(await wrongStatus.attempt(attempt())).toMatchObject({ ok: false, status: 200, error: 'http_status' });
@@ -122,7 +132,13 @@ describe('tcp and dns probes', () => {
     const res = await local.attempt(attempt(2000));
     expect(res.ok).toBe(true);
     expect(res.answers?.some((a) => a === '127.0.0.1' || a === '::1')).toBe(true);
-    const bad = new DnsProbe({ kind: 'dns', name: 'd', hostname: 'no-such-host.invalid', recordType: 'lookup', ...common });
+    const bad = new DnsProbe({
+      kind: 'dns',
+      name: 'd',
+      hostname: 'no-such-host.invalid',
+      recordType: 'lookup',
+      ...common,
+    });
     expect(await bad.attempt(attempt(2000))).toMatchObject({ ok: false, error: 'dns' });
   });
 });
