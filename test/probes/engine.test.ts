@@ -24,7 +24,7 @@ describe('probe engine', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-engine-'));
     const sink = new RecordingSink();
     const h = await startProbes({
-      probes: [httpProbe(srv.url, { name: 'web', intervalMs: 20, timeoutMs: 300 })],
+      probes: [httpProbe(srv.url, { name: 'web', intervalMs: 20, timeoutMs: 2000 })],
       outDir: dir,
       runId: 'r1',
       sink,
