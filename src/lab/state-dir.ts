@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -20,13 +20,29 @@ export function resolveLabDir(dir: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 /**
- * PostgreSQL refuses to run as root, so as root the data lives where the unprivileged `postgres` user
- * can traverse: a directory under /tmp, never under the checkout (which may sit in a mode-700 home).
- * The name is derived from the state dir so two labs never share it.
+ * Memory-backed /dev/shm when it has room: the lab copies data directories for every backup,
+ * standby and restore, and on a busy disk (or one mounted with online discard) that costs seconds.
  */
-export function runtimeDirFor(stateDir: string): string {
+function runtimeBase(uid: number, env: NodeJS.ProcessEnv): string {
+  if (env.DRILLPROOF_LAB_RUNTIME) return env.DRILLPROOF_LAB_RUNTIME;
+  try {
+    accessSync('/dev/shm', constants.W_OK | constants.X_OK);
+    const s = statfsSync('/dev/shm');
+    if (s.bavail * s.bsize > 2 * 1024 ** 3) return '/dev/shm';
+  } catch {
+    // No usable /dev/shm: fall back to the temp dir.
+  }
+  return uid === 0 ? '/tmp' : tmpdir();
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root the data lives where the unprivileged `postgres` user
+ * can traverse: /dev/shm or /tmp ($DRILLPROOF_LAB_RUNTIME overrides), never under the checkout (which
+ * may sit in a mode-700 home). The name is derived from the state dir so two labs never share it.
+ */
+export function runtimeDirFor(stateDir: string, env: NodeJS.ProcessEnv = process.env): string {
   const uid = process.getuid?.() ?? 0;
-  const base = uid === 0 ? '/tmp' : tmpdir();
+  const base = runtimeBase(uid, env);
   const h = createHash('sha256').update(stateDir).digest('hex').slice(0, 10);
   return join(base, `drillproof-lab-${uid}-${h}`);
 }

@@ -238,9 +238,15 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     log(`${sig}: stopping the lab`);
     const hard = setTimeout(() => process.exit(1), 30_000);
     try {
+      const t0 = Date.now();
       await fis.stopAll();
       group.stop();
-      await Promise.all([alb.close(), api.close(), fleet.shutdown(), rds.stop()]);
+      await Promise.all([
+        alb.close(),
+        api.close(),
+        fleet.shutdown().then(() => log(`apps stopped after ${Date.now() - t0} ms`)),
+        rds.stop().then(() => log(`databases stopped after ${Date.now() - t0} ms`)),
+      ]);
     } catch (e) {
       log(`error during shutdown: ${(e as Error).stack}`);
     }
