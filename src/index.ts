@@ -2,17 +2,15 @@
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
-export { type Clock, systemClock } from './util/clock.js';
-export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';
 export {
+  type LabStatus,
+  type LabUpOptions,
   labClientConfig,
   labDown,
   labReset,
   labShipLogs,
   labStatus,
   labUp,
-  type LabStatus,
-  type LabUpOptions,
   readLabInfo,
   setLabFaults,
 } from './lab/lab.js';
@@ -25,3 +23,5 @@ export {
   type LabInfo,
   type LabOptions,
 } from './lab/types.js';
+export { type Clock, systemClock } from './util/clock.js';
+export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

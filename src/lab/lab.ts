@@ -1,16 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
-import { message, type MessageSink, silentSink } from '../io/messages.js';
+import { type MessageSink, message, silentSink } from '../io/messages.js';
 import { nodeArgsFor, sleep } from './node-entry.js';
-import {
-  isAlive,
-  isSameProcess,
-  ProcessRegistry,
-  processesWithCwdUnder,
-  signal,
-  waitForExit,
-} from './processes.js';
+import { isAlive, isSameProcess, ProcessRegistry, processesWithCwdUnder, signal, waitForExit } from './processes.js';
 import { labPaths, readJson, resolveLabDir } from './state-dir.js';
 import { type ControlPlaneFaults, DEFAULT_LAB_OPTIONS, type LabInfo, type LabOptions } from './types.js';
 
@@ -32,9 +25,13 @@ export function readLabInfo(dir?: string, env: NodeJS.ProcessEnv = process.env):
     });
   }
   if (!isAlive(info.supervisorPid)) {
-    throw DrillproofError.user('LabNotRunning', `the lab in ${d} is not running (supervisor ${info.supervisorPid} is gone)`, {
-      hint: 'clean up with: drillproof lab down, then start again with: drillproof lab up',
-    });
+    throw DrillproofError.user(
+      'LabNotRunning',
+      `the lab in ${d} is not running (supervisor ${info.supervisorPid} is gone)`,
+      {
+        hint: 'clean up with: drillproof lab down, then start again with: drillproof lab up',
+      },
+    );
   }
   return info;
 }
@@ -66,7 +63,10 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
   const { dir: _d, timeoutMs: _t, env: _e, ...rest } = o;
   const options: LabOptions = { ...DEFAULT_LAB_OPTIONS, ...rest, faults: { ...(rest.faults ?? {}) }, dir };
   if (options.instancesPerAz < 2) {
-    throw DrillproofError.user('LabOptionInvalid', `instances per AZ must be at least 2, not ${options.instancesPerAz}`);
+    throw DrillproofError.user(
+      'LabOptionInvalid',
+      `instances per AZ must be at least 2, not ${options.instancesPerAz}`,
+    );
   }
   if (options.azCount < 2 || options.azCount > 3) {
     throw DrillproofError.user('LabOptionInvalid', `the lab has 2 or 3 AZs, not ${options.azCount}`);
@@ -94,9 +94,14 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
     if (info && info.supervisorPid === pid) {
       sink.progress?.({ id: 'lab-up', label: 'lab up', done: 1, total: 1 });
       sink.emit(
-        message('info', 'DP_LAB_I0003', `lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${info.appUrl}`, {
-          elapsedMs: Date.now() - started,
-        }),
+        message(
+          'info',
+          'DP_LAB_I0003',
+          `lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${info.appUrl}`,
+          {
+            elapsedMs: Date.now() - started,
+          },
+        ),
       );
       return info;
     }
@@ -108,7 +113,12 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
         { hint: `see ${paths.supervisorLog} and ${paths.logsDir}:\n${logTail(paths.supervisorLog)}` },
       );
     }
-    sink.progress?.({ id: 'lab-up', label: 'lab up', done: 0, detail: `${((Date.now() - started) / 1000).toFixed(0)} s` });
+    sink.progress?.({
+      id: 'lab-up',
+      label: 'lab up',
+      done: 0,
+      detail: `${((Date.now() - started) / 1000).toFixed(0)} s`,
+    });
     await sleep(100);
   }
 }
@@ -126,7 +136,9 @@ export async function labDown(
   const paths = labPaths(dir);
   const info = readJson<LabInfo>(paths.labJson);
   const records = ProcessRegistry.read(paths.pidsJson);
-  const sup = records.find((r) => r.name === 'supervisor') ?? (info ? { pid: info.supervisorPid, name: 'supervisor', startTicks: undefined } : undefined);
+  const sup =
+    records.find((r) => r.name === 'supervisor') ??
+    (info ? { pid: info.supervisorPid, name: 'supervisor', startTicks: undefined } : undefined);
   let stopped = false;
   if (sup && isSameProcess(sup)) {
     stopped = true;

@@ -7,7 +7,7 @@ import { FisClient } from '@aws-sdk/client-fis';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll } from 'vitest';
-import { labDown, labUp, type LabUpOptions } from '../../src/lab/lab.js';
+import { type LabUpOptions, labDown, labUp } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
 
 export interface LabHandle {
@@ -73,7 +73,11 @@ export function labClients(info: LabInfo, extra: { maxAttempts?: number; accessK
 }
 
 /** Resolves when `fn` returns true, polling every `everyMs`; rejects after `timeoutMs`. */
-export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 50): Promise<number> {
+export async function eventually(
+  fn: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  everyMs = 50,
+): Promise<number> {
   const t0 = Date.now();
   for (;;) {
     if (await fn()) return Date.now() - t0;

@@ -1,6 +1,6 @@
 import {
-  DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
+  DescribeInstancesCommand,
   EC2ServiceException,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -54,17 +54,32 @@ describe('lab EC2 + ALB through the real SDK', () => {
     expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe('000000000000');
     const all = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:app', Values: ['web'] }] }));
     const instances = all.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
-    expect(instances.map((i) => i.InstanceId).sort()).toEqual(lab.info().instances.map((i) => i.id).sort());
+    expect(instances.map((i) => i.InstanceId).sort()).toEqual(
+      lab
+        .info()
+        .instances.map((i) => i.id)
+        .sort(),
+    );
     expect(instances.every((i) => i.State?.Name === 'running' && i.State.Code === 16)).toBe(true);
-    const inB = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'availability-zone', Values: ['lab-1b'] }] }));
+    const inB = await ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'availability-zone', Values: ['lab-1b'] }] }),
+    );
     const bIds = inB.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.InstanceId);
-    expect(bIds?.sort()).toEqual(lab.info().instances.filter((i) => i.az === 'lab-1b').map((i) => i.id).sort());
+    expect(bIds?.sort()).toEqual(
+      lab
+        .info()
+        .instances.filter((i) => i.az === 'lab-1b')
+        .map((i) => i.id)
+        .sort(),
+    );
     const lbs = await elbv2.send(new DescribeLoadBalancersCommand({}));
     expect(lbs.LoadBalancers?.[0]?.LoadBalancerArn).toBe(lab.info().loadBalancerArn);
     const tgs = await elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lab.info().loadBalancerArn }));
     expect(tgs.TargetGroups?.[0]?.TargetGroupArn).toBe(lab.info().targetGroupArn);
     const health = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: lab.info().targetGroupArn }));
-    expect(health.TargetHealthDescriptions?.map((d) => d.TargetHealth?.State)).toEqual(lab.info().instances.map(() => 'healthy'));
+    expect(health.TargetHealthDescriptions?.map((d) => d.TargetHealth?.State)).toEqual(
+      lab.info().instances.map(() => 'healthy'),
+    );
   });
 
   it('the app answers through the ALB, reading and writing the database, naming the instance', async () => {
@@ -105,7 +120,10 @@ describe('lab EC2 + ALB through the real SDK', () => {
     expect(stop.StoppingInstances?.[0]?.CurrentState?.Name).toBe('stopping');
     expect(stop.StoppingInstances?.[0]?.PreviousState?.Name).toBe('running');
     const seen = await traffic(2500);
-    await waitUntilInstanceStopped({ client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { InstanceIds: [victim] });
+    await waitUntilInstanceStopped(
+      { client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { InstanceIds: [victim] },
+    );
     // Detection bound: the unhealthy threshold of checks, each at most interval + timeout apart.
     const bound = options.unhealthyThreshold * (options.healthCheckIntervalMs + options.healthCheckTimeoutMs) + 300;
     const late = seen.filter((s) => s.t - t0 > bound);
@@ -117,7 +135,10 @@ describe('lab EC2 + ALB through the real SDK', () => {
 
     const start = await ec2.send(new StartInstancesCommand({ InstanceIds: [victim] }));
     expect(start.StartingInstances?.[0]?.CurrentState?.Name).toBe('pending');
-    await waitUntilInstanceRunning({ client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { InstanceIds: [victim] });
+    await waitUntilInstanceRunning(
+      { client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { InstanceIds: [victim] },
+    );
     await eventually(async () => (await targetState(victim)).state === 'healthy', 10_000);
     const back = await traffic(800);
     expect(back.some((s) => s.instance === victim && s.status === 200)).toBe(true);
@@ -126,7 +147,9 @@ describe('lab EC2 + ALB through the real SDK', () => {
   it('DeregisterTargets drains (no new requests), then the target is gone; RegisterTargets brings it back', async () => {
     const { elbv2 } = labClients(lab.info());
     const id = lab.info().instances[2]?.id as string;
-    await elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: lab.info().targetGroupArn, Targets: [{ Id: id }] }));
+    await elbv2.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: lab.info().targetGroupArn, Targets: [{ Id: id }] }),
+    );
     expect(await targetState(id)).toEqual({ state: 'draining', reason: 'Target.DeregistrationInProgress' });
     const during = await traffic(500);
     expect(during.every((s) => s.instance !== id)).toBe(true);
@@ -158,6 +181,8 @@ describe('lab EC2 + ALB through the real SDK', () => {
     } finally {
       await setLabFaults({}, { dir: lab.dir() });
     }
-    expect((await once.ec2.send(new DescribeInstancesCommand({}))).Reservations?.length).toBe(lab.info().instances.length);
+    expect((await once.ec2.send(new DescribeInstancesCommand({}))).Reservations?.length).toBe(
+      lab.info().instances.length,
+    );
   });
 });

@@ -61,13 +61,17 @@ describe('lab FIS through the real SDK', () => {
     const t = await fis.send(new CreateExperimentTemplateCommand(fixture('aurora-cluster-failover-template.json')));
     const id = t.experimentTemplate?.id as string;
     expect(id).toMatch(/^EXT/);
-    expect((await fis.send(new GetExperimentTemplateCommand({ id }))).experimentTemplate?.description).toBe('aurora-cluster-failover');
+    expect((await fis.send(new GetExperimentTemplateCommand({ id }))).experimentTemplate?.description).toBe(
+      'aurora-cluster-failover',
+    );
     const writer = async () =>
-      (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'lab-aurora' }))).DBClusters?.[0]?.DBClusterMembers?.find(
-        (m) => m.IsClusterWriter,
-      )?.DBInstanceIdentifier;
+      (
+        await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'lab-aurora' }))
+      ).DBClusters?.[0]?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
     expect(await writer()).toBe('lab-aurora-1');
-    const start = await fis.send(new StartExperimentCommand({ experimentTemplateId: id, tags: { 'drillproof:run': 'r1' } }));
+    const start = await fis.send(
+      new StartExperimentCommand({ experimentTemplateId: id, tags: { 'drillproof:run': 'r1' } }),
+    );
     expect(start.experiment?.state?.status).toBe('pending');
     const { states } = await runToEnd(start.experiment?.id as string);
     expect(states[states.length - 1]).toBe('completed');
@@ -90,8 +94,11 @@ describe('lab FIS through the real SDK', () => {
     let done = false;
     const watch = (async () => {
       while (!done) {
-        const r = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['stopping', 'stopped'] }] }));
-        for (const i of r.Reservations?.flatMap((x) => x.Instances ?? []) ?? []) stoppedSeen.add(`${i.InstanceId} ${i.Placement?.AvailabilityZone}`);
+        const r = await ec2.send(
+          new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['stopping', 'stopped'] }] }),
+        );
+        for (const i of r.Reservations?.flatMap((x) => x.Instances ?? []) ?? [])
+          stoppedSeen.add(`${i.InstanceId} ${i.Placement?.AvailabilityZone}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     })();

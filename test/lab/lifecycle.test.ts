@@ -51,14 +51,29 @@ describe('drillproof lab up / status / reset / down', () => {
     const victim = info.instances[0]?.id as string;
     await ec2.send(new StopInstancesCommand({ InstanceIds: [victim] }));
     await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: 'lab-db', ForceFailover: true }));
-    await waitUntilInstanceStopped({ client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { InstanceIds: [victim] });
-    await waitUntilDBInstanceAvailable({ client: rds, maxWaitTime: 60, minDelay: 1, maxDelay: 1 }, { DBInstanceIdentifier: 'lab-db' });
-    expect((await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'lab-db' }))).DBInstances?.[0]?.AvailabilityZone).toBe('lab-1b');
+    await waitUntilInstanceStopped(
+      { client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { InstanceIds: [victim] },
+    );
+    await waitUntilDBInstanceAvailable(
+      { client: rds, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { DBInstanceIdentifier: 'lab-db' },
+    );
+    expect(
+      (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'lab-db' }))).DBInstances?.[0]
+        ?.AvailabilityZone,
+    ).toBe('lab-1b');
     await labReset({ dir });
     const all = await ec2.send(new DescribeInstancesCommand({}));
-    expect(all.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(info.instances.map(() => 'running'));
+    expect(all.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(
+      info.instances.map(() => 'running'),
+    );
     const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'lab-db' }))).DBInstances?.[0];
-    expect([db?.DBInstanceStatus, db?.AvailabilityZone, db?.SecondaryAvailabilityZone]).toEqual(['available', 'lab-1a', 'lab-1b']);
+    expect([db?.DBInstanceStatus, db?.AvailabilityZone, db?.SecondaryAvailabilityZone]).toEqual([
+      'available',
+      'lab-1a',
+      'lab-1b',
+    ]);
     const s = await labStatus({ dir });
     const targets = (s.detail as { targets: { state: string }[] }).targets;
     expect(targets.map((t) => t.state)).toEqual(info.instances.map(() => 'healthy'));

@@ -120,7 +120,9 @@ describe('lab RDS through the real SDK', () => {
     const db = await describeDb('lab-db');
     expect(db?.AvailabilityZone).toBe('lab-1b');
     expect(db?.SecondaryAvailabilityZone).toBe('lab-1a');
-    const ev = await rds.send(new DescribeEventsCommand({ SourceIdentifier: 'lab-db', SourceType: 'db-instance', StartTime: t0 }));
+    const ev = await rds.send(
+      new DescribeEventsCommand({ SourceIdentifier: 'lab-db', SourceType: 'db-instance', StartTime: t0 }),
+    );
     const ids = ev.Events?.map((e) => rdsEventIdForMessage(e.Message ?? ''));
     expect(ids).toEqual(['RDS-EVENT-0013', 'RDS-EVENT-0015', 'RDS-EVENT-0049']);
   });
@@ -134,7 +136,10 @@ describe('lab RDS through the real SDK', () => {
     const target = new Date();
     await new Promise((r) => setTimeout(r, 100));
     for (let i = 21; i <= 30; i++) await query(port, 'INSERT INTO pitr (id) VALUES ($1)', [i]);
-    await eventually(async () => ((await describeDb('lab-db'))?.LatestRestorableTime?.getTime() ?? 0) > target.getTime() + 150, 10_000);
+    await eventually(
+      async () => ((await describeDb('lab-db'))?.LatestRestorableTime?.getTime() ?? 0) > target.getTime() + 150,
+      10_000,
+    );
     const r = await rds.send(
       new RestoreDBInstanceToPointInTimeCommand({
         SourceDBInstanceIdentifier: 'lab-db',
@@ -148,7 +153,9 @@ describe('lab RDS through the real SDK', () => {
     expect(restored?.MultiAZ).toBe(false);
     const rows = await query<{ id: number }>(restored?.Endpoint?.Port as number, 'SELECT id FROM pitr ORDER BY id');
     expect(rows.map((x) => x.id)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    const ev = await rds.send(new DescribeEventsCommand({ SourceIdentifier: 'lab-db-pitr', SourceType: 'db-instance' }));
+    const ev = await rds.send(
+      new DescribeEventsCommand({ SourceIdentifier: 'lab-db-pitr', SourceType: 'db-instance' }),
+    );
     expect(ev.Events?.map((e) => rdsEventIdForMessage(e.Message ?? ''))).toContain('RDS-EVENT-0019');
     await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'lab-db-pitr', SkipFinalSnapshot: true }));
     await waitUntilDBInstanceDeleted({ client: rds, ...wait }, { DBInstanceIdentifier: 'lab-db-pitr' });
@@ -162,7 +169,9 @@ describe('lab RDS through the real SDK', () => {
     await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'lab-db', DBSnapshotIdentifier: 'snap-1' }));
     await waitUntilDBSnapshotAvailable({ client: rds, ...wait }, { DBSnapshotIdentifier: 'snap-1' });
     await query(port, 'INSERT INTO snap SELECT generate_series(8, 9)');
-    await rds.send(new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'from-snap', DBSnapshotIdentifier: 'snap-1' }));
+    await rds.send(
+      new RestoreDBInstanceFromDBSnapshotCommand({ DBInstanceIdentifier: 'from-snap', DBSnapshotIdentifier: 'snap-1' }),
+    );
     await waitUntilDBInstanceAvailable({ client: rds, ...wait }, { DBInstanceIdentifier: 'from-snap' });
     const inst = await describeDb('from-snap');
     const n = await query<{ n: number }>(inst?.Endpoint?.Port as number, 'SELECT count(*)::int AS n FROM snap');
@@ -175,13 +184,16 @@ describe('lab RDS through the real SDK', () => {
     if (!aurora) throw new Error('lab-aurora missing from lab.json');
     await query(aurora.writer.port, 'CREATE TABLE cl (id int)');
     await query(aurora.writer.port, 'INSERT INTO cl VALUES (1)');
-    await eventually(async () => (await query<{ n: number }>(aurora.reader.port, 'SELECT count(*)::int AS n FROM cl'))[0]?.n === 1, 5000);
+    await eventually(
+      async () => (await query<{ n: number }>(aurora.reader.port, 'SELECT count(*)::int AS n FROM cl'))[0]?.n === 1,
+      5000,
+    );
     const ro = await query<{ r: boolean }>(aurora.reader.port, 'SELECT pg_is_in_recovery() AS r');
     expect(ro[0]?.r).toBe(true);
     const writerOf = async () =>
-      (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'lab-aurora' }))).DBClusters?.[0]?.DBClusterMembers?.find(
-        (m) => m.IsClusterWriter,
-      )?.DBInstanceIdentifier;
+      (
+        await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: 'lab-aurora' }))
+      ).DBClusters?.[0]?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier;
     expect(await writerOf()).toBe('lab-aurora-1');
     const f = await rds.send(new FailoverDBClusterCommand({ DBClusterIdentifier: 'lab-aurora' }));
     expect(f.DBCluster?.Status).toBe('failing-over');

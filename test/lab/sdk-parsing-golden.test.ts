@@ -30,11 +30,26 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const cfg = () => ({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+const cfg = () => ({
+  region: 'us-east-1',
+  endpoint,
+  credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+  maxAttempts: 1,
+});
 const xml = (body: string) => ({ status: 200, headers: { 'content-type': 'text/xml' }, body });
 
-const rdsSvc: QueryService = { name: 'rds', protocol: 'query', xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/', actions: {} };
-const ec2Svc: QueryService = { name: 'ec2', protocol: 'ec2', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', actions: {} };
+const rdsSvc: QueryService = {
+  name: 'rds',
+  protocol: 'query',
+  xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/',
+  actions: {},
+};
+const ec2Svc: QueryService = {
+  name: 'ec2',
+  protocol: 'ec2',
+  xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/',
+  actions: {},
+};
 const elbSvc: QueryService = {
   name: 'elasticloadbalancing',
   protocol: 'query',
@@ -81,7 +96,9 @@ describe('RDS (awsQuery) parsing traps', () => {
 
   it('the awsQuery error envelope becomes the modelled exception class', async () => {
     reply = queryError(rdsSvc, new ApiError('DBInstanceNotFound', 'DBInstance x not found.', 404));
-    const e = await new RDSClient(cfg()).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'x' })).catch((x) => x);
+    const e = await new RDSClient(cfg())
+      .send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'x' }))
+      .catch((x) => x);
     expect(e).toBeInstanceOf(DBInstanceNotFoundFault);
     expect(e.message).toBe('DBInstance x not found.');
   });
@@ -91,12 +108,18 @@ describe('ELBv2 (awsQuery) parsing traps', () => {
   const desc = { Target: { Id: 'i-1', Port: 80 }, TargetHealth: { State: 'unused', Reason: 'Target.InvalidState' } };
   it('<member> items parse', async () => {
     reply = queryReply(elbSvc, 'DescribeTargetHealth', { TargetHealthDescriptions: list('member', [desc]) });
-    const r = await new ElasticLoadBalancingV2Client(cfg()).send(new DescribeTargetHealthCommand({ TargetGroupArn: 'arn' }));
+    const r = await new ElasticLoadBalancingV2Client(cfg()).send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: 'arn' }),
+    );
     expect(r.TargetHealthDescriptions?.[0]?.TargetHealth).toEqual({ State: 'unused', Reason: 'Target.InvalidState' });
   });
   it('TRAP: items named after the shape (the RDS convention) parse as an empty ELBv2 list', async () => {
-    reply = queryReply(elbSvc, 'DescribeTargetHealth', { TargetHealthDescriptions: list('TargetHealthDescription', [desc]) });
-    const r = await new ElasticLoadBalancingV2Client(cfg()).send(new DescribeTargetHealthCommand({ TargetGroupArn: 'arn' }));
+    reply = queryReply(elbSvc, 'DescribeTargetHealth', {
+      TargetHealthDescriptions: list('TargetHealthDescription', [desc]),
+    });
+    const r = await new ElasticLoadBalancingV2Client(cfg()).send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: 'arn' }),
+    );
     expect(r.TargetHealthDescriptions ?? []).toEqual([]);
   });
 });
@@ -104,7 +127,10 @@ describe('ELBv2 (awsQuery) parsing traps', () => {
 describe('EC2 (ec2 query) parsing traps', () => {
   const reservation = (member: string) => ({
     reservationSet: list('item', [
-      { reservationId: 'r-1', instancesSet: list(member, [{ instanceId: 'i-1', instanceState: { code: 80, name: 'stopped' } }]) },
+      {
+        reservationId: 'r-1',
+        instancesSet: list(member, [{ instanceId: 'i-1', instanceState: { code: 80, name: 'stopped' } }]),
+      },
     ]),
   });
   it('<xxxSet><item> lists parse (no Result wrapper in EC2)', async () => {
@@ -133,7 +159,11 @@ describe('FIS (restJson1)', () => {
     expect(e.message).toBe('Experiment not found: EXP1');
   });
   it('timestamps are epoch seconds', async () => {
-    reply = { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment: { id: 'EXP1', startTime: 1795000000.5 } }) };
+    reply = {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment: { id: 'EXP1', startTime: 1795000000.5 } }),
+    };
     const r = await new FisClient(cfg()).send(new GetExperimentCommand({ id: 'EXP1' }));
     expect(r.experiment?.startTime?.getTime()).toBe(1795000000500);
   });

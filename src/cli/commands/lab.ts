@@ -33,7 +33,11 @@ function faultsFrom(f: FaultFlags): ControlPlaneFaults {
 
 function addFaultFlags(c: Command): Command {
   return c
-    .option('--throttle-rate <fraction>', 'answer this fraction of API calls with a throttling error', num('throttle-rate', 0, 1))
+    .option(
+      '--throttle-rate <fraction>',
+      'answer this fraction of API calls with a throttling error',
+      num('throttle-rate', 0, 1),
+    )
     .option('--error-rate <fraction>', 'answer this fraction of API calls with HTTP 500/503', num('error-rate', 0, 1))
     .option('--slow-rate <fraction>', 'delay this fraction of API calls by --slow-ms', num('slow-rate', 0, 1))
     .option('--slow-ms <ms>', 'delay of slow API calls (default 2000)', num('slow-ms', 0, 120_000));
@@ -44,7 +48,9 @@ const out = (ctx: CommandContext, json: boolean, value: unknown, text: string) =
 
 /** `drillproof lab up|status|down|reset|faults`: the local failure lab. */
 export const register: RegisterCommand = (program, ctx) => {
-  const lab = program.command('lab').description('run the local lab: real processes and PostgreSQL behind a local AWS API');
+  const lab = program
+    .command('lab')
+    .description('run the local lab: real processes and PostgreSQL behind a local AWS API');
 
   addFaultFlags(
     lab
@@ -55,36 +61,51 @@ export const register: RegisterCommand = (program, ctx) => {
       .option('--azs <n>', 'number of lab AZs (2 or 3)', num('azs', 2, 3))
       .option('--instances-per-az <n>', 'app instances per AZ', num('instances-per-az', 2, 8))
       .option('--no-aurora', 'do not start the Aurora-style cluster lab-aurora')
-      .option('--fis-time-scale <factor>', 'multiply FIS durations (e.g. 0.1 makes PT5M last 30 s)', num('fis-time-scale', 0.001, 10)),
-  ).action(async (f: FaultFlags & { dir?: string; json?: boolean; azs?: number; instancesPerAz?: number; aurora: boolean; fisTimeScale?: number }) => {
-    const sink = new ConsoleSink(ctx.io, { json: false });
-    const info = await labUp(
-      {
-        env: ctx.io.env,
-        ...(f.dir !== undefined ? { dir: f.dir } : {}),
-        ...(f.azs !== undefined ? { azCount: f.azs } : {}),
-        ...(f.instancesPerAz !== undefined ? { instancesPerAz: f.instancesPerAz } : {}),
-        ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
-        aurora: f.aurora,
-        faults: faultsFrom(f),
+      .option(
+        '--fis-time-scale <factor>',
+        'multiply FIS durations (e.g. 0.1 makes PT5M last 30 s)',
+        num('fis-time-scale', 0.001, 10),
+      ),
+  ).action(
+    async (
+      f: FaultFlags & {
+        dir?: string;
+        json?: boolean;
+        azs?: number;
+        instancesPerAz?: number;
+        aurora: boolean;
+        fisTimeScale?: number;
       },
-      sink,
-    );
-    out(
-      ctx,
-      Boolean(f.json),
-      info,
-      [
-        `lab running (state dir ${info.stateDir})`,
-        `  AWS endpoint  ${info.awsEndpoint}  (region ${info.region}, account ${info.accountId})`,
-        `  app via ALB   ${info.appUrl}`,
-        `  lab-db        postgres://${info.db.user}@${info.db.host}:${info.db.port}/${info.db.database}`,
-        `  password      export DRILLPROOF_LAB_DB_PASSWORD='${info.db.password}'`,
-        `  instances     ${info.instances.map((i) => `${i.id} (${i.az})`).join(', ')}`,
-        `  use with      AWS_ENDPOINT_URL=${info.awsEndpoint} AWS_REGION=${info.region} AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab`,
-      ].join('\n'),
-    );
-  });
+    ) => {
+      const sink = new ConsoleSink(ctx.io, { json: false });
+      const info = await labUp(
+        {
+          env: ctx.io.env,
+          ...(f.dir !== undefined ? { dir: f.dir } : {}),
+          ...(f.azs !== undefined ? { azCount: f.azs } : {}),
+          ...(f.instancesPerAz !== undefined ? { instancesPerAz: f.instancesPerAz } : {}),
+          ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
+          aurora: f.aurora,
+          faults: faultsFrom(f),
+        },
+        sink,
+      );
+      out(
+        ctx,
+        Boolean(f.json),
+        info,
+        [
+          `lab running (state dir ${info.stateDir})`,
+          `  AWS endpoint  ${info.awsEndpoint}  (region ${info.region}, account ${info.accountId})`,
+          `  app via ALB   ${info.appUrl}`,
+          `  lab-db        postgres://${info.db.user}@${info.db.host}:${info.db.port}/${info.db.database}`,
+          `  password      export DRILLPROOF_LAB_DB_PASSWORD='${info.db.password}'`,
+          `  instances     ${info.instances.map((i) => `${i.id} (${i.az})`).join(', ')}`,
+          `  use with      AWS_ENDPOINT_URL=${info.awsEndpoint} AWS_REGION=${info.region} AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab`,
+        ].join('\n'),
+      );
+    },
+  );
 
   lab
     .command('status')
@@ -95,7 +116,11 @@ export const register: RegisterCommand = (program, ctx) => {
       const s = await labStatus({ env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) });
       if (!s.running) ctx.setExitCode(3);
       const d = s.detail as
-        | { instances: { id: string; az: string; state: string }[]; targets: { id: string; state: string; reason?: string }[]; db: { id: string; status: string; az: string }[] }
+        | {
+            instances: { id: string; az: string; state: string }[];
+            targets: { id: string; state: string; reason?: string }[];
+            db: { id: string; status: string; az: string }[];
+          }
         | undefined;
       out(
         ctx,
@@ -119,7 +144,10 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('stop every lab process')
     .option('--dir <dir>', 'state directory')
     .action(async (f: { dir?: string }) => {
-      await labDown({ env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) }, new ConsoleSink(ctx.io, { json: false }));
+      await labDown(
+        { env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) },
+        new ConsoleSink(ctx.io, { json: false }),
+      );
     });
 
   lab
@@ -140,6 +168,11 @@ export const register: RegisterCommand = (program, ctx) => {
       .option('--json', 'machine-readable output'),
   ).action(async (f: FaultFlags & { dir?: string; json?: boolean }) => {
     const r = await setLabFaults(faultsFrom(f), { env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) });
-    out(ctx, Boolean(f.json), r, Object.keys(r).length ? `control-plane faults: ${JSON.stringify(r)}` : 'control-plane faults cleared');
+    out(
+      ctx,
+      Boolean(f.json),
+      r,
+      Object.keys(r).length ? `control-plane faults: ${JSON.stringify(r)}` : 'control-plane faults cleared',
+    );
   });
 };

@@ -1,7 +1,15 @@
 import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { TargetGroup } from './target-group.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 /**
  * The ALB listener: forwards each request to a target picked by the target group. Errors answer as
@@ -35,7 +43,9 @@ export class AlbProxy {
       return;
     }
     res.writeHead(status, { 'content-type': 'text/html', server: 'awselb/2.0' });
-    res.end(`<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`);
+    res.end(
+      `<html><head><title>${status} ${text}</title></head><body><center><h1>${status} ${text}</h1></center></body></html>\n`,
+    );
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -111,7 +111,8 @@ export class TargetGroup {
 
   deregister(ids: string[]): void {
     for (const id of ids) {
-      if (!this.instance(id)) throw new ApiError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
+      if (!this.instance(id))
+        throw new ApiError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
     }
     for (const id of ids) {
       const t = this.targets.get(id);
@@ -177,7 +178,10 @@ export class TargetGroup {
     if (!this.reachable(t.az)) {
       // A disrupted AZ drops packets: the check times out rather than being refused.
       return new Promise((r) =>
-        setTimeout(() => r({ ok: false, reason: 'Target.Timeout', description: DESCRIPTIONS['Target.Timeout'] as string }), this.hc.timeoutMs),
+        setTimeout(
+          () => r({ ok: false, reason: 'Target.Timeout', description: DESCRIPTIONS['Target.Timeout'] as string }),
+          this.hc.timeoutMs,
+        ),
       );
     }
     return new Promise((resolve) => {
@@ -188,7 +192,14 @@ export class TargetGroup {
         resolve(r);
       };
       const req = request(
-        { host: '127.0.0.1', port: t.port, path: this.hc.path, method: 'GET', agent: false, timeout: this.hc.timeoutMs },
+        {
+          host: '127.0.0.1',
+          port: t.port,
+          path: this.hc.path,
+          method: 'GET',
+          agent: false,
+          timeout: this.hc.timeoutMs,
+        },
         (res) => {
           res.resume();
           const code = res.statusCode ?? 0;
@@ -207,7 +218,11 @@ export class TargetGroup {
         finish({ ok: false, reason: 'Target.Timeout', description: DESCRIPTIONS['Target.Timeout'] as string });
       });
       req.on('error', () =>
-        finish({ ok: false, reason: 'Target.FailedHealthChecks', description: DESCRIPTIONS['Target.FailedHealthChecks'] as string }),
+        finish({
+          ok: false,
+          reason: 'Target.FailedHealthChecks',
+          description: DESCRIPTIONS['Target.FailedHealthChecks'] as string,
+        }),
       );
       req.end();
     });

@@ -16,7 +16,11 @@ export function isReadAction(action: string): boolean {
 export function deniedFor(service: string, action: string): ApiError {
   const arn = 'arn:aws:iam::000000000000:user/readonly';
   if (service === 'ec2') {
-    return new ApiError('UnauthorizedOperation', `You are not authorized to perform this operation. User: ${arn} is not authorized to perform: ec2:${action}`, 403);
+    return new ApiError(
+      'UnauthorizedOperation',
+      `You are not authorized to perform this operation. User: ${arn} is not authorized to perform: ec2:${action}`,
+      403,
+    );
   }
   if (service === 'fis') {
     return new ApiError('AccessDeniedException', `User: ${arn} is not authorized to perform: fis:${action}`, 403);
@@ -26,6 +30,11 @@ export function deniedFor(service: string, action: string): ApiError {
 
 /** EC2-style filter value match: `*` and `?` wildcards. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(value);
 }

@@ -18,7 +18,8 @@ function tagSet(tags: Record<string, string>) {
 }
 
 function instanceXml(i: LabInstance): XmlObject {
-  const stopped = i.state === 'stopped' || i.state === 'stopping' || i.state === 'terminated' || i.state === 'shutting-down';
+  const stopped =
+    i.state === 'stopped' || i.state === 'stopping' || i.state === 'terminated' || i.state === 'shutting-down';
   return {
     instanceId: i.id,
     imageId: 'ami-0a1b0000000000001',

@@ -69,7 +69,8 @@ export function elbv2Service(lb: LoadBalancerInfo): QueryService {
         const arns = p.strList('LoadBalancerArns');
         const names = p.strList('Names');
         const missing = [...arns.filter((a) => a !== lb.arn), ...names.filter((n) => n !== lb.name)];
-        if (missing.length > 0) throw new ApiError('LoadBalancerNotFound', `Load balancers '${missing.join(', ')}' not found`);
+        if (missing.length > 0)
+          throw new ApiError('LoadBalancerNotFound', `Load balancers '${missing.join(', ')}' not found`);
         return {
           LoadBalancers: list('member', [
             {
@@ -97,15 +98,20 @@ export function elbv2Service(lb: LoadBalancerInfo): QueryService {
         const names = p.strList('Names');
         const lbArn = p.str('LoadBalancerArn');
         const missing = [...arns.filter((a) => a !== lb.group.arn), ...names.filter((n) => n !== lb.group.name)];
-        if (missing.length > 0) throw new ApiError('TargetGroupNotFound', `Target groups '${missing.join(', ')}' not found`);
-        if (lbArn !== undefined && lbArn !== lb.arn) throw new ApiError('LoadBalancerNotFound', `Load balancers '${lbArn}' not found`);
+        if (missing.length > 0)
+          throw new ApiError('TargetGroupNotFound', `Target groups '${missing.join(', ')}' not found`);
+        if (lbArn !== undefined && lbArn !== lb.arn)
+          throw new ApiError('LoadBalancerNotFound', `Load balancers '${lbArn}' not found`);
         return { TargetGroups: list('member', [tgXml(lb)]) };
       },
       DescribeTargetGroupAttributes: (p) => {
         const g = group(p);
         return {
           Attributes: list('member', [
-            { Key: 'deregistration_delay.timeout_seconds', Value: String(Math.round(g.hc.deregistrationDelayMs / 1000)) },
+            {
+              Key: 'deregistration_delay.timeout_seconds',
+              Value: String(Math.round(g.hc.deregistrationDelayMs / 1000)),
+            },
             { Key: 'stickiness.enabled', Value: 'false' },
             { Key: 'load_balancing.algorithm.type', Value: 'round_robin' },
           ]),
@@ -114,7 +120,10 @@ export function elbv2Service(lb: LoadBalancerInfo): QueryService {
       DescribeTargetHealth: (p) => {
         const g = group(p);
         const asked = targets(p);
-        const rows = asked.length > 0 ? asked.map((a) => ({ a, t: g.targets.get(a.id) })) : [...g.targets.values()].map((t) => ({ a: { id: t.id, port: t.port }, t }));
+        const rows =
+          asked.length > 0
+            ? asked.map((a) => ({ a, t: g.targets.get(a.id) }))
+            : [...g.targets.values()].map((t) => ({ a: { id: t.id, port: t.port }, t }));
         return {
           TargetHealthDescriptions: list(
             'member',

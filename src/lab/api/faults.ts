@@ -33,8 +33,16 @@ export class FaultInjector {
       this.n++;
       const e =
         this.n % 2 === 1
-          ? new ApiError(service === 'ec2' ? 'InternalError' : 'InternalFailure', 'We encountered an internal error. Please try again.', 500)
-          : new ApiError(service === 'ec2' ? 'Unavailable' : 'ServiceUnavailable', 'The service is unavailable. Please try again shortly.', 503);
+          ? new ApiError(
+              service === 'ec2' ? 'InternalError' : 'InternalFailure',
+              'We encountered an internal error. Please try again.',
+              500,
+            )
+          : new ApiError(
+              service === 'ec2' ? 'Unavailable' : 'ServiceUnavailable',
+              'The service is unavailable. Please try again shortly.',
+              503,
+            );
       out.push({ kind: 'error', error: e });
     }
     return out;

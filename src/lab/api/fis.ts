@@ -39,7 +39,8 @@ export function fisHandler(fis: FisEngine): (req: ApiRequest) => ApiReply {
     try {
       const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
       const [res, id, extra] = parts;
-      if (extra !== undefined) throw new ApiError('UnknownOperationException', `no FIS route for ${req.method} ${req.path}`, 404);
+      if (extra !== undefined)
+        throw new ApiError('UnknownOperationException', `no FIS route for ${req.method} ${req.path}`, 404);
       const m = req.method;
       if (res === 'experimentTemplates') {
         if (m === 'POST' && !id) {
@@ -70,9 +71,12 @@ export function fisHandler(fis: FisEngine): (req: ApiRequest) => ApiReply {
           mutating(req, 'StartExperiment');
           const b = body(req);
           const tid = b.experimentTemplateId;
-          if (typeof tid !== 'string') throw new ApiError('ValidationException', 'experimentTemplateId is required', 400);
+          if (typeof tid !== 'string')
+            throw new ApiError('ValidationException', 'experimentTemplateId is required', 400);
           const mode = (b.experimentOptions as { actionsMode?: string } | undefined)?.actionsMode ?? 'run-all';
-          return jsonReply(200, { experiment: experimentOut(fis.start(tid, (b.tags ?? {}) as Record<string, string>, mode)) });
+          return jsonReply(200, {
+            experiment: experimentOut(fis.start(tid, (b.tags ?? {}) as Record<string, string>, mode)),
+          });
         }
         if (m === 'GET' && !id) {
           const tid = req.query.get('experimentTemplateId');

@@ -46,7 +46,11 @@ export function queryReply(svc: QueryService, action: string, body: XmlObject, r
   };
 }
 
-export function queryError(svc: Pick<QueryService, 'protocol' | 'xmlns'>, e: ApiError, requestId = randomUUID()): ApiReply {
+export function queryError(
+  svc: Pick<QueryService, 'protocol' | 'xmlns'>,
+  e: ApiError,
+  requestId = randomUUID(),
+): ApiReply {
   const headers = { ...XML, 'x-amzn-requestid': requestId };
   if (svc.protocol === 'ec2') {
     return {

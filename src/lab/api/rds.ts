@@ -1,6 +1,12 @@
 import type { RdsLab } from '../rds/lab-rds.js';
 import type { DbCluster, DbInstance, DbSnapshot } from '../rds/model.js';
-import { createSnapshot, deleteInstance, restoreFromSnapshot, restoreToPointInTime, snapshotsOf } from '../rds/restore.js';
+import {
+  createSnapshot,
+  deleteInstance,
+  restoreFromSnapshot,
+  restoreToPointInTime,
+  snapshotsOf,
+} from '../rds/restore.js';
 import { deniedFor, isReadOnlyKey } from './auth.js';
 import { LAB_VPC_ID } from './ec2.js';
 import { ApiError } from './errors.js';
@@ -40,7 +46,9 @@ export function instanceXml(rds: RdsLab, i: DbInstance): XmlObject {
     PreferredBackupWindow: '03:00-03:30',
     BackupRetentionPeriod: i.backupRetentionPeriod,
     DBSecurityGroups: list('DBSecurityGroup', []),
-    VpcSecurityGroups: list('VpcSecurityGroupMembership', [{ VpcSecurityGroupId: 'sg-0a1b0000000000001', Status: 'active' }]),
+    VpcSecurityGroups: list('VpcSecurityGroupMembership', [
+      { VpcSecurityGroupId: 'sg-0a1b0000000000001', Status: 'active' },
+    ]),
     DBSubnetGroup: { DBSubnetGroupName: 'lab', VpcId: LAB_VPC_ID, SubnetGroupStatus: 'Complete' },
     AvailabilityZone: place.az,
     SecondaryAvailabilityZone: place.secondaryAz,
@@ -144,7 +152,10 @@ const filtersOf = (p: QueryParams): Filter[] =>
 function page<T>(items: T[], p: QueryParams): { items: T[]; marker: string | undefined } {
   const max = p.int('MaxRecords') ?? 100;
   const start = Number(p.str('Marker') ?? '0') || 0;
-  return { items: items.slice(start, start + max), marker: start + max < items.length ? String(start + max) : undefined };
+  return {
+    items: items.slice(start, start + max),
+    marker: start + max < items.length ? String(start + max) : undefined,
+  };
 }
 
 export function rdsService(rds: RdsLab): QueryService {
@@ -159,19 +170,31 @@ export function rdsService(rds: RdsLab): QueryService {
         for (const f of filtersOf(p)) {
           items = items.filter((i) => {
             if (f.name === 'db-instance-id') return f.values.some((v) => v === i.id || v === i.arn);
-            if (f.name === 'db-cluster-id') return i.clusterId !== undefined && f.values.some((v) => idOf(v) === i.clusterId);
+            if (f.name === 'db-cluster-id')
+              return i.clusterId !== undefined && f.values.some((v) => idOf(v) === i.clusterId);
             if (f.name === 'engine') return f.values.includes(i.engine);
             if (f.name === 'dbi-resource-id') return f.values.includes(i.resourceId);
             throw new ApiError('InvalidParameterValue', `Unrecognized filter name: ${f.name}`);
           });
         }
         const pg = page(items, p);
-        return { DBInstances: list('DBInstance', pg.items.map((i) => instanceXml(rds, i))), Marker: pg.marker };
+        return {
+          DBInstances: list(
+            'DBInstance',
+            pg.items.map((i) => instanceXml(rds, i)),
+          ),
+          Marker: pg.marker,
+        };
       },
       DescribeDBClusters: (p) => {
         const id = idOf(p.str('DBClusterIdentifier'));
         const items = id ? [rds.cluster(id)] : [...rds.clusters.values()];
-        return { DBClusters: list('DBCluster', items.map((c) => clusterXml(rds, c))) };
+        return {
+          DBClusters: list(
+            'DBCluster',
+            items.map((c) => clusterXml(rds, c)),
+          ),
+        };
       },
       RebootDBInstance: (p, req) => {
         const id = idOf(required(p, 'DBInstanceIdentifier')) as string;
@@ -189,7 +212,10 @@ export function rdsService(rds: RdsLab): QueryService {
         const src = idOf(p.str('SourceIdentifier'));
         const type = p.str('SourceType');
         if (src && !type) {
-          throw new ApiError('InvalidParameterCombination', 'SourceType must be specified when SourceIdentifier is specified.');
+          throw new ApiError(
+            'InvalidParameterCombination',
+            'SourceType must be specified when SourceIdentifier is specified.',
+          );
         }
         const end = p.str('EndTime') ? new Date(p.str('EndTime') as string) : new Date();
         const start = p.str('StartTime')
@@ -231,7 +257,9 @@ export function rdsService(rds: RdsLab): QueryService {
         const inst = idOf(required(p, 'DBInstanceIdentifier')) as string;
         rds.instance(inst);
         denyWrites(req, 'CreateDBSnapshot');
-        return { DBSnapshot: snapshotXml(createSnapshot(rds, inst, required(p, 'DBSnapshotIdentifier'), tagsParam(p))) };
+        return {
+          DBSnapshot: snapshotXml(createSnapshot(rds, inst, required(p, 'DBSnapshotIdentifier'), tagsParam(p))),
+        };
       },
       RestoreDBInstanceFromDBSnapshot: (p, req) => {
         denyWrites(req, 'RestoreDBInstanceFromDBSnapshot');
@@ -240,19 +268,27 @@ export function rdsService(rds: RdsLab): QueryService {
       },
       RestoreDBInstanceToPointInTime: (p, req) => {
         const src = idOf(p.str('SourceDBInstanceIdentifier'));
-        if (!src) throw new ApiError('MissingParameter', 'The request must contain the parameter SourceDBInstanceIdentifier');
+        if (!src)
+          throw new ApiError('MissingParameter', 'The request must contain the parameter SourceDBInstanceIdentifier');
         rds.instance(src);
         denyWrites(req, 'RestoreDBInstanceToPointInTime');
         const latest = p.bool('UseLatestRestorableTime') === true;
         const t = p.str('RestoreTime');
         if (latest && t) {
-          throw new ApiError('InvalidParameterCombination', 'Cannot specify both RestoreTime and UseLatestRestorableTime.');
+          throw new ApiError(
+            'InvalidParameterCombination',
+            'Cannot specify both RestoreTime and UseLatestRestorableTime.',
+          );
         }
         if (!latest && !t) {
-          throw new ApiError('InvalidParameterCombination', 'One of RestoreTime or UseLatestRestorableTime must be specified.');
+          throw new ApiError(
+            'InvalidParameterCombination',
+            'One of RestoreTime or UseLatestRestorableTime must be specified.',
+          );
         }
         const when = latest ? ('latest' as const) : new Date(t as string);
-        if (when !== 'latest' && Number.isNaN(when.getTime())) throw new ApiError('InvalidParameterValue', `Invalid RestoreTime: ${t}`);
+        if (when !== 'latest' && Number.isNaN(when.getTime()))
+          throw new ApiError('InvalidParameterValue', `Invalid RestoreTime: ${t}`);
         const o = restoreOpts(p, required(p, 'TargetDBInstanceIdentifier'));
         return { DBInstance: instanceXml(rds, restoreToPointInTime(rds, src, when, o)) };
       },
@@ -270,7 +306,8 @@ export function rdsService(rds: RdsLab): QueryService {
         const sn = [...rds.snapshots.values()].find((s) => s.arn === arn);
         const tags = inst?.tags ?? cl?.tags ?? sn?.tags;
         if (!tags) {
-          if (arn.includes(':cluster:')) throw new ApiError('DBClusterNotFoundFault', `DBCluster ${arn} not found.`, 404);
+          if (arn.includes(':cluster:'))
+            throw new ApiError('DBClusterNotFoundFault', `DBCluster ${arn} not found.`, 404);
           if (arn.includes(':snapshot:')) throw new ApiError('DBSnapshotNotFound', `DBSnapshot ${arn} not found.`, 404);
           throw new ApiError('DBInstanceNotFound', `DBInstance ${arn} not found.`, 404);
         }

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { FaultInjector, parseFaults } from './faults.js';
-import { type ApiReply, type ApiRequest, handleQuery, jsonError, jsonReply, type QueryService, queryError } from './protocol.js';
+import { type FaultInjector, parseFaults } from './faults.js';
+import {
+  type ApiReply,
+  type ApiRequest,
+  handleQuery,
+  jsonError,
+  jsonReply,
+  type QueryService,
+  queryError,
+} from './protocol.js';
 import { QueryParams } from './query.js';
 
 /** What the admin routes (`/_lab/...`) can do. */
@@ -69,9 +77,12 @@ export class ApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = await this.readBody(req);
-    if (url.pathname.startsWith('/_lab/')) return this.send(res, await this.admin(req.method ?? 'GET', url.pathname, body));
+    if (url.pathname.startsWith('/_lab/'))
+      return this.send(res, await this.admin(req.method ?? 'GET', url.pathname, body));
     const { accessKeyId, service: scoped } = credentialScope(req.headers.authorization);
-    const params = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? QueryParams.parse(body) : undefined;
+    const params = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded')
+      ? QueryParams.parse(body)
+      : undefined;
     const service = scoped ?? VERSION_TO_SERVICE[params?.str('Version') ?? ''] ?? (params ? undefined : 'fis');
     const apiReq: ApiRequest = {
       method: req.method ?? 'GET',

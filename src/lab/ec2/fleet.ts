@@ -124,7 +124,8 @@ export class Ec2Fleet {
   stop(ids: string[], force = false): StateChange[] {
     const list = this.getAll(ids);
     for (const i of list) {
-      if (i.state === 'terminated' || i.state === 'shutting-down' || i.state === 'pending') throw this.incorrect(i, 'stopped');
+      if (i.state === 'terminated' || i.state === 'shutting-down' || i.state === 'pending')
+        throw this.incorrect(i, 'stopped');
     }
     return list.map((i) => {
       const previous = i.state;
@@ -144,7 +145,8 @@ export class Ec2Fleet {
   start(ids: string[]): StateChange[] {
     const list = this.getAll(ids);
     for (const i of list) {
-      if (i.state === 'terminated' || i.state === 'shutting-down' || i.state === 'stopping') throw this.incorrect(i, 'started');
+      if (i.state === 'terminated' || i.state === 'shutting-down' || i.state === 'stopping')
+        throw this.incorrect(i, 'started');
     }
     return list.map((i) => {
       const previous = i.state;

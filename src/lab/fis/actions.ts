@@ -66,7 +66,12 @@ export const ACTION_RUNNERS: Record<string, ActionRunner> = {
     };
     if (restartAfter !== undefined) ctx.onStop(startAgain);
     ctx.fleet.stop(list);
-    await until(() => list.every((id) => ctx.fleet.instances.get(id)?.state === 'stopped'), ctx.signal, 120_000, 'instances to stop');
+    await until(
+      () => list.every((id) => ctx.fleet.instances.get(id)?.state === 'stopped'),
+      ctx.signal,
+      120_000,
+      'instances to stop',
+    );
     if (restartAfter === undefined) return;
     await wait(restartAfter, ctx.signal);
     ctx.fleet.start(list.filter((id) => ctx.fleet.instances.get(id)?.state === 'stopped'));
@@ -90,18 +95,33 @@ export const ACTION_RUNNERS: Record<string, ActionRunner> = {
   'aws:ec2:terminate-instances': async (ctx, _p, targets) => {
     const list = ids(targets.Instances);
     ctx.fleet.terminate(list);
-    await until(() => list.every((id) => ctx.fleet.instances.get(id)?.state === 'terminated'), ctx.signal, 120_000, 'termination');
+    await until(
+      () => list.every((id) => ctx.fleet.instances.get(id)?.state === 'terminated'),
+      ctx.signal,
+      120_000,
+      'termination',
+    );
   },
   'aws:rds:failover-db-cluster': async (ctx, _p, targets) => {
     const list = ids(targets.Clusters);
     for (const id of list) ctx.rds.failoverCluster(id);
-    await until(() => list.every((id) => ctx.rds.clusters.get(id)?.status === 'available'), ctx.signal, 300_000, 'cluster failover');
+    await until(
+      () => list.every((id) => ctx.rds.clusters.get(id)?.status === 'available'),
+      ctx.signal,
+      300_000,
+      'cluster failover',
+    );
   },
   'aws:rds:reboot-db-instances': async (ctx, params, targets) => {
     const list = ids(targets.DBInstances);
     const force = params.forceFailover === 'true';
     for (const id of list) ctx.rds.reboot(id, force && ctx.rds.instances.get(id)?.kind === 'multi-az');
-    await until(() => list.every((id) => ctx.rds.instances.get(id)?.status === 'available'), ctx.signal, 300_000, 'DB reboot');
+    await until(
+      () => list.every((id) => ctx.rds.instances.get(id)?.status === 'available'),
+      ctx.signal,
+      300_000,
+      'DB reboot',
+    );
   },
   'aws:fis:wait': async (ctx, params) => {
     await wait(durationParam(ctx, params, 'duration') ?? 0, ctx.signal);

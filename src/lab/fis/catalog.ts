@@ -59,7 +59,10 @@ export const LAB_ACTIONS: ActionDef[] = [
     targets: { Subnets: 'aws:ec2:subnet' },
     parameters: {
       duration: { description: 'The duration (ISO 8601).', required: true },
-      scope: { description: 'all | availability-zone (the lab disrupts the whole AZ of each subnet).', required: false },
+      scope: {
+        description: 'all | availability-zone (the lab disrupts the whole AZ of each subnet).',
+        required: false,
+      },
     },
   },
 ];

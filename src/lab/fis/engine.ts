@@ -4,13 +4,19 @@ import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
 import { ACTION_RUNNERS, type ActionContext } from './actions.js';
 import { actionDef } from './catalog.js';
 import { parseIsoDurationMs } from './duration.js';
-import { parseSelectionMode, type Resource, resolveTarget, SUPPORTED_RESOURCE_TYPES, type TargetSources } from './targets.js';
 import {
-  epochSeconds,
+  parseSelectionMode,
+  type Resource,
+  resolveTarget,
+  SUPPORTED_RESOURCE_TYPES,
+  type TargetSources,
+} from './targets.js';
+import {
   type Experiment,
   type ExperimentActionState,
   type ExperimentStatus,
   type ExperimentTemplate,
+  epochSeconds,
   type TemplateAction,
   type TemplateTarget,
 } from './types.js';
@@ -60,8 +66,9 @@ export class FisEngine {
       if (!t.resourceType) throw validation(`Target ${name}: resourceType is required`);
       const arns = t.resourceArns?.length ?? 0;
       const tags = Object.keys(t.resourceTags ?? {}).length;
-      if (arns > 0 && tags > 0) throw validation(`Target ${name}: you cannot specify both resourceArns and resourceTags`);
-      if (arns === 0 && tags === 0 && !t.parameters?.availabilityZoneIdentifier && !(t.filters?.length)) {
+      if (arns > 0 && tags > 0)
+        throw validation(`Target ${name}: you cannot specify both resourceArns and resourceTags`);
+      if (arns === 0 && tags === 0 && !t.parameters?.availabilityZoneIdentifier && !t.filters?.length) {
         throw validation(`Target ${name}: you must specify at least one resource ARN or resource tag`);
       }
       if (!t.selectionMode || !parseSelectionMode(t.selectionMode)) {
@@ -69,7 +76,8 @@ export class FisEngine {
       }
     }
     for (const [name, a] of Object.entries(actions)) {
-      if (!/^aws:[a-z0-9-]+:[a-z0-9-]+$/.test(a.actionId ?? '')) throw validation(`Action ${name}: invalid actionId ${a.actionId}`);
+      if (!/^aws:[a-z0-9-]+:[a-z0-9-]+$/.test(a.actionId ?? ''))
+        throw validation(`Action ${name}: invalid actionId ${a.actionId}`);
       for (const [key, target] of Object.entries(a.targets ?? {})) {
         if (!targets[target]) throw validation(`Action ${name}: target ${key} references unknown target ${target}`);
         const def = actionDef(a.actionId);
@@ -176,7 +184,8 @@ export class FisEngine {
   async stopAll(): Promise<void> {
     for (const [id, r] of this.running) {
       const e = this.experiments.get(id);
-      if (e && ['pending', 'initiating', 'running'].includes(e.state.status)) this.setState(e, 'stopping', 'Stopping experiment.');
+      if (e && ['pending', 'initiating', 'running'].includes(e.state.status))
+        this.setState(e, 'stopping', 'Stopping experiment.');
       r.abort.abort(new Error('experiment stopped'));
     }
     await Promise.all([...this.running.values()].map((r) => r.done));
@@ -214,7 +223,11 @@ export class FisEngine {
       for (const a of Object.values(e.actions)) {
         if (a.state.status === 'pending') this.setAction(a, 'cancelled', 'Experiment ended.');
         else if (a.state.status === 'running' || a.state.status === 'initiating') {
-          this.setAction(a, status === 'stopped' ? 'stopped' : 'cancelled', status === 'stopped' ? 'Action was stopped.' : 'Experiment ended.');
+          this.setAction(
+            a,
+            status === 'stopped' ? 'stopped' : 'cancelled',
+            status === 'stopped' ? 'Action was stopped.' : 'Experiment ended.',
+          );
         }
       }
       e.endTime = epochSeconds();
@@ -227,7 +240,10 @@ export class FisEngine {
     const resolved: Record<string, Resource[]> = {};
     for (const [name, t] of Object.entries(e.targets)) {
       if (!SUPPORTED_RESOURCE_TYPES.includes(t.resourceType)) {
-        return finish('failed', `Target ${name}: resource type ${t.resourceType} is not available in the drillproof lab.`);
+        return finish(
+          'failed',
+          `Target ${name}: resource type ${t.resourceType} is not available in the drillproof lab.`,
+        );
       }
       resolved[name] = resolveTarget(this.deps, t);
       if (resolved[name].length === 0 && e.experimentOptions.emptyTargetResolutionMode !== 'skip') {
@@ -276,7 +292,11 @@ export class FisEngine {
         this.setAction(a, 'initiating', 'Action is initiating.');
         this.setAction(a, 'running', 'Action is running.');
         try {
-          await (ACTION_RUNNERS[a.actionId] as NonNullable<(typeof ACTION_RUNNERS)[string]>)(ctx, a.parameters ?? {}, targets);
+          await (ACTION_RUNNERS[a.actionId] as NonNullable<(typeof ACTION_RUNNERS)[string]>)(
+            ctx,
+            a.parameters ?? {},
+            targets,
+          );
           this.setAction(a, 'completed', 'Action was completed.');
           return true;
         } catch (err) {

@@ -84,7 +84,9 @@ function at(data: Record<string, unknown>, path: string): unknown {
 }
 
 /** `ALL`, `COUNT(n)` or `PERCENT(n)`; undefined if malformed. */
-export function parseSelectionMode(mode: string): { kind: 'ALL' } | { kind: 'COUNT' | 'PERCENT'; n: number } | undefined {
+export function parseSelectionMode(
+  mode: string,
+): { kind: 'ALL' } | { kind: 'COUNT' | 'PERCENT'; n: number } | undefined {
   if (mode === 'ALL') return { kind: 'ALL' };
   const m = /^(COUNT|PERCENT)\((\d+)\)$/.exec(mode);
   if (!m) return undefined;
@@ -108,7 +110,8 @@ export function resolveTarget(src: TargetSources, t: TemplateTarget, random: () 
     pool = pool.filter((r) => Object.entries(tags).every(([k, v]) => r.tags[k] === v));
   }
   const az = t.parameters?.availabilityZoneIdentifier;
-  if (az) pool = pool.filter((r) => at(r.data, 'AvailabilityZone') === az || at(r.data, 'Placement.AvailabilityZone') === az);
+  if (az)
+    pool = pool.filter((r) => at(r.data, 'AvailabilityZone') === az || at(r.data, 'Placement.AvailabilityZone') === az);
   for (const f of t.filters ?? []) {
     pool = pool.filter((r) => {
       const v = at(r.data, f.path);

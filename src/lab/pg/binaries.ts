@@ -44,9 +44,13 @@ function postgresUser(): { uid: number; gid: number } {
     } catch {
       // The group may exist without the user.
     }
-    execFileSync('useradd', ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'useradd',
+      ['--system', '-g', 'postgres', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres'],
+      {
+        stdio: 'ignore',
+      },
+    );
     uid = idOf('-u', 'postgres');
   }
   const gid = idOf('-g', 'postgres');

@@ -52,6 +52,23 @@ export async function copyTree(src: string, dst: string, o: CopyOptions = {}): P
 
 /** What a base backup leaves out (PostgreSQL docs, "Making a Base Backup Using the Low Level API"). */
 export const BASE_BACKUP_SKIP = {
-  skipContents: ['pg_wal', 'pg_replslot', 'pg_stat_tmp', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_subtrans'],
-  skip: ['postmaster.pid', 'postmaster.opts', 'standby.signal', 'recovery.signal', 'backup_label', 'backup_label.old', 'log'],
+  skipContents: [
+    'pg_wal',
+    'pg_replslot',
+    'pg_stat_tmp',
+    'pg_dynshmem',
+    'pg_notify',
+    'pg_serial',
+    'pg_snapshots',
+    'pg_subtrans',
+  ],
+  skip: [
+    'postmaster.pid',
+    'postmaster.opts',
+    'standby.signal',
+    'recovery.signal',
+    'backup_label',
+    'backup_label.old',
+    'log',
+  ],
 };

@@ -18,7 +18,10 @@ export interface RdsEvent {
 }
 
 export const RDS_EVENT_MESSAGES: Record<string, { categories: string[]; messages: string[] }> = {
-  'RDS-EVENT-0003': { categories: ['deletion'], messages: ['The DB instance has been deleted.', 'DB instance deleted'] },
+  'RDS-EVENT-0003': {
+    categories: ['deletion'],
+    messages: ['The DB instance has been deleted.', 'DB instance deleted'],
+  },
   'RDS-EVENT-0005': { categories: ['creation'], messages: ['DB instance created'] },
   'RDS-EVENT-0006': { categories: ['availability'], messages: ['The DB instance restarted.', 'DB instance restarted'] },
   'RDS-EVENT-0013': {

@@ -226,7 +226,10 @@ export class RdsLab {
 
   private requireAvailable(i: DbInstance): void {
     if (i.status !== 'available') {
-      throw new ApiError('InvalidDBInstanceState', `DB instance ${i.id} is not in available state (it is ${i.status}).`);
+      throw new ApiError(
+        'InvalidDBInstanceState',
+        `DB instance ${i.id} is not in available state (it is ${i.status}).`,
+      );
     }
   }
 
@@ -283,11 +286,15 @@ export class RdsLab {
   failoverCluster(id: string, target?: string): DbCluster {
     const c = this.cluster(id);
     if (c.status !== 'available') {
-      throw new ApiError('InvalidDBClusterStateFault', `DB cluster ${id} is not in available state (it is ${c.status}).`);
+      throw new ApiError(
+        'InvalidDBClusterStateFault',
+        `DB cluster ${id} is not in available state (it is ${c.status}).`,
+      );
     }
     const readerId = c.memberIds[1 - c.pair.primaryIdx] as string;
     if (target !== undefined && target !== readerId) {
-      if (!c.memberIds.includes(target)) throw new ApiError('DBInstanceNotFound', `DBInstance ${target} not found.`, 404);
+      if (!c.memberIds.includes(target))
+        throw new ApiError('DBInstanceNotFound', `DBInstance ${target} not found.`, 404);
       throw new ApiError('InvalidDBInstanceState', `DB instance ${target} is already the writer of ${id}.`);
     }
     c.status = 'failing-over';

@@ -1,7 +1,7 @@
-import type { ReplicatedPair } from '../pg/pair.js';
-import type { PgNode } from '../pg/node.js';
-import type { EndpointProxy } from '../pg/tcp-proxy.js';
 import type { BaseBackup } from '../pg/backup.js';
+import type { PgNode } from '../pg/node.js';
+import type { ReplicatedPair } from '../pg/pair.js';
+import type { EndpointProxy } from '../pg/tcp-proxy.js';
 
 export type DbKind = 'multi-az' | 'cluster-member' | 'single';
 

@@ -27,7 +27,10 @@ async function switchBack(pair: ReplicatedPair): Promise<void> {
  */
 export async function resetRds(rds: RdsLab): Promise<void> {
   await until(
-    () => [...rds.instances.values(), ...rds.clusters.values()].every((x) => !['rebooting', 'creating', 'deleting', 'failing-over'].includes(x.status)),
+    () =>
+      [...rds.instances.values(), ...rds.clusters.values()].every(
+        (x) => !['rebooting', 'creating', 'deleting', 'failing-over'].includes(x.status),
+      ),
     120_000,
     'DB operations in progress',
   );

@@ -5,8 +5,8 @@ import { baseBackup } from '../pg/backup.js';
 import { archiveConf, pgTimestamp } from '../pg/conf.js';
 import { copyTree } from '../pg/copy-tree.js';
 import { PgNode } from '../pg/node.js';
-import type { DbInstance, DbSnapshot } from './model.js';
 import type { RdsLab } from './lab-rds.js';
+import type { DbInstance, DbSnapshot } from './model.js';
 
 export interface RestoreOptions {
   targetId: string;
@@ -29,7 +29,10 @@ function mkdirOwned(rds: RdsLab, p: string): void {
 export function createSnapshot(rds: RdsLab, instanceId: string, snapshotId: string, tags: Record<string, string>) {
   const i = rds.instance(instanceId);
   if (rds.snapshots.has(snapshotId)) {
-    throw new ApiError('DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${snapshotId} already exists.`);
+    throw new ApiError(
+      'DBSnapshotAlreadyExists',
+      `Cannot create the snapshot because a snapshot with the identifier ${snapshotId} already exists.`,
+    );
   }
   if (i.kind === 'cluster-member') {
     throw new ApiError(
@@ -38,7 +41,10 @@ export function createSnapshot(rds: RdsLab, instanceId: string, snapshotId: stri
     );
   }
   if (i.status !== 'available') {
-    throw new ApiError('InvalidDBInstanceState', `DB instance ${instanceId} is not in available state (it is ${i.status}).`);
+    throw new ApiError(
+      'InvalidDBInstanceState',
+      `DB instance ${instanceId} is not in available state (it is ${i.status}).`,
+    );
   }
   const s = rds.newSnapshot(snapshotId, i, 'manual', tags);
   rds.events.add('RDS-EVENT-0040', 'db-snapshot', snapshotId, s.arn);
@@ -89,39 +95,45 @@ function restoreInto(
     backupRetentionPeriod: 1,
   };
   rds.instances.set(inst.id, inst);
-  rds.transition(inst, 'creating', async () => {
-    const dir = join(rds.o.pgDir, 'restored', inst.id);
-    mkdirOwned(rds, join(rds.o.pgDir, 'restored'));
-    rmSync(dir, { recursive: true, force: true });
-    const node = new PgNode(inst.id, join(dir, 'data'), await rds.o.freePort(), rds.ctx);
-    const archiveDir = join(dir, 'archive');
-    mkdirOwned(rds, dir);
-    mkdirOwned(rds, archiveDir);
-    await copyTree(source.backupDir, node.dataDir, owner(rds));
-    node.writeConf({
-      // Recovery reads the source's archive; once promoted the new instance archives to its own.
-      archive_command: archiveConf(archiveDir).archive_command,
-      restore_command: archiveConf(source.archiveDir).restore_command,
-      synchronous_standby_names: '',
-      recovery_target_time: target ? pgTimestamp(target) : undefined,
-      recovery_target: target ? undefined : 'immediate',
-      recovery_target_action: 'promote',
-      recovery_target_timeline: 'latest',
-    });
-    node.writeFile('recovery.signal', '');
-    inst.node = node;
-    inst.archiveDir = archiveDir;
-    await node.start(120_000);
-    const end = Date.now() + 120_000;
-    while (await node.isInRecovery()) {
-      if (Date.now() > end) throw new Error(`restore of ${inst.id} did not finish recovery`);
-      await new Promise((r) => setTimeout(r, 30));
-    }
-    // Later restarts must not replay to the target again.
-    node.writeConf({ ...archiveConf(archiveDir), synchronous_standby_names: '' });
-    rds.events.add('RDS-EVENT-0005', 'db-instance', inst.id, inst.arn);
-    rds.events.add(eventId, 'db-instance', inst.id, inst.arn, eventId === 'RDS-EVENT-0043' ? ` ${source.from}` : '');
-  }, 'available', 'failed');
+  rds.transition(
+    inst,
+    'creating',
+    async () => {
+      const dir = join(rds.o.pgDir, 'restored', inst.id);
+      mkdirOwned(rds, join(rds.o.pgDir, 'restored'));
+      rmSync(dir, { recursive: true, force: true });
+      const node = new PgNode(inst.id, join(dir, 'data'), await rds.o.freePort(), rds.ctx);
+      const archiveDir = join(dir, 'archive');
+      mkdirOwned(rds, dir);
+      mkdirOwned(rds, archiveDir);
+      await copyTree(source.backupDir, node.dataDir, owner(rds));
+      node.writeConf({
+        // Recovery reads the source's archive; once promoted the new instance archives to its own.
+        archive_command: archiveConf(archiveDir).archive_command,
+        restore_command: archiveConf(source.archiveDir).restore_command,
+        synchronous_standby_names: '',
+        recovery_target_time: target ? pgTimestamp(target) : undefined,
+        recovery_target: target ? undefined : 'immediate',
+        recovery_target_action: 'promote',
+        recovery_target_timeline: 'latest',
+      });
+      node.writeFile('recovery.signal', '');
+      inst.node = node;
+      inst.archiveDir = archiveDir;
+      await node.start(120_000);
+      const end = Date.now() + 120_000;
+      while (await node.isInRecovery()) {
+        if (Date.now() > end) throw new Error(`restore of ${inst.id} did not finish recovery`);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      // Later restarts must not replay to the target again.
+      node.writeConf({ ...archiveConf(archiveDir), synchronous_standby_names: '' });
+      rds.events.add('RDS-EVENT-0005', 'db-instance', inst.id, inst.arn);
+      rds.events.add(eventId, 'db-instance', inst.id, inst.arn, eventId === 'RDS-EVENT-0043' ? ` ${source.from}` : '');
+    },
+    'available',
+    'failed',
+  );
   return inst;
 }
 
@@ -170,7 +182,13 @@ export function restoreToPointInTime(
       `The restore time ${t.toISOString()} is before the earliest restorable time ${src.pair.backups[0]?.endTime.toISOString()}.`,
     );
   }
-  return restoreInto(rds, o, { backupDir: b.dir, archiveDir: src.pair.archiveDir, from: sourceId }, t, 'RDS-EVENT-0019');
+  return restoreInto(
+    rds,
+    o,
+    { backupDir: b.dir, archiveDir: src.pair.archiveDir, from: sourceId },
+    t,
+    'RDS-EVENT-0019',
+  );
 }
 
 /** DeleteDBInstance: `deleting`, then the server stops and its data is removed. */
@@ -231,6 +249,8 @@ export function snapshotsOf(rds: RdsLab, instanceId?: string, snapshotId?: strin
   }
   return [...rds.snapshots.values()].filter(
     (s) =>
-      (!instanceId || s.instanceId === instanceId) && (!snapshotId || s.id === snapshotId) && (!type || s.type === type),
+      (!instanceId || s.instanceId === instanceId) &&
+      (!snapshotId || s.id === snapshotId) &&
+      (!type || s.type === type),
   );
 }
