@@ -68,5 +68,26 @@ export {
   type StartK6LoadOptions,
   startK6Load,
 } from './probes/k6/index.js';
+export {
+  type LabStatus,
+  type LabUpOptions,
+  labClientConfig,
+  labDown,
+  labReset,
+  labShipLogs,
+  labStatus,
+  labUp,
+  readLabInfo,
+  setLabFaults,
+} from './lab/lab.js';
+export { RDS_EVENT_MESSAGES, rdsEventIdForMessage } from './lab/rds/events.js';
+export {
+  type ControlPlaneFaults,
+  DEFAULT_LAB_OPTIONS,
+  LAB_ACCOUNT_ID,
+  LAB_REGION,
+  type LabInfo,
+  type LabOptions,
+} from './lab/types.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

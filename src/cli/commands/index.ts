@@ -2,6 +2,7 @@ import type { RegisterCommand } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerIamPolicy } from './iam-policy.js';
 import { registerImportK6 } from './import-k6.js';
+import { register as registerLab } from './lab.js';
 import { registerPlan } from './plan.js';
 import { registerProbe } from './probe.js';
 import { registerSchema } from './schema.js';
@@ -16,6 +17,7 @@ export const commands: RegisterCommand[] = [
   registerPlan,
   registerSchema,
   registerIamPolicy,
+  registerLab,
   registerProbe,
   registerAnalyze,
   registerImportK6,
