@@ -187,17 +187,25 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
     if (opts.trustedKeyPem) {
       key = createPublicKey(opts.trustedKeyPem);
       result.keySource = 'trusted';
-      if (packKeyPem && keyFingerprint(packKeyPem) !== keyFingerprint(key))
+      let packFpr: string | null = null;
+      try {
+        packFpr = packKeyPem ? keyFingerprint(packKeyPem) : null;
+      } catch {
+        packFpr = 'unreadable';
+      }
+      if (packFpr && packFpr !== keyFingerprint(key))
         problems.push({
           code: 'KeyMismatch',
           file: PUBLIC_KEY_FILE,
-          message: `${PUBLIC_KEY_FILE} (${keyFingerprint(packKeyPem).slice(0, 16)}…) is not the trusted key (${keyFingerprint(key).slice(0, 16)}…)`,
+          message: `${PUBLIC_KEY_FILE} (${packFpr.slice(0, 16)}…) is not the trusted key (${keyFingerprint(key).slice(0, 16)}…)`,
         });
     } else if (packKeyPem) {
       key = createPublicKey(packKeyPem);
       result.keySource = 'pack';
     }
+    if (key) keyTypeOf(key);
   } catch (err) {
+    key = null;
     problems.push({
       code: 'KeyMissing',
       file: PUBLIC_KEY_FILE,
@@ -211,45 +219,45 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
         file: PUBLIC_KEY_FILE,
         message: `${PUBLIC_KEY_FILE} is missing and no --key was given`,
       });
-    return result;
   }
-  const keyType = keyTypeOf(key);
-  const fpr = keyFingerprint(key);
-  result.keyType = keyType;
-  result.keyFingerprint = fpr;
-  const vm = bundle.verificationMaterial.content;
-  const hint = vm.$case === 'publicKey' ? vm.publicKey.hint : '';
-  if (hint !== fpr || (env.signatures[0]?.keyid ?? '') !== fpr)
-    problems.push({
-      code: 'KeyMismatch',
-      file: BUNDLE_FILE,
-      message: `the bundle was signed by key ${hint.slice(0, 16) || '(no hint)'}…, not by ${fpr.slice(0, 16)}…`,
-    });
-
-  // The signature.
   const sig = Buffer.from(env.signatures[0]?.sig ?? Buffer.alloc(0));
-  const pae = dsse.preAuthEncoding(env.payloadType, Buffer.from(env.payload));
-  const sigOk = verifyPae(keyType, key, pae, sig);
-  if (!sigOk)
-    problems.push({
-      code: 'SignatureInvalid',
-      file: BUNDLE_FILE,
-      message: 'the signature does not verify over the signed statement',
-    });
   let tsaCa: X509Certificate[] | null = null;
   if (opts.tsaCaPem) {
     tsaCa = (opts.tsaCaPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
       (p) => new X509Certificate(p),
     );
   }
-  const sigstoreError = sigstoreVerify(bundle, key, tsaCa);
-  result.sigstoreVerified = sigstoreError === null;
-  if (sigstoreError && sigOk)
-    problems.push({
-      code: 'SigstoreVerifyFailed',
-      file: BUNDLE_FILE,
-      message: `@sigstore/verify rejected the bundle: ${sigstoreError}`,
-    });
+  if (key) {
+    const keyType = keyTypeOf(key);
+    const fpr = keyFingerprint(key);
+    result.keyType = keyType;
+    result.keyFingerprint = fpr;
+    const vm = bundle.verificationMaterial.content;
+    const hint = vm.$case === 'publicKey' ? vm.publicKey.hint : '';
+    if (hint !== fpr || (env.signatures[0]?.keyid ?? '') !== fpr)
+      problems.push({
+        code: 'KeyMismatch',
+        file: BUNDLE_FILE,
+        message: `the bundle was signed by key ${hint.slice(0, 16) || '(no hint)'}…, not by ${fpr.slice(0, 16)}…`,
+      });
+    // The signature.
+    const pae = dsse.preAuthEncoding(env.payloadType, Buffer.from(env.payload));
+    const sigOk = verifyPae(keyType, key, pae, sig);
+    if (!sigOk)
+      problems.push({
+        code: 'SignatureInvalid',
+        file: BUNDLE_FILE,
+        message: 'the signature does not verify over the signed statement',
+      });
+    const sigstoreError = sigstoreVerify(bundle, key, tsaCa);
+    result.sigstoreVerified = sigstoreError === null;
+    if (sigstoreError && sigOk)
+      problems.push({
+        code: 'SigstoreVerifyFailed',
+        file: BUNDLE_FILE,
+        message: `@sigstore/verify rejected the bundle: ${sigstoreError}`,
+      });
+  }
 
   // Timestamps.
   for (const [i, t] of (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).entries()) {
