@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillproofError } from '../errors.js';
 import type { PhaseName } from '../measurements/types.js';
-import { parsePercent } from '../util/units.js';
 import { type Evidence, evidenceSchema } from './evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds } from './format.js';
 
@@ -19,11 +18,13 @@ export interface Tolerance {
   rpoSeconds: number;
   /** Relative slack on P95. */
   p95: number;
-  /** Absolute slack on availability (0.001 = 0.1 percentage points). */
+  /** Absolute slack on availability (0.01 = 1 percentage point). */
   availability: number;
 }
 
-export const DEFAULT_TOLERANCE: Tolerance = { rto: 0.1, rpoSeconds: 0, p95: 0.25, availability: 0.001 };
+// Availability over a phase moves with the outage length (0.3 s more outage in a 100 s run is
+// 0.15 points), so its default slack is one percentage point; RTO catches slower recovery itself.
+export const DEFAULT_TOLERANCE: Tolerance = { rto: 0.1, rpoSeconds: 0, p95: 0.25, availability: 0.01 };
 
 export interface CompareRow {
   metric: string;
@@ -62,8 +63,9 @@ export function parseTolerance(text: string | undefined): Tolerance {
       t.rpoSeconds = Number(m[1]) / (m[2] === 'ms' ? 1000 : 1);
       continue;
     }
-    const p = parsePercent(v);
-    if (p === undefined) throw bad(part);
+    const pm = /^(\d+(?:\.\d+)?)\s*%$/.exec(v);
+    if (!pm) throw bad(part);
+    const p = Number(pm[1]) / 100;
     if (k === 'all') {
       t.rto = p;
       t.p95 = p;
@@ -93,7 +95,11 @@ export async function readEvidenceFile(dir: string): Promise<Evidence> {
   return parsed.data;
 }
 
-const sign = (x: number, f: (v: number) => string) => (x > 0 ? `+${f(x)}` : x < 0 ? `\u2212${f(-x)}` : '\u00b10');
+const sign = (x: number, f: (v: number) => string) => {
+  const abs = f(Math.abs(x));
+  if (/^0(ms|s|%)$/.test(abs)) return '\u00b10';
+  return x > 0 ? `+${abs}` : `\u2212${abs}`;
+};
 
 export function compareEvidence(a: Evidence, b: Evidence, tol: Tolerance = DEFAULT_TOLERANCE): CompareResult {
   const rows: CompareRow[] = [];

@@ -70,10 +70,13 @@ const RULES: Rule[] = [
     // key: value / "key": "value" / key=value where the key names a secret. Values that are
     // references ({env: NAME}, {file: path}, {secretsManager: arn}) start with `{` and are kept.
     name: 'secret-key-value',
-    re: /(["']?)([A-Za-z][A-Za-z0-9_.-]*)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;{}[\]"'#&]+)/g,
+    // `key: value` needs a space after the colon unless the key is quoted, so `arn:...:secret:name`
+    // is not mistaken for a key. Only keys that end like a secret name are matched, so a JSON string value holding
+    // `KEY=value` pairs is searched inside instead of being consumed whole.
+    re: /(["']?)(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|authorization|credentials|connection[_-]?string|cookie))\1(\s*=\s*|\s*:\s+|(?<=["'])\s*:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;{}[\]"'#&\\]+)/gi,
     replace: (m, q, key, sep, value) => {
       if (!isSecretKey(key) || value === '' || value === REDACTED || /^["']?\[REDACTED\]["']?$/.test(value)) return m;
-      if (value === 'null' || value === 'true' || value === 'false' || value === '""' || value === "''") return m;
+      if (['null', 'true', 'false', '""', "''", 'Bearer', 'Basic'].includes(value)) return m;
       const quote = value.startsWith('"') ? '"' : value.startsWith("'") ? "'" : '';
       return `${q}${key}${q}${sep}${quote}${REDACTED}${quote}`;
     },

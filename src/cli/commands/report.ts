@@ -20,7 +20,10 @@ export const registerReport: RegisterCommand = (program, ctx) => {
       const sink = new ConsoleSink(ctx.io, { json: Boolean(opts.json) });
       const r = await rerenderRunDir(runDir, opts.out ? { outDir: opts.out } : {});
       const out = opts.out ?? runDir;
-      if (opts.pdf) await printPdf(join(out, HTML_FILE), join(out, PDF_FILE));
+      if (opts.pdf) {
+        const chromium = ctx.io.env.DRILLPROOF_CHROMIUM;
+        await printPdf(join(out, HTML_FILE), join(out, PDF_FILE), chromium ? { executablePath: chromium } : {});
+      }
       sink.emit(
         message(
           'result',

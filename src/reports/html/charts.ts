@@ -39,7 +39,9 @@ function fmtTick(sec: number): string {
   const v = Math.round(sec * 10) / 10;
   if (v === 0) return 'F';
   const a = Math.abs(v);
-  const txt = a >= 60 && a % 60 === 0 ? `${a / 60}m` : `${a}s`;
+  const m = Math.floor(a / 60);
+  const rest = Math.round((a - m * 60) * 10) / 10;
+  const txt = m > 0 ? `${m}m${rest ? `${rest}s` : ''}` : `${a}s`;
   return v < 0 ? `F\u2212${txt}` : `F+${txt}`;
 }
 
