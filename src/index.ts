@@ -2,5 +2,23 @@
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
+export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
+export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
+export {
+  EVIDENCE_SCHEMA_VERSION,
+  type Evidence,
+  evidenceSchema,
+  PREDICATE_TYPE,
+} from './reports/evidence-schema.js';
+export { renderPack, rerenderRunDir, writeEvidencePack } from './reports/pack.js';
+export { printPdf } from './reports/pdf.js';
+export { redact, redactText, redactValue } from './reports/redact.js';
+export { type LoadedRun, loadRunDir } from './reports/run-dir.js';
+export { RUN_RECORD_FILE, type RunRecord } from './reports/run-record.js';
+export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
+export { kmsSigner } from './reports/signing/kms-signer.js';
+export { signPack } from './reports/signing/sign-pack.js';
+export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
+export { verifyPack } from './reports/signing/verify-pack.js';
 export { type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

@@ -43,7 +43,7 @@ function parseNdjson(text: string, file: string): unknown[] {
 export async function readSampleFile(path: string): Promise<ProbeSamples> {
   const rows = parseNdjson(await readText(path), path);
   const header = rows[0] as SampleFileHeader | undefined;
-  if (!header || header.type !== 'header')
+  if (header?.type !== 'header')
     throw DrillproofError.user('RunFileCorrupt', `${path}: the first line is not a sample file header`);
   return { header, samples: rows.slice(1).filter((r) => (r as { type?: string }).type === undefined) as Sample[] };
 }

@@ -45,11 +45,11 @@ describe('report.html in headless Chromium', () => {
     const { dir } = await signedPack('az-impairment-failed');
     const { page, errors, requests } = await open(join(dir, 'report.html'));
     expect(await page.locator('#verdict').getAttribute('data-verdict')).toBe('failed');
-    expect(await page.locator('#verdict .verdict').innerText()).toBe('FAILED');
+    expect(await page.locator('#verdict .verdict').textContent()).toBe('FAILED');
     const rows = page.locator('#objectives tbody tr');
     expect(await rows.count()).toBe(4);
-    expect(await page.locator('tr[data-objective="rpo"] td[data-col="actual"]').innerText()).toBe('0.6s');
-    expect(await page.locator('tr[data-objective="rpo"] .pill').innerText()).toBe('FAIL');
+    expect(await page.locator('tr[data-objective="rpo"] td[data-col="actual"]').textContent()).toBe('0.6s');
+    expect(await page.locator('tr[data-objective="rpo"] .pill').textContent()).toBe('FAIL');
     expect(await page.locator('svg[data-chart="latency"]').count()).toBe(2);
     expect(await page.locator('svg[data-chart="availability"] rect').count()).toBeGreaterThan(4);
     // The charts are drawn: the latency path has a box with a real size, the fault band is there.
@@ -60,7 +60,7 @@ describe('report.html in headless Chromium', () => {
     expect(box?.height).toBeGreaterThan(20);
     expect(await page.locator('svg[data-probe="web"] rect[data-band="fault"]').count()).toBe(1);
     expect(await page.locator('#timeline tr[data-source="rds"]').count()).toBe(2);
-    expect(await page.locator('#ftr tr[data-ftr="RES-004"]').innerText()).toContain(
+    expect(await page.locator('#ftr tr[data-ftr="RES-004"]').textContent()).toContain(
       'includes an Availability Zone impairment',
     );
     expect(errors).toEqual([]);
@@ -73,7 +73,7 @@ describe('report.html in headless Chromium', () => {
   it('renders a passed run and prints it to A4 without losing the charts', async () => {
     const { dir } = await signedPack('ec2-stop-passed');
     const { page, errors, requests } = await open(join(dir, 'report.html'));
-    expect(await page.locator('#verdict .verdict').innerText()).toBe('PASSED');
+    expect(await page.locator('#verdict .verdict').textContent()).toBe('PASSED');
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('svg[data-chart="latency"]').first().isVisible()).toBe(true);
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
@@ -106,8 +106,8 @@ describe('report.html in headless Chromium', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(requests).toEqual([]);
-    expect(await page.locator('#verdict h1').innerText()).toBe(`shop ${evil}`);
-    expect(await page.locator('#scenario').innerText()).toContain(evil);
+    expect(await page.locator('#verdict h1').textContent()).toBe(`shop ${evil}`);
+    expect(await page.locator('#scenario').textContent()).toContain(evil);
     expect(await readFile(join(dir, 'report.html'), 'utf8')).not.toContain('<script');
     await page.close();
   });
