@@ -1,4 +1,7 @@
 import type { RegisterCommand } from '../context.js';
+import { registerAnalyze } from './analyze.js';
+import { registerImportK6 } from './import-k6.js';
+import { registerProbe } from './probe.js';
 import { registerCompare } from './compare.js';
 import { registerKeygen } from './keygen.js';
 import { registerReport } from './report.js';
@@ -10,6 +13,10 @@ import { registerVerify } from './verify.js';
  * Registration is explicit here, never by import side effects.
  */
 export const commands: RegisterCommand[] = [
+  // measure
+  registerProbe,
+  registerAnalyze,
+  registerImportK6,
   registerReport,
   registerCompare,
   registerSign,
