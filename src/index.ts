@@ -52,7 +52,7 @@ export {
   evidenceSchema,
   PREDICATE_TYPE,
 } from './reports/evidence-schema.js';
-export { renderPack, rerenderRunDir, writeEvidencePack } from './reports/pack.js';
+export { createEvidenceWriter, renderPack, rerenderRunDir, writeEvidencePack } from './reports/pack.js';
 export { printPdf } from './reports/pdf.js';
 export { redact, redactText, redactValue } from './reports/redact.js';
 export { type LoadedRun, loadRunDir } from './reports/run-dir.js';

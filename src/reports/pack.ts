@@ -151,3 +151,29 @@ export async function rerenderRunDir(
   }
   return { evidence: rendered.evidence, written, changed };
 }
+
+/**
+ * The drill engine's `writeEvidence` port (src/experiments/phases/ports.ts): reads the closed
+ * journal and the samples back from the run directory, writes and (optionally) signs the pack,
+ * and returns the files of the pack.
+ */
+export function createEvidenceWriter(opts: {
+  signing: WritePackOptions['signing'];
+  pdf?: WritePackOptions['pdf'];
+  sink?: MessageSink;
+}): (runDir: string, record: RunRecord) => Promise<string[]> {
+  return async (runDir, record) => {
+    await writeFile(join(runDir, RUN_RECORD_FILE), `${JSON.stringify(redactValue(record), null, 2)}\n`);
+    const loaded = await loadRunDir(runDir);
+    const r = await writeEvidencePack({
+      runDir,
+      record,
+      journal: loaded.journal,
+      samples: loaded.samples,
+      signing: opts.signing,
+      ...(opts.pdf ? { pdf: opts.pdf } : {}),
+      ...(opts.sink ? { sink: opts.sink } : {}),
+    });
+    return r.files;
+  };
+}

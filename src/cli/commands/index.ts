@@ -1,9 +1,9 @@
 import type { RegisterCommand } from '../context.js';
 import { registerAnalyze } from './analyze.js';
-import { registerImportK6 } from './import-k6.js';
-import { registerProbe } from './probe.js';
 import { registerCompare } from './compare.js';
+import { registerImportK6 } from './import-k6.js';
 import { registerKeygen } from './keygen.js';
+import { registerProbe } from './probe.js';
 import { registerReport } from './report.js';
 import { registerSign } from './sign.js';
 import { registerVerify } from './verify.js';

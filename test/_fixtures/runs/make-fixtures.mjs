@@ -96,7 +96,8 @@ function probeMeasurements(name, kind, samples, intervalMs, timeoutMs, F, window
   const rto = rtoOf(name, samples, intervalMs, F, windowMs);
   const start = samples[0].scheduled;
   const end = samples[samples.length - 1].scheduled + intervalMs;
-  const R = rto.R ?? end;
+  // No outage: the fault phase is empty and recovery starts at F (as the measurement core does).
+  const R = rto.noOutage ? F : (rto.R ?? end);
   const { R: _r, ...rtoOut } = rto;
   return {
     name,
