@@ -1,4 +1,4 @@
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEntry } from '../experiments/journal-types.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
@@ -135,6 +135,7 @@ export async function rerenderRunDir(
   const loaded = await loadRunDir(runDir);
   const rendered = renderPack(loaded.record, loaded.journal, loaded.samples);
   const out = opts.outDir ?? runDir;
+  await mkdir(out, { recursive: true });
   const written: string[] = [];
   const changed: string[] = [];
   for (const [name, text] of Object.entries(rendered.files)) {

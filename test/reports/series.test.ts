@@ -2,10 +2,27 @@ import { describe, expect, it } from 'vitest';
 import type { Sample, SampleFileHeader } from '../../src/probes/sample.js';
 import { buildSeries } from '../../src/reports/series.js';
 
-const header: SampleFileHeader = { type: 'header', formatVersion: 1, probe: 'web', kind: 'http', intervalMs: 10, timeoutMs: 2000, t0: 0 };
+const header: SampleFileHeader = {
+  type: 'header',
+  formatVersion: 1,
+  probe: 'web',
+  kind: 'http',
+  intervalMs: 10,
+  timeoutMs: 2000,
+  t0: 0,
+};
 
 function sample(i: number, ok = true, latencyMs = 20): Sample {
-  return { probe: 'web', seq: i, scheduled: i * 10, ok, latencyMs, serviceMs: latencyMs, status: ok ? 200 : null, error: ok ? null : 'timeout' };
+  return {
+    probe: 'web',
+    seq: i,
+    scheduled: i * 10,
+    ok,
+    latencyMs,
+    serviceMs: latencyMs,
+    status: ok ? 200 : null,
+    error: ok ? null : 'timeout',
+  };
 }
 
 describe('buildSeries', () => {

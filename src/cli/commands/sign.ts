@@ -9,6 +9,7 @@ import { ConsoleSink } from '../render.js';
 
 export interface SignerOptions {
   key?: string;
+  profile?: string;
   kmsKey?: string;
   region?: string;
   endpoint?: string;
@@ -24,7 +25,11 @@ export async function signerFromOptions(opts: SignerOptions, env: NodeJS.Process
     const endpoint =
       opts.endpoint ?? (m?.[1] ? `https://${m[1]}` : undefined) ?? env.AWS_ENDPOINT_URL_KMS ?? env.AWS_ENDPOINT_URL;
     const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    const client = new KMSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+    const client = new KMSClient({
+      ...(region ? { region } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(opts.profile ? { profile: opts.profile } : {}),
+    });
     return kmsSigner(client, keyId);
   }
   const path = opts.key ?? env.DRILLPROOF_SIGNING_KEY;
@@ -43,6 +48,7 @@ export const registerSign: RegisterCommand = (program, ctx) => {
     .option('--key <path>', 'private key PEM (ECDSA P-256 or Ed25519), or awskms:///<key-id>')
     .option('--kms-key <id>', 'AWS KMS key id, ARN or alias/<name> (ECC_NIST_P256)')
     .option('--region <region>', 'AWS region of the KMS key')
+    .option('--profile <name>', 'AWS profile for KMS')
     .option('--endpoint <url>', 'AWS endpoint override for KMS')
     .option('--tsa <url>', 'RFC 3161 timestamp authority to timestamp the signature')
     .option('--json', 'print messages as JSON lines')
