@@ -1,6 +1,34 @@
 /** The public library API of drillproof. The CLI is a thin shell over these exports. */
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
+export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/fis-template.js';
+export {
+  type LoadedScenario,
+  loadFisTemplateFile,
+  loadScenarioFile,
+  MAX_SCENARIO_BYTES,
+  parseScenarioText,
+} from './experiments/load.js';
+export {
+  durationMs,
+  percentRatio,
+  portNumber,
+  probeIntervalMs,
+  ratePerSecond,
+  recoveryWindowMs,
+} from './experiments/schema/helpers.js';
+export {
+  type Fault,
+  type FaultOf,
+  type FaultType,
+  type Probe,
+  type Resource,
+  type Scenario,
+  type ScenarioInput,
+  scenarioSchema,
+} from './experiments/schema/index.js';
+export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
+export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
   classifyK6Exit,
