@@ -84,10 +84,20 @@ describe('startK6Load with the fake k6', () => {
       timeoutMs: 2000,
     });
     expect(header.t0).toBe(Math.min(...samples.map((s) => s.scheduled)));
-    expect(samples.map((s) => [s.ok, s.latencyMs >= 2000 ? 'T' : s.latencyMs])).toEqual(
-      expected.map((p) => [p.data.tags?.ok === 'true', p.data.value >= 2000 ? 'T' : p.data.value]),
+    const view = (ok: boolean, v: number) => [ok, v >= 2000 ? 'T' : v];
+    // live: in k6's completion order, as the points arrive
+    expect(live.map((s) => view(s.ok, s.latencyMs))).toEqual(
+      expected.map((p) => view(p.data.tags?.ok === 'true', p.data.value)),
     );
-    expect(live).toEqual(samples);
+    // file: in start order (end − latency), numbered 0..n-1 in that order
+    const byStart = expected
+      .map((p, i) => ({ p, i, start: Date.parse(p.data.time) - p.data.value }))
+      .sort((a, b) => a.start - b.start || a.i - b.i);
+    expect(samples.map((s) => view(s.ok, s.latencyMs))).toEqual(
+      byStart.map(({ p }) => view(p.data.tags?.ok === 'true', p.data.value)),
+    );
+    expect(samples.map((s) => s.seq)).toEqual(samples.map((_, i) => i));
+    expect(samples.every((s, i) => i === 0 || s.scheduled >= (samples[i - 1] as Sample).scheduled)).toBe(true);
     expect(r.samples).toBe(expected.length);
     expect(r.failed).toBe(expected.filter((p) => p.data.tags?.ok === 'false').length);
     // the raw k6 output is kept byte for byte
