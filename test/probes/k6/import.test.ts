@@ -7,6 +7,7 @@ import { importK6Output } from '../../../src/probes/k6/import.js';
 import type { Sample, SampleFileHeader } from '../../../src/probes/sample.js';
 import { runCli } from '../../_helpers/cli.js';
 import { K6_FIXTURES } from '../../_helpers/fake-k6.js';
+import { type RefSample, refPhase, refRto } from '../../measurements/_reference.js';
 
 const fx = (n: string) => join(K6_FIXTURES, n);
 
@@ -137,5 +138,85 @@ describe('drillproof import-k6', () => {
     const bad = await runCli(['import-k6', fx('healthy-v2.ndjson'), '--out', outDir, '--timeout', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--timeout "soon" is not a duration');
+  });
+});
+
+describe('import-k6 then analyze', () => {
+  /** RFC 3339 → epoch ms keeping sub-millisecond digits, written apart from src's parser. */
+  const epochMs = (t: string): number => {
+    const m = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(t) as RegExpExecArray;
+    return Date.parse(`${m[1]}${m[3]}`) + (m[2] ? Number(`0.${m[2]}`) * 1000 : 0);
+  };
+
+  it('per-phase percentiles and RTO equal an independent computation over the http_req_duration points', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-k6-analyze-'));
+    // GIVEN the outage fixture imported with T = 2 s
+    expect((await runCli(['import-k6', fx('outage-v1.ndjson'), '--out', dir, '--timeout', '2s'])).code).toBe(0);
+    // WHEN analyze runs with F half a second before the outage and W = 2 s
+    const F = Date.UTC(2026, 10, 21, 10, 0, 2, 500);
+    const a = await runCli(['analyze', dir, '--json', '--fault-at', String(F), '--window', '2s']);
+    expect(a.code).toBe(0);
+    const m = JSON.parse(a.stdout).probes.k6;
+
+    // THEN every number matches the reference definitions applied to the raw k6 lines
+    const raw = readFileSync(fx('outage-v1.ndjson'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as RawPoint)
+      .filter((p) => p.type === 'Point');
+    const requests: RefSample[] = raw
+      .filter((p) => p.metric === 'http_req_duration')
+      .map((p, i) => ({
+        seq: i,
+        scheduled: epochMs(p.data.time) - p.data.value,
+        ok: p.data.tags?.expected_response === 'true',
+        latencyMs: p.data.value,
+      }));
+    const dropped: RefSample[] = raw
+      .filter((p) => p.metric === 'dropped_iterations')
+      .map((p, i) => ({ seq: 1000 + i, scheduled: epochMs(p.data.time), ok: false, latencyMs: 2000 }));
+    const all = [...requests, ...dropped].sort((x, y) => x.scheduled - y.scheduled);
+    const starts = requests.map((r) => r.scheduled);
+    const delta = (Math.max(...starts) - Math.min(...starts)) / (starts.length - 1);
+    const end = (all.at(-1) as RefSample).scheduled + delta;
+    const rto = refRto(all, F, 2000, end);
+    expect(rto.R).not.toBeNull();
+    const R = rto.R as number;
+    const first = (all[0] as RefSample).scheduled;
+    for (const [phase, from, to] of [
+      ['baseline', first, F],
+      ['fault', F, R],
+      ['recovery', R, end],
+      ['all', first, end],
+    ] as const) {
+      const want = refPhase(all, from, to, 2000);
+      const got = m.phases[phase];
+      expect({
+        phase,
+        n: got.scheduled,
+        ok: got.ok,
+        p50: got.p50Ms,
+        p95: got.p95Ms,
+        p99: got.p99Ms,
+        max: got.maxMs,
+      }).toEqual({
+        phase,
+        n: want.scheduled,
+        ok: want.ok,
+        p50: want.p50,
+        p95: want.p95,
+        p99: want.p99,
+        max: want.max,
+      });
+      expect([got.p50WithFailuresMs, got.p95WithFailuresMs, got.p99WithFailuresMs, got.maxWithFailuresMs]).toEqual([
+        want.p50All,
+        want.p95All,
+        want.p99All,
+        want.maxAll,
+      ]);
+    }
+    expect(m.rto.seconds).toBeCloseTo((R - F) / 1000, 9);
+    expect(m.phases.fault.failed).toBe(33);
+    expect(m.phases.fault.p95WithFailuresMs).toBe(2000);
   });
 });
