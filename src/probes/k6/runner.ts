@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { type MessageSink, message, silentSink } from '../../io/messages.js';
 import { type AnchoredClock, type Clock, systemClock } from '../../util/clock.js';
+import { formatDurationMs } from '../../util/units.js';
 import type { Sample } from '../sample.js';
 import { K6SampleConverter } from './convert.js';
 import { classifyK6Exit } from './exit-codes.js';
@@ -238,7 +239,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   const limitAc = new AbortController();
   if (limitMs !== null) {
     clock.sleep(limitMs, limitAc.signal).then(
-      () => void doStop(`k6 ran past its limit of ${Math.round(limitMs / 1000)}s`),
+      () => void doStop(`k6 ran past its limit of ${formatDurationMs(limitMs)}`),
       () => {},
     );
   }

@@ -173,6 +173,8 @@ describe('startK6Load with the fake k6', () => {
     // THEN k6 was asked to stop, exited 103 and its results are still collected
     expect(r).toMatchObject({ exitCode: 103, classification: 'stopped', stoppedWith: 'rest', resultsUsable: true });
     expect(r.stoppedReason).toBe('aborted: guardrail tripped');
+    // the status watcher saw k6 running before the stop
+    expect(r.lastStatus).toMatchObject({ statusName: 'running', running: true, stopped: false });
     expect(r.samples).toBeGreaterThan(0);
     expect(r.summary).not.toBeNull();
     expect(t.sink.codes()).toContain('DP_K6_W0001');
@@ -225,6 +227,25 @@ describe('startK6Load with the fake k6', () => {
     expect(header.kind).toBe('k6');
     expect(samples.length).toBe(r.samples);
     expect(r.samples).toBeGreaterThan(0);
+  });
+
+  it('stops a user script that runs past its limit', async () => {
+    const t = setup({ fixture: fx('outage-v1.ndjson'), hold: true });
+    const h = await startK6Load({
+      config: { script: fx('user-script-plain.js') },
+      outDir: t.outDir,
+      runId: 'r',
+      env: t.env,
+      sink: t.sink,
+      maxDurationMs: 400,
+      tailPollMs: 10,
+    });
+    const r = await h.done;
+    expect(r).toMatchObject({
+      exitCode: 103,
+      classification: 'stopped',
+      stoppedReason: 'k6 ran past its limit of 400ms',
+    });
   });
 
   it('reports a script exception (107) as unusable results with k6 output', async () => {
