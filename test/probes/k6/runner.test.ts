@@ -149,6 +149,26 @@ describe('startK6Load with the fake k6', () => {
     expect(t.sink.codes()).toContain('DP_K6_W0005');
   });
 
+  it('reads the new machine-readable summary shape from --summary-export (k6 v2 opt-in)', async () => {
+    const t = setup({
+      fixture: fx('healthy-v2.ndjson'),
+      summary: fx('machine-readable-1.0.0.json'),
+      exit: 0,
+      batch: 100,
+    });
+    const h = await startK6Load({
+      config: { script: fx('user-script-plain.js') },
+      outDir: t.outDir,
+      runId: 'r',
+      env: t.env,
+      tailPollMs: 10,
+    });
+    const r = await h.done;
+    expect(r).toMatchObject({ classification: 'passed', thresholds: {} });
+    expect(r.summary?.shape).toBe('machine-readable');
+    expect(r.samples).toBe(points('healthy-v2.ndjson', 'http_req_duration').length);
+  });
+
   it('stops k6 through the REST API when the drill aborts', async () => {
     // GIVEN a k6 that would run until stopped
     const t = setup({
