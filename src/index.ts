@@ -59,6 +59,7 @@ export {
   type ImportK6Options,
   type ImportK6Result,
   importK6Output,
+  type K6DrillOptions,
   type K6LoadConfig,
   type K6LoadHandle,
   type K6Prepared,
@@ -67,6 +68,7 @@ export {
   prepareK6Load,
   type StartK6LoadOptions,
   startK6Load,
+  withK6Load,
 } from './probes/k6/index.js';
 export {
   type LabStatus,
