@@ -30,5 +30,19 @@ export {
 export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
+export {
+  classifyK6Exit,
+  type ImportK6Options,
+  type ImportK6Result,
+  importK6Output,
+  type K6LoadConfig,
+  type K6LoadHandle,
+  type K6Prepared,
+  type K6Result,
+  k6RunRecord,
+  prepareK6Load,
+  type StartK6LoadOptions,
+  startK6Load,
+} from './probes/k6/index.js';
 export { type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

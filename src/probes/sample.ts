@@ -75,6 +75,8 @@ export interface HeartbeatReadback {
   readAt: number;
   /** Where it read from (host:port/database, never credentials). */
   source: string;
+  /** failover: read from the (new) primary after recovery; restore: read from the restored database. */
+  kind?: 'failover' | 'restore';
   seqs: number[];
   /** sent_at (epoch ms) of each row read back, same order as seqs. */
   sentAt: number[];
