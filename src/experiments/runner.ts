@@ -127,7 +127,7 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     env: o.env ?? process.env,
     scenarioDir: dirname(input.scenarioPath),
   };
-  const dbAccess = o.ports.dbAccess?.(scenario);
+  const dbAccess = o.ports.dbAccess?.(scenario, runId);
   if (dbAccess) faultCtxBase.db = dbAccess;
 
   const live = new LiveProbeState();

@@ -199,7 +199,10 @@ async function verifyRestore(
         what: `${newId} to accept connections`,
       },
     );
-    writeFileSync(join(c.runDir, 'samples', `${probe}.readback.json`), `${JSON.stringify(readback)}\n`);
+    writeFileSync(
+      join(c.runDir, 'samples', `${probe}.restore.readback.json`),
+      `${JSON.stringify({ ...readback, kind: 'restore' })}\n`,
+    );
   }
   const results: { name: string; ok: boolean; expected: string; actual: string }[] = [];
   for (const chk of checks) {
