@@ -77,7 +77,10 @@ describe('measurements against an independent reference', () => {
   it('RTO, outage start, failed time and flaps equal the reference', () => {
     fc.assert(
       fc.property(scenario, ({ intervalMs, t0, samples, end, F, W }) => {
-        const series = seriesFromSamples({ probe: 'p', kind: 'http', intervalMs, timeoutMs: T, t0 }, toSamples(samples));
+        const series = seriesFromSamples(
+          { probe: 'p', kind: 'http', intervalMs, timeoutMs: T, t0 },
+          toSamples(samples),
+        );
         const got = computeRto(series, F, { windowMs: W, endMs: end });
         const ref = refRto(samples, F, W, end);
         expect(got.result.noOutage).toBe(ref.noOutage);
@@ -94,7 +97,10 @@ describe('measurements against an independent reference', () => {
   it('per-phase counts, availability and both percentile flavours equal the reference', () => {
     fc.assert(
       fc.property(scenario, ({ intervalMs, t0, samples, end, F, W }) => {
-        const series = seriesFromSamples({ probe: 'p', kind: 'http', intervalMs, timeoutMs: T, t0 }, toSamples(samples));
+        const series = seriesFromSamples(
+          { probe: 'p', kind: 'http', intervalMs, timeoutMs: T, t0 },
+          toSamples(samples),
+        );
         const m = computeMeasurements({ series: [series], faultMs: F, endMs: end, allWindowMs: W });
         const ref = refRto(samples, F, W, end);
         const first = Math.min(t0, samples[0]?.scheduled ?? t0);
@@ -112,10 +118,16 @@ describe('measurements against an independent reference', () => {
           expect(got?.scheduled, name).toBe(want.scheduled);
           expect(got?.ok, name).toBe(want.ok);
           expect(got?.availability, name).toBe(want.scheduled ? want.ok / want.scheduled : null);
-          expect([got?.p50Ms, got?.p95Ms, got?.p99Ms, got?.maxMs], name).toEqual([want.p50, want.p95, want.p99, want.max]);
-          expect([got?.p50WithFailuresMs, got?.p95WithFailuresMs, got?.p99WithFailuresMs, got?.maxWithFailuresMs], name).toEqual(
-            [want.p50All, want.p95All, want.p99All, want.maxAll],
-          );
+          expect([got?.p50Ms, got?.p95Ms, got?.p99Ms, got?.maxMs], name).toEqual([
+            want.p50,
+            want.p95,
+            want.p99,
+            want.max,
+          ]);
+          expect(
+            [got?.p50WithFailuresMs, got?.p95WithFailuresMs, got?.p99WithFailuresMs, got?.maxWithFailuresMs],
+            name,
+          ).toEqual([want.p50All, want.p95All, want.p99All, want.maxAll]);
         }
       }),
       { numRuns: 300 },

@@ -112,7 +112,12 @@ describe.concurrent('probe + analyze against a server that goes down for a known
 
   it('reports percentiles equal to a reference computed from the raw NDJSON', async () => {
     const { m, down, dir } = await drill('503', 500, 700, 3000);
-    const samples = readSamples(dir).map((s) => ({ seq: s.seq, scheduled: s.scheduled, ok: s.ok, latencyMs: s.latencyMs }));
+    const samples = readSamples(dir).map((s) => ({
+      seq: s.seq,
+      scheduled: s.scheduled,
+      ok: s.ok,
+      latencyMs: s.latencyMs,
+    }));
     const end = Math.max(...samples.map((s) => s.scheduled)) + INTERVAL_MS;
     const first = Math.min(...samples.map((s) => s.scheduled));
     const ref = refRto(samples, down, WINDOW_MS, end);

@@ -78,6 +78,8 @@ export const rdsRestoreRuntime: FaultRuntime = {
     const tags = [
       { Key: 'drillproof:run-id', Value: ctx.runId },
       { Key: 'drillproof:restored-from', Value: db.id },
+      // sweep deletes restored instances it finds, except the ones kept on purpose.
+      ...(keep ? [{ Key: 'drillproof:keep', Value: 'true' }] : []),
     ];
     const pickSnapshot = async (c: FaultContext): Promise<string | undefined> => {
       if (typeof from === 'object' && 'snapshot' in from) return from.snapshot;
