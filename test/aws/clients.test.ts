@@ -23,7 +23,8 @@ const target = { region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAcc
 describe('createAwsApis (error paths the lab cannot produce)', () => {
   const ec2 = mockClient(EC2Client);
   const sts = mockClient(STSClient);
-  const fis = mockClient(FisClient);
+  // client-fis is an older SDK line whose types differ from the mock's; the runtime is the same.
+  const fis = mockClient(FisClient as unknown as typeof STSClient);
   afterEach(() => {
     ec2.reset();
     sts.reset();
@@ -78,7 +79,7 @@ describe('createAwsApis (error paths the lab cannot produce)', () => {
   });
 
   it('reports throttling that outlasted the retries as AwsThrottled', async () => {
-    fis.on(StartExperimentCommand).rejects(awsError('ThrottlingException', 'client'));
+    fis.on(StartExperimentCommand as unknown as typeof GetCallerIdentityCommand).rejects(awsError('ThrottlingException', 'client'));
     const aws = createAwsApis(target);
     const err = (await aws.fis
       .startExperiment({ experimentTemplateId: 'EXT1', clientToken: 't' })
