@@ -85,6 +85,6 @@ export const registerRun: RegisterCommand = (program: Command, ctx: CommandConte
     .option('--out <dir>', 'run directory (default <evidence.dir>/<run id>)')
     .option('--yes', 'confirm injection without asking (required without a terminal for provider aws)')
     .option('--json', 'JSON lines on stdout instead of text')
-    .option('--lab <state dir>', 'lab state directory (default .drillproof/lab or DRILLPROOF_LAB_DIR)')
+    .option('--lab <state dir>', 'lab state directory (default .lab or DRILLPROOF_LAB_DIR)')
     .action((file: string, flags: RunFlags) => runCommand(file, flags, ctx));
 };

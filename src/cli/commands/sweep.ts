@@ -24,7 +24,7 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
     .description(
       'find and clean up what drills left behind: running FIS experiments, restored databases, stopped lab instances',
     )
-    .option('--lab [state dir]', 'sweep the local lab (default .drillproof/lab or DRILLPROOF_LAB_DIR)')
+    .option('--lab [state dir]', 'sweep the local lab (default .lab or DRILLPROOF_LAB_DIR)')
     .option('--region <region>', 'AWS region to sweep (real AWS)')
     .option('--profile <profile>', 'AWS profile (real AWS)')
     .option('--runs <dir>', 'also list run directories with unfinished rollbacks', 'runs')

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AwsTarget } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import type { DrillScenario } from './drill-input.js';
@@ -15,7 +15,7 @@ export interface LabFacts {
 
 /** Default lab state directory (the lab module writes lab.json there). */
 export function defaultLabDir(env: NodeJS.ProcessEnv): string {
-  return env.DRILLPROOF_LAB_DIR ?? join(process.cwd(), '.drillproof', 'lab');
+  return resolve(env.DRILLPROOF_LAB_DIR ?? '.lab');
 }
 
 /** @throws DrillproofError `LabNotRunning` (exit 3: nothing can be injected without it) */
@@ -47,7 +47,10 @@ export function awsTargetOf(scenario: DrillScenario, lab: LabFacts | null): AwsT
     return {
       region: lab.region ?? scenario.target.region,
       endpoint: lab.awsEndpoint,
-      credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
+      credentials: (lab.credentials as AwsTarget['credentials']) ?? {
+        accessKeyId: 'drillproof-lab',
+        secretAccessKey: 'drillproof-lab',
+      },
     };
   }
   return {
