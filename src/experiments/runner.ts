@@ -188,7 +188,7 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     });
     caller = pf.caller;
     actions = pf.actions;
-    const ctx: FaultContext = { ...faultCtxBase, resources: pf.resources };
+    const ctx: FaultContext = pf.ctx;
 
     await phase('baseline', async () => {
       // A steady state cannot be judged without samples: at least three intervals of baseline.

@@ -79,7 +79,9 @@ describe('createAwsApis (error paths the lab cannot produce)', () => {
   });
 
   it('reports throttling that outlasted the retries as AwsThrottled', async () => {
-    fis.on(StartExperimentCommand as unknown as typeof GetCallerIdentityCommand).rejects(awsError('ThrottlingException', 'client'));
+    fis
+      .on(StartExperimentCommand as unknown as typeof GetCallerIdentityCommand)
+      .rejects(awsError('ThrottlingException', 'client'));
     const aws = createAwsApis(target);
     const err = (await aws.fis
       .startExperiment({ experimentTemplateId: 'EXT1', clientToken: 't' })

@@ -20,6 +20,8 @@ export interface FaultContext {
   pollMs: number;
   /** Upper bound for any single wait (instance running, DB available, experiment done). */
   waitTimeoutMs: number;
+  /** Account of the caller (STS), known after preflight's identity check. */
+  account?: string;
   /** Resolved scenario resources by name. */
   resources: Map<string, ResolvedResource>;
   env: NodeJS.ProcessEnv;
