@@ -110,5 +110,4 @@ export { kmsSigner } from './reports/signing/kms-signer.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
 export { verifyPack } from './reports/signing/verify-pack.js';
-export { type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

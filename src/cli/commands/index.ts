@@ -7,9 +7,12 @@ import { registerKeygen } from './keygen.js';
 import { register as registerLab } from './lab.js';
 import { registerPlan } from './plan.js';
 import { registerProbe } from './probe.js';
+import { registerRecover } from './recover.js';
 import { registerReport } from './report.js';
+import { registerRun } from './run.js';
 import { registerSchema } from './schema.js';
 import { registerSign } from './sign.js';
+import { registerSweep } from './sweep.js';
 import { registerValidate } from './validate.js';
 import { registerVerify } from './verify.js';
 
@@ -23,6 +26,9 @@ export const commands: RegisterCommand[] = [
   registerSchema,
   registerIamPolicy,
   registerLab,
+  registerRun,
+  registerRecover,
+  registerSweep,
   registerProbe,
   registerAnalyze,
   registerImportK6,
