@@ -1,0 +1,19 @@
+import type { Scenario } from '../schema/scenario.js';
+
+/** The engine runs a validated scenario whose `${env.*}` / `${lab.*}` variables are resolved. */
+export type DrillScenario = Scenario;
+
+/** What the run command hands to the engine. */
+export interface DrillInput {
+  scenario: DrillScenario;
+  /** The scenario file as given, its exact text and sha256 (copied into the run directory). */
+  scenarioPath: string;
+  scenarioText: string;
+  scenarioSha256: string;
+  runDir: string;
+  runId: string;
+  yes: boolean;
+  interactive: boolean;
+  /** FIS templates the loader read from `templateFile`, by fault id. */
+  fisTemplates?: Record<string, unknown>;
+}
