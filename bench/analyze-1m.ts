@@ -10,4 +10,6 @@ const all = m.probes.web?.phases.all;
 console.log(
   `  ${all?.scheduled} samples analysed in ${seconds.toFixed(2)} s, peak RSS ${rssMb.toFixed(0)} MB (limits: 10 s, 300 MB)`,
 );
-console.log(`  RTO ${m.rto?.seconds} s, availability ${all?.availability}, p99 with failures ${all?.p99WithFailuresMs} ms`);
+console.log(
+  `  RTO ${m.rto?.seconds} s, availability ${all?.availability}, p99 with failures ${all?.p99WithFailuresMs} ms`,
+);

@@ -99,7 +99,15 @@ async function writeMillion(dir: string, n: number): Promise<void> {
   mkdirSync(join(dir, 'samples'), { recursive: true });
   const out = createWriteStream(join(dir, 'samples', 'web.ndjson'));
   const t0 = 1_800_000_000_000;
-  const header: SampleFileHeader = { type: 'header', formatVersion: 1, probe: 'web', kind: 'http', intervalMs: 1, timeoutMs: 2000, t0 };
+  const header: SampleFileHeader = {
+    type: 'header',
+    formatVersion: 1,
+    probe: 'web',
+    kind: 'http',
+    intervalMs: 1,
+    timeoutMs: 2000,
+    t0,
+  };
   out.write(`${JSON.stringify(header)}\n`);
   let buf = '';
   for (let i = 0; i < n; i++) {
@@ -133,7 +141,9 @@ async function main(): Promise<void> {
   try {
     console.log(`target ${url} (separate process); node ${process.version}`);
     console.log('\n1. schedule accuracy and CPU (5 s each, keep-alive pool)');
-    console.log('rate/s  samples  ok%      not-sent  late-flag  lagP50ms  lagP99ms  lagMaxms  cpu%   latP50ms  latP99ms');
+    console.log(
+      'rate/s  samples  ok%      not-sent  late-flag  lagP50ms  lagP99ms  lagMaxms  cpu%   latP50ms  latP99ms',
+    );
     for (const rate of [50, 500, 2000]) {
       const r = await probeAt(url, rate, 5000);
       console.log(
