@@ -129,7 +129,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
     };
     if (cfg.recoveryWindowMs !== undefined) header.recoveryWindowMs = cfg.recoveryWindowMs;
     const writer = new SampleWriter(opts.outDir, header);
-    const live = new LiveProbeWindow(cfg.name);
+    const live = new LiveProbeWindow(cfg.name, t0);
     const runner = runners[i] as ProbeRunner;
     const scheduler = new OpenLoopScheduler(cfg, runner, clock, {
       t0Mono,
