@@ -45,7 +45,9 @@ describe('drillproof probe on a terminal', () => {
     t.stdin.write('q');
     expect(await run).toBe(0);
     expect(t.stdin.raw).toEqual([true, false]);
-    expect(t.err()).toMatch(/\r\x1b\[2Kprobing \d+s http \d+\/s ok 100\.0% p95 /);
+    // The live line is redrawn in place: carriage return, erase line, then the figures.
+    expect(t.err()).toContain('\r\x1b[2Kprobing ');
+    expect(t.err()).toMatch(/probing \d+s http \d+\/s ok 100\.0% p95 /);
     expect(t.err()).toContain('fault time recorded');
     expect(t.out()).toContain('RTO 0s (no outage');
   });
