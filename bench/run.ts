@@ -8,7 +8,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { nearestRank } from '../src/measurements/percentiles.js';
@@ -140,6 +140,7 @@ async function main(): Promise<void> {
   const { url, proc } = await startServer();
   try {
     console.log(`target ${url} (separate process); node ${process.version}`);
+    console.log(`machine: ${cpus().length} cpus, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start`);
     console.log('\n1. schedule accuracy and CPU (5 s each, keep-alive pool)');
     console.log(
       'rate/s  samples  ok%      not-sent  late-flag  lagP50ms  lagP99ms  lagMaxms  cpu%   latP50ms  latP99ms',
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
     console.log(`  drillproof open-loop engine: ${best} req/s sustained`);
     console.log(`  autocannon closed-loop (10 connections, 4 s): ${fmt(ac, 0)} req/s`);
     console.log(`  ratio engine / autocannon: ${fmt(best / ac, 2)}`);
+    console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
     proc.kill();
   }
