@@ -7,6 +7,7 @@ export {
   type LabUpOptions,
   labClientConfig,
   labDown,
+  labEnv,
   labReset,
   labShipLogs,
   labStatus,
