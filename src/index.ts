@@ -1,7 +1,73 @@
 /** The public library API of drillproof. The CLI is a thin shell over these exports. */
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
+export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/fis-template.js';
+export {
+  type LoadedScenario,
+  loadFisTemplateFile,
+  loadScenarioFile,
+  MAX_SCENARIO_BYTES,
+  parseScenarioText,
+} from './experiments/load.js';
+export {
+  durationMs,
+  percentRatio,
+  portNumber,
+  probeIntervalMs,
+  ratePerSecond,
+  recoveryWindowMs,
+} from './experiments/schema/helpers.js';
+export {
+  type Fault,
+  type FaultOf,
+  type FaultType,
+  type Probe,
+  type Resource,
+  type Scenario,
+  type ScenarioInput,
+  scenarioSchema,
+} from './experiments/schema/index.js';
+export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
+export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
+export {
+  analyzeDrill,
+  analyzeRunDir,
+  computeMeasurements,
+  formatMeasurements,
+  judgeObjectives,
+  type Measurements,
+  type ObjectivesSpec,
+  type ObjectiveVerdict,
+  objectivesFromScenario,
+  type PhaseStats,
+  type RpoResult,
+  type RtoResult,
+} from './measurements/index.js';
+export {
+  type HeartbeatReadback,
+  type ProbeConfig,
+  type ProbeRunHandle,
+  probeConfigsFromScenario,
+  type Sample,
+  type SampleFileHeader,
+  startProbes,
+  startScenarioProbes,
+} from './probes/index.js';
+export {
+  classifyK6Exit,
+  type ImportK6Options,
+  type ImportK6Result,
+  importK6Output,
+  type K6LoadConfig,
+  type K6LoadHandle,
+  type K6Prepared,
+  type K6Result,
+  k6RunRecord,
+  prepareK6Load,
+  type StartK6LoadOptions,
+  startK6Load,
+} from './probes/k6/index.js';
 export {
   type LabStatus,
   type LabUpOptions,
@@ -24,5 +90,5 @@ export {
   type LabInfo,
   type LabOptions,
 } from './lab/types.js';
-export { type Clock, systemClock } from './util/clock.js';
+export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

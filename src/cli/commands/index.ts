@@ -1,8 +1,24 @@
 import type { RegisterCommand } from '../context.js';
-import { register as lab } from './lab.js';
+import { registerAnalyze } from './analyze.js';
+import { registerIamPolicy } from './iam-policy.js';
+import { registerImportK6 } from './import-k6.js';
+import { register as registerLab } from './lab.js';
+import { registerPlan } from './plan.js';
+import { registerProbe } from './probe.js';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
 
 /**
  * Every CLI command, in the order `--help` lists them. Each module exports one `register`.
  * Registration is explicit here, never by import side effects.
  */
-export const commands: RegisterCommand[] = [lab];
+export const commands: RegisterCommand[] = [
+  registerValidate,
+  registerPlan,
+  registerSchema,
+  registerIamPolicy,
+  registerLab,
+  registerProbe,
+  registerAnalyze,
+  registerImportK6,
+];

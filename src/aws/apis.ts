@@ -1,0 +1,74 @@
+import type * as cw from '@aws-sdk/client-cloudwatch';
+import type * as ec2 from '@aws-sdk/client-ec2';
+import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as fis from '@aws-sdk/client-fis';
+import type * as rds from '@aws-sdk/client-rds';
+import type * as sts from '@aws-sdk/client-sts';
+
+/**
+ * The narrow AWS surface the drill engine uses. Faults, watchers and preflight receive these
+ * interfaces, never SDK clients, so tests can swap them and every call goes through recording.
+ */
+export interface Ec2Api {
+  describeInstances(i: ec2.DescribeInstancesCommandInput): Promise<ec2.DescribeInstancesCommandOutput>;
+  stopInstances(i: ec2.StopInstancesCommandInput): Promise<ec2.StopInstancesCommandOutput>;
+  startInstances(i: ec2.StartInstancesCommandInput): Promise<ec2.StartInstancesCommandOutput>;
+  rebootInstances(i: ec2.RebootInstancesCommandInput): Promise<ec2.RebootInstancesCommandOutput>;
+  terminateInstances(i: ec2.TerminateInstancesCommandInput): Promise<ec2.TerminateInstancesCommandOutput>;
+}
+
+export interface Elbv2Api {
+  describeTargetHealth(i: elbv2.DescribeTargetHealthCommandInput): Promise<elbv2.DescribeTargetHealthCommandOutput>;
+  describeTargetGroups(i: elbv2.DescribeTargetGroupsCommandInput): Promise<elbv2.DescribeTargetGroupsCommandOutput>;
+  registerTargets(i: elbv2.RegisterTargetsCommandInput): Promise<elbv2.RegisterTargetsCommandOutput>;
+  deregisterTargets(i: elbv2.DeregisterTargetsCommandInput): Promise<elbv2.DeregisterTargetsCommandOutput>;
+}
+
+export interface RdsApi {
+  describeDBInstances(i: rds.DescribeDBInstancesCommandInput): Promise<rds.DescribeDBInstancesCommandOutput>;
+  describeDBClusters(i: rds.DescribeDBClustersCommandInput): Promise<rds.DescribeDBClustersCommandOutput>;
+  describeDBSnapshots(i: rds.DescribeDBSnapshotsCommandInput): Promise<rds.DescribeDBSnapshotsCommandOutput>;
+  describeEvents(i: rds.DescribeEventsCommandInput): Promise<rds.DescribeEventsCommandOutput>;
+  rebootDBInstance(i: rds.RebootDBInstanceCommandInput): Promise<rds.RebootDBInstanceCommandOutput>;
+  failoverDBCluster(i: rds.FailoverDBClusterCommandInput): Promise<rds.FailoverDBClusterCommandOutput>;
+  restoreDBInstanceFromDBSnapshot(
+    i: rds.RestoreDBInstanceFromDBSnapshotCommandInput,
+  ): Promise<rds.RestoreDBInstanceFromDBSnapshotCommandOutput>;
+  restoreDBInstanceToPointInTime(
+    i: rds.RestoreDBInstanceToPointInTimeCommandInput,
+  ): Promise<rds.RestoreDBInstanceToPointInTimeCommandOutput>;
+  deleteDBInstance(i: rds.DeleteDBInstanceCommandInput): Promise<rds.DeleteDBInstanceCommandOutput>;
+}
+
+export interface FisApi {
+  createExperimentTemplate(
+    i: fis.CreateExperimentTemplateCommandInput,
+  ): Promise<fis.CreateExperimentTemplateCommandOutput>;
+  deleteExperimentTemplate(
+    i: fis.DeleteExperimentTemplateCommandInput,
+  ): Promise<fis.DeleteExperimentTemplateCommandOutput>;
+  getExperimentTemplate(i: fis.GetExperimentTemplateCommandInput): Promise<fis.GetExperimentTemplateCommandOutput>;
+  startExperiment(i: fis.StartExperimentCommandInput): Promise<fis.StartExperimentCommandOutput>;
+  getExperiment(i: fis.GetExperimentCommandInput): Promise<fis.GetExperimentCommandOutput>;
+  stopExperiment(i: fis.StopExperimentCommandInput): Promise<fis.StopExperimentCommandOutput>;
+  listExperiments(i: fis.ListExperimentsCommandInput): Promise<fis.ListExperimentsCommandOutput>;
+}
+
+export interface StsApi {
+  getCallerIdentity(i: sts.GetCallerIdentityCommandInput): Promise<sts.GetCallerIdentityCommandOutput>;
+}
+
+export interface CloudWatchApi {
+  describeAlarms(i: cw.DescribeAlarmsCommandInput): Promise<cw.DescribeAlarmsCommandOutput>;
+}
+
+export interface AwsApis {
+  region: string;
+  endpoint?: string;
+  ec2: Ec2Api;
+  elbv2: Elbv2Api;
+  rds: RdsApi;
+  fis: FisApi;
+  sts: StsApi;
+  cloudwatch: CloudWatchApi;
+}

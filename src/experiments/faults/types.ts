@@ -1,0 +1,136 @@
+import type { AwsApis } from '../../aws/apis.js';
+import type { MessageSink } from '../../io/messages.js';
+import type { HeartbeatReadback } from '../../probes/sample.js';
+import type { AnchoredClock, Clock } from '../../util/clock.js';
+import type { Journal } from '../journal.js';
+import type { ResolvedResource } from '../preflight-resources.js';
+
+/** Everything the runtime half of a fault may use. Built by the runner (or by `recover`). */
+export interface FaultContext {
+  aws: AwsApis;
+  runId: string;
+  runDir: string;
+  clock: Clock;
+  timeline: AnchoredClock;
+  journal: Journal;
+  sink: MessageSink;
+  /** Aborted on a guardrail trip or a signal; waits stop early, rollbacks never look at it. */
+  signal: AbortSignal;
+  /** How often to poll AWS while waiting (5 s on AWS, a few hundred ms in the lab). */
+  pollMs: number;
+  /** Upper bound for any single wait (instance running, DB available, experiment done). */
+  waitTimeoutMs: number;
+  /** Resolved scenario resources by name. */
+  resources: Map<string, ResolvedResource>;
+  env: NodeJS.ProcessEnv;
+  /** Directory the scenario file is in (relative template files, exec cwd). */
+  scenarioDir: string;
+  /** Database access through a heartbeat probe's connection settings (restore verification). */
+  db?: DbAccess;
+}
+
+/** Connects to a database endpoint with the credentials of a scenario heartbeat probe. */
+export interface DbAccess {
+  /** Rows of this run's heartbeat table found at the endpoint. */
+  readBack(probe: string, endpoint: { host: string; port: number }): Promise<HeartbeatReadback>;
+  /** Runs a verification query; the first column of the first row as text (null: no row). */
+  queryScalar(probe: string, endpoint: { host: string; port: number }, sql: string): Promise<string | null>;
+  /** The heartbeat probe to use when the fault names none. */
+  defaultProbe(): string | undefined;
+}
+
+/** Names of the serialisable undo operations (`inverse.recorded` holds one; `recover` replays it). */
+export type InverseAction =
+  | 'ec2.start-instances'
+  | 'ec2.await-replacement'
+  | 'elbv2.register-targets'
+  | 'rds.await-available'
+  | 'rds.delete-instance'
+  | 'fis.stop-experiment'
+  | 'fis.delete-template'
+  | 'exec'
+  | 'http';
+
+/** A serialisable undo step: written (and fsynced) to the journal before the step it undoes. */
+export interface InverseSpec {
+  action: InverseAction;
+  params: Record<string, unknown>;
+  /** For people, e.g. `start i-0abc, i-0def`. */
+  description: string;
+  /** Exact steps an operator runs when the automatic inverse fails. */
+  manualSteps: string[];
+}
+
+export interface PreflightCheckResult {
+  check: string;
+  ok: boolean;
+  detail: string;
+  /** What to change when it failed. */
+  hint?: string;
+}
+
+export interface ActionResult {
+  requestIds: string[];
+  /** Small, secret-free summary of the AWS response. */
+  response?: Record<string, unknown>;
+  /** Inverse known only after the call (e.g. the FIS experiment id); recorded at once. */
+  lateInverse?: InverseSpec;
+}
+
+/** What a fault does after injection while the drill observes (FIS polling, restore checks). */
+export interface FollowUpResult {
+  ok: boolean;
+  detail: string;
+  /** Extra figures for the run record (e.g. restore RTO/RPO, FIS action states). */
+  data?: Record<string, unknown>;
+}
+
+/** Which AWS timelines to record while a fault is active. */
+export type WatchSpec =
+  | { source: 'ec2'; instanceIds: string[] }
+  | { source: 'elbv2'; targetGroupArn: string }
+  | { source: 'rds'; sourceType: 'db-instance' | 'db-cluster'; id: string }
+  | { source: 'fis'; key: string; experimentId: () => string | undefined }
+  | { source: 'dns'; hostname: string };
+
+/** One destructive step of a fault, with its inverse. Composite faults produce several. */
+export interface FaultAction {
+  stepId: string;
+  /** Scenario fault type, e.g. `az-impairment`. */
+  fault: string;
+  /** The AWS action (or `exec` / `http`), e.g. `ec2:StopInstances`. */
+  action: string;
+  targets: string[];
+  /** null when the step changes nothing that needs undoing (a reboot, a failover). */
+  inverse: InverseSpec | null;
+  preflight(ctx: FaultContext): Promise<PreflightCheckResult[]>;
+  run(ctx: FaultContext): Promise<ActionResult>;
+  watch?: WatchSpec[];
+  /**
+   * Side effect needed before injection that is not the fault itself (e.g. creating a FIS
+   * template); its inverse is known only after it ran and is recorded at once.
+   */
+  setup?(ctx: FaultContext): Promise<{ requestIds: string[]; inverse: InverseSpec | null }>;
+  /** Runs concurrently with observe after injection; its failure fails the drill. */
+  followUp?(ctx: FaultContext): Promise<FollowUpResult>;
+}
+
+/** The runtime half of a fault type: turns a scenario step into concrete actions. */
+export interface FaultRuntime {
+  type: string;
+  /** IAM actions the fault needs (for preflight hints and docs). */
+  iamActions: string[];
+  /** @throws DrillproofError when the step cannot be planned (resource missing, bad params). */
+  prepare(step: FaultStep, ctx: FaultContext): Promise<FaultAction[]>;
+}
+
+/**
+ * A scenario fault step as the engine reads it (the schema module validates the full shape;
+ * this is the subset the runtime uses, with params passed through).
+ */
+export interface FaultStep {
+  id: string;
+  type: string;
+  resource?: string;
+  [param: string]: unknown;
+}

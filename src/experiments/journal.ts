@@ -1,0 +1,103 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { DrillproofError } from '../errors.js';
+import type { AnchoredClock } from '../util/clock.js';
+import { isoMs } from '../util/clock.js';
+import type { JournalEntry, JournalKind } from './journal-types.js';
+
+/**
+ * The write-ahead journal of a run (`journal.ndjson`). `append` returns only after the line is
+ * written and fsynced, so an entry announcing a step is on disk before the step runs; a crash
+ * right after leaves enough for `drillproof recover` to undo it.
+ */
+export class Journal {
+  private readonly fd: number;
+  private seq: number;
+  private closed = false;
+  readonly entries: JournalEntry[] = [];
+  /** Called after every append (the runner mirrors entries into live views). */
+  onAppend?: (e: JournalEntry) => void;
+
+  private constructor(
+    readonly path: string,
+    private readonly clock: AnchoredClock,
+    existing: JournalEntry[],
+  ) {
+    this.fd = openSync(path, 'a');
+    this.entries.push(...existing);
+    this.seq = existing.length === 0 ? 0 : (existing[existing.length - 1]?.seq ?? -1) + 1;
+  }
+
+  /** Creates a new journal; refuses to overwrite an existing run. */
+  static create(path: string, clock: AnchoredClock): Journal {
+    if (existsSync(path)) {
+      throw DrillproofError.user('RunDirExists', `a journal already exists at ${path}`, {
+        hint: 'choose another --out directory; a run directory holds exactly one run',
+      });
+    }
+    return new Journal(path, clock, []);
+  }
+
+  /** Reopens a journal to continue it (recover). Sequence numbers continue where it stopped. */
+  static reopen(path: string, clock: AnchoredClock): Journal {
+    return new Journal(path, clock, readJournal(path).entries);
+  }
+
+  append<D extends Record<string, unknown>>(kind: JournalKind, data: D): JournalEntry<D> {
+    if (this.closed) throw DrillproofError.tool('JournalClosed', `journal ${this.path} is closed`);
+    const t = this.clock.nowMs();
+    const entry: JournalEntry<D> = { seq: this.seq++, time: isoMs(t), t: Math.round(t * 1000) / 1000, kind, data };
+    const line = `${JSON.stringify(entry)}\n`;
+    const buf = Buffer.from(line, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    fsyncSync(this.fd);
+    this.entries.push(entry);
+    try {
+      this.onAppend?.(entry);
+    } catch {
+      // Observers never break the record.
+    }
+    return entry;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * Reads a journal. A torn last line (crash mid-write) is ignored and reported as `truncated`;
+ * a damaged line elsewhere is an error, because the record would be unreliable.
+ * @throws DrillproofError `JournalUnreadable`
+ */
+export function readJournal(path: string): { entries: JournalEntry[]; truncated: boolean } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw DrillproofError.user('JournalUnreadable', `cannot read journal ${path}`, {
+      cause,
+      hint: 'pass a run directory that contains journal.ndjson',
+    });
+  }
+  const lines = text.split('\n');
+  const entries: JournalEntry[] = [];
+  let truncated = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line) as JournalEntry);
+    } catch (cause) {
+      const last = lines.slice(i + 1).every((l) => l.trim() === '');
+      if (last) {
+        truncated = true;
+        break;
+      }
+      throw DrillproofError.user('JournalUnreadable', `journal ${path} line ${i + 1} is not valid JSON`, { cause });
+    }
+  }
+  return { entries, truncated };
+}

@@ -1,0 +1,96 @@
+import { DrillproofError } from '../../errors.js';
+import { type MessageSink, message } from '../../io/messages.js';
+import { isoMs } from '../../util/clock.js';
+import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
+import type { Journal } from '../journal.js';
+import type { RollbackStack } from '../rollback.js';
+import type { WatcherSet } from '../watchers/watchers.js';
+
+export interface InjectedFault {
+  action: FaultAction;
+  requestedAt: number | null;
+  acknowledgedAt: number | null;
+  requestIds: string[];
+  error?: string;
+  followUp?: Promise<FollowUpResult>;
+}
+
+/**
+ * Runs the fault actions in order. For each: its setup (if any), then its inverse is written to
+ * the journal (fsynced) BEFORE the destructive call, then `fault.requested`, the call, and
+ * `fault.acknowledged` or `fault.failed`. Stops at the first failure or abort.
+ * `onFirstFault` fires at F, the moment the first fault action is issued.
+ */
+export async function injectFaults(i: {
+  actions: FaultAction[];
+  ctx: FaultContext;
+  journal: Journal;
+  rollback: RollbackStack;
+  watchers: WatcherSet;
+  sink: MessageSink;
+  onFirstFault: (at: number) => void;
+}): Promise<{ injected: InjectedFault[]; failed: DrillproofError | null }> {
+  const { ctx, journal, rollback, sink } = i;
+  const injected: InjectedFault[] = [];
+  let first = true;
+  for (const action of i.actions) {
+    if (ctx.signal.aborted) break;
+    const rec: InjectedFault = { action, requestedAt: null, acknowledgedAt: null, requestIds: [] };
+    injected.push(rec);
+    try {
+      if (action.setup) {
+        journal.append('note', { message: `setup for ${action.stepId}`, stepId: action.stepId });
+        const s = await action.setup(ctx);
+        rec.requestIds.push(...s.requestIds);
+        if (s.inverse) rollback.record(`${action.stepId}.setup`, action.fault, s.inverse);
+      }
+      if (action.inverse) rollback.record(action.stepId, action.fault, action.inverse);
+      for (const w of action.watch ?? []) i.watchers.add(w);
+      const req = journal.append('fault.requested', {
+        stepId: action.stepId,
+        fault: action.fault,
+        action: action.action,
+        targets: action.targets,
+      });
+      rec.requestedAt = req.t;
+      if (first) {
+        first = false;
+        i.onFirstFault(req.t);
+      }
+      sink.emit(
+        message('info', 'DP_INJECT_I3001', `inject ${action.stepId}: ${action.action} ${action.targets.join(', ')}`),
+      );
+      const res = await action.run(ctx);
+      rec.requestIds.push(...res.requestIds);
+      const ack = journal.append('fault.acknowledged', {
+        stepId: action.stepId,
+        requestIds: res.requestIds,
+        response: res.response ?? {},
+      });
+      rec.acknowledgedAt = ack.t;
+      if (res.lateInverse) rollback.record(action.stepId, action.fault, res.lateInverse);
+      if (action.followUp) {
+        const fu = action.followUp(ctx);
+        // Never an unhandled rejection: the observe phase awaits and reports it.
+        fu.catch(() => {});
+        rec.followUp = fu;
+      }
+    } catch (err) {
+      const e = DrillproofError.is(err)
+        ? err
+        : DrillproofError.tool('InjectFailed', `fault ${action.stepId} failed: ${(err as Error).message}`, {
+            cause: err,
+          });
+      if (ctx.signal.aborted && !DrillproofError.is(err)) break;
+      rec.error = e.message;
+      journal.append('fault.failed', { stepId: action.stepId, error: e.message, code: e.code });
+      sink.emit(message('error', 'DP_INJECT_E3002', `fault ${action.stepId} failed: ${e.message}`));
+      return { injected, failed: e };
+    }
+  }
+  return { injected, failed: null };
+}
+
+export function faultTimeIso(ms: number | null): string | null {
+  return ms === null ? null : isoMs(ms);
+}

@@ -1,0 +1,98 @@
+import { type MessageSink, message } from '../../io/messages.js';
+import type { AnchoredClock, Clock } from '../../util/clock.js';
+import type { FollowUpResult } from '../faults/types.js';
+import type { Journal } from '../journal.js';
+import type { InjectedFault } from './inject.js';
+import type { LiveProbeState } from './live-state.js';
+
+export interface ObserveResult {
+  recovered: boolean;
+  /** Epoch ms when the recovery condition was first seen holding, null when it never did. */
+  recoveredAt: number | null;
+  timedOut: boolean;
+  followUps: { stepId: string; result: FollowUpResult | null; error?: string }[];
+}
+
+/**
+ * Observes after injection until the recovery condition holds (every recovery probe ok for the
+ * whole hold window, and every fault follow-up, such as a restore verification, finished) or the
+ * timeout passes. Returns early when the signal aborts (guardrail or Ctrl-C).
+ */
+export async function observe(i: {
+  injected: InjectedFault[];
+  live: LiveProbeState;
+  probes: string[];
+  intervals: Record<string, number>;
+  holdMs: number;
+  timeoutMs: number;
+  faultAt: number;
+  clock: Clock;
+  timeline: AnchoredClock;
+  journal: Journal;
+  sink: MessageSink;
+  signal: AbortSignal;
+}): Promise<ObserveResult> {
+  const followUps: ObserveResult['followUps'] = [];
+  const pending = new Map<string, Promise<void>>();
+  for (const f of i.injected) {
+    if (!f.followUp) continue;
+    const stepId = f.action.stepId;
+    const entry: ObserveResult['followUps'][number] = { stepId, result: null };
+    followUps.push(entry);
+    pending.set(
+      stepId,
+      f.followUp.then(
+        (r) => {
+          entry.result = r;
+          i.journal.append('note', { message: `${stepId}: ${r.detail}`, stepId, followUp: r });
+        },
+        (err: Error) => {
+          entry.error = err.message;
+          i.journal.append('note', { message: `${stepId} follow-up failed: ${err.message}`, stepId });
+        },
+      ),
+    );
+    pending.get(stepId)?.finally(() => pending.delete(stepId));
+  }
+  const maxInterval = Math.max(50, ...i.probes.map((p) => i.intervals[p] ?? 1000));
+  const tick = Math.min(250, maxInterval);
+  const deadline = i.faultAt + i.timeoutMs;
+  let recoveredAt: number | null = null;
+  for (;;) {
+    if (i.signal.aborted) return { recovered: false, recoveredAt: null, timedOut: false, followUps };
+    const now = i.timeline.nowMs();
+    // Requests scheduled in the last probe timeout may still be in flight: judge behind them.
+    const lag = maxInterval * 2;
+    const probesHeld = now - i.faultAt >= i.holdMs && i.probes.every((p) => i.live.heldOk(p, now, i.holdMs, lag));
+    if (probesHeld && pending.size === 0) {
+      recoveredAt = now;
+      i.journal.append('recovery.detected', { probes: i.probes, at: now, holdMs: i.holdMs });
+      i.sink.emit(
+        message('info', 'DP_OBSERVE_I5001', `recovered: ${i.probes.join(', ')} held ok for ${i.holdMs / 1000}s`),
+      );
+      return { recovered: true, recoveredAt, timedOut: false, followUps };
+    }
+    if (now >= deadline) {
+      i.journal.append('note', { message: 'observe timeout reached before the recovery condition held' });
+      i.sink.emit(message('warn', 'DP_OBSERVE_W5002', 'observe timeout reached before recovery held'));
+      return { recovered: false, recoveredAt: null, timedOut: true, followUps };
+    }
+    i.sink.progress?.({
+      id: 'observe',
+      label: 'observe',
+      done: Math.round(now - i.faultAt),
+      total: i.timeoutMs,
+      detail: i.probes
+        .map((p) => {
+          const r = i.live.errorRate(p, now - 2000, now);
+          return r ? `${p} ${Math.round((1 - r.rate) * 100)}% ok` : `${p} -`;
+        })
+        .join(' '),
+    });
+    try {
+      await i.clock.sleep(tick, i.signal);
+    } catch {
+      return { recovered: false, recoveredAt: null, timedOut: false, followUps };
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import { DrillproofError } from '../errors.js';
+import { type MessageSink, message } from '../io/messages.js';
+import { executeInverse, type InverseContext } from './faults/inverses.js';
+import type { InverseSpec } from './faults/types.js';
+import type { Journal } from './journal.js';
+import type { JournalEntry } from './journal-types.js';
+
+export interface RecordedInverse {
+  stepId: string;
+  fault: string;
+  inverse: InverseSpec;
+}
+
+export interface RollbackOutcome {
+  stepId: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  /** Epoch ms (run timeline) when the inverse finished. */
+  at: number;
+  requestIds: string[];
+  error?: string;
+  manualSteps?: string[];
+}
+
+/**
+ * The undo stack of a drill. `record` writes the inverse to the journal (fsynced) before the
+ * caller runs the destructive step; `drain` runs the inverses last-in first-out. A failing
+ * inverse does not stop the others: each failure is reported with its manual steps.
+ */
+export class RollbackStack {
+  private readonly items: RecordedInverse[] = [];
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly sink: MessageSink,
+  ) {}
+
+  record(stepId: string, fault: string, inverse: InverseSpec): void {
+    this.journal.append('inverse.recorded', { stepId, fault, inverse });
+    const i = this.items.findIndex((x) => x.stepId === stepId);
+    // A late inverse (e.g. the FIS experiment id) replaces the provisional one of the same step.
+    if (i >= 0) this.items[i] = { stepId, fault, inverse };
+    else this.items.push({ stepId, fault, inverse });
+  }
+
+  /** Loads inverses not yet rolled back from an existing journal (recover). */
+  load(items: RecordedInverse[]): void {
+    this.items.push(...items);
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  pending(): RecordedInverse[] {
+    return [...this.items];
+  }
+
+  /** Runs every inverse, newest first. `skip()` is checked before each (second Ctrl-C). */
+  async drain(ctx: InverseContext, opts: { skip?: () => boolean } = {}): Promise<RollbackOutcome[]> {
+    const outcomes: RollbackOutcome[] = [];
+    while (this.items.length) {
+      const item = this.items.pop() as RecordedInverse;
+      if (opts.skip?.()) {
+        this.journal.append('rollback.failed', {
+          stepId: item.stepId,
+          error: 'skipped by a second interrupt',
+          manualSteps: item.inverse.manualSteps,
+        });
+        outcomes.push({
+          stepId: item.stepId,
+          status: 'skipped',
+          at: this.journal.entries.at(-1)?.t ?? 0,
+          requestIds: [],
+          manualSteps: item.inverse.manualSteps,
+        });
+        continue;
+      }
+      this.journal.append('rollback.started', { stepId: item.stepId, inverse: item.inverse });
+      this.sink.emit(message('info', 'DP_ROLLBACK_I4001', `rollback ${item.stepId}: ${item.inverse.description}`));
+      try {
+        const requestIds = await executeInverse(ctx, item.inverse);
+        const e = this.journal.append('rollback.succeeded', { stepId: item.stepId, requestIds });
+        outcomes.push({ stepId: item.stepId, status: 'succeeded', at: e.t, requestIds });
+      } catch (err) {
+        const text = DrillproofError.is(err) || err instanceof Error ? err.message : String(err);
+        const e = this.journal.append('rollback.failed', {
+          stepId: item.stepId,
+          error: text,
+          manualSteps: item.inverse.manualSteps,
+        });
+        this.sink.emit(
+          message('error', 'DP_ROLLBACK_E4002', `rollback ${item.stepId} failed: ${text}`, {
+            manualSteps: item.inverse.manualSteps,
+          }),
+        );
+        outcomes.push({
+          stepId: item.stepId,
+          status: 'failed',
+          at: e.t,
+          requestIds: [],
+          error: text,
+          manualSteps: item.inverse.manualSteps,
+        });
+      }
+    }
+    return outcomes;
+  }
+}
+
+/**
+ * The inverses of a journal that never completed: the latest recorded inverse of each step
+ * without a later `rollback.succeeded`, in recording order.
+ */
+export function pendingInverses(entries: JournalEntry[]): RecordedInverse[] {
+  const order: string[] = [];
+  const latest = new Map<string, RecordedInverse>();
+  for (const e of entries) {
+    const d = e.data as Record<string, unknown>;
+    const stepId = d.stepId as string;
+    if (e.kind === 'inverse.recorded') {
+      if (!latest.has(stepId)) order.push(stepId);
+      latest.set(stepId, { stepId, fault: d.fault as string, inverse: d.inverse as InverseSpec });
+    } else if (e.kind === 'rollback.succeeded') {
+      latest.delete(stepId);
+    }
+  }
+  return order.filter((s) => latest.has(s)).map((s) => latest.get(s) as RecordedInverse);
+}

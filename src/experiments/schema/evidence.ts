@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { strict, text } from './common.js';
+
+export const signingSchema = z.discriminatedUnion('type', [
+  strict({
+    type: z.literal('ecdsa-p256'),
+    key: text.optional().meta({ description: 'PEM private key (default: generated per run, public key in the pack).' }),
+  }),
+  strict({ type: z.literal('ed25519'), key: text.optional() }),
+  strict({
+    type: z.literal('kms'),
+    kmsKeyId: text.meta({ description: 'KMS key (ECC_NIST_P256, SIGN_VERIFY) id, alias or ARN.' }),
+  }),
+]);
+
+export const evidenceSchema = strict({
+  dir: text.default('runs').meta({ description: 'Where run directories are written.' }),
+  signing: signingSchema.default({ type: 'ecdsa-p256' }),
+  ftr: strict({
+    rpoDeclared: text.optional().meta({ description: 'RPO as entered in the FTR worksheet (RES-001).' }),
+    rtoDeclared: text.optional().meta({ description: 'RTO as entered in the FTR worksheet (RES-002).' }),
+    notes: text.optional(),
+  })
+    .optional()
+    .meta({ description: 'What the report maps results to.' }),
+}).meta({ description: 'Where the evidence goes and how it is signed.' });
+
+export type Evidence = z.infer<typeof evidenceSchema>;
+export type Signing = z.infer<typeof signingSchema>;

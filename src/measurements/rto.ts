@@ -1,0 +1,100 @@
+import { defaultRecoveryWindowMs } from '../probes/config.js';
+import { isoMs } from '../util/clock.js';
+import { lowerBound, type ProbeSeries, seriesEndMs } from './series.js';
+import type { RtoResult } from './types.js';
+
+/** RTO of one probe plus the raw times the phases need. */
+export interface RtoComputation {
+  result: RtoResult;
+  /** S: scheduled time of the first failed sample at or after F (null: no outage). */
+  outageStartMs: number | null;
+  /** R: recovery time (F itself with noOutage; null when not recovered). */
+  recoveredMs: number | null;
+}
+
+export interface RtoOptions {
+  /** W; default the series' configured window, else max(10Δ, 5 s). */
+  windowMs?: number;
+  /** End of observation (exclusive); default after the last sample's slot. */
+  endMs?: number;
+}
+
+/**
+ * brief §3: the outage starts at the first failed sample scheduled at or after F. Recovery R is
+ * the scheduled time of the first ok sample after that which starts a window [R, R + W) holding
+ * no failed sample; the window must end by the end of observation, otherwise recovery is not
+ * proven and RTO is null (never 0). RTO = R − F, resolution Δ. No failed sample after F: RTO 0.
+ */
+export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {}): RtoComputation {
+  const dt = s.intervalMs;
+  const W = opts.windowMs ?? s.recoveryWindowMs ?? defaultRecoveryWindowMs(dt);
+  const end = opts.endMs ?? seriesEndMs(s) ?? faultMs;
+  const { scheduled, ok } = s;
+  let n = s.n;
+  // Samples scheduled at or after the end of observation do not count.
+  n = lowerBound(scheduled, n, end);
+  const i0 = lowerBound(scheduled, n, faultMs);
+
+  let failed = 0;
+  let flaps = 0;
+  let first = -1;
+  for (let i = i0; i < n; i++) {
+    if (ok[i]) continue;
+    failed++;
+    if (first < 0) first = i;
+    if (i === i0 || ok[i - 1]) flaps++;
+  }
+  const base = {
+    probe: s.name,
+    resolutionSeconds: dt / 1000,
+    failedTimeSeconds: (failed * dt) / 1000,
+    flaps,
+    windowSeconds: W / 1000,
+  };
+  if (first < 0) {
+    return {
+      result: {
+        ...base,
+        seconds: 0,
+        noOutage: true,
+        detectedAt: null,
+        recoveredAt: null,
+        timeToDetectSeconds: null,
+        outageDurationSeconds: 0,
+      },
+      outageStartMs: null,
+      recoveredMs: faultMs,
+    };
+  }
+  const S = scheduled[first] as number;
+  let R: number | null = null;
+  let i = first;
+  while (i < n) {
+    // Next ok sample: a candidate R.
+    while (i < n && !ok[i]) i++;
+    if (i >= n) break;
+    const cand = scheduled[i] as number;
+    let k = i;
+    while (k < n && ok[k]) k++;
+    // The ok run covers [cand, next failure) or [cand, end) when no failure follows.
+    const runEnd = k < n ? (scheduled[k] as number) : end;
+    if (runEnd >= cand + W) {
+      R = cand;
+      break;
+    }
+    i = k;
+  }
+  return {
+    result: {
+      ...base,
+      seconds: R === null ? null : (R - faultMs) / 1000,
+      noOutage: false,
+      detectedAt: isoMs(S),
+      recoveredAt: R === null ? null : isoMs(R),
+      timeToDetectSeconds: (S - faultMs) / 1000,
+      outageDurationSeconds: R === null ? null : (R - S) / 1000,
+    },
+    outageStartMs: S,
+    recoveredMs: R,
+  };
+}

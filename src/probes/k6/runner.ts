@@ -1,0 +1,415 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type MessageSink, message, silentSink } from '../../io/messages.js';
+import { type AnchoredClock, type Clock, systemClock } from '../../util/clock.js';
+import type { Sample } from '../sample.js';
+import { K6SampleConverter } from './convert.js';
+import { classifyK6Exit, type K6Classification } from './exit-codes.js';
+import { LineSplitter, parseK6Line } from './ndjson.js';
+import { type K6Prepared, type PrepareK6Options, prepareK6Load } from './prepare.js';
+import { freeLoopbackPort, K6RestClient, type K6Status } from './rest.js';
+import { estimateIntervalMs, K6SampleFileWriter, k6SampleHeader } from './sample-file.js';
+import { type K6Summary, parseK6Summary } from './summary.js';
+import { FileTailer } from './tail.js';
+
+export interface StartK6LoadOptions {
+  /** Either a prepared load (preflight done) or the scenario config to prepare now. */
+  prepared?: K6Prepared;
+  config?: PrepareK6Options['config'];
+  /** The run directory: samples to `<outDir>/samples/<probe>.ndjson`, k6 files to `<outDir>/k6/`. */
+  outDir: string;
+  runId: string;
+  clock?: Clock;
+  /** The run's anchored clock: k6's wall-clock times are moved onto its timeline. */
+  anchor?: AnchoredClock;
+  sink?: MessageSink;
+  /** Aborting it stops k6 (REST stop, then SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  k6Flag?: string;
+  scenarioDir?: string;
+  defaultDurationMs?: number;
+  /** Sample probe name (and file name); default `k6`. */
+  probe?: string;
+  recoveryWindowMs?: number;
+  /** Called for each sample as it is parsed (live views, guardrails). */
+  onSample?: (s: Sample) => void;
+  /** After a REST stop request, how long to wait for k6 to exit before SIGTERM. */
+  stopGraceMs?: number;
+  /** After SIGTERM, how long to wait before SIGKILL. */
+  killAfterMs?: number;
+  /** A user script's longest allowed run; generated load uses its planned duration plus margins. */
+  maxDurationMs?: number;
+  tailPollMs?: number;
+  statusPollMs?: number;
+}
+
+export interface K6Result {
+  exitCode: number | null;
+  signal: string | null;
+  classification: K6Classification;
+  /** False when k6 failed in a way that makes its samples unreliable. */
+  resultsUsable: boolean;
+  description: string;
+  /** `<metric>: <source>` → true when the threshold passed. */
+  thresholds: Record<string, boolean>;
+  summary: K6Summary | null;
+  /** Why drillproof stopped k6, when it did. */
+  stoppedReason: string | null;
+  /** How the stop was carried out: REST, SIGTERM or SIGKILL. */
+  stoppedWith: 'rest' | 'sigterm' | 'sigkill' | null;
+  samples: number;
+  failed: number;
+  dropped: number;
+  badLines: number;
+  samplesPath: string;
+  rawOutputPath: string;
+  summaryPath: string;
+  lastStatus: K6Status | null;
+  stderrTail: string[];
+  bin: string;
+  version: string;
+}
+
+export interface K6LoadHandle {
+  pid: number | undefined;
+  port: number;
+  samplesPath: string;
+  /** Stops the test (idempotent); resolves when k6 has exited and results are written. */
+  stop(reason: string): Promise<K6Result>;
+  done: Promise<K6Result>;
+}
+
+/** The shape the run record keeps (src/reports/run-record.ts `k6`). */
+export function k6RunRecord(r: K6Result): {
+  exitCode: number | null;
+  classification: string;
+  thresholds: Record<string, boolean>;
+  summary?: unknown;
+} {
+  return {
+    exitCode: r.exitCode,
+    classification: r.classification,
+    thresholds: r.thresholds,
+    ...(r.summary ? { summary: r.summary } : {}),
+  };
+}
+
+/**
+ * Starts k6 as a child process next to the drill: `--out json=` tailed into samples while it runs,
+ * the REST API on loopback for status and stop, handleSummary / `--summary-export` for thresholds.
+ * Resolves once k6 is spawned; `done` resolves when it has exited and every file is written.
+ */
+export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandle> {
+  const clock = opts.clock ?? systemClock;
+  const sink = opts.sink ?? silentSink;
+  const probe = opts.probe ?? 'k6';
+  const prepared =
+    opts.prepared ??
+    (await prepareK6Load({
+      config: opts.config ?? {},
+      outDir: opts.outDir,
+      k6Flag: opts.k6Flag,
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.scenarioDir ? { scenarioDir: opts.scenarioDir } : {}),
+      ...(opts.defaultDurationMs ? { defaultDurationMs: opts.defaultDurationMs } : {}),
+    }));
+  const k6Dir = join(opts.outDir, 'k6');
+  const rawOutputPath = join(k6Dir, 'k6-output.json');
+  const summaryPath = join(k6Dir, prepared.generated ? 'summary.json' : 'summary-export.json');
+  const samplesPath = join(opts.outDir, 'samples', `${probe}.ndjson`);
+  const port = await freeLoopbackPort();
+  const rest = new K6RestClient(port);
+
+  const args = ['run', '--quiet', '--no-color', '--log-format', 'json', '--out', `json=${rawOutputPath}`];
+  args.push('--address', `127.0.0.1:${port}`);
+  if (!prepared.generated) args.push('--summary-export', summaryPath);
+  const scriptEnv: Record<string, string> = { ...prepared.env, DRILLPROOF_RUN_ID: opts.runId };
+  if (prepared.generated) scriptEnv.DRILLPROOF_SUMMARY_PATH = summaryPath;
+  for (const [k, v] of Object.entries(scriptEnv)) args.push('-e', `${k}=${v}`);
+  args.push(prepared.scriptPath);
+
+  const writer = new K6SampleFileWriter(samplesPath);
+  await writer.open();
+  const driftMs = opts.anchor ? opts.anchor.driftMs() : 0;
+  const converter = new K6SampleConverter({
+    probe,
+    source: prepared.source,
+    timeoutMs: prepared.timeoutMs,
+    clockOffsetMs: driftMs,
+  });
+  const splitter = new LineSplitter();
+  const handleLine = async (text: string): Promise<void> => {
+    const parsed = parseK6Line(text);
+    if (!parsed.ok) {
+      converter.noteBadLine(parsed.reason);
+      return;
+    }
+    for (const s of converter.convert(parsed.line)) {
+      await writer.write(s);
+      opts.onSample?.(s);
+    }
+  };
+  const tailer = new FileTailer(
+    rawOutputPath,
+    async (chunk) => {
+      for (const line of splitter.push(chunk)) await handleLine(line);
+    },
+    clock,
+    opts.tailPollMs ?? 100,
+  );
+
+  const startedAt = opts.anchor ? opts.anchor.nowMs() : clock.wallMs();
+  const child: ChildProcess = spawn(prepared.bin, args, {
+    cwd: dirname(prepared.scriptPath),
+    env: { ...(opts.env ?? process.env), K6_AUTO_EXTENSION_RESOLUTION: 'false', K6_NO_USAGE_REPORT: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderrTail: string[] = [];
+  const stderrSplit = new LineSplitter();
+  const keep = (line: string) => {
+    stderrTail.push(line.slice(0, 500));
+    if (stderrTail.length > 40) stderrTail.shift();
+  };
+  child.stderr?.on('data', (c: Buffer) => stderrSplit.push(c).forEach(keep));
+  child.stdout?.on('data', (c: Buffer) => stderrSplit.push(c).forEach(keep));
+  sink.emit(
+    message(
+      'info',
+      'DP_K6_I0001',
+      `k6 ${prepared.info.version} started (pid ${child.pid}, ${prepared.generated ? 'generated script' : prepared.scriptPath})`,
+      {
+        pid: child.pid,
+        port,
+        bin: prepared.bin,
+        args,
+      },
+    ),
+  );
+
+  let exited = false;
+  const exit = new Promise<{ code: number | null; signal: string | null; spawnError?: Error }>((res) => {
+    child.once('error', (err) => {
+      exited = true;
+      res({ code: null, signal: null, spawnError: err });
+    });
+    child.once('close', (code, signal) => {
+      exited = true;
+      res({ code, signal });
+    });
+  });
+  tailer.start();
+
+  let lastStatus: K6Status | null = null;
+  const watchStop = new AbortController();
+  const watch = (async () => {
+    while (!exited && !watchStop.signal.aborted) {
+      try {
+        lastStatus = await rest.status();
+        sink.progress?.({
+          id: 'k6',
+          label: 'k6 load',
+          done: converter.stats.samples,
+          detail: `${lastStatus.statusName} vus ${lastStatus.vus ?? '?'} failed ${converter.stats.failed}`,
+        });
+      } catch {
+        // Not listening yet, or already gone: the exit handler decides.
+      }
+      try {
+        await clock.sleep(opts.statusPollMs ?? 1000, watchStop.signal);
+      } catch {
+        return;
+      }
+    }
+  })();
+
+  let stoppedReason: string | null = null;
+  let stoppedWith: K6Result['stoppedWith'] = null;
+  let stopping: Promise<void> | undefined;
+  const waitExit = async (ms: number): Promise<boolean> => {
+    if (exited) return true;
+    const ac = new AbortController();
+    const timer = clock.sleep(ms, ac.signal).then(
+      () => false,
+      () => false,
+    );
+    const r = await Promise.race([exit.then(() => true), timer]);
+    ac.abort();
+    return r;
+  };
+  const doStop = (reason: string): Promise<void> => {
+    if (stopping) return stopping;
+    stoppedReason = reason;
+    stopping = (async () => {
+      if (exited) return;
+      sink.emit(message('warn', 'DP_K6_W0001', `stopping k6: ${reason}`, { reason }));
+      let asked = false;
+      try {
+        await rest.stop();
+        asked = true;
+        stoppedWith = 'rest';
+      } catch {
+        // REST not reachable (not started, or hung): fall back to a signal at once.
+      }
+      if (asked && (await waitExit(opts.stopGraceMs ?? prepared.gracefulStopMs + 15_000))) return;
+      if (exited) return;
+      sink.emit(
+        message('warn', 'DP_K6_W0002', `k6 did not stop through its REST API: sending SIGTERM to pid ${child.pid}`),
+      );
+      stoppedWith = 'sigterm';
+      child.kill('SIGTERM');
+      if (await waitExit(opts.killAfterMs ?? prepared.gracefulStopMs + 30_000)) return;
+      sink.emit(message('warn', 'DP_K6_W0003', `k6 ignored SIGTERM: sending SIGKILL to pid ${child.pid}`));
+      stoppedWith = 'sigkill';
+      child.kill('SIGKILL');
+    })();
+    return stopping;
+  };
+
+  const onAbort = () => void doStop(`aborted: ${String(opts.signal?.reason ?? 'signal')}`);
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const limitMs =
+    prepared.durationMs !== null
+      ? prepared.durationMs + prepared.gracefulStopMs + 60_000
+      : (opts.maxDurationMs ?? null);
+  const limitAc = new AbortController();
+  if (limitMs !== null) {
+    clock.sleep(limitMs, limitAc.signal).then(
+      () => void doStop(`k6 ran past its limit of ${Math.round(limitMs / 1000)}s`),
+      () => {},
+    );
+  }
+
+  const done = (async (): Promise<K6Result> => {
+    const ex = await exit;
+    limitAc.abort();
+    watchStop.abort();
+    opts.signal?.removeEventListener('abort', onAbort);
+    await watch;
+    if (stopping) await stopping;
+    await tailer.stop();
+    for (const line of splitter.flush()) await handleLine(line);
+    stderrSplit.flush().forEach(keep);
+    const st = converter.stats;
+    const intervalMs =
+      prepared.intervalMs ?? estimateIntervalMs(st.samples - st.dropped, st.firstScheduled, st.lastScheduled);
+    await writer.finish(
+      k6SampleHeader({
+        probe,
+        intervalMs,
+        timeoutMs: prepared.timeoutMs,
+        t0: st.firstScheduled ?? startedAt,
+        ...(opts.recoveryWindowMs !== undefined ? { recoveryWindowMs: opts.recoveryWindowMs } : {}),
+        clock: { source: opts.anchor ? 'monotonic-anchored' : 'wall', driftMs },
+      }),
+    );
+    const summary = await readSummary(summaryPath);
+    const info = ex.spawnError
+      ? {
+          classification: 'crashed' as const,
+          resultsUsable: false,
+          description: `k6 could not be started: ${ex.spawnError.message}`,
+        }
+      : classifyK6Exit(ex.code, ex.signal, stoppedReason !== null);
+    const result: K6Result = {
+      exitCode: ex.code,
+      signal: ex.signal,
+      ...info,
+      thresholds: summary?.thresholds ?? {},
+      summary,
+      stoppedReason,
+      stoppedWith,
+      samples: st.samples,
+      failed: st.failed,
+      dropped: st.dropped,
+      badLines: st.badLines,
+      samplesPath,
+      rawOutputPath,
+      summaryPath,
+      lastStatus,
+      stderrTail,
+      bin: prepared.bin,
+      version: prepared.info.version,
+    };
+    report(sink, result, st.badLineReasons);
+    return result;
+  })();
+
+  return {
+    pid: child.pid,
+    port,
+    samplesPath,
+    stop: async (reason) => {
+      await doStop(reason);
+      return done;
+    },
+    done,
+  };
+}
+
+async function readSummary(path: string): Promise<K6Summary | null> {
+  try {
+    return parseK6Summary(JSON.parse(await readFile(path, 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+function report(sink: MessageSink, r: K6Result, badReasons: string[]): void {
+  if (r.badLines > 0) {
+    sink.emit(
+      message(
+        'warn',
+        'DP_K6_W0004',
+        `${r.badLines} line(s) of k6 output could not be read (${badReasons.join('; ')})`,
+        { badLines: r.badLines },
+      ),
+    );
+  }
+  if (r.dropped > 0) {
+    sink.emit(
+      message(
+        'warn',
+        'DP_K6_W0005',
+        `k6 dropped ${r.dropped} iteration(s) for lack of a free VU: counted as failed samples flagged late`,
+        {
+          dropped: r.dropped,
+        },
+      ),
+    );
+  }
+  if (r.summary === null && r.resultsUsable) {
+    sink.emit(
+      message(
+        'warn',
+        'DP_K6_W0006',
+        `k6 wrote no end-of-test summary at ${r.summaryPath}: thresholds are not recorded`,
+      ),
+    );
+  }
+  const failedThresholds = Object.entries(r.thresholds)
+    .filter(([, ok]) => !ok)
+    .map(([k]) => k);
+  const data = {
+    exitCode: r.exitCode,
+    classification: r.classification,
+    samples: r.samples,
+    failed: r.failed,
+    failedThresholds,
+  };
+  if (!r.resultsUsable) {
+    sink.emit(
+      message(
+        'error',
+        'DP_K6_E0001',
+        `k6 failed: ${r.description}; its samples may be incomplete${r.stderrTail.length ? ` (last output: ${r.stderrTail.slice(-3).join(' | ')})` : ''}`,
+        data,
+      ),
+    );
+    return;
+  }
+  sink.emit(message('info', 'DP_K6_I0002', `k6 ${r.description}: ${r.samples} samples, ${r.failed} failed`, data));
+}

@@ -1,0 +1,78 @@
+import { Pool } from 'undici';
+import { classifyNetworkError, errorDetail } from '../classify.js';
+import type { HttpProbeConfig } from '../config.js';
+import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../runner.js';
+
+/**
+ * HTTP probe on undici 7. keep-alive: one Pool reused by every sample (what users with pooled
+ * connections see, including the one failure per stale socket). fresh: a connection per sample
+ * (`reset: true` on a pool without keep-alive), which also re-resolves DNS every time.
+ * The deadline is the attempt's AbortSignal (a native timer); undici's own header/body timers
+ * tick at about 500 ms, so they are set well above T and only act as backstops.
+ */
+export class HttpProbe implements ProbeRunner {
+  readonly kind = 'http' as const;
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly bodyRe: RegExp | null;
+  private readonly needBody: boolean;
+
+  constructor(private readonly cfg: HttpProbeConfig) {
+    const url = new URL(cfg.url);
+    this.path = `${url.pathname}${url.search}`;
+    const backstop = cfg.timeoutMs + 1000;
+    this.pool = new Pool(url.origin, {
+      connections: null,
+      pipelining: cfg.connection === 'fresh' ? 0 : 1,
+      keepAliveTimeout: 4000,
+      headersTimeout: backstop,
+      bodyTimeout: backstop,
+      connect: { timeout: backstop },
+    });
+    this.bodyRe = cfg.expect.bodyMatches === undefined ? null : new RegExp(cfg.expect.bodyMatches);
+    this.needBody = cfg.expect.bodyContains !== undefined || this.bodyRe !== null;
+  }
+
+  async attempt(a: ProbeAttempt): Promise<ProbeOutcome> {
+    const { cfg } = this;
+    let status: number | null = null;
+    try {
+      const res = await this.pool.request({
+        path: this.path,
+        method: cfg.method as 'GET',
+        headers: cfg.headers,
+        body: cfg.body ?? null,
+        signal: a.signal,
+        reset: cfg.connection === 'fresh',
+      });
+      status = res.statusCode;
+      const backend = cfg.backendHeader ? headerValue(res.headers[cfg.backendHeader.toLowerCase()]) : undefined;
+      let body = '';
+      if (this.needBody) body = await res.body.text();
+      else await res.body.dump();
+      const out: ProbeOutcome = { ok: true, status, error: null };
+      if (cfg.backendHeader) out.backend = backend ?? null;
+      if (!cfg.expect.status.includes(status)) return { ...out, ok: false, error: 'http_status' };
+      if (cfg.expect.bodyContains !== undefined && !body.includes(cfg.expect.bodyContains)) {
+        return { ...out, ok: false, error: 'body_mismatch' };
+      }
+      if (this.bodyRe && !this.bodyRe.test(body)) return { ...out, ok: false, error: 'body_mismatch' };
+      for (const [name, want] of Object.entries(cfg.expect.headers ?? {})) {
+        if (headerValue(res.headers[name.toLowerCase()]) !== want) {
+          return { ...out, ok: false, error: 'header_mismatch', detail: `header ${name}` };
+        }
+      }
+      return out;
+    } catch (err) {
+      return { ok: false, status, error: classifyNetworkError(err), detail: errorDetail(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy().catch(() => {});
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
+}

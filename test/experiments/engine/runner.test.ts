@@ -1,0 +1,238 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallRecorder } from '../../../src/aws/call-record.js';
+import { DrillproofError } from '../../../src/errors.js';
+import { readJournal } from '../../../src/experiments/journal.js';
+import type { DrillInput, DrillScenario } from '../../../src/experiments/phases/drill-input.js';
+import type { DrillPorts, ProbeSession } from '../../../src/experiments/phases/ports.js';
+import { runDrill } from '../../../src/experiments/runner.js';
+import { ManualSignalSource } from '../../../src/experiments/signals.js';
+import { RecordingSink } from '../../../src/io/messages.js';
+import type { Sample } from '../../../src/probes/sample.js';
+import type { AnchoredClock } from '../../../src/util/clock.js';
+import { type FakeInstance, fakeAws } from '../../_helpers/fake-aws.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * A probe that answers ok while any instance of the fake is running, like a service behind a
+ * load balancer, every 20 ms. Samples are synthetic; the engine logic is what is under test.
+ */
+function fakeProbe(isUp: () => boolean, opts: { failAlways?: boolean } = {}): DrillPorts['startProbes'] {
+  return async ({ timeline }: { timeline: AnchoredClock }): Promise<ProbeSession> => {
+    const listeners: ((s: Sample) => void)[] = [];
+    let seq = 0;
+    const t0 = timeline.nowMs();
+    const timer = setInterval(() => {
+      const ok = !opts.failAlways && isUp();
+      const s: Sample = {
+        probe: 'web',
+        seq,
+        scheduled: t0 + seq * 20,
+        ok,
+        latencyMs: 1,
+        serviceMs: 1,
+        status: ok ? 200 : 503,
+        error: ok ? null : 'http_status',
+      };
+      seq++;
+      for (const l of listeners) l(s);
+    }, 20);
+    return {
+      onSample: (l) => listeners.push(l),
+      intervals: () => ({ web: 20 }),
+      stop: async () => clearInterval(timer),
+    };
+  };
+}
+
+const scenario = (over: Partial<DrillScenario> = {}): DrillScenario => ({
+  metadata: { name: 'ec2-stop-test' },
+  target: { provider: 'lab', allowedAccounts: ['000000000000'] },
+  resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
+  probes: [{ name: 'web', type: 'http', interval: '20ms' }],
+  steps: {
+    baseline: '100ms',
+    faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }],
+    observe: { timeout: '3s', recovery: { probes: ['web'], hold: '200ms' } },
+  },
+  ...over,
+});
+
+async function drill(
+  sc: DrillScenario,
+  o: {
+    instances?: FakeInstance[];
+    upWhile?: (inst: Map<string, FakeInstance>) => boolean;
+    failAlways?: boolean;
+    signals?: ManualSignalSource;
+    account?: string;
+    patch?: (f: ReturnType<typeof fakeAws>) => void;
+  } = {},
+) {
+  const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
+  dirs.push(runDir);
+  let f!: ReturnType<typeof fakeAws>;
+  const sink = new RecordingSink();
+  const evidence: unknown[] = [];
+  const ports: DrillPorts = {
+    startProbes: fakeProbe(() => (o.upWhile ?? (() => true))(f.instances), { failAlways: o.failAlways ?? false }),
+    analyze: async () => ({
+      measurements: { schemaVersion: 1, faultAt: null, faultAtMs: null, rto: null, rpo: null, probes: {} },
+      objectives: [],
+    }),
+    writeEvidence: async (_d, rec) => {
+      evidence.push(rec);
+      return ['evidence.json'];
+    },
+  };
+  const input: DrillInput = {
+    scenario: sc,
+    scenarioPath: join(runDir, 'in.yaml'),
+    scenarioText: 'x: 1\n',
+    scenarioSha256: 'abc',
+    runDir: join(runDir, 'run'),
+    runId: 'run-1',
+    yes: false,
+    interactive: false,
+  };
+  const result = await runDrill(input, {
+    createAws: (rec: CallRecorder) => {
+      f = fakeAws(
+        {
+          instances: o.instances ?? [
+            { id: 'i-1', az: 'us-east-1a', state: 'running' },
+            { id: 'i-2', az: 'us-east-1b', state: 'running' },
+          ],
+          ...(o.account ? { account: o.account } : {}),
+        },
+        rec,
+      );
+      o.patch?.(f);
+      return f.aws;
+    },
+    provider: 'lab',
+    ports,
+    sink,
+    pollMs: 10,
+    waitTimeoutMs: 2000,
+    ...(o.signals ? { signals: o.signals } : {}),
+  });
+  const journal = readJournal(join(input.runDir, 'journal.ndjson')).entries;
+  return { result, f, sink, journal, evidence, input };
+}
+
+describe('runDrill', () => {
+  it('records the inverse before the stop, rolls back, and passes', async () => {
+    const { result, f, journal } = await drill(scenario(), {
+      upWhile: (m) => [...m.values()].some((i) => i.id === 'i-2' && i.state === 'running'),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.record.verdict).toBe('passed');
+    const kinds = journal.map((e) => e.kind).filter((k) => k !== 'aws.call' && k !== 'watch.event');
+    const inv = kinds.indexOf('inverse.recorded');
+    const req = kinds.indexOf('fault.requested');
+    expect(inv).toBeGreaterThan(-1);
+    expect(inv).toBeLessThan(req);
+    expect(kinds).toContain('recovery.detected');
+    expect(kinds.at(-1)).toBe('run.finished');
+    expect(f.instances.get('i-1')?.state).toBe('running');
+    expect(f.calls).toContain('ec2:StopInstances');
+    expect(result.record.faults[0]).toMatchObject({ stepId: 'stop-one', rollback: 'succeeded', targets: ['i-1'] });
+    // every AWS call is in the journal with its request id
+    const stop = journal.find(
+      (e) => e.kind === 'aws.call' && e.data.operation === 'StopInstances' && e.data.ok && !e.data.errorCode,
+    );
+    expect(stop?.data.requestId).toMatch(/^req-/);
+    expect(readFileSync(join(result.runDir, 'scenario.yaml'), 'utf8')).toBe('x: 1\n');
+  });
+
+  it('fails preflight with exit 3 and changes nothing when the account is not allowed', async () => {
+    const { result, f } = await drill(scenario(), { account: '111111111111' });
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toMatch(/account 111111111111 is not in target.allowedAccounts/);
+    expect(f.calls.filter((c) => /Stop|Start|Terminate/.test(c) && !c.includes('Describe'))).toEqual([
+      'ec2:StopInstances',
+      'ec2:StartInstances',
+    ]); // only the DryRun permission checks
+    expect(f.instances.get('i-1')?.state).toBe('running');
+  });
+
+  it('fails preflight with exit 3 when a resource is missing', async () => {
+    const { result, f } = await drill(scenario({ resources: { web: { type: 'ec2-instance', ids: ['i-nope'] } } }));
+    expect(result.exitCode).toBe(3);
+    expect(f.calls).not.toContain('ec2:StopInstances');
+  });
+
+  it('fails the steady-state check with exit 3 when the baseline is failing', async () => {
+    const { result, f } = await drill(scenario(), { failAlways: true });
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toMatch(/steady state/);
+    expect(f.instances.get('i-1')?.state).toBe('running');
+  });
+
+  it('aborts on a guardrail, rolls back and exits 5', async () => {
+    const { result, f, journal } = await drill(
+      scenario({ guardrails: { abort: [{ probe: 'web', errorRate: '50%', window: '100ms' }] } }),
+      { upWhile: (m) => m.get('i-1')?.state === 'running' },
+    );
+    expect(result.exitCode).toBe(5);
+    expect(result.record.verdict).toBe('aborted');
+    expect(journal.some((e) => e.kind === 'guardrail.tripped')).toBe(true);
+    expect(f.instances.get('i-1')?.state).toBe('running');
+    // abort within two probe intervals of the crossing: the trip comes soon after F
+    const fAt = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+    const tripAt = journal.find((e) => e.kind === 'guardrail.tripped')?.t as number;
+    expect(tripAt - fAt).toBeLessThan(100 / 2 + 20 * 2 + 60);
+  });
+
+  it('rolls back on SIGINT and exits 5', async () => {
+    const signals = new ManualSignalSource();
+    const long = { ...scenario().steps, observe: { timeout: '5s', recovery: { probes: ['web'], hold: '4s' } } };
+    const p = drill(scenario({ steps: long }), { signals });
+    await new Promise((r) => setTimeout(r, 600));
+    signals.fire('SIGINT');
+    const { result, f, journal } = await p;
+    expect(result.exitCode).toBe(5);
+    expect(journal.some((e) => e.kind === 'signal')).toBe(true);
+    expect(f.instances.get('i-1')?.state).toBe('running');
+    expect(signals.listenerCount()).toBe(0);
+  });
+
+  it('a second SIGINT skips the rollback, leaves the fault in place and exits 6', async () => {
+    const signals = new ManualSignalSource();
+    const long = { ...scenario().steps, observe: { timeout: '5s', recovery: { probes: ['web'], hold: '4s' } } };
+    const p = drill(scenario({ steps: long }), { signals });
+    await new Promise((r) => setTimeout(r, 600));
+    signals.fire('SIGINT');
+    signals.fire('SIGINT');
+    const { result, f, sink } = await p;
+    expect(result.exitCode).toBe(6);
+    expect(f.instances.get('i-1')?.state).toBe('stopped');
+    expect(result.record.faults[0]?.rollback).toBe('skipped');
+    expect(sink.codes()).toContain('DP_RUN_E1003');
+  });
+
+  it('exits 6 with the manual steps when the rollback fails', async () => {
+    const { result, f } = await drill(scenario(), {
+      patch: (fa) => {
+        const start = fa.aws.ec2.startInstances;
+        fa.aws.ec2.startInstances = async (i) => {
+          if (i.DryRun) return start(i);
+          throw DrillproofError.aws('AwsCallFailed', 'ec2:StartInstances failed on the AWS side: InternalError');
+        };
+      },
+    });
+    expect(result.exitCode).toBe(6);
+    expect(f.instances.get('i-1')?.state).toBe('stopped');
+    expect(result.record.faults[0]?.manualSteps).toEqual([
+      'aws ec2 start-instances --region us-east-1 --instance-ids i-1',
+    ]);
+    expect(result.record.reason).toContain('aws ec2 start-instances');
+  });
+});
