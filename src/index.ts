@@ -31,6 +31,28 @@ export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
+  type LabStatus,
+  type LabUpOptions,
+  labClientConfig,
+  labDown,
+  labEnv,
+  labReset,
+  labShipLogs,
+  labStatus,
+  labUp,
+  readLabInfo,
+  setLabFaults,
+} from './lab/lab.js';
+export { RDS_EVENT_MESSAGES, rdsEventIdForMessage } from './lab/rds/events.js';
+export {
+  type ControlPlaneFaults,
+  DEFAULT_LAB_OPTIONS,
+  LAB_ACCOUNT_ID,
+  LAB_REGION,
+  type LabInfo,
+  type LabOptions,
+} from './lab/types.js';
+export {
   analyzeDrill,
   analyzeRunDir,
   computeMeasurements,
@@ -68,27 +90,5 @@ export {
   type StartK6LoadOptions,
   startK6Load,
 } from './probes/k6/index.js';
-export {
-  type LabStatus,
-  type LabUpOptions,
-  labClientConfig,
-  labDown,
-  labEnv,
-  labReset,
-  labShipLogs,
-  labStatus,
-  labUp,
-  readLabInfo,
-  setLabFaults,
-} from './lab/lab.js';
-export { RDS_EVENT_MESSAGES, rdsEventIdForMessage } from './lab/rds/events.js';
-export {
-  type ControlPlaneFaults,
-  DEFAULT_LAB_OPTIONS,
-  LAB_ACCOUNT_ID,
-  LAB_REGION,
-  type LabInfo,
-  type LabOptions,
-} from './lab/types.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';
