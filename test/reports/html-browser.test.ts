@@ -97,7 +97,12 @@ describe('report.html in headless Chromium', () => {
       ...(run.record.objectives[0] as (typeof run.record.objectives)[0]),
       description: evil,
     };
-    const html = renderPack(run.record, run.journal, run.samples).files['report.html'] as string;
+    const rendered = renderPack(run.record, run.journal, run.samples).files;
+    const html = rendered['report.html'] as string;
+    // Markdown and JUnit carry the same text, inert as well.
+    expect(rendered['report.md']).not.toMatch(/<(script|img)/);
+    expect(rendered['report.md']).toContain('&lt;script>alert(2)&lt;/script>');
+    expect(rendered['junit.xml']).not.toMatch(/<(script|img)/);
     await writeFile(join(dir, 'report.html'), html);
     // WHEN it is opened
     const { page, dialogs, requests } = await open(join(dir, 'report.html'));
