@@ -31,10 +31,35 @@ export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
+  analyzeDrill,
+  analyzeRunDir,
+  computeMeasurements,
+  formatMeasurements,
+  judgeObjectives,
+  type Measurements,
+  type ObjectivesSpec,
+  type ObjectiveVerdict,
+  objectivesFromScenario,
+  type PhaseStats,
+  type RpoResult,
+  type RtoResult,
+} from './measurements/index.js';
+export {
+  type HeartbeatReadback,
+  type ProbeConfig,
+  type ProbeRunHandle,
+  probeConfigsFromScenario,
+  type Sample,
+  type SampleFileHeader,
+  startProbes,
+  startScenarioProbes,
+} from './probes/index.js';
+export {
   classifyK6Exit,
   type ImportK6Options,
   type ImportK6Result,
   importK6Output,
+  type K6DrillOptions,
   type K6LoadConfig,
   type K6LoadHandle,
   type K6Prepared,
@@ -43,7 +68,30 @@ export {
   prepareK6Load,
   type StartK6LoadOptions,
   startK6Load,
+  withK6Load,
 } from './probes/k6/index.js';
+export {
+  type LabStatus,
+  type LabUpOptions,
+  labClientConfig,
+  labDown,
+  labReset,
+  labShipLogs,
+  labStatus,
+  labUp,
+  readLabInfo,
+  setLabFaults,
+} from './lab/lab.js';
+export { RDS_EVENT_MESSAGES, rdsEventIdForMessage } from './lab/rds/events.js';
+export {
+  type ControlPlaneFaults,
+  DEFAULT_LAB_OPTIONS,
+  LAB_ACCOUNT_ID,
+  LAB_REGION,
+  type LabInfo,
+  type LabOptions,
+} from './lab/types.js';
+export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
 export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
 export {
@@ -62,5 +110,4 @@ export { kmsSigner } from './reports/signing/kms-signer.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
 export { verifyPack } from './reports/signing/verify-pack.js';
-export { type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

@@ -1,11 +1,19 @@
 import type { RegisterCommand } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerCompare } from './compare.js';
+import { registerIamPolicy } from './iam-policy.js';
 import { registerImportK6 } from './import-k6.js';
 import { registerKeygen } from './keygen.js';
+import { register as registerLab } from './lab.js';
+import { registerPlan } from './plan.js';
 import { registerProbe } from './probe.js';
+import { registerRecover } from './recover.js';
 import { registerReport } from './report.js';
+import { registerRun } from './run.js';
+import { registerSchema } from './schema.js';
 import { registerSign } from './sign.js';
+import { registerSweep } from './sweep.js';
+import { registerValidate } from './validate.js';
 import { registerVerify } from './verify.js';
 
 /**
@@ -13,13 +21,20 @@ import { registerVerify } from './verify.js';
  * Registration is explicit here, never by import side effects.
  */
 export const commands: RegisterCommand[] = [
-  // measure
+  registerValidate,
+  registerPlan,
+  registerSchema,
+  registerIamPolicy,
+  registerLab,
+  registerRun,
+  registerRecover,
+  registerSweep,
   registerProbe,
   registerAnalyze,
   registerImportK6,
   registerReport,
   registerCompare,
-  registerSign,
   registerVerify,
+  registerSign,
   registerKeygen,
 ];
