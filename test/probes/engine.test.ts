@@ -94,9 +94,12 @@ describe('drillproof probe', () => {
     );
     const out = join(dir, 'run');
     const F = Date.now() + 500;
-    const r = await runCli(['probe', '--scenario', scenario, '--out', out, '--duration', '1s', '--fault-at', String(F)], {
-      APP_URL: srv.url,
-    });
+    const r = await runCli(
+      ['probe', '--scenario', scenario, '--out', out, '--duration', '1s', '--fault-at', String(F)],
+      {
+        APP_URL: srv.url,
+      },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'fault.json'), 'utf8'))).toMatchObject({ faultAtMs: F, source: 'flag' });
     expect(existsSync(join(out, 'samples', 'app.ndjson.gz'))).toBe(true);

@@ -260,7 +260,11 @@ function scenarioSection(ev: Evidence): string {
 /** Renders report.html. Pure: the same evidence and series give the same bytes. */
 export function renderHtml(ev: Evidence, series: readonly ProbeSeries[]): string {
   const byName = new Map(series.map((s) => [s.probe, s]));
-  const probeNames = Object.keys(ev.measurements.probes);
+  // The probe behind the headline RTO (what users see) first, then the others as measured.
+  const headlineProbe = ev.measurements.rto?.probe;
+  const probeNames = Object.keys(ev.measurements.probes).sort(
+    (a, b) => Number(b === headlineProbe) - Number(a === headlineProbe),
+  );
   const stripSeries = probeNames.map((n) => byName.get(n)).filter((s): s is ProbeSeries => s !== undefined);
   const faultIso = epochIso(ev.measurements.faultAtMs);
   const body = `${banner(ev)}
