@@ -31,6 +31,30 @@ export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
+  analyzeDrill,
+  analyzeRunDir,
+  computeMeasurements,
+  formatMeasurements,
+  judgeObjectives,
+  type Measurements,
+  type ObjectivesSpec,
+  type ObjectiveVerdict,
+  objectivesFromScenario,
+  type PhaseStats,
+  type RpoResult,
+  type RtoResult,
+} from './measurements/index.js';
+export {
+  type HeartbeatReadback,
+  type ProbeConfig,
+  type ProbeRunHandle,
+  probeConfigsFromScenario,
+  type Sample,
+  type SampleFileHeader,
+  startProbes,
+  startScenarioProbes,
+} from './probes/index.js';
+export {
   classifyK6Exit,
   type ImportK6Options,
   type ImportK6Result,
@@ -44,5 +68,5 @@ export {
   type StartK6LoadOptions,
   startK6Load,
 } from './probes/k6/index.js';
-export { type Clock, systemClock } from './util/clock.js';
+export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

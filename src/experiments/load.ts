@@ -7,7 +7,7 @@ import { type FisTemplate, fisTemplateSchema } from './fis-template.js';
 import { scenarioWarnings } from './scenario-warnings.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { issuesToProblems } from './schema-problems.js';
-import { positionOf } from './yaml-positions.js';
+import { pathAtOffset, positionOf } from './yaml-positions.js';
 
 /** Scenario files larger than this are refused before parsing (a scenario is a page of YAML). */
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
@@ -75,6 +75,14 @@ function readText(file: string, shown: string): { text?: string; bytes?: Buffer;
   } catch (err) {
     return { problems: [whole(shown, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)] };
   }
+  return decodeText(bytes, shown);
+}
+
+/** Bytes to text: refuses binary content and invalid UTF-8 with the position of the first bad byte. */
+function decodeText(bytes: Buffer, shown: string): { text?: string; bytes?: Buffer; problems: Problem[] } {
+  if (bytes.length > MAX_SCENARIO_BYTES) {
+    return { problems: [whole(shown, `scenario is ${bytes.length} bytes; at most ${MAX_SCENARIO_BYTES} are read`)] };
+  }
   const bad = firstBinaryOffset(bytes);
   if (bad !== undefined) {
     const before = bytes.subarray(0, bad).toString('utf8');
@@ -97,10 +105,20 @@ function readText(file: string, shown: string): { text?: string; bytes?: Buffer;
 
 /** Offset of the first NUL / control byte or invalid UTF-8 sequence, if any. */
 function firstBinaryOffset(bytes: Buffer): number | undefined {
+  let control: number | undefined;
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i] as number;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return i;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) {
+      control = i;
+      break;
+    }
   }
+  const utf8 = firstInvalidUtf8(bytes);
+  if (control === undefined) return utf8;
+  return utf8 === undefined ? control : Math.min(control, utf8);
+}
+
+function firstInvalidUtf8(bytes: Buffer): number | undefined {
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return undefined;
@@ -137,14 +155,15 @@ export function parseYaml(text: string, file: string): Parsed {
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     const pos = lc.linePos(e.pos[0]);
+    const at = pathAtOffset(doc, e.pos[0]);
     const first = e.message.split('\n')[0] ?? e.message;
-    const msg =
-      e.code === 'DUPLICATE_KEY'
-        ? `duplicate key: ${first.replace(/^Map keys must be unique.*$/, 'each key may appear only once in a mapping')}`
-        : `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
-    problems.push(
-      whole(file, msg, e.code === 'DUPLICATE_KEY' ? 'remove or rename one of them' : undefined, pos.line, pos.col),
-    );
+    const dup = e.code === 'DUPLICATE_KEY';
+    const msg = dup
+      ? `duplicate key "${String(at[at.length - 1] ?? '')}": each key may appear only once in a mapping`
+      : `YAML syntax error: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+    const problem = whole(file, msg, dup ? 'remove or rename one of them' : undefined, pos.line, pos.col);
+    problem.path = formatPathLocal(at);
+    problems.push(problem);
   }
   if (problems.length > 0) return { doc, lc, problems };
   if (doc.contents === null) {
@@ -271,6 +290,19 @@ export function loadFisTemplateFile(path: string, shown = path): { template?: Fi
     };
   }
   return { template: r.data, problems: [] };
+}
+
+/**
+ * Validates scenario bytes as if read from `file` (templateFile paths resolve against `baseDir`).
+ * Same contract as `loadScenarioFile`.
+ */
+export function loadScenarioBytes(bytes: Uint8Array, file: string, opts: { baseDir?: string } = {}): LoadedScenario {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = decodeText(buf, file);
+  if (read.problems.length > 0 || read.text === undefined) throw invalid(file, read.problems);
+  const sha256 = createHash('sha256').update(buf).digest('hex');
+  const { scenario, warnings, fisTemplates } = parseScenarioText(read.text, file, opts);
+  return { scenario, text: read.text, sha256, warnings, path: file, fisTemplates };
 }
 
 /**

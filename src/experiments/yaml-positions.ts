@@ -80,3 +80,36 @@ function ownerKeyStart(doc: Document, path: readonly PropertyKey[]): number | un
 }
 
 export type { Node };
+
+/**
+ * The field path of the deepest node whose source range contains `offset` (for YAML errors such
+ * as duplicate keys, which the parser reports by offset only).
+ */
+export function pathAtOffset(doc: Document, offset: number): (string | number)[] {
+  const path: (string | number)[] = [];
+  let node: unknown = doc.contents;
+  const within = (n: unknown) => {
+    const r = (n as { range?: [number, number, number] } | null)?.range;
+    return r !== undefined && offset >= r[0] && offset <= r[2];
+  };
+  for (let depth = 0; depth < 100; depth++) {
+    if (isMap(node)) {
+      let next: unknown;
+      for (const p of node.items) {
+        if (!isPair(p)) continue;
+        if (within(p.key) || within(p.value)) {
+          path.push(isScalar(p.key) ? String(p.key.value) : String(p.key));
+          next = within(p.value) ? p.value : undefined;
+        }
+      }
+      if (next === undefined) break;
+      node = next;
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex((item) => within(item));
+      if (i < 0) break;
+      path.push(i);
+      node = node.items[i];
+    } else break;
+  }
+  return path;
+}

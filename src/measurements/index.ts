@@ -1,6 +1,7 @@
 export { type ComputeInput, computeMeasurements, defaultRtoProbes, headlineRto } from './compute.js';
+export { analyzeDrill, type DrillAnalysisScenario, faultTimeFromJournal } from './drill.js';
 export { formatMeasurements, formatRpo, formatRto, formatVerdicts } from './format.js';
-export { judgeObjectives, type ObjectivesSpec } from './objectives.js';
+export { judgeObjectives, type ObjectivesSpec, objectivesFromScenario } from './objectives.js';
 export { nearestRank } from './percentiles.js';
 export { phaseBounds, phaseStats } from './phases.js';
 export { failoverRpo, restoreRpo } from './rpo.js';

@@ -1,7 +1,8 @@
-import { formatDurationMs } from '../util/units.js';
+import type { Objectives } from '../experiments/schema/objectives.js';
+import { formatDurationMs, parseDurationMs, parsePercent } from '../util/units.js';
 import type { Measurements, ObjectiveVerdict, PhaseName, PhaseStats } from './types.js';
 
-export type Percentile = 50 | 95 | 99;
+export type Percentile = 50 | 95 | 99 | 'max';
 
 /** The scenario's `objectives` section, normalized (ms numbers, ratios 0..1). */
 export interface ObjectivesSpec {
@@ -76,11 +77,12 @@ export function judgeObjectives(spec: ObjectivesSpec, m: Measurements): Objectiv
   for (const l of spec.latency ?? []) {
     const st = phaseOf(m, l.probe, l.phase);
     const honest = (l.flavour ?? 'withFailures') === 'withFailures';
-    const key = `p${l.percentile}${honest ? 'WithFailures' : ''}Ms` as keyof PhaseStats;
+    const stat = l.percentile === 'max' ? 'max' : `p${l.percentile}`;
+    const key = `${stat}${honest ? 'WithFailures' : ''}Ms` as keyof PhaseStats;
     const measured = (st?.[key] as number | null | undefined) ?? null;
     const v: ObjectiveVerdict = {
-      name: `p${l.percentile}${honest ? '' : '-ok'}:${l.probe}:${l.phase}`,
-      description: `P${l.percentile} latency of ${l.probe} in ${l.phase} (${honest ? 'failures counted at the timeout' : 'ok samples only'}) at most ${formatDurationMs(l.maxMs)}`,
+      name: `${stat}${honest ? '' : '-ok'}:${l.probe}:${l.phase}`,
+      description: `${l.percentile === 'max' ? 'maximum' : `P${l.percentile}`} latency of ${l.probe} in ${l.phase} (${honest ? 'failures counted at the timeout' : 'ok samples only'}) at most ${formatDurationMs(l.maxMs)}`,
       target: `<= ${formatDurationMs(l.maxMs)}`,
       targetValue: l.maxMs,
       comparator: '<=',
@@ -124,4 +126,36 @@ export function judgeObjectives(spec: ObjectivesSpec, m: Measurements): Objectiv
     out.push(v);
   }
   return out;
+}
+
+function ms(text: string): number {
+  return parseDurationMs(text) ?? Number.NaN;
+}
+
+function ratio(text: string): number {
+  return parsePercent(text) ?? Number.NaN;
+}
+
+/** The scenario's validated `objectives` section in normalized form (one latency entry per bound). */
+export function objectivesFromScenario(o: Objectives | undefined): ObjectivesSpec {
+  if (!o) return {};
+  const spec: ObjectivesSpec = { latency: [], availability: [], maxErrorRate: [] };
+  if (o.rto !== undefined) spec.rtoMs = ms(o.rto);
+  if (o.rpo !== undefined) spec.rpoMs = ms(o.rpo);
+  for (const l of o.latency) {
+    const flavour = l.basis === 'ok' ? 'okOnly' : 'withFailures';
+    const bounds: [Percentile, string | undefined][] = [
+      [50, l.p50],
+      [95, l.p95],
+      [99, l.p99],
+      ['max', l.max],
+    ];
+    for (const [percentile, bound] of bounds) {
+      if (bound !== undefined)
+        spec.latency?.push({ probe: l.probe, phase: l.phase, percentile, maxMs: ms(bound), flavour });
+    }
+  }
+  for (const a of o.availability) spec.availability?.push({ probe: a.probe, phase: a.phase, min: ratio(a.min) });
+  for (const e of o.maxErrorRate) spec.maxErrorRate?.push({ probe: e.probe, phase: e.phase, max: ratio(e.max) });
+  return spec;
 }

@@ -45,7 +45,10 @@ export function classifyNetworkError(err: unknown): SampleError {
   for (const c of cs) {
     if (REFUSED.has(c)) return 'refused';
     if (DNS.has(c)) return 'dns';
-    if (c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || c.includes('CERT') || c === 'EPROTO') return 'tls';
+    if (c.startsWith('ERR_TLS') || c.startsWith('ERR_SSL') || c.includes('CERT') || c.startsWith('UNABLE_TO_')) {
+      return 'tls';
+    }
+    if (c === 'EPROTO') return 'tls';
   }
   for (const c of cs) {
     if (RESET.has(c)) return 'reset';

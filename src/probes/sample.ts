@@ -36,7 +36,12 @@ export interface Sample {
   serviceMs: number | null;
   status: number | null;
   error: SampleError | null;
-  /** Set when the engine could not send on time (overload, in-flight cap): counted as a failure. */
+  /**
+   * The engine could not keep the schedule for this slot. Not sent at all (in-flight cap reached:
+   * error `overflow`; reached after its deadline: error `late`): a failure at latency T. Sent more
+   * than one interval (at least 50 ms) late: the sample keeps its own outcome and its latency,
+   * measured from the scheduled time, includes the delay.
+   */
   late?: boolean;
   /** Which backend answered (from a configured response header), when known. */
   backend?: string | null;

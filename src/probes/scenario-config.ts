@@ -1,242 +1,172 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
-import { DrillproofError } from '../errors.js';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { DrillproofError, type Problem } from '../errors.js';
+import { loadScenarioFile } from '../experiments/load.js';
+import type { SecretRef } from '../experiments/schema/common.js';
+import { type DbConnection, type Probe, probeSchema } from '../experiments/schema/probes.js';
+import { resolveScenarioVars } from '../experiments/vars.js';
 import { parseDurationMs, parseRatePerSecond } from '../util/units.js';
-import {
-  type CredentialSource,
-  type DbConnectionConfig,
-  DEFAULT_HEARTBEAT_TABLE,
-  DEFAULT_TIMEOUT_MS,
-  defaultMaxInFlight,
-  type ProbeConfig,
-} from './config.js';
+import type { CredentialSource, DbConnectionConfig, ProbeConfig } from './config.js';
+import { defaultMaxInFlight } from './config.js';
 
-/** A probe entry of a scenario after variable resolution (durations and rates still text). */
-export interface ScenarioProbeInput {
-  name: string;
-  type: string;
-  rate?: string;
-  interval?: string;
-  timeout?: string;
-  recoveryWindow?: string;
-  maxInFlight?: number;
-  url?: string;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  expect?: { status?: number[]; bodyContains?: string; bodyMatches?: string; headers?: Record<string, string> };
-  connection?: unknown;
-  backendHeader?: string;
-  host?: string;
-  port?: number | string;
-  hostname?: string;
-  recordType?: string;
-  schema?: string;
-  table?: string;
-  connectTimeout?: string;
+/** What the mapping needs from around the probe entry. */
+export interface ProbeMappingContext {
+  /** Directory of the scenario file: `{file: path}` passwords are relative to it. */
+  baseDir?: string;
+  /** The scenario's target region / endpoint (Secrets Manager, RDS IAM tokens). */
+  region?: string;
+  endpoint?: string;
 }
 
-const DEFAULT_INTERVAL_MS: Record<string, number> = {
-  http: 50,
-  tcp: 500,
-  dns: 1000,
-  'postgres-heartbeat': 200,
-  'mysql-heartbeat': 200,
-};
-
-function bad(path: string, msg: string, hint?: string): DrillproofError {
-  return DrillproofError.user('ProbeConfigInvalid', `${path}: ${msg}`, hint ? { hint } : {});
-}
-
-function dur(path: string, v: string | undefined, dflt: number): number {
-  if (v === undefined) return dflt;
-  const ms = parseDurationMs(String(v));
-  if (ms === undefined || ms <= 0) throw bad(path, `"${v}" is not a duration`, 'write e.g. 2s, 500ms or 1m');
-  return ms;
-}
-
-function port(path: string, v: unknown): number {
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw bad(path, `"${String(v)}" is not a tcp port`, 'write a number from 1 to 65535');
-  }
-  return n;
-}
-
-function str(path: string, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0) throw bad(path, 'is required');
+/** Durations were validated by the schema; this only converts them. */
+function ms(text: string): number {
+  const v = parseDurationMs(text);
+  if (v === undefined)
+    throw DrillproofError.tool('ProbeMappingFailed', `duration "${text}" passed validation but does not parse`);
   return v;
 }
 
-function credential(path: string, v: unknown): CredentialSource {
-  if (v === undefined || v === null) return { type: 'none' };
-  if (typeof v === 'string') return { type: 'literal', value: v };
-  const o = v as Record<string, unknown>;
-  if (typeof o.env === 'string') return { type: 'env', name: o.env };
-  if (typeof o.file === 'string') return { type: 'file', path: o.file };
-  if (typeof o.secretsManager === 'string') {
-    const c: CredentialSource = { type: 'secretsManager', secretId: o.secretsManager };
-    if (typeof o.key === 'string') c.key = o.key;
-    if (typeof o.region === 'string') c.region = o.region;
-    return c;
+function credential(p: SecretRef, ctx: ProbeMappingContext): CredentialSource {
+  const aws = { ...(ctx.region ? { region: ctx.region } : {}), ...(ctx.endpoint ? { endpoint: ctx.endpoint } : {}) };
+  if ('env' in p) return { type: 'env', name: p.env };
+  if ('file' in p) {
+    return { type: 'file', path: isAbsolute(p.file) || !ctx.baseDir ? p.file : resolve(ctx.baseDir, p.file) };
   }
-  if (o.rdsIamAuth === true) {
-    return typeof o.region === 'string' ? { type: 'rdsIamAuth', region: o.region } : { type: 'rdsIamAuth' };
+  if ('secretsManager' in p) {
+    return { type: 'secretsManager', secretId: p.secretsManager, ...(p.key ? { key: p.key } : {}), ...aws };
   }
-  throw bad(
-    path,
-    'is not a password source',
-    'use {env: NAME}, {file: path}, {secretsManager: arn, key: password} or {rdsIamAuth: true}',
-  );
+  return { type: 'rdsIamAuth', ...aws };
 }
 
-function dbConnection(path: string, v: unknown, kind: string): DbConnectionConfig {
-  if (typeof v !== 'object' || v === null) throw bad(path, 'is required for a heartbeat probe');
-  const c = v as Record<string, unknown>;
-  const ssl = (c.ssl ?? 'disable') as string;
-  if (ssl !== 'disable' && ssl !== 'require' && ssl !== 'verify-full') {
-    throw bad(`${path}.ssl`, `"${ssl}" is not disable, require or verify-full`);
-  }
+function dbConnection(c: DbConnection, ctx: ProbeMappingContext): DbConnectionConfig {
   return {
-    host: str(`${path}.host`, c.host),
-    port: c.port === undefined ? (kind === 'mysql-heartbeat' ? 3306 : 5432) : port(`${path}.port`, c.port),
-    database: str(`${path}.database`, c.database),
-    user: str(`${path}.user`, c.user),
-    password: credential(`${path}.password`, c.password),
-    ssl,
+    host: c.host,
+    port: Number(c.port),
+    database: c.database,
+    user: c.user,
+    password: credential(c.password, ctx),
+    ssl: c.ssl,
   };
 }
 
 /**
- * Maps one scenario probe entry (variables resolved) onto the normalized runtime config:
- * durations to ms, `rate` to an interval, defaults applied. `path` names the entry in errors.
+ * Maps one validated, variable-resolved scenario probe onto the normalized runtime config:
+ * durations to ms, `rate` to the interval Δ = 1 s / rate, defaults applied.
  */
-export function probeConfigFromScenario(p: ScenarioProbeInput, path = `probes.${p.name}`): ProbeConfig {
-  const type = p.type;
-  const dflt = DEFAULT_INTERVAL_MS[type];
-  if (dflt === undefined) {
-    throw bad(
-      `${path}.type`,
-      `"${type}" is not a probe type`,
-      'use http, tcp, dns, postgres-heartbeat or mysql-heartbeat',
-    );
-  }
-  let intervalMs = dflt;
-  if (p.rate !== undefined) {
-    const r = parseRatePerSecond(String(p.rate));
-    if (r === undefined) throw bad(`${path}.rate`, `"${p.rate}" is not a rate`, 'write e.g. 20/s');
-    intervalMs = 1000 / r;
-  } else if (p.interval !== undefined) {
-    intervalMs = dur(`${path}.interval`, p.interval, dflt);
-  }
-  const timeoutMs = dur(`${path}.timeout`, p.timeout, Math.min(DEFAULT_TIMEOUT_MS, Math.max(intervalMs * 10, 1000)));
+export function probeConfigFromScenario(p: Probe, ctx: ProbeMappingContext = {}): ProbeConfig {
+  const rate = p.type === 'http' && p.rate !== undefined ? parseRatePerSecond(p.rate) : undefined;
+  const intervalMs = rate !== undefined ? 1000 / rate : ms(p.interval ?? '1s');
+  const timeoutMs = ms(p.timeout);
   const common = {
     name: p.name,
     intervalMs,
     timeoutMs,
-    maxInFlight: p.maxInFlight ?? defaultMaxInFlight(intervalMs, timeoutMs),
-    ...(p.recoveryWindow === undefined ? {} : { recoveryWindowMs: dur(`${path}.recoveryWindow`, p.recoveryWindow, 0) }),
+    ...(p.recoveryWindow === undefined ? {} : { recoveryWindowMs: ms(p.recoveryWindow) }),
   };
-  switch (type) {
-    case 'http': {
-      const url = str(`${path}.url`, p.url);
-      const connection = (p.connection ?? 'keep-alive') as string;
-      if (connection !== 'keep-alive' && connection !== 'fresh') {
-        throw bad(`${path}.connection`, `"${connection}" is not keep-alive or fresh`);
-      }
-      if (p.expect?.bodyMatches !== undefined) {
-        try {
-          new RegExp(p.expect.bodyMatches);
-        } catch {
-          throw bad(`${path}.expect.bodyMatches`, `"${p.expect.bodyMatches}" is not a valid regular expression`);
-        }
-      }
+  switch (p.type) {
+    case 'http':
       return {
         ...common,
         kind: 'http',
-        url,
-        method: (p.method ?? 'GET').toUpperCase(),
+        maxInFlight: p.maxInFlight,
+        url: p.url,
+        method: p.method,
         headers: p.headers ?? {},
         ...(p.body === undefined ? {} : { body: p.body }),
         expect: {
-          status: p.expect?.status ?? [200],
-          ...(p.expect?.bodyContains === undefined ? {} : { bodyContains: p.expect.bodyContains }),
-          ...(p.expect?.bodyMatches === undefined ? {} : { bodyMatches: p.expect.bodyMatches }),
-          ...(p.expect?.headers === undefined ? {} : { headers: p.expect.headers }),
+          status: p.expect.status,
+          ...(p.expect.bodyContains === undefined ? {} : { bodyContains: p.expect.bodyContains }),
+          ...(p.expect.bodyMatches === undefined ? {} : { bodyMatches: p.expect.bodyMatches }),
+          ...(p.expect.headers === undefined ? {} : { headers: p.expect.headers }),
         },
-        connection,
+        connection: p.connection,
         ...(p.backendHeader === undefined ? {} : { backendHeader: p.backendHeader }),
       };
-    }
     case 'tcp':
-      return { ...common, kind: 'tcp', host: str(`${path}.host`, p.host), port: port(`${path}.port`, p.port) };
-    case 'dns': {
-      const recordType = (p.recordType ?? 'lookup') as string;
-      if (!['lookup', 'A', 'AAAA', 'CNAME'].includes(recordType)) {
-        throw bad(`${path}.recordType`, `"${recordType}" is not lookup, A, AAAA or CNAME`);
-      }
+      return {
+        ...common,
+        kind: 'tcp',
+        maxInFlight: defaultMaxInFlight(intervalMs, timeoutMs),
+        host: p.host,
+        port: Number(p.port),
+      };
+    case 'dns':
       return {
         ...common,
         kind: 'dns',
-        hostname: str(`${path}.hostname`, p.hostname),
-        recordType: recordType as 'lookup',
+        maxInFlight: defaultMaxInFlight(intervalMs, timeoutMs),
+        hostname: p.hostname,
+        recordType: p.recordType,
       };
-    }
-    default: {
-      const kind = type as 'postgres-heartbeat' | 'mysql-heartbeat';
+    case 'postgres-heartbeat':
+    case 'mysql-heartbeat':
       return {
         ...common,
-        kind,
-        schema: p.schema ?? 'drillproof',
-        table: p.table ?? DEFAULT_HEARTBEAT_TABLE,
-        connection: dbConnection(`${path}.connection`, p.connection, kind),
-        connectTimeoutMs: dur(`${path}.connectTimeout`, p.connectTimeout, timeoutMs),
+        kind: p.type,
+        maxInFlight: defaultMaxInFlight(intervalMs, timeoutMs),
+        schema: p.schema,
+        table: p.table,
+        connection: dbConnection(p.connection, ctx),
+        connectTimeoutMs: timeoutMs,
       };
-    }
   }
 }
 
-/**
- * The probes of a scenario file, ready to run (`drillproof probe --scenario`). Reads the YAML,
- * resolves `${env.NAME}` in strings and maps every `probes` entry.
- */
-export async function loadScenarioProbes(file: string, env: NodeJS.ProcessEnv): Promise<ProbeConfig[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw DrillproofError.user('ScenarioNotFound', `cannot read scenario ${file}`, { cause });
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (cause) {
-    throw DrillproofError.user('ScenarioInvalid', `${file} is not valid yaml: ${(cause as Error).message}`, { cause });
-  }
-  const probes = (doc as { probes?: unknown })?.probes;
-  if (!Array.isArray(probes) || probes.length === 0) {
-    throw DrillproofError.user('ScenarioInvalid', `${file}: probes: the scenario has no probes`, {
-      hint: 'add a probes: list (see docs/measurements.md)',
-    });
-  }
-  return probes.map((p, i) =>
-    probeConfigFromScenario(resolveEnv(p, env, `probes[${i}]`) as ScenarioProbeInput, `probes[${i}]`),
+function fieldPath(parts: PropertyKey[]): string {
+  return parts.reduce<string>(
+    (acc, x) => (typeof x === 'number' ? `${acc}[${x}]` : acc ? `${acc}.${String(x)}` : String(x)),
+    '',
   );
 }
 
-function resolveEnv(v: unknown, env: NodeJS.ProcessEnv, path: string): unknown {
-  if (typeof v === 'string') {
-    return v.replace(/\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
-      const x = env[name];
-      if (x === undefined) {
-        throw DrillproofError.user('ScenarioVariableMissing', `${path}: environment variable ${name} is not set`);
+/**
+ * The probes of a variable-resolved scenario as runtime configs. Entries are validated again with
+ * the scenario schema (they may come from a view that lost their types) and every problem is named.
+ */
+export function probeConfigsFromScenario(
+  scenario: { probes?: readonly unknown[]; target?: { region?: string; endpoint?: string } },
+  ctx: ProbeMappingContext = {},
+): ProbeConfig[] {
+  const problems: Problem[] = [];
+  const out: ProbeConfig[] = [];
+  const full: ProbeMappingContext = {
+    ...ctx,
+    ...((ctx.region ?? scenario.target?.region) ? { region: ctx.region ?? scenario.target?.region } : {}),
+    ...((ctx.endpoint ?? scenario.target?.endpoint) ? { endpoint: ctx.endpoint ?? scenario.target?.endpoint } : {}),
+  };
+  for (const [i, raw] of (scenario.probes ?? []).entries()) {
+    const r = probeSchema.safeParse(raw);
+    if (!r.success) {
+      for (const issue of r.error.issues) {
+        problems.push({
+          code: 'ProbeConfigInvalid',
+          message: issue.message,
+          path: fieldPath(['probes', i, ...issue.path]),
+          severity: 'error',
+        });
       }
-      return x;
+      continue;
+    }
+    out.push(probeConfigFromScenario(r.data, full));
+  }
+  if (problems.length) {
+    throw DrillproofError.user('ProbeConfigInvalid', `${problems.length} probe setting(s) are invalid`, { problems });
+  }
+  return out;
+}
+
+/**
+ * The probes of a scenario file, ready to run (`drillproof probe --scenario`): loaded and
+ * validated with the scenario loader, `${env.X}` resolved (a `${lab.x}` needs the running lab and
+ * is reported as unresolved here).
+ */
+export async function loadScenarioProbes(file: string, env: NodeJS.ProcessEnv): Promise<ProbeConfig[]> {
+  const loaded = loadScenarioFile(file);
+  const scenario = resolveScenarioVars(loaded.scenario, { env });
+  const probes = probeConfigsFromScenario(scenario, { baseDir: dirname(resolve(file)) });
+  if (probes.length === 0) {
+    throw DrillproofError.user('ScenarioHasNoProbes', `${file}: the scenario has no probes`, {
+      hint: 'add a probes: list (http, tcp, dns, postgres-heartbeat, mysql-heartbeat)',
     });
   }
-  if (Array.isArray(v)) return v.map((x, i) => resolveEnv(x, env, `${path}[${i}]`));
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveEnv(x, env, `${path}.${k}`)]));
-  }
-  return v;
+  return probes;
 }

@@ -10,7 +10,7 @@ import { type DownMode, FlakyServer } from '../_helpers/flaky-server.js';
 import { refPhase, refRto } from '../measurements/_reference.js';
 
 const INTERVAL_MS = 50;
-const TIMEOUT_MS = 400;
+const TIMEOUT_MS = 1000;
 const WINDOW_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

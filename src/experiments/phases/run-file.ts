@@ -57,6 +57,7 @@ export async function runScenarioFile(file: string, o: RunFileOptions): Promise<
         env: o.env,
         sink: o.sink,
         pollMs,
+        scenarioPath: file,
         ...(o.writeEvidence ? { writeEvidence: o.writeEvidence } : {}),
       }),
       sink: o.sink,

@@ -134,6 +134,7 @@ export const azImpairmentFault = strict({
     .boolean()
     .default(false)
     .meta({ description: 'Inject through AWS FIS (aws:ec2:stop-instances + RDS actions) instead of direct calls.' }),
+  roleArn: text.optional().meta({ description: 'IAM role FIS assumes (needed with fis: true on AWS).' }),
 }).meta({ description: 'All selected instances in one AZ stop, and the database fails over away from it.' });
 
 const argv = z.array(text).min(1, { error: 'a command needs at least the program: [program, args...]' });

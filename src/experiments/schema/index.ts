@@ -9,6 +9,7 @@ export * from './load.js';
 export * from './metadata.js';
 export * from './objectives.js';
 export * from './probes.js';
+export * from './reference.js';
 export * from './resources.js';
 export * from './rollback.js';
 export * from './scenario.js';

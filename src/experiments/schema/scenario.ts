@@ -156,6 +156,14 @@ function crossCheck(input: Shape, ctx: Ctx): void {
           checkResourceRef(ctx, resources, r, [...at, 'resources', j], ['ec2-instance'], 'az-impairment resources');
         }
         ref('database', ['rds-instance', 'aurora-cluster'], 'database');
+        if (f.fis === true && target.provider === 'aws' && f.roleArn === undefined) {
+          issue(
+            ctx,
+            [...at, 'fis'],
+            'fis: true on AWS needs roleArn: the IAM role FIS assumes to stop the instances',
+            f.fis,
+          );
+        }
         break;
       default:
         break;
@@ -170,10 +178,16 @@ function crossCheck(input: Shape, ctx: Ctx): void {
   }
   for (const [i, a] of arr(guardrails.abort).entries()) probeRef(obj(a).probe, ['guardrails', 'abort', i, 'probe']);
 
-  if (str(objectives.rto) !== undefined && probes.length === 0 && s.load === undefined) {
-    issue(ctx, ['objectives', 'rto'], 'an rto objective needs at least one probe to measure it', objectives.rto);
+  const restores = faults.some((f) => f.type === 'rds-restore');
+  if (str(objectives.rto) !== undefined && probes.length === 0 && s.load === undefined && !restores) {
+    issue(
+      ctx,
+      ['objectives', 'rto'],
+      'an rto objective needs at least one probe (or an rds-restore fault, whose RTO is its verification)',
+      objectives.rto,
+    );
   }
-  if (str(objectives.rpo) !== undefined && !hasHeartbeat && !faults.some((f) => f.type === 'rds-restore')) {
+  if (str(objectives.rpo) !== undefined && !hasHeartbeat && !restores) {
     issue(
       ctx,
       ['objectives', 'rpo'],

