@@ -1,11 +1,13 @@
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createAwsApis } from '../../aws/clients.js';
 import type { MessageSink } from '../../io/messages.js';
+import { withK6Load } from '../../probes/k6/drill-load.js';
 import { loadScenarioFile } from '../load.js';
 import { type DrillResult, runDrill } from '../runner.js';
 import type { SignalSource } from '../signals.js';
 import { resolveScenarioVars } from '../vars.js';
 import { defaultDrillPorts } from './default-ports.js';
+import { evidencePort } from './evidence-port.js';
 import type { DrillPorts } from './ports.js';
 import { awsTargetOf, defaultLabDir, type LabFacts, newRunId, readLabFacts } from './target.js';
 
@@ -18,6 +20,8 @@ export interface RunFileOptions {
   ask?: (q: string) => Promise<boolean>;
   signals?: SignalSource;
   writeEvidence?: DrillPorts['writeEvidence'];
+  /** `--k6`: the k6 binary for scenarios with `load.k6`. */
+  k6?: string;
 }
 
 /**
@@ -53,13 +57,18 @@ export async function runScenarioFile(file: string, o: RunFileOptions): Promise<
     {
       createAws: (record) => createAwsApis(target, record),
       provider: scenario.target.provider,
-      ports: defaultDrillPorts({
-        env: o.env,
-        sink: o.sink,
-        pollMs,
-        scenarioPath: file,
-        ...(o.writeEvidence ? { writeEvidence: o.writeEvidence } : {}),
-      }),
+      ports: withK6Load(
+        defaultDrillPorts({
+          env: o.env,
+          sink: o.sink,
+          pollMs,
+          scenarioPath: file,
+          writeEvidence:
+            o.writeEvidence ??
+            evidencePort({ scenario, scenarioDir: dirname(resolve(file)), aws: target, sink: o.sink }),
+        }),
+        { env: o.env, sink: o.sink, scenarioDir: dirname(resolve(file)), ...(o.k6 ? { k6Flag: o.k6 } : {}) },
+      ),
       sink: o.sink,
       pollMs,
       waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
