@@ -29,13 +29,21 @@ export interface RunFileOptions {
  * do. Lab scenarios read the running lab's facts (`lab.json`) for `${lab.*}` and the endpoint.
  * @throws DrillproofError `ScenarioInvalid` (exit 2), `LabNotRunning` (exit 3)
  */
-export async function runScenarioFile(file: string, o: RunFileOptions): Promise<DrillResult> {
+export async function runScenarioFile(file: string, opts: RunFileOptions): Promise<DrillResult> {
+  let o = opts;
   const loaded = loadScenarioFile(file);
   for (const w of loaded.warnings) {
     o.sink.emit({ time: new Date().toISOString(), level: 'warn', code: 'DP_RUN_W1010', message: w.message, data: w });
   }
   let lab: LabFacts | null = null;
-  if (loaded.scenario.target.provider === 'lab') lab = readLabFacts(resolve(o.labDir ?? defaultLabDir(o.env)));
+  if (loaded.scenario.target.provider === 'lab') {
+    lab = readLabFacts(resolve(o.labDir ?? defaultLabDir(o.env)));
+    // Lab scenarios read the lab database password from this variable; the lab knows it.
+    const pw = (lab.db as { password?: string } | undefined)?.password;
+    if (pw !== undefined && o.env.DRILLPROOF_LAB_DB_PASSWORD === undefined) {
+      o = { ...o, env: { ...o.env, DRILLPROOF_LAB_DB_PASSWORD: pw } };
+    }
+  }
   const scenario = resolveScenarioVars(loaded.scenario, { env: o.env, ...(lab ? { lab } : {}) });
   const runId = newRunId(scenario.metadata.name);
   const runDir = resolve(o.out ?? join(scenario.evidence?.dir ?? 'runs', runId));
