@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { createAwsApis } from '../../aws/clients.js';
+import { type AwsTarget, createAwsApis } from '../../aws/clients.js';
 import type { MessageSink } from '../../io/messages.js';
 import { withK6Load } from '../../probes/k6/drill-load.js';
 import { loadScenarioFile } from '../load.js';
@@ -22,6 +22,8 @@ export interface RunFileOptions {
   writeEvidence?: DrillPorts['writeEvidence'];
   /** `--k6`: the k6 binary for scenarios with `load.k6`. */
   k6?: string;
+  /** Adjusts where and as whom AWS is called (tests: read-only lab credentials). */
+  targetOverride?: (t: AwsTarget) => AwsTarget;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
   const scenario = resolveScenarioVars(loaded.scenario, { env: o.env, ...(lab ? { lab } : {}) });
   const runId = newRunId(scenario.metadata.name);
   const runDir = resolve(o.out ?? join(scenario.evidence?.dir ?? 'runs', runId));
-  const target = awsTargetOf(scenario, lab);
+  const target = (o.targetOverride ?? ((t: AwsTarget) => t))(awsTargetOf(scenario, lab));
   const isLab = scenario.target.provider === 'lab';
   const pollMs = isLab ? 200 : 5000;
   return runDrill(
