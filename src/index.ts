@@ -2,13 +2,18 @@
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
 export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/fis-template.js';
+export { buildIamPolicy, type IamPolicy } from './experiments/iam-policy.js';
 export {
   type LoadedScenario,
   loadFisTemplateFile,
+  loadScenarioBytes,
   loadScenarioFile,
   MAX_SCENARIO_BYTES,
   parseScenarioText,
 } from './experiments/load.js';
+export { buildPlan, type PlanInput } from './experiments/plan/build.js';
+export { formatPlanText } from './experiments/plan/text.js';
+export type { AwsCall, Plan, PlanStep } from './experiments/plan/types.js';
 export {
   durationMs,
   percentRatio,
@@ -35,6 +40,7 @@ export {
   type LabUpOptions,
   labClientConfig,
   labDown,
+  labEnv,
   labReset,
   labShipLogs,
   labStatus,
@@ -108,6 +114,7 @@ export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/
 export { kmsSigner } from './reports/signing/kms-signer.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
+export { type SignerOptions, signerFromOptions } from './reports/signing/signer-options.js';
 export { verifyPack } from './reports/signing/verify-pack.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';
