@@ -39,8 +39,13 @@ interface Ctx {
   root: unknown;
 }
 
-function problem(ctx: Ctx, path: readonly PropertyKey[], message: string, hint?: string, key = false): Problem {
+/** Schema messages may carry their hint after `HINT` (zod issues have only a message). */
+export const HINT = '\nhint: ';
+
+function problem(ctx: Ctx, path: readonly PropertyKey[], text: string, extraHint?: string, key = false): Problem {
   const pos = positionOf(ctx.doc, ctx.lc, path, { key });
+  const [message, ownHint] = text.includes(HINT) ? (text.split(HINT, 2) as [string, string]) : [text, undefined];
+  const hint = extraHint ?? ownHint;
   const p: Problem = {
     code: 'ScenarioInvalid',
     message,

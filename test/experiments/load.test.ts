@@ -64,7 +64,7 @@ describe('loader', () => {
   it('says to quote account ids YAML reads as numbers', () => {
     const ps = problems(BASE.replace('region: us-east-1 }', 'region: us-east-1, allowedAccounts: [000000000000] }'));
     expect(ps.map(at)).toEqual([
-      '3:63 target.allowedAccounts[0]: account id 0 was read as a number: quote 12-digit account ids, e.g. "000000000000"',
+      '3:63 target.allowedAccounts[0]: account id 0 was read as a number (quote 12-digit account ids, e.g. "000000000000")',
     ]);
   });
 
@@ -73,7 +73,7 @@ describe('loader', () => {
       .replace('objectives: { rto: 30s }', 'objectives: { rto: 30s, rpo: 0s, latency: [{ probe: api, p95: 1s }] }')
       .replace('baseline: 5s', 'baseline: 5 s');
     expect(problems(text).map(at)).toEqual([
-      '10:13 steps.baseline: invalid duration "5 s": write a number and a unit (ms, s, m, h), e.g. "500ms", "30s", "2m", "1m30s"',
+      '10:13 steps.baseline: invalid duration "5 s" (write a number and a unit (ms, s, m, h), e.g. "500ms", "30s", "2m", "1m30s")',
       '13:47 steps.faults[1].resource: rds-failover needs a rds-instance resource, but "web" is ec2-instance',
       '15:30 objectives.rpo: an rpo objective needs a postgres-heartbeat / mysql-heartbeat probe (or an rds-restore fault) to measure it',
       '15:53 objectives.latency[0].probe: unknown probe "api" (probes: web)',
