@@ -1,7 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
-import { describeInput, knownKeysOf } from './schema/common.js';
+import { describeInput, KNOWN_KEYS_MARK } from './schema/common.js';
 import { closest } from './suggest.js';
 import { positionOf } from './yaml-positions.js';
 
@@ -93,7 +93,9 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], ctx: Ctx, 
     const at = valueAt(ctx.root, path);
     switch (iss.code) {
       case 'unrecognized_keys': {
-        const known = at.value && typeof at.value === 'object' ? (knownKeysOf.get(at.value as object) ?? []) : [];
+        const known = iss.message.startsWith(KNOWN_KEYS_MARK)
+          ? (JSON.parse(iss.message.slice(KNOWN_KEYS_MARK.length)) as string[])
+          : [];
         for (const key of iss.keys) {
           const guess = closest(key, known);
           out.push(

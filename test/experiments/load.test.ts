@@ -121,6 +121,25 @@ describe('loader', () => {
   });
 });
 
+describe('YAML conveniences', () => {
+  it('x- keys hold anchors that probes merge with <<', () => {
+    const text = BASE.replace(
+      'probes:\n  - { name: web, type: http, url: "http://127.0.0.1:1/", rate: 20/s }',
+      'x-http: &http { type: http, rate: 20/s, timeout: 1s }\nprobes:\n  - { <<: *http, name: web, url: "http://127.0.0.1:1/" }',
+    );
+    expect(text).toContain('<<: *http');
+    const { scenario } = parseScenarioText(text, 's.yaml');
+    expect(scenario.probes[0]).toMatchObject({ name: 'web', type: 'http', rate: '20/s', timeout: '1s' });
+    expect(Object.keys(scenario)).not.toContain('x-http');
+  });
+
+  it('other unknown top-level keys are still errors', () => {
+    expect(problems(`${BASE}extras: 1\n`).map(at)).toEqual([
+      '16:1 extras: unknown key "extras" (allowed keys here: $schema, version, metadata, target, resources, probes, load, steps, rollback, objectives, guardrails, evidence)',
+    ]);
+  });
+});
+
 describe('did you mean', () => {
   it('levenshtein distance', () => {
     expect(levenshtein('kitten', 'sitting')).toBe(3);

@@ -8,22 +8,17 @@ import { checkVarSyntax } from '../vars.js';
  * are reported with "did you mean" suggestions.
  */
 
-/** Allowed keys of every strict object that rejected an input, keyed by that input (see load.ts). */
-export const knownKeysOf = new WeakMap<object, readonly string[]>();
-
 /**
- * `z.strictObject` that remembers its keys for the input it rejected, so the loader can suggest the
- * closest allowed key for each unknown one.
+ * Marks the message of an `unrecognized_keys` issue, followed by the allowed keys as JSON, so the
+ * loader can suggest the closest allowed key for each unknown one (see schema-problems.ts).
  */
+export const KNOWN_KEYS_MARK = 'unknown keys; allowed: ';
+
+/** `z.strictObject` whose unknown-key issues carry the allowed keys. */
 export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   const keys = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code === 'unrecognized_keys' && typeof iss.input === 'object' && iss.input !== null) {
-        knownKeysOf.set(iss.input, keys);
-      }
-      return undefined;
-    },
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_KEYS_MARK}${JSON.stringify(keys)}` : undefined),
   });
 }
 
