@@ -321,7 +321,11 @@ function fisPermissions(
 }
 
 function fisInverse(ctx: PlanContext, creates: boolean): PlanInverse {
-  const calls = [call('fis', 'StopExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'only if still running' })];
+  const calls = [
+    call('fis', 'ListExperiments', ['*'], { note: 'find the run-tagged experiment after a crash' }),
+    call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'is it still running?' }),
+    call('fis', 'StopExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'only if still running' }),
+  ];
   if (creates) calls.push(call('fis', 'DeleteExperimentTemplate', arns(ctx, 'fis', 'experiment-template/*')));
   return {
     description: `stop the experiment if it is still running${creates ? ', delete the template drillproof created' : ''}`,

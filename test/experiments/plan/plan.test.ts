@@ -169,6 +169,7 @@ describe('drillproof iam-policy', () => {
       'fis:CreateExperimentTemplate',
       'fis:DeleteExperimentTemplate',
       'fis:GetExperiment',
+      'fis:ListExperiments',
       'fis:StartExperiment',
       'fis:StopExperiment',
       'fis:TagResource',
