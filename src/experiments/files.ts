@@ -3,7 +3,9 @@ import { join, relative, sep } from 'node:path';
 
 /**
  * Expands command-line scenario arguments: files as given, directories recursively (every .yaml /
- * .yml), and quoted globs (`*`, `?`, `**`) for shells that did not expand them.
+ * .yml), and globs the shell left unexpanded (`*`, `?`, `**`). Such a glob also matches in the
+ * sub-folders of its last directory: `validate 'scenarios/*.yaml'` checks scenarios/aws/ and
+ * scenarios/lab/ too (a shell passes the pattern through when nothing matches at the top level).
  */
 const SCENARIO_EXT = /\.ya?ml$/i;
 
@@ -23,6 +25,13 @@ function walk(dir: string, out: string[]): void {
 }
 
 function globToRegExp(glob: string): RegExp {
+  const slash = glob.lastIndexOf('/');
+  const dir = slash >= 0 ? glob.slice(0, slash + 1) : '';
+  const last = slash >= 0 ? glob.slice(slash + 1) : glob;
+  return new RegExp(`^${segmentsToRe(dir)}(?:[^/]+/)*${segmentsToRe(last)}$`);
+}
+
+function segmentsToRe(glob: string): string {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
@@ -34,7 +43,7 @@ function globToRegExp(glob: string): RegExp {
     else if (c === '?') re += '[^/]';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return re;
 }
 
 export function expandScenarioArgs(args: string[]): { files: string[]; unmatched: string[] } {

@@ -68,6 +68,14 @@ describe('shipped scenarios', () => {
     expect(r.code).toBe(0);
   });
 
+  it('`validate scenarios/*.yaml` (left unexpanded by the shell) includes the sub-folders', async () => {
+    const r = await runCli(['validate', `${join(repoRoot, 'scenarios')}/*.yaml`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^ok /gm)?.length).toBe(shippedScenarios().length);
+    const lab = await runCli(['validate', `${join(repoRoot, 'scenarios/lab')}/az-*.yaml`]);
+    expect(lab.stdout.trim().split('\n')).toEqual([`ok ${join(repoRoot, 'scenarios/lab/az-impairment.yaml')}`]);
+  });
+
   it('expands quoted globs', async () => {
     const r = await runCli(['validate', `${join(repoRoot, 'scenarios')}/**/*.yaml`]);
     expect(r.code).toBe(0);

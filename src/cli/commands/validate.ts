@@ -15,7 +15,10 @@ export const registerValidate: RegisterCommand = (program, ctx) => {
   program
     .command('validate')
     .description('check scenario files (directories are searched recursively); nothing runs')
-    .argument('<files...>', 'scenario files, directories or globs')
+    .argument(
+      '<files...>',
+      'scenario files, directories (searched recursively) or quoted globs (also matched in sub-folders)',
+    )
     .option('--json', 'print one JSON document with every problem')
     .option('--strict', 'treat warnings as errors')
     .action((args: string[], opts: { json?: boolean; strict?: boolean }) => {
