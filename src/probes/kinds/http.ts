@@ -3,6 +3,9 @@ import { classifyNetworkError, errorDetail } from '../classify.js';
 import type { HttpProbeConfig } from '../config.js';
 import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../runner.js';
 
+/** Connections of the keep-alive pool; requests beyond wait for one (their latency shows it). */
+export const KEEP_ALIVE_CONNECTIONS = 64;
+
 /**
  * HTTP probe on undici 7. keep-alive: one Pool reused by every sample (what users with pooled
  * connections see, including the one failure per stale socket). fresh: a connection per sample
@@ -22,7 +25,9 @@ export class HttpProbe implements ProbeRunner {
     this.path = `${url.pathname}${url.search}`;
     const backstop = cfg.timeoutMs + 1000;
     this.pool = new Pool(url.origin, {
-      connections: null,
+      // A bounded pool, like real clients: without a bound a burst opens a connection per request
+      // and a few thousand simultaneous connects overflow the server's accept queue.
+      connections: cfg.connection === 'fresh' ? cfg.maxInFlight : Math.min(cfg.maxInFlight, KEEP_ALIVE_CONNECTIONS),
       pipelining: cfg.connection === 'fresh' ? 0 : 1,
       keepAliveTimeout: 4000,
       headersTimeout: backstop,
