@@ -140,7 +140,11 @@ async function main(): Promise<void> {
   const { url, proc } = await startServer();
   try {
     console.log(`target ${url} (separate process); node ${process.version}`);
-    console.log(`machine: ${cpus().length} cpus, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at start`);
+    console.log(
+      `machine: ${cpus().length} cpus, load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} at start`,
+    );
     console.log('\n1. schedule accuracy and CPU (5 s each, keep-alive pool)');
     console.log(
       'rate/s  samples  ok%      not-sent  late-flag  lagP50ms  lagP99ms  lagMaxms  cpu%   latP50ms  latP99ms',
@@ -167,7 +171,11 @@ async function main(): Promise<void> {
     console.log(`  drillproof open-loop engine: ${best} req/s sustained`);
     console.log(`  autocannon closed-loop (10 connections, 4 s): ${fmt(ac, 0)} req/s`);
     console.log(`  ratio engine / autocannon: ${fmt(best / ac, 2)}`);
-    console.log(`  load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(
+      `  load average at the end: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     proc.kill();
   }
