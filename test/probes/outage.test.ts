@@ -9,7 +9,7 @@ import { runCli } from '../_helpers/cli.js';
 import { type DownMode, FlakyServer } from '../_helpers/flaky-server.js';
 import { refPhase, refRto } from '../measurements/_reference.js';
 
-const INTERVAL_MS = 50;
+const INTERVAL_MS = 100;
 const TIMEOUT_MS = 2000;
 const WINDOW_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
