@@ -81,6 +81,7 @@ export {
   type ImportK6Options,
   type ImportK6Result,
   importK6Output,
+  type K6DrillOptions,
   type K6LoadConfig,
   type K6LoadHandle,
   type K6Prepared,
@@ -89,6 +90,25 @@ export {
   prepareK6Load,
   type StartK6LoadOptions,
   startK6Load,
+  withK6Load,
 } from './probes/k6/index.js';
+export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
+export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
+export {
+  EVIDENCE_SCHEMA_VERSION,
+  type Evidence,
+  evidenceSchema,
+  PREDICATE_TYPE,
+} from './reports/evidence-schema.js';
+export { createEvidenceWriter, renderPack, rerenderRunDir, writeEvidencePack } from './reports/pack.js';
+export { printPdf } from './reports/pdf.js';
+export { redact, redactText, redactValue } from './reports/redact.js';
+export { type LoadedRun, loadRunDir } from './reports/run-dir.js';
+export { RUN_RECORD_FILE, type RunRecord } from './reports/run-record.js';
+export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
+export { kmsSigner } from './reports/signing/kms-signer.js';
+export { signPack } from './reports/signing/sign-pack.js';
+export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
+export { verifyPack } from './reports/signing/verify-pack.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

@@ -16,6 +16,8 @@ export interface K6GenerateSpec {
   duration?: string;
   /** k6 thresholds, recorded in the evidence, e.g. `{ drillproof_latency: ['p(95)<500'] }`. */
   thresholds?: Record<string, string[]>;
+  /** A floor for k6's maxVUs; drillproof raises it to rate × timeout × 1.2 + preAllocatedVUs when lower. */
+  maxVUs?: number;
 }
 
 /** `load.k6` in a scenario. Exactly one of `script` and `generate`. */
@@ -44,6 +46,7 @@ export interface ResolvedGenerateSpec {
   body: string | null;
   durationMs: number | null;
   thresholds: Record<string, string[]>;
+  maxVUs: number | null;
 }
 
 function invalid(field: string, message: string, hint: string): DrillproofError {
@@ -88,6 +91,7 @@ export function resolveGenerateSpec(g: K6GenerateSpec): ResolvedGenerateSpec {
     body: g.body ?? null,
     durationMs,
     thresholds: g.thresholds ?? {},
+    maxVUs: g.maxVUs ?? null,
   };
 }
 

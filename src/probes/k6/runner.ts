@@ -1,17 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type MessageSink, message, silentSink } from '../../io/messages.js';
 import { type AnchoredClock, type Clock, systemClock } from '../../util/clock.js';
+import { formatDurationMs } from '../../util/units.js';
 import type { Sample } from '../sample.js';
 import { K6SampleConverter } from './convert.js';
-import { classifyK6Exit, type K6Classification } from './exit-codes.js';
+import { classifyK6Exit } from './exit-codes.js';
 import { LineSplitter, parseK6Line } from './ndjson.js';
 import { type K6Prepared, type PrepareK6Options, prepareK6Load } from './prepare.js';
 import { freeLoopbackPort, K6RestClient, type K6Status } from './rest.js';
+import { type K6Result, readSummary, reportK6Result } from './result.js';
 import { estimateIntervalMs, K6SampleFileWriter, k6SampleHeader } from './sample-file.js';
-import { type K6Summary, parseK6Summary } from './summary.js';
 import { FileTailer } from './tail.js';
+
+export { type K6Result, k6RunRecord } from './result.js';
 
 export interface StartK6LoadOptions {
   /** Either a prepared load (preflight done) or the scenario config to prepare now. */
@@ -45,33 +47,6 @@ export interface StartK6LoadOptions {
   statusPollMs?: number;
 }
 
-export interface K6Result {
-  exitCode: number | null;
-  signal: string | null;
-  classification: K6Classification;
-  /** False when k6 failed in a way that makes its samples unreliable. */
-  resultsUsable: boolean;
-  description: string;
-  /** `<metric>: <source>` → true when the threshold passed. */
-  thresholds: Record<string, boolean>;
-  summary: K6Summary | null;
-  /** Why drillproof stopped k6, when it did. */
-  stoppedReason: string | null;
-  /** How the stop was carried out: REST, SIGTERM or SIGKILL. */
-  stoppedWith: 'rest' | 'sigterm' | 'sigkill' | null;
-  samples: number;
-  failed: number;
-  dropped: number;
-  badLines: number;
-  samplesPath: string;
-  rawOutputPath: string;
-  summaryPath: string;
-  lastStatus: K6Status | null;
-  stderrTail: string[];
-  bin: string;
-  version: string;
-}
-
 export interface K6LoadHandle {
   pid: number | undefined;
   port: number;
@@ -79,21 +54,6 @@ export interface K6LoadHandle {
   /** Stops the test (idempotent); resolves when k6 has exited and results are written. */
   stop(reason: string): Promise<K6Result>;
   done: Promise<K6Result>;
-}
-
-/** The shape the run record keeps (src/reports/run-record.ts `k6`). */
-export function k6RunRecord(r: K6Result): {
-  exitCode: number | null;
-  classification: string;
-  thresholds: Record<string, boolean>;
-  summary?: unknown;
-} {
-  return {
-    exitCode: r.exitCode,
-    classification: r.classification,
-    thresholds: r.thresholds,
-    ...(r.summary ? { summary: r.summary } : {}),
-  };
 }
 
 /**
@@ -168,12 +128,13 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   });
   const stderrTail: string[] = [];
   const stderrSplit = new LineSplitter();
+  const stdoutSplit = new LineSplitter();
   const keep = (line: string) => {
     stderrTail.push(line.slice(0, 500));
     if (stderrTail.length > 40) stderrTail.shift();
   };
   child.stderr?.on('data', (c: Buffer) => stderrSplit.push(c).forEach(keep));
-  child.stdout?.on('data', (c: Buffer) => stderrSplit.push(c).forEach(keep));
+  child.stdout?.on('data', (c: Buffer) => stdoutSplit.push(c).forEach(keep));
   sink.emit(
     message(
       'info',
@@ -278,7 +239,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   const limitAc = new AbortController();
   if (limitMs !== null) {
     clock.sleep(limitMs, limitAc.signal).then(
-      () => void doStop(`k6 ran past its limit of ${Math.round(limitMs / 1000)}s`),
+      () => void doStop(`k6 ran past its limit of ${formatDurationMs(limitMs)}`),
       () => {},
     );
   }
@@ -293,6 +254,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     await tailer.stop();
     for (const line of splitter.flush()) await handleLine(line);
     stderrSplit.flush().forEach(keep);
+    stdoutSplit.flush().forEach(keep);
     const st = converter.stats;
     const intervalMs =
       prepared.intervalMs ?? estimateIntervalMs(st.samples - st.dropped, st.firstScheduled, st.lastScheduled);
@@ -334,7 +296,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
       bin: prepared.bin,
       version: prepared.info.version,
     };
-    report(sink, result, st.badLineReasons);
+    reportK6Result(sink, result, st.badLineReasons);
     return result;
   })();
 
@@ -348,68 +310,4 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     },
     done,
   };
-}
-
-async function readSummary(path: string): Promise<K6Summary | null> {
-  try {
-    return parseK6Summary(JSON.parse(await readFile(path, 'utf8')));
-  } catch {
-    return null;
-  }
-}
-
-function report(sink: MessageSink, r: K6Result, badReasons: string[]): void {
-  if (r.badLines > 0) {
-    sink.emit(
-      message(
-        'warn',
-        'DP_K6_W0004',
-        `${r.badLines} line(s) of k6 output could not be read (${badReasons.join('; ')})`,
-        { badLines: r.badLines },
-      ),
-    );
-  }
-  if (r.dropped > 0) {
-    sink.emit(
-      message(
-        'warn',
-        'DP_K6_W0005',
-        `k6 dropped ${r.dropped} iteration(s) for lack of a free VU: counted as failed samples flagged late`,
-        {
-          dropped: r.dropped,
-        },
-      ),
-    );
-  }
-  if (r.summary === null && r.resultsUsable) {
-    sink.emit(
-      message(
-        'warn',
-        'DP_K6_W0006',
-        `k6 wrote no end-of-test summary at ${r.summaryPath}: thresholds are not recorded`,
-      ),
-    );
-  }
-  const failedThresholds = Object.entries(r.thresholds)
-    .filter(([, ok]) => !ok)
-    .map(([k]) => k);
-  const data = {
-    exitCode: r.exitCode,
-    classification: r.classification,
-    samples: r.samples,
-    failed: r.failed,
-    failedThresholds,
-  };
-  if (!r.resultsUsable) {
-    sink.emit(
-      message(
-        'error',
-        'DP_K6_E0001',
-        `k6 failed: ${r.description}; its samples may be incomplete${r.stderrTail.length ? ` (last output: ${r.stderrTail.slice(-3).join(' | ')})` : ''}`,
-        data,
-      ),
-    );
-    return;
-  }
-  sink.emit(message('info', 'DP_K6_I0002', `k6 ${r.description}: ${r.samples} samples, ${r.failed} failed`, data));
 }

@@ -2,12 +2,15 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { createInterface } from 'node:readline';
 import { SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../sample.js';
 
 /**
  * Writes `<run>/samples/<probe>.ndjson` for k6: sample lines stream to `<file>.part` while k6
- * runs; `finish(header)` writes the header line, then the samples, to the final file. The header
- * comes last in time because a user-owned script's request spacing (Δ) is only known at the end.
+ * runs (in the order k6 reports completions); `finish(header)` writes the final file: the header
+ * line, then the samples sorted by start time and numbered 0..n-1 in that order (the sample
+ * contract: seq order is schedule order). The header comes last in time because a user-owned
+ * script's request spacing (Δ) is only known at the end.
  */
 export class K6SampleFileWriter {
   private readonly partPath: string;
@@ -24,7 +27,7 @@ export class K6SampleFileWriter {
     await once(this.out, 'open');
   }
 
-  /** Appends one sample; respects back-pressure by returning a promise only when needed. */
+  /** Appends one sample; waits only when the stream asks for back-pressure. */
   async write(s: Sample): Promise<void> {
     if (!this.out) throw new Error('K6SampleFileWriter.write before open');
     this.count++;
@@ -35,18 +38,28 @@ export class K6SampleFileWriter {
     return this.count;
   }
 
-  /** Closes the part file and writes the final file: header line, then every sample line. */
+  /** Closes the part file and writes the final file: header line, then the samples in start order. */
   async finish(header: SampleFileHeader): Promise<void> {
     const out = this.out;
     if (!out) throw new Error('K6SampleFileWriter.finish before open');
     this.out = undefined;
     out.end();
     await once(out, 'close');
+    const samples: Sample[] = [];
+    const rl = createInterface({ input: createReadStream(this.partPath), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of rl) if (line) samples.push(JSON.parse(line) as Sample);
+    // Stable sort by start; ties keep k6's completion order.
+    const order = samples
+      .map((_, i) => i)
+      .sort((a, b) => (samples[a] as Sample).scheduled - (samples[b] as Sample).scheduled || a - b);
     const tmp = `${this.path}.tmp`;
     const final = createWriteStream(tmp, { flags: 'w' });
     final.write(`${JSON.stringify(header)}\n`);
-    for await (const chunk of createReadStream(this.partPath)) {
-      if (!final.write(chunk)) await once(final, 'drain');
+    let seq = 0;
+    for (const i of order) {
+      const s = samples[i] as Sample;
+      s.seq = seq++;
+      if (!final.write(`${JSON.stringify(s)}\n`)) await once(final, 'drain');
     }
     final.end();
     await once(final, 'close');

@@ -110,7 +110,7 @@ export function planGeneratedScript(
   const timeUnit = whole ? '1s' : '1000s';
   const timeoutS = spec.timeoutMs / 1000;
   const preAllocatedVUs = Math.max(2, Math.ceil(r * 0.2));
-  const maxVUs = Math.ceil(r * timeoutS * 1.2) + preAllocatedVUs;
+  const maxVUs = Math.max(Math.ceil(r * timeoutS * 1.2) + preAllocatedVUs, spec.maxVUs ?? 0);
   const durationMs = spec.durationMs ?? defaultDurationMs;
   const gracefulStopMs = Math.max(2000, spec.timeoutMs + 1000);
   return {

@@ -84,10 +84,20 @@ describe('startK6Load with the fake k6', () => {
       timeoutMs: 2000,
     });
     expect(header.t0).toBe(Math.min(...samples.map((s) => s.scheduled)));
-    expect(samples.map((s) => [s.ok, s.latencyMs >= 2000 ? 'T' : s.latencyMs])).toEqual(
-      expected.map((p) => [p.data.tags?.ok === 'true', p.data.value >= 2000 ? 'T' : p.data.value]),
+    const view = (ok: boolean, v: number) => [ok, v >= 2000 ? 'T' : v];
+    // live: in k6's completion order, as the points arrive
+    expect(live.map((s) => view(s.ok, s.latencyMs))).toEqual(
+      expected.map((p) => view(p.data.tags?.ok === 'true', p.data.value)),
     );
-    expect(live).toEqual(samples);
+    // file: in start order (end − latency), numbered 0..n-1 in that order
+    const byStart = expected
+      .map((p, i) => ({ p, i, start: Date.parse(p.data.time) - p.data.value }))
+      .sort((a, b) => a.start - b.start || a.i - b.i);
+    expect(samples.map((s) => view(s.ok, s.latencyMs))).toEqual(
+      byStart.map(({ p }) => view(p.data.tags?.ok === 'true', p.data.value)),
+    );
+    expect(samples.map((s) => s.seq)).toEqual(samples.map((_, i) => i));
+    expect(samples.every((s, i) => i === 0 || s.scheduled >= (samples[i - 1] as Sample).scheduled)).toBe(true);
     expect(r.samples).toBe(expected.length);
     expect(r.failed).toBe(expected.filter((p) => p.data.tags?.ok === 'false').length);
     // the raw k6 output is kept byte for byte
@@ -139,6 +149,26 @@ describe('startK6Load with the fake k6', () => {
     expect(t.sink.codes()).toContain('DP_K6_W0005');
   });
 
+  it('reads the new machine-readable summary shape from --summary-export (k6 v2 opt-in)', async () => {
+    const t = setup({
+      fixture: fx('healthy-v2.ndjson'),
+      summary: fx('machine-readable-1.0.0.json'),
+      exit: 0,
+      batch: 100,
+    });
+    const h = await startK6Load({
+      config: { script: fx('user-script-plain.js') },
+      outDir: t.outDir,
+      runId: 'r',
+      env: t.env,
+      tailPollMs: 10,
+    });
+    const r = await h.done;
+    expect(r).toMatchObject({ classification: 'passed', thresholds: {} });
+    expect(r.summary?.shape).toBe('machine-readable');
+    expect(r.samples).toBe(points('healthy-v2.ndjson', 'http_req_duration').length);
+  });
+
   it('stops k6 through the REST API when the drill aborts', async () => {
     // GIVEN a k6 that would run until stopped
     const t = setup({
@@ -163,6 +193,8 @@ describe('startK6Load with the fake k6', () => {
     // THEN k6 was asked to stop, exited 103 and its results are still collected
     expect(r).toMatchObject({ exitCode: 103, classification: 'stopped', stoppedWith: 'rest', resultsUsable: true });
     expect(r.stoppedReason).toBe('aborted: guardrail tripped');
+    // the status watcher saw k6 running before the stop
+    expect(r.lastStatus).toMatchObject({ statusName: 'running', running: true, stopped: false });
     expect(r.samples).toBeGreaterThan(0);
     expect(r.summary).not.toBeNull();
     expect(t.sink.codes()).toContain('DP_K6_W0001');
@@ -215,6 +247,25 @@ describe('startK6Load with the fake k6', () => {
     expect(header.kind).toBe('k6');
     expect(samples.length).toBe(r.samples);
     expect(r.samples).toBeGreaterThan(0);
+  });
+
+  it('stops a user script that runs past its limit', async () => {
+    const t = setup({ fixture: fx('outage-v1.ndjson'), hold: true });
+    const h = await startK6Load({
+      config: { script: fx('user-script-plain.js') },
+      outDir: t.outDir,
+      runId: 'r',
+      env: t.env,
+      sink: t.sink,
+      maxDurationMs: 400,
+      tailPollMs: 10,
+    });
+    const r = await h.done;
+    expect(r).toMatchObject({
+      exitCode: 103,
+      classification: 'stopped',
+      stoppedReason: 'k6 ran past its limit of 400ms',
+    });
   });
 
   it('reports a script exception (107) as unusable results with k6 output', async () => {

@@ -96,6 +96,14 @@ describe('generated k6 script', () => {
     );
     expect(slow.config).toMatchObject({ rate: 1500, timeUnit: '1000s' });
     expect(slow.intervalMs).toBeCloseTo(1000 / 1.5, 9);
+    // the scenario's maxVUs is a floor, never a cap below rate × timeout
+    const floor = (maxVUs: number) =>
+      planGeneratedScript(
+        resolveGenerateSpec({ url: 'http://127.0.0.1/', rate: '50/s', timeout: '2s', maxVUs }),
+        60_000,
+      ).config.maxVUs;
+    expect(floor(100)).toBe(130);
+    expect(floor(500)).toBe(500);
   });
 
   it('exports k6 options: constant-arrival-rate, explicit sizing, 5 s DNS TTL, thresholds', async () => {

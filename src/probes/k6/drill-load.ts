@@ -1,0 +1,110 @@
+import type { DrillPorts, ProbeSession } from '../../experiments/phases/ports.js';
+import { type MessageSink, silentSink } from '../../io/messages.js';
+import type { RunRecord } from '../../reports/run-record.js';
+import { parseDurationMs } from '../../util/units.js';
+import type { Sample } from '../sample.js';
+import type { K6LoadConfig } from './config.js';
+import { prepareK6Load } from './prepare.js';
+import { type K6LoadHandle, type K6Result, k6RunRecord, startK6Load } from './runner.js';
+
+export interface K6DrillOptions {
+  /** `--k6` from the command line. */
+  k6Flag?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Directory of the scenario file (relative script and binary paths). */
+  scenarioDir: string;
+  sink?: MessageSink;
+  /** Probe name of the k6 samples (file `samples/<probe>.ndjson`); default `k6`. */
+  probe?: string;
+  /** Recovery window W recorded in the k6 sample header. */
+  recoveryWindowMs?: number;
+  stopGraceMs?: number;
+  killAfterMs?: number;
+}
+
+/** What the scenario says under `load.k6`, read from the resolved scenario object. */
+export function scenarioK6(scenario: unknown): K6LoadConfig | undefined {
+  const load = (scenario as { load?: { k6?: K6LoadConfig } } | null)?.load;
+  return load?.k6;
+}
+
+/**
+ * Adds the scenario's k6 load to the drill engine's ports. The engine starts "probes (and optional
+ * load)" through `startProbes`: this starts the probes, then k6 on the same timeline, and returns
+ * one session whose samples include k6's (so live checks and guardrails see them), whose `stop()`
+ * stops k6 too, and whose k6 results reach the run record through `writeEvidence`.
+ *
+ * Preflight: the k6 binary, version and extensions are checked inside `startProbes`, which the
+ * engine runs in its preflight phase, so a missing extension fails the drill with exit 3 before
+ * anything is injected. k6 stops when the session stops, or at once when the engine passes an
+ * abort `signal` to `startProbes`.
+ */
+export function withK6Load(
+  ports: DrillPorts,
+  o: K6DrillOptions,
+): DrillPorts & { k6Result(): Promise<K6Result | null> } {
+  let handle: K6LoadHandle | null = null;
+  let result: Promise<K6Result | null> = Promise.resolve(null);
+  const sink = o.sink ?? silentSink;
+
+  const startProbes: DrillPorts['startProbes'] = async (i) => {
+    const config = scenarioK6(i.scenario);
+    if (!config) return ports.startProbes(i);
+    const maxDuration = i.scenario.guardrails?.maxDuration;
+    const prepared = await prepareK6Load({
+      config,
+      outDir: i.runDir,
+      k6Flag: o.k6Flag,
+      ...(o.env ? { env: o.env } : {}),
+      scenarioDir: o.scenarioDir,
+      defaultDurationMs: (maxDuration ? parseDurationMs(maxDuration) : undefined) ?? 15 * 60_000,
+    });
+    const session = await ports.startProbes(i);
+    const listeners: ((s: Sample) => void)[] = [];
+    const signal = (i as { signal?: AbortSignal }).signal;
+    try {
+      handle = await startK6Load({
+        prepared,
+        outDir: i.runDir,
+        runId: i.runId,
+        clock: i.timeline.clock,
+        anchor: i.timeline,
+        sink,
+        ...(o.env ? { env: o.env } : {}),
+        ...(o.probe ? { probe: o.probe } : {}),
+        ...(o.recoveryWindowMs !== undefined ? { recoveryWindowMs: o.recoveryWindowMs } : {}),
+        ...(o.stopGraceMs !== undefined ? { stopGraceMs: o.stopGraceMs } : {}),
+        ...(o.killAfterMs !== undefined ? { killAfterMs: o.killAfterMs } : {}),
+        ...(signal ? { signal } : {}),
+        onSample: (s) => {
+          for (const l of listeners) l(s);
+        },
+      });
+    } catch (err) {
+      await session.stop().catch(() => {});
+      throw err;
+    }
+    const h = handle;
+    result = h.done;
+    const probe = o.probe ?? 'k6';
+    const combined: ProbeSession = {
+      onSample: (l) => {
+        session.onSample(l);
+        listeners.push(l);
+      },
+      intervals: () => ({ ...session.intervals(), [probe]: prepared.intervalMs ?? 1000 }),
+      stop: async () => {
+        await Promise.all([h.stop('drill finished'), session.stop()]);
+      },
+    };
+    return combined;
+  };
+
+  const writeEvidence: DrillPorts['writeEvidence'] = async (runDir, record) => {
+    const r = await result;
+    const rec: RunRecord = r ? { ...record, k6: k6RunRecord(r) } : record;
+    return ports.writeEvidence(runDir, rec);
+  };
+
+  return { ...ports, startProbes, writeEvidence, k6Result: () => result };
+}

@@ -1,0 +1,224 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CallRecorder } from '../../../src/aws/call-record.js';
+import { readJournal } from '../../../src/experiments/journal.js';
+import type { DrillInput, DrillScenario } from '../../../src/experiments/phases/drill-input.js';
+import type { DrillPorts, ProbeSession } from '../../../src/experiments/phases/ports.js';
+import { runDrill } from '../../../src/experiments/runner.js';
+import { ManualSignalSource } from '../../../src/experiments/signals.js';
+import { RecordingSink } from '../../../src/io/messages.js';
+import { analyzeRunDir } from '../../../src/measurements/run-dir.js';
+import { withK6Load } from '../../../src/probes/k6/drill-load.js';
+import type { Sample, SampleFileHeader } from '../../../src/probes/sample.js';
+import type { RunRecord } from '../../../src/reports/run-record.js';
+import type { AnchoredClock } from '../../../src/util/clock.js';
+import { fakeAws } from '../../_helpers/fake-aws.js';
+import { FAKE_K6, fakeK6Env, K6_FIXTURES } from '../../_helpers/fake-k6.js';
+import { type RefSample, refPhase, refRto } from '../../measurements/_reference.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A web probe that is always up (the drill's own probe; k6 is the load under test here). */
+const webProbe: DrillPorts['startProbes'] = async ({
+  timeline,
+}: {
+  timeline: AnchoredClock;
+}): Promise<ProbeSession> => {
+  const listeners: ((s: Sample) => void)[] = [];
+  let seq = 0;
+  const t0 = timeline.nowMs();
+  const timer = setInterval(() => {
+    const s: Sample = {
+      probe: 'web',
+      seq,
+      scheduled: t0 + seq * 20,
+      ok: true,
+      latencyMs: 1,
+      serviceMs: 1,
+      status: 200,
+      error: null,
+    };
+    seq++;
+    for (const l of listeners) l(s);
+  }, 20);
+  return { onSample: (l) => listeners.push(l), intervals: () => ({ web: 20 }), stop: async () => clearInterval(timer) };
+};
+
+type K6Scenario = DrillScenario & { load: { k6: Record<string, unknown> } };
+
+const scenario = (observe: DrillScenario['steps']['observe']): K6Scenario => ({
+  metadata: { name: 'ec2-stop-with-k6' },
+  target: { provider: 'lab', allowedAccounts: ['000000000000'] },
+  resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
+  probes: [{ name: 'web', type: 'http', interval: '20ms' }],
+  steps: { baseline: '100ms', faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }], observe },
+  load: {
+    k6: { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s', expectStatus: [200], maxVUs: 100 } },
+  },
+});
+
+async function drill(sc: K6Scenario, signals?: ManualSignalSource) {
+  const root = mkdtempSync(join(tmpdir(), 'dp-k6-drill-'));
+  dirs.push(root);
+  const sink = new RecordingSink();
+  const evidence: RunRecord[] = [];
+  const env = {
+    ...process.env,
+    K6_BIN: FAKE_K6,
+    // k6 replays the generated-run fixture (an outage 2–4 s after its first point), rebased to now.
+    ...fakeK6Env({
+      fixture: join(K6_FIXTURES, 'generated-run.ndjson'),
+      summary: join(K6_FIXTURES, 'handle-summary-generated-passed.json'),
+      hold: true,
+      rebase: true,
+      batch: 50,
+      lineMs: 1,
+    }),
+  };
+  const ports = withK6Load(
+    {
+      startProbes: webProbe,
+      analyze: async ({ runDir }) => ({ measurements: (await analyzeRunDir(runDir)).measurements, objectives: [] }),
+      writeEvidence: async (_d, rec) => {
+        evidence.push(rec);
+        return ['evidence.json'];
+      },
+    },
+    { scenarioDir: root, env, sink, recoveryWindowMs: 1000 },
+  );
+  const input: DrillInput = {
+    scenario: sc,
+    scenarioPath: join(root, 'drill.yaml'),
+    scenarioText: 'x: 1\n',
+    scenarioSha256: 'abc',
+    runDir: join(root, 'run'),
+    runId: 'run-k6',
+    yes: false,
+    interactive: false,
+  };
+  const result = await runDrill(input, {
+    createAws: (rec: CallRecorder) =>
+      fakeAws(
+        {
+          instances: [
+            { id: 'i-1', az: 'us-east-1a', state: 'running' },
+            { id: 'i-2', az: 'us-east-1b', state: 'running' },
+          ],
+        },
+        rec,
+      ).aws,
+    provider: 'lab',
+    ports,
+    sink,
+    pollMs: 10,
+    waitTimeoutMs: 2000,
+    ...(signals ? { signals } : {}),
+  });
+  const journal = readJournal(join(input.runDir, 'journal.ndjson')).entries;
+  return { result, journal, evidence, sink, runDir: input.runDir, k6: await ports.k6Result() };
+}
+
+/** RFC 3339 → epoch ms keeping sub-millisecond digits, written apart from src's parser. */
+function epochMs(t: string): number {
+  const frac = /\.(\d+)/.exec(t)?.[1];
+  return Date.parse(t.replace(/\.\d+/, '')) + (frac ? Number(`0.${frac}`) * 1000 : 0);
+}
+
+describe('a drill with k6 load (fake k6)', () => {
+  it('folds k6 samples into the measurements: per-phase P95 equals an independent computation', async () => {
+    const { result, journal, evidence, runDir, k6 } = await drill(
+      scenario({ timeout: '3s', recovery: { probes: ['web'], hold: '200ms' } }),
+    );
+    expect(result.exitCode).toBe(0);
+    expect(k6).toMatchObject({
+      classification: 'stopped',
+      exitCode: 103,
+      stoppedWith: 'rest',
+      stoppedReason: 'drill finished',
+    });
+    expect(evidence[0]?.k6).toMatchObject({
+      exitCode: 103,
+      classification: 'stopped',
+      thresholds: { 'drillproof_latency: p(95)<3000': true },
+    });
+
+    // Independently: the lines k6 wrote, F from the journal, R and the phases by the reference definitions.
+    const header = JSON.parse(
+      readFileSync(join(runDir, 'samples', 'k6.ndjson'), 'utf8').split('\n')[0] as string,
+    ) as SampleFileHeader;
+    const drift = header.clock?.driftMs ?? 0;
+    const lines = readFileSync(join(runDir, 'k6', 'k6-output.json'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    const pts: RefSample[] = lines
+      .filter((l) => l.type === 'Point' && l.metric === 'drillproof_latency')
+      .map((l, i) => ({
+        seq: i,
+        scheduled: epochMs(l.data.time) - drift - l.data.value,
+        ok: l.data.tags.ok === 'true',
+        latencyMs: l.data.value,
+      }))
+      .sort((a, b) => a.scheduled - b.scheduled);
+    const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+    const end = (pts.at(-1) as RefSample).scheduled + 100;
+    const rto = refRto(pts, F, 1000, end);
+    expect(rto.R).not.toBeNull();
+    const R = rto.R as number;
+    const first = Math.min((pts[0] as RefSample).scheduled, header.t0);
+    const m = (await analyzeRunDir(runDir)).measurements.probes.k6;
+    expect(m?.kind).toBe('k6');
+    for (const [phase, from, to] of [
+      ['baseline', first, F],
+      ['fault', F, R],
+      ['recovery', R, end],
+    ] as const) {
+      const want = refPhase(pts, from, to, 2000);
+      const got = m?.phases[phase];
+      expect({
+        phase,
+        n: got?.scheduled,
+        ok: got?.ok,
+        p95: got?.p95Ms,
+        p95All: got?.p95WithFailuresMs,
+        p99: got?.p99Ms,
+      }).toEqual({
+        phase,
+        n: want.scheduled,
+        ok: want.ok,
+        p95: want.p95,
+        p95All: want.p95All,
+        p99: want.p99,
+      });
+    }
+    // the fixture's outage is in the k6 data: the fault phase holds failures, the honest P95 is T
+    expect(m?.phases.fault.failed).toBeGreaterThan(0);
+    expect(m?.rto?.seconds).toBeCloseTo((R - F) / 1000, 6);
+  });
+
+  it('an abort stops k6 and rolls back', async () => {
+    const signals = new ManualSignalSource();
+    const p = drill(scenario({ timeout: '5s', recovery: { probes: ['web'], hold: '4s' } }), signals);
+    await new Promise((r) => setTimeout(r, 1500));
+    signals.fire('SIGINT');
+    const { result, journal, k6, evidence } = await p;
+    expect(result.exitCode).toBe(5);
+    expect(journal.some((e) => e.kind === 'rollback.succeeded')).toBe(true);
+    expect(k6).toMatchObject({ classification: 'stopped', exitCode: 103 });
+    expect(evidence[0]?.k6?.classification).toBe('stopped');
+  });
+
+  it('fails preflight (exit 3) without injecting when the k6 binary lacks an extension', async () => {
+    const sc = scenario({ timeout: '3s' });
+    sc.load.k6 = { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s' }, extensions: ['xk6-sql'] };
+    const { result, journal } = await drill(sc);
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toContain('lacks extension xk6-sql');
+    expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
+  });
+});
