@@ -7,6 +7,7 @@ import { EndpointProxy } from '../pg/tcp-proxy.js';
 import { clusterArn, dbArn, resourceId, snapshotArn } from './arns.js';
 import { RdsEventLog } from './events.js';
 import type { DbCluster, DbInstance, DbSnapshot } from './model.js';
+import { pruneBackups } from './retention.js';
 
 export interface RdsLabOptions {
   pgDir: string;
@@ -17,6 +18,7 @@ export interface RdsLabOptions {
   transitionMs: number;
   logShipIntervalMs: number;
   automatedSnapshotIntervalMs: number;
+  backupRetentionMs: number;
   aurora: boolean;
   freePort: () => Promise<number>;
   /** Called when something in the background fails (logged by the supervisor). */
@@ -374,6 +376,7 @@ export class RdsLab {
       s.backup = await i.pair.backup(s.dir);
       s.status = 'available';
       this.events.add('RDS-EVENT-0091', 'db-instance', DB_ID, i.arn);
+      pruneBackups(this, i.pair, Date.now() - this.o.backupRetentionMs);
     } catch (e) {
       this.snapshots.delete(s.id);
       this.o.onError('automated snapshot', e);
