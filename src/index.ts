@@ -35,6 +35,7 @@ export {
   type LabUpOptions,
   labClientConfig,
   labDown,
+  labEnv,
   labReset,
   labShipLogs,
   labStatus,

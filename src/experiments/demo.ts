@@ -24,7 +24,7 @@ export interface DemoResult {
 /** The demo's drills, in order; `series` runs the three classic ones instead of the AZ drill. */
 export const DEMO_SCENARIOS = {
   az: ['az-impairment.yaml'],
-  series: ['ec2-instance-stop.yaml', 'rds-failover.yaml', 'rds-restore-pitr.yaml'],
+  series: ['ec2-instance-stop.yaml', 'rds-multi-az-failover.yaml', 'rds-pitr-restore.yaml'],
 } as const;
 
 /**
@@ -44,7 +44,6 @@ export async function runDemo(o: {
   const fallback = join(o.scenariosDir, 'ec2-instance-stop.yaml');
   if (files.length === 0 && existsSync(fallback)) files.push(fallback);
   const runs: DemoResult['runs'] = [];
-  o.sink.emit(message('info', 'DP_DEMO_I9101', `starting the lab in ${o.labDir}`));
   await o.lab.up(o.labDir);
   try {
     for (const file of files) {
@@ -92,6 +91,9 @@ export async function runDemo(o: {
       ),
     );
   }
-  const exitCode = runs.length === 0 ? 1 : Math.max(...runs.map((r) => r.exitCode));
+  // A drill that ran and judged (passed, or objectives not met) is a working demo; anything else
+  // (preflight, abort, rollback failure, tool error) is not.
+  const worst = Math.max(0, ...runs.map((r) => (r.exitCode === 4 ? 0 : r.exitCode)));
+  const exitCode = runs.length === 0 ? 1 : worst;
   return { runs, exitCode };
 }

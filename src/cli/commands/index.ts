@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../context.js';
 import { registerAnalyze } from './analyze.js';
 import { registerCompare } from './compare.js';
+import { registerDemo } from './demo.js';
 import { registerIamPolicy } from './iam-policy.js';
 import { registerImportK6 } from './import-k6.js';
 import { registerKeygen } from './keygen.js';
@@ -29,6 +30,7 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerRecover,
   registerSweep,
+  registerDemo,
   registerProbe,
   registerAnalyze,
   registerImportK6,

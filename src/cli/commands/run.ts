@@ -9,6 +9,7 @@ interface RunFlags {
   yes?: boolean;
   json?: boolean;
   lab?: string;
+  k6?: string;
 }
 
 /** Asks a yes/no question on the terminal (only when stdin is a TTY). */
@@ -33,6 +34,7 @@ export const registerRun: RegisterCommand = (program: Command, ctx: CommandConte
     .option('--yes', 'confirm injection without asking (required without a terminal for provider aws)')
     .option('--json', 'JSON lines on stdout instead of text')
     .option('--lab <state dir>', 'lab state directory (default .lab or DRILLPROOF_LAB_DIR)')
+    .option('--k6 <binary>', 'k6 binary for scenarios with load.k6 (default K6_BIN or PATH)')
     .action(async (file: string, flags: RunFlags) => {
       const sink = new ConsoleSink(ctx.io, { json: flags.json === true });
       const ask = terminalAsk(ctx.io);
@@ -42,6 +44,7 @@ export const registerRun: RegisterCommand = (program: Command, ctx: CommandConte
         sink,
         ...(flags.out ? { out: flags.out } : {}),
         ...(flags.lab ? { labDir: flags.lab } : {}),
+        ...(flags.k6 ? { k6: flags.k6 } : {}),
         ...(ask ? { ask } : {}),
       });
       sink.emit({

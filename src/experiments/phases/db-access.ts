@@ -6,8 +6,9 @@ import { passwordProvider } from '../../probes/credentials.js';
 import { MysqlHeartbeatDriver } from '../../probes/kinds/mysql.js';
 import { PostgresHeartbeatDriver, pgSsl } from '../../probes/kinds/postgres.js';
 import type { HeartbeatReadback } from '../../probes/sample.js';
-import { probeConfigFromScenario, type ScenarioProbeInput } from '../../probes/scenario-config.js';
+import { probeConfigFromScenario } from '../../probes/scenario-config.js';
 import type { DbAccess, DbEndpoint } from '../faults/types.js';
+import { probeSchema } from '../schema/probes.js';
 import type { DrillScenario } from './drill-input.js';
 
 const HEARTBEAT = new Set(['postgres-heartbeat', 'mysql-heartbeat']);
@@ -17,7 +18,12 @@ const HEARTBEAT = new Set(['postgres-heartbeat', 'mysql-heartbeat']);
  * heartbeat probe, pointed at another endpoint (the restored instance), optionally with the
  * fault's own connection overrides.
  */
-export function createDbAccess(scenario: DrillScenario, runId: string, env: NodeJS.ProcessEnv): DbAccess | undefined {
+export function createDbAccess(
+  scenario: DrillScenario,
+  runId: string,
+  env: NodeJS.ProcessEnv,
+  baseDir?: string,
+): DbAccess | undefined {
   const probes = (scenario.probes ?? []).filter((p) => HEARTBEAT.has(p.type));
   if (probes.length === 0) return undefined;
   const configFor = (name: string, ep: DbEndpoint, override?: Record<string, unknown>): HeartbeatProbeConfig => {
@@ -28,11 +34,15 @@ export function createDbAccess(scenario: DrillScenario, runId: string, env: Node
       });
     }
     const base = (p as { connection?: Record<string, unknown> }).connection ?? {};
-    const input = {
-      ...(p as unknown as ScenarioProbeInput),
+    const input = probeSchema.parse({
+      ...p,
       connection: { ...base, ...(override ?? {}), host: ep.host, port: ep.port },
-    };
-    return probeConfigFromScenario(input) as HeartbeatProbeConfig;
+    });
+    return probeConfigFromScenario(input, {
+      ...(baseDir ? { baseDir } : {}),
+      region: scenario.target.region,
+      ...(scenario.target.endpoint ? { endpoint: scenario.target.endpoint } : {}),
+    }) as HeartbeatProbeConfig;
   };
   return {
     defaultProbe: () => probes[0]?.name,

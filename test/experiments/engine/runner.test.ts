@@ -82,12 +82,13 @@ async function drill(
     signals?: ManualSignalSource;
     account?: string;
     patch?: (f: ReturnType<typeof fakeAws>) => void;
+    sink?: RecordingSink;
   } = {},
 ) {
   const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
   dirs.push(runDir);
   let f!: ReturnType<typeof fakeAws>;
-  const sink = new RecordingSink();
+  const sink = o.sink ?? new RecordingSink();
   const evidence: unknown[] = [];
   const ports: DrillPorts = {
     startProbes: fakeProbe(() => (o.upWhile ?? (() => true))(f.instances), { failAlways: o.failAlways ?? false }),
@@ -134,6 +135,12 @@ async function drill(
   });
   const journal = readJournal(join(input.runDir, 'journal.ndjson')).entries;
   return { result, f, sink, journal, evidence, input };
+}
+
+/** Resolves once the drill announced its first injection. */
+async function injected(sink: RecordingSink): Promise<void> {
+  while (!sink.codes().includes('DP_INJECT_I3001')) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
 }
 
 describe('runDrill', () => {
@@ -208,8 +215,9 @@ describe('runDrill', () => {
 
   it('rolls back on SIGINT and exits 5', async () => {
     const signals = new ManualSignalSource();
-    const p = drill(scenario(longObserve), { signals });
-    await new Promise((r) => setTimeout(r, 600));
+    const sink = new RecordingSink();
+    const p = drill(scenario(longObserve), { signals, sink });
+    await injected(sink);
     signals.fire('SIGINT');
     const { result, f, journal } = await p;
     expect(result.exitCode).toBe(5);
@@ -220,8 +228,9 @@ describe('runDrill', () => {
 
   it('a second SIGINT skips the rollback, leaves the fault in place and exits 6', async () => {
     const signals = new ManualSignalSource();
-    const p = drill(scenario(longObserve), { signals });
-    await new Promise((r) => setTimeout(r, 600));
+    const sink0 = new RecordingSink();
+    const p = drill(scenario(longObserve), { signals, sink: sink0 });
+    await injected(sink0);
     signals.fire('SIGINT');
     signals.fire('SIGINT');
     const { result, f, sink } = await p;
