@@ -31,6 +31,28 @@ export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
+  type LabStatus,
+  type LabUpOptions,
+  labClientConfig,
+  labDown,
+  labEnv,
+  labReset,
+  labShipLogs,
+  labStatus,
+  labUp,
+  readLabInfo,
+  setLabFaults,
+} from './lab/lab.js';
+export { RDS_EVENT_MESSAGES, rdsEventIdForMessage } from './lab/rds/events.js';
+export {
+  type ControlPlaneFaults,
+  DEFAULT_LAB_OPTIONS,
+  LAB_ACCOUNT_ID,
+  LAB_REGION,
+  type LabInfo,
+  type LabOptions,
+} from './lab/types.js';
+export {
   analyzeDrill,
   analyzeRunDir,
   computeMeasurements,
@@ -70,5 +92,24 @@ export {
   startK6Load,
   withK6Load,
 } from './probes/k6/index.js';
+export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
+export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
+export {
+  EVIDENCE_SCHEMA_VERSION,
+  type Evidence,
+  evidenceSchema,
+  PREDICATE_TYPE,
+} from './reports/evidence-schema.js';
+export { createEvidenceWriter, renderPack, rerenderRunDir, writeEvidencePack } from './reports/pack.js';
+export { printPdf } from './reports/pdf.js';
+export { redact, redactText, redactValue } from './reports/redact.js';
+export { type LoadedRun, loadRunDir } from './reports/run-dir.js';
+export { RUN_RECORD_FILE, type RunRecord } from './reports/run-record.js';
+export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
+export { kmsSigner } from './reports/signing/kms-signer.js';
+export { signPack } from './reports/signing/sign-pack.js';
+export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
+export { type SignerOptions, signerFromOptions } from './reports/signing/signer-options.js';
+export { verifyPack } from './reports/signing/verify-pack.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

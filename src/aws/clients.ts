@@ -24,6 +24,7 @@ import {
   StartExperimentCommand,
   StopExperimentCommand,
 } from '@aws-sdk/client-fis';
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
@@ -186,4 +187,16 @@ function safeRecord(record: CallRecorder, r: Parameters<CallRecorder>[0]): void 
   } catch {
     // A broken recorder must never change the outcome of an AWS call.
   }
+}
+
+/** A KMS client for signing evidence with a KMS key (same region, profile and endpoint rules). */
+export function createKmsClient(target: AwsTarget): KMSClient {
+  return new KMSClient({
+    region: target.region,
+    maxAttempts: target.maxAttempts ?? 6,
+    retryMode: 'adaptive',
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+  });
 }

@@ -60,7 +60,8 @@ export interface DrillResult {
 export async function runDrill(input: DrillInput, o: DrillOptions): Promise<DrillResult> {
   const clock = o.clock ?? systemClock;
   const timeline = new AnchoredClock(clock);
-  const { scenario, runDir, runId } = input;
+  const { runDir, runId } = input;
+  const scenario = withLoadedTemplates(input);
   const sink = o.sink;
   mkdirSync(join(runDir, 'samples'), { recursive: true });
   writeFileSync(join(runDir, `scenario${extOf(input.scenarioPath)}`), input.scenarioText);
@@ -126,7 +127,7 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     env: o.env ?? process.env,
     scenarioDir: dirname(input.scenarioPath),
   };
-  const dbAccess = o.ports.dbAccess?.(scenario);
+  const dbAccess = o.ports.dbAccess?.(scenario, runId);
   if (dbAccess) faultCtxBase.db = dbAccess;
 
   const live = new LiveProbeState();
@@ -187,7 +188,7 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     });
     caller = pf.caller;
     actions = pf.actions;
-    const ctx: FaultContext = { ...faultCtxBase, resources: pf.resources };
+    const ctx: FaultContext = pf.ctx;
 
     await phase('baseline', async () => {
       // A steady state cannot be judged without samples: at least three intervals of baseline.
@@ -223,11 +224,12 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
       summary: `drill ${scenario.metadata.name} in ${aws.region} (account ${caller?.account ?? '?'}) will:\n${summary}`,
     });
 
+    recordScenarioRollback(scenario, rollback);
     const maxDur = scenario.guardrails?.maxDuration ? (parseDurationMs(scenario.guardrails.maxDuration) ?? null) : null;
     guard.start(maxDur);
     const inj = await phase('inject', () =>
       injectFaults({
-        actions,
+        actions: scenario.rollback?.mode === 'explicit' ? actions.map((a) => ({ ...a, inverse: null })) : actions,
         ctx,
         journal,
         rollback,
@@ -368,6 +370,54 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     ),
   );
   return { runDir, exitCode: rec.exitCode, record: rec, files };
+}
+
+/** Faults with a templateFile get the template the loader already read and validated. */
+function withLoadedTemplates(input: DrillInput): DrillInput['scenario'] {
+  const t = input.fisTemplates ?? {};
+  if (Object.keys(t).length === 0) return input.scenario;
+  return {
+    ...input.scenario,
+    steps: {
+      ...input.scenario.steps,
+      faults: input.scenario.steps.faults.map((f) =>
+        f.type === 'fis-experiment' && f.templateFile && t[f.id] ? ({ ...f, template: t[f.id] } as typeof f) : f,
+      ),
+    },
+  };
+}
+
+/**
+ * Rollback steps of the scenario become recorded inverses before injection. `auto` runs them
+ * after the faults' own inverses (recorded first, so drained last); `explicit` runs only them.
+ */
+function recordScenarioRollback(scenario: DrillInput['scenario'], rollback: RollbackStack): void {
+  const steps = scenario.rollback?.steps ?? [];
+  for (const [n, st] of [...steps.entries()].reverse()) {
+    const stepId = `rollback-${n + 1}-${st.id}`;
+    if (st.type === 'exec') {
+      rollback.record(stepId, 'rollback', {
+        action: 'exec',
+        params: { command: st.command, timeoutMs: parseDurationMs(st.timeout) ?? 30_000 },
+        description: `run ${st.command.join(' ')}`,
+        manualSteps: [st.command.join(' ')],
+      });
+    } else {
+      rollback.record(stepId, 'rollback', {
+        action: 'http',
+        params: {
+          url: st.url,
+          method: st.method,
+          ...(st.body !== undefined ? { body: st.body } : {}),
+          ...(st.headers ? { headers: st.headers } : {}),
+          expectStatus: st.expectStatus,
+          timeoutMs: parseDurationMs(st.timeout) ?? 10_000,
+        },
+        description: `${st.method} ${st.url}`,
+        manualSteps: [`curl -X ${st.method} ${st.url}`],
+      });
+    }
+  }
 }
 
 function extOf(path: string): string {

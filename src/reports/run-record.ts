@@ -6,6 +6,13 @@ import type { Measurements, ObjectiveVerdict } from '../measurements/types.js';
  */
 export type Verdict = 'passed' | 'failed' | 'aborted' | 'error';
 
+/**
+ * The record is persisted as `<run>/run.json` (the engine writes it when the run ends;
+ * `writeEvidencePack` writes it when missing) so `drillproof report <run-dir>` can rebuild the
+ * pack from the files alone.
+ */
+export const RUN_RECORD_FILE = 'run.json';
+
 export interface FaultRecord {
   stepId: string;
   /** Scenario fault type, e.g. `ec2-stop`. */

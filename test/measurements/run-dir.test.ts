@@ -44,13 +44,22 @@ function runDir(extra: { journalFault?: number; faultJson?: number } = {}): stri
   if (extra.journalFault !== undefined) {
     const entries: JournalEntry[] = [
       { seq: 0, time: new Date(t0).toISOString(), t: t0, kind: 'run.started', data: {} },
-      { seq: 1, time: new Date(extra.journalFault).toISOString(), t: extra.journalFault, kind: 'fault.requested', data: {} },
+      {
+        seq: 1,
+        time: new Date(extra.journalFault).toISOString(),
+        t: extra.journalFault,
+        kind: 'fault.requested',
+        data: {},
+      },
       { seq: 2, time: new Date(t0 + 9000).toISOString(), t: t0 + 9000, kind: 'fault.requested', data: {} },
     ];
     writeFileSync(join(dir, 'journal.ndjson'), `${entries.map((e) => JSON.stringify(e)).join('\n')}\n{"seq":3,"ti`);
   }
   if (extra.faultJson !== undefined) {
-    writeFileSync(join(dir, 'fault.json'), JSON.stringify({ faultAt: new Date(extra.faultJson).toISOString(), faultAtMs: extra.faultJson }));
+    writeFileSync(
+      join(dir, 'fault.json'),
+      JSON.stringify({ faultAt: new Date(extra.faultJson).toISOString(), faultAtMs: extra.faultJson }),
+    );
   }
   return dir;
 }
@@ -60,7 +69,10 @@ describe('fault time F', () => {
     const both = runDir({ journalFault: t0 + 4500, faultJson: t0 + 3000 });
     expect(await resolveFaultTime(both, t0 + 100)).toEqual({ faultMs: t0 + 100, source: 'flag' });
     expect(await resolveFaultTime(both)).toEqual({ faultMs: t0 + 4500, source: 'journal' });
-    expect(await resolveFaultTime(runDir({ faultJson: t0 + 3000 }))).toEqual({ faultMs: t0 + 3000, source: 'fault.json' });
+    expect(await resolveFaultTime(runDir({ faultJson: t0 + 3000 }))).toEqual({
+      faultMs: t0 + 3000,
+      source: 'fault.json',
+    });
     expect(await resolveFaultTime(runDir())).toEqual({ faultMs: null, source: 'none' });
   });
 

@@ -30,21 +30,30 @@ describe('database password sources', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dp-cred-'));
     writeFileSync(join(dir, 'pw'), 'from-file\n');
     expect(await passwordProvider(conn({ type: 'file', path: join(dir, 'pw') }), { env: {} })()).toBe('from-file');
-    await expect(passwordProvider(conn({ type: 'file', path: join(dir, 'nope') }), { env: {} })()).rejects.toMatchObject({
+    await expect(
+      passwordProvider(conn({ type: 'file', path: join(dir, 'nope') }), { env: {} })(),
+    ).rejects.toMatchObject({
       code: 'CredentialMissing',
     });
   });
 
   it('reads a JSON field of a Secrets Manager secret, once', async () => {
-    sm.on(GetSecretValueCommand, { SecretId: 'arn:db' }).resolves({ SecretString: '{"username":"drill","password":"pw-1"}' });
-    const get = passwordProvider(conn({ type: 'secretsManager', secretId: 'arn:db', key: 'password', region: 'eu-west-1' }), {
-      env: {},
-      aws: defaultProbeAwsClients,
+    sm.on(GetSecretValueCommand, { SecretId: 'arn:db' }).resolves({
+      SecretString: '{"username":"drill","password":"pw-1"}',
     });
+    const get = passwordProvider(
+      conn({ type: 'secretsManager', secretId: 'arn:db', key: 'password', region: 'eu-west-1' }),
+      {
+        env: {},
+        aws: defaultProbeAwsClients,
+      },
+    );
     expect(await get()).toBe('pw-1');
     expect(await get()).toBe('pw-1');
     expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-    const plain = passwordProvider(conn({ type: 'secretsManager', secretId: 'arn:db', region: 'eu-west-1' }), { env: {} });
+    const plain = passwordProvider(conn({ type: 'secretsManager', secretId: 'arn:db', region: 'eu-west-1' }), {
+      env: {},
+    });
     expect(await plain()).toBe('{"username":"drill","password":"pw-1"}');
   });
 
@@ -79,7 +88,12 @@ describe('database password sources', () => {
   });
 
   it('the real RDS signer produces a presigned connect token without any network call', async () => {
-    const signer = defaultProbeAwsClients.rdsSigner({ hostname: 'db.example', port: 5432, username: 'drill', region: 'eu-west-1' });
+    const signer = defaultProbeAwsClients.rdsSigner({
+      hostname: 'db.example',
+      port: 5432,
+      username: 'drill',
+      region: 'eu-west-1',
+    });
     const prev = { ...process.env };
     process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
     process.env.AWS_SECRET_ACCESS_KEY = 'secret';

@@ -26,7 +26,15 @@ describe('scenario probes → runtime configs', () => {
         connection: 'fresh',
         backendHeader: 'x-backend',
       },
-      { name: 'db-tcp', kind: 'tcp', intervalMs: 500, timeoutMs: 1000, maxInFlight: 11, host: 'db.internal', port: 5432 },
+      {
+        name: 'db-tcp',
+        kind: 'tcp',
+        intervalMs: 500,
+        timeoutMs: 1000,
+        maxInFlight: 11,
+        host: 'db.internal',
+        port: 5432,
+      },
       {
         name: 'db-dns',
         kind: 'dns',
@@ -87,7 +95,12 @@ describe('scenario probes → runtime configs', () => {
   it('re-validates loosely typed probe entries and names every problem with its path', () => {
     expect(() =>
       probeConfigsFromScenario({ probes: [{ name: 'x', type: 'http', url: 'http://a/', rate: 'fast' }] }),
-    ).toThrow(expect.objectContaining({ code: 'ProbeConfigInvalid', problems: [expect.objectContaining({ path: 'probes[0].rate' })] }));
+    ).toThrow(
+      expect.objectContaining({
+        code: 'ProbeConfigInvalid',
+        problems: [expect.objectContaining({ path: 'probes[0].rate' })],
+      }),
+    );
   });
 
   it('maps objectives to one bound per latency statistic, ratios and ms', () => {

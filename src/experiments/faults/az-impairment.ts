@@ -4,7 +4,7 @@ import { dryRunCheck } from './dry-run.js';
 import { startInverse } from './ec2.js';
 import { fisExperimentRuntime } from './fis.js';
 import { dbOf } from './rds.js';
-import type { FaultAction, FaultRuntime } from './types.js';
+import type { FaultAction, FaultContext, FaultRuntime } from './types.js';
 
 /**
  * az-impairment: the FTR minimum. Stops every selected web instance in one AZ, fails the
@@ -123,36 +123,7 @@ export const azImpairmentRuntime: FaultRuntime = {
         });
       }
     }
-    if (step.fis) {
-      const opts = (typeof step.fis === 'object' ? step.fis : {}) as {
-        roleArn?: string;
-        subnetTags?: Record<string, string>;
-        duration?: string;
-      };
-      const template = {
-        description: `drillproof az-impairment network disruption of ${az}`,
-        roleArn: opts.roleArn ?? 'arn:aws:iam::000000000000:role/drillproof-fis',
-        stopConditions: [{ source: 'none' }],
-        targets: {
-          subnets: {
-            resourceType: 'aws:ec2:subnet',
-            resourceTags: opts.subnetTags ?? { drillproof: 'allowed' },
-            filters: [{ path: 'AvailabilityZone', values: [az] }],
-            selectionMode: 'ALL',
-          },
-        },
-        actions: {
-          disrupt: {
-            actionId: 'aws:network:disrupt-connectivity',
-            parameters: { scope: 'availability-zone', duration: opts.duration ?? 'PT1M' },
-            targets: { Subnets: 'subnets' },
-          },
-        },
-      };
-      actions.push(
-        ...(await fisExperimentRuntime.prepare({ id: `${step.id}.network`, type: step.type, template }, ctx)),
-      );
-    }
+    if (step.fis === true) return viaFis(step.id, step.type, az, actions, ctx);
     if (actions.length === 0) {
       throw DrillproofError.user('AzNothingToImpair', `fault ${step.id}: nothing selected runs in ${az}`, {
         exitCode: 3,
@@ -162,3 +133,73 @@ export const azImpairmentRuntime: FaultRuntime = {
     return actions;
   },
 };
+
+/**
+ * `fis: true`: the same impairment injected by one AWS FIS experiment (aws:ec2:stop-instances on
+ * the AZ's instances, aws:rds:reboot-db-instances with forceFailover or aws:rds:failover-db-cluster),
+ * so the drill also proves the FIS setup. The instances stay stopped after the experiment, so the
+ * start-instances inverse is kept (recorded first, drained last) next to the experiment's own.
+ */
+async function viaFis(
+  id: string,
+  type: string,
+  az: string,
+  direct: FaultAction[],
+  ctx: FaultContext,
+): Promise<FaultAction[]> {
+  const account = ctx.account ?? '000000000000';
+  const region = ctx.aws.region;
+  const stop = direct.find((a) => a.stepId.endsWith('.stop'));
+  const failover = direct.find((a) => a.stepId.endsWith('.failover'));
+  const targets: Record<string, unknown> = {};
+  const fisActions: Record<string, unknown> = {};
+  if (stop) {
+    targets.instances = {
+      resourceType: 'aws:ec2:instance',
+      resourceArns: stop.targets.map((i) => `arn:aws:ec2:${region}:${account}:instance/${i}`),
+      selectionMode: 'ALL',
+    };
+    fisActions.stopInstances = {
+      actionId: 'aws:ec2:stop-instances',
+      parameters: {},
+      targets: { Instances: 'instances' },
+    };
+  }
+  if (failover) {
+    const cluster = failover.action === 'rds:FailoverDBCluster';
+    const dbId = failover.targets[0] as string;
+    targets.database = {
+      resourceType: cluster ? 'aws:rds:cluster' : 'aws:rds:db',
+      resourceArns: [`arn:aws:rds:${region}:${account}:${cluster ? 'cluster' : 'db'}:${dbId}`],
+      selectionMode: 'ALL',
+    };
+    fisActions.failover = cluster
+      ? { actionId: 'aws:rds:failover-db-cluster', parameters: {}, targets: { Clusters: 'database' } }
+      : {
+          actionId: 'aws:rds:reboot-db-instances',
+          parameters: { forceFailover: 'true' },
+          targets: { DBInstances: 'database' },
+        };
+  }
+  const template = {
+    description: `drillproof az-impairment of ${az}`,
+    roleArn: ctx.env.DRILLPROOF_FIS_ROLE_ARN ?? `arn:aws:iam::${account}:role/drillproof-fis`,
+    stopConditions: [{ source: 'none' }],
+    targets,
+    actions: fisActions,
+    tags: {},
+  };
+  const [experiment] = await fisExperimentRuntime.prepare({ id: `${id}.fis`, type, template }, ctx);
+  const out: FaultAction[] = [];
+  if (stop) {
+    // Only the undo: the stop itself is the experiment's aws:ec2:stop-instances action.
+    out.push({
+      ...stop,
+      stepId: `${id}.restart`,
+      action: 'fis:aws:ec2:stop-instances',
+      run: async () => ({ requestIds: [], response: { via: 'fis experiment', instances: stop.targets } }),
+    });
+  }
+  if (experiment) out.push(experiment);
+  return out;
+}

@@ -10,6 +10,11 @@ const DONE = new Set(['completed', 'stopped', 'failed', 'cancelled']);
 
 /** Reads the template of a step: a file (JSON, relative to the scenario) or an inline object. */
 export function templateOf(step: FaultStep, ctx: Pick<FaultContext, 'scenarioDir'>): Record<string, unknown> | null {
+  const t = rawTemplateOf(step, ctx);
+  return t && typeof step.roleArn === 'string' ? { ...t, roleArn: step.roleArn } : t;
+}
+
+function rawTemplateOf(step: FaultStep, ctx: Pick<FaultContext, 'scenarioDir'>): Record<string, unknown> | null {
   if (step.template && typeof step.template === 'object') return step.template as Record<string, unknown>;
   if (typeof step.templateFile === 'string') {
     const path = isAbsolute(step.templateFile) ? step.templateFile : join(ctx.scenarioDir, step.templateFile);

@@ -13,7 +13,23 @@ type RestoreFrom = 'latest-snapshot' | { snapshot: string } | { pointInTime: str
 export interface VerifyCheck {
   name: string;
   sql: string;
-  expect: string | number | boolean;
+  expect: string | number | boolean | null | { rows: number } | { minRows: number };
+}
+
+/** Judges one verification query: a scalar compares the first column of the first row. */
+export function judgeCheck(
+  expect: VerifyCheck['expect'],
+  rows: unknown[][],
+): { ok: boolean; expected: string; actual: string } {
+  if (expect !== null && typeof expect === 'object') {
+    if ('rows' in expect)
+      return { ok: rows.length === expect.rows, expected: `${expect.rows} rows`, actual: `${rows.length} rows` };
+    return { ok: rows.length >= expect.minRows, expected: `>= ${expect.minRows} rows`, actual: `${rows.length} rows` };
+  }
+  const v = rows[0]?.[0];
+  const actual = rows.length === 0 ? '(no row)' : v === null || v === undefined ? 'null' : String(v);
+  const expected = expect === null ? 'null' : String(expect);
+  return { ok: rows.length > 0 && actual === expected, expected, actual };
 }
 
 /** RDS identifiers: letters, digits, single hyphens, start with a letter, at most 63 characters. */
@@ -42,10 +58,19 @@ export const rdsRestoreRuntime: FaultRuntime = {
     'rds:AddTagsToResource',
   ],
   async prepare(step, ctx) {
+    if (ctx.resources.get(step.resource ?? '')?.type === 'aurora-cluster') {
+      throw DrillproofError.user(
+        'RestoreAuroraUnsupported',
+        `fault ${step.id}: restoring an Aurora cluster is not supported yet`,
+        {
+          hint: 'point rds-restore at an rds-instance resource',
+        },
+      );
+    }
     const db = dbOf(step, ctx, 'rds-instance');
     const from = (step.from ?? 'latest-snapshot') as RestoreFrom;
     const keep = step.keep === true;
-    const newId = restoredInstanceId(ctx.runId, step.id);
+    const newId = typeof step.restoredId === 'string' ? step.restoredId : restoredInstanceId(ctx.runId, step.id);
     const checks = (step.verify as VerifyCheck[] | undefined) ?? [];
     const instanceClass = step.instanceClass as string | undefined;
     let snapshotId: string | undefined;
@@ -53,6 +78,8 @@ export const rdsRestoreRuntime: FaultRuntime = {
     const tags = [
       { Key: 'drillproof:run-id', Value: ctx.runId },
       { Key: 'drillproof:restored-from', Value: db.id },
+      // sweep deletes restored instances it finds, except the ones kept on purpose.
+      ...(keep ? [{ Key: 'drillproof:keep', Value: 'true' }] : []),
     ];
     const pickSnapshot = async (c: FaultContext): Promise<string | undefined> => {
       if (typeof from === 'object' && 'snapshot' in from) return from.snapshot;
@@ -161,7 +188,7 @@ async function verifyRestore(
     readback = await pollUntil(
       async () => {
         try {
-          return await c.db?.readBack(probe, endpoint);
+          return await c.db?.readBack(probe, endpoint, connectionOf(step));
         } catch {
           return undefined;
         }
@@ -174,17 +201,24 @@ async function verifyRestore(
         what: `${newId} to accept connections`,
       },
     );
-    writeFileSync(join(c.runDir, 'samples', `${probe}.readback.json`), `${JSON.stringify(readback)}\n`);
+    writeFileSync(
+      join(c.runDir, 'samples', `${probe}.restore.readback.json`),
+      `${JSON.stringify({ ...readback, kind: 'restore' })}\n`,
+    );
   }
   const results: { name: string; ok: boolean; expected: string; actual: string }[] = [];
   for (const chk of checks) {
-    let actual: string;
     try {
-      actual = (await c.db.queryScalar(probe as string, endpoint, chk.sql)) ?? '(no row)';
+      const rows = await c.db.query(probe as string, endpoint, chk.sql, connectionOf(step));
+      results.push({ name: chk.name, ...judgeCheck(chk.expect, rows) });
     } catch (err) {
-      actual = `error: ${(err as Error).message}`;
+      results.push({
+        name: chk.name,
+        ok: false,
+        expected: JSON.stringify(chk.expect),
+        actual: `error: ${(err as Error).message}`,
+      });
     }
-    results.push({ name: chk.name, ok: actual === String(chk.expect), expected: String(chk.expect), actual });
   }
   const verifiedAt = c.timeline.nowMs();
   const newest = readback && readback.sentAt.length ? Math.max(...readback.sentAt) : null;
@@ -207,4 +241,10 @@ async function verifyRestore(
       verification: { ok, checks: results },
     },
   };
+}
+
+function connectionOf(step: FaultStep): Record<string, unknown> | undefined {
+  return step.connection && typeof step.connection === 'object'
+    ? (step.connection as Record<string, unknown>)
+    : undefined;
 }

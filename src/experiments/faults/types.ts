@@ -20,6 +20,8 @@ export interface FaultContext {
   pollMs: number;
   /** Upper bound for any single wait (instance running, DB available, experiment done). */
   waitTimeoutMs: number;
+  /** Account of the caller (STS), known after preflight's identity check. */
+  account?: string;
   /** Resolved scenario resources by name. */
   resources: Map<string, ResolvedResource>;
   env: NodeJS.ProcessEnv;
@@ -29,12 +31,20 @@ export interface FaultContext {
   db?: DbAccess;
 }
 
+export interface DbEndpoint {
+  host: string;
+  port: number;
+}
+
 /** Connects to a database endpoint with the credentials of a scenario heartbeat probe. */
 export interface DbAccess {
-  /** Rows of this run's heartbeat table found at the endpoint. */
-  readBack(probe: string, endpoint: { host: string; port: number }): Promise<HeartbeatReadback>;
-  /** Runs a verification query; the first column of the first row as text (null: no row). */
-  queryScalar(probe: string, endpoint: { host: string; port: number }, sql: string): Promise<string | null>;
+  /**
+   * Rows of this run's heartbeat table found at the endpoint. `override` replaces parts of the
+   * probe's connection (port, database, user, password, ssl) for the restored database.
+   */
+  readBack(probe: string, endpoint: DbEndpoint, override?: Record<string, unknown>): Promise<HeartbeatReadback>;
+  /** Runs a read-only verification query; rows as arrays of column values. */
+  query(probe: string, endpoint: DbEndpoint, sql: string, override?: Record<string, unknown>): Promise<unknown[][]>;
   /** The heartbeat probe to use when the fault names none. */
   defaultProbe(): string | undefined;
 }

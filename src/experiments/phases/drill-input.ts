@@ -1,30 +1,7 @@
-import type { FaultStep } from '../faults/types.js';
-import type { GuardrailsConfig } from '../guardrails.js';
-import type { ResourceSelector } from '../preflight-resources.js';
+import type { Scenario } from '../schema/scenario.js';
 
-/**
- * The parts of a validated, variable-resolved scenario the drill engine reads. The schema module
- * owns the full shape; this view keeps the engine independent of its internals.
- */
-export interface DrillScenario {
-  metadata: { name: string; ftr?: string[] };
-  target: {
-    provider: 'lab' | 'aws';
-    region?: string;
-    profile?: string;
-    endpoint?: string;
-    allowedAccounts?: string[];
-  };
-  resources?: Record<string, ResourceSelector>;
-  probes?: { name: string; type: string; interval?: string; rate?: string; timeout?: string }[];
-  steps: {
-    baseline?: string;
-    faults: FaultStep[];
-    observe?: { timeout?: string; recovery?: { probes?: string[]; hold?: string } };
-  };
-  rollback?: { mode?: 'auto' | 'explicit'; steps?: FaultStep[] };
-  guardrails?: GuardrailsConfig;
-}
+/** The engine runs a validated scenario whose `${env.*}` / `${lab.*}` variables are resolved. */
+export type DrillScenario = Scenario;
 
 /** What the run command hands to the engine. */
 export interface DrillInput {
@@ -37,4 +14,6 @@ export interface DrillInput {
   runId: string;
   yes: boolean;
   interactive: boolean;
+  /** FIS templates the loader read from `templateFile`, by fault id. */
+  fisTemplates?: Record<string, unknown>;
 }

@@ -35,5 +35,5 @@ export interface DrillPorts {
   /** Writes the evidence (at least evidence.json); returns the files written. */
   writeEvidence(runDir: string, record: RunRecord): Promise<string[]>;
   /** Database access with the scenario's heartbeat probe credentials (restore verification). */
-  dbAccess?(scenario: DrillScenario): DbAccess | undefined;
+  dbAccess?(scenario: DrillScenario, runId: string): DbAccess | undefined;
 }

@@ -13,6 +13,8 @@ export interface PreflightResult {
   caller: CallerIdentity | null;
   resources: Map<string, ResolvedResource>;
   actions: FaultAction[];
+  /** The fault context the actions were prepared with (resources, account). */
+  ctx: FaultContext;
   checks: PreflightCheckResult[];
 }
 
@@ -83,7 +85,7 @@ export async function runPreflight(i: {
     fail();
   }
 
-  const ctx: FaultContext = { ...i.faultCtx, resources };
+  const ctx: FaultContext = { ...i.faultCtx, resources, ...(caller?.account ? { account: caller.account } : {}) };
   const actions: FaultAction[] = [];
   for (const step of scenario.steps.faults) {
     const rt = i.registry.get(step.type);
@@ -117,7 +119,7 @@ export async function runPreflight(i: {
     for (const c of await a.preflight(ctx)) add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
   if (checks.some((c) => !c.ok)) fail();
-  return { caller, resources, actions, checks };
+  return { caller, resources, actions, checks, ctx };
 }
 
 function describeResource(r: ResolvedResource): string {

@@ -8,6 +8,7 @@ import { readJournal } from '../../../src/experiments/journal.js';
 import type { DrillInput, DrillScenario } from '../../../src/experiments/phases/drill-input.js';
 import type { DrillPorts, ProbeSession } from '../../../src/experiments/phases/ports.js';
 import { runDrill } from '../../../src/experiments/runner.js';
+import { type ScenarioInput, scenarioSchema } from '../../../src/experiments/schema/scenario.js';
 import { ManualSignalSource } from '../../../src/experiments/signals.js';
 import { RecordingSink } from '../../../src/io/messages.js';
 import type { Sample } from '../../../src/probes/sample.js';
@@ -51,18 +52,26 @@ function fakeProbe(isUp: () => boolean, opts: { failAlways?: boolean } = {}): Dr
   };
 }
 
-const scenario = (over: Partial<DrillScenario> = {}): DrillScenario => ({
+const baseScenario = (): ScenarioInput => ({
+  version: 1,
   metadata: { name: 'ec2-stop-test' },
-  target: { provider: 'lab', allowedAccounts: ['000000000000'] },
+  target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
   resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
-  probes: [{ name: 'web', type: 'http', interval: '20ms' }],
+  probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms' }],
   steps: {
     baseline: '100ms',
     faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }],
     observe: { timeout: '3s', recovery: { probes: ['web'], hold: '200ms' } },
   },
-  ...over,
 });
+const scenario = (over: (s: ScenarioInput) => void = () => {}): DrillScenario => {
+  const s = baseScenario();
+  over(s);
+  return scenarioSchema.parse(s);
+};
+const longObserve = (s: ScenarioInput) => {
+  (s.steps as { observe: unknown }).observe = { timeout: '5s', recovery: { probes: ['web'], hold: '4s' } };
+};
 
 async function drill(
   sc: DrillScenario,
@@ -73,12 +82,13 @@ async function drill(
     signals?: ManualSignalSource;
     account?: string;
     patch?: (f: ReturnType<typeof fakeAws>) => void;
+    sink?: RecordingSink;
   } = {},
 ) {
   const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
   dirs.push(runDir);
   let f!: ReturnType<typeof fakeAws>;
-  const sink = new RecordingSink();
+  const sink = o.sink ?? new RecordingSink();
   const evidence: unknown[] = [];
   const ports: DrillPorts = {
     startProbes: fakeProbe(() => (o.upWhile ?? (() => true))(f.instances), { failAlways: o.failAlways ?? false }),
@@ -127,6 +137,12 @@ async function drill(
   return { result, f, sink, journal, evidence, input };
 }
 
+/** Resolves once the drill announced its first injection. */
+async function injected(sink: RecordingSink): Promise<void> {
+  while (!sink.codes().includes('DP_INJECT_I3001')) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 50));
+}
+
 describe('runDrill', () => {
   it('records the inverse before the stop, rolls back, and passes', async () => {
     const { result, f, journal } = await drill(scenario(), {
@@ -164,7 +180,11 @@ describe('runDrill', () => {
   });
 
   it('fails preflight with exit 3 when a resource is missing', async () => {
-    const { result, f } = await drill(scenario({ resources: { web: { type: 'ec2-instance', ids: ['i-nope'] } } }));
+    const { result, f } = await drill(
+      scenario((s) => {
+        s.resources = { web: { type: 'ec2-instance', ids: ['i-nope'] } };
+      }),
+    );
     expect(result.exitCode).toBe(3);
     expect(f.calls).not.toContain('ec2:StopInstances');
   });
@@ -178,7 +198,9 @@ describe('runDrill', () => {
 
   it('aborts on a guardrail, rolls back and exits 5', async () => {
     const { result, f, journal } = await drill(
-      scenario({ guardrails: { abort: [{ probe: 'web', errorRate: '50%', window: '100ms' }] } }),
+      scenario((s) => {
+        s.guardrails = { abort: [{ probe: 'web', errorRate: '50%', window: '100ms' }] };
+      }),
       { upWhile: (m) => m.get('i-1')?.state === 'running' },
     );
     expect(result.exitCode).toBe(5);
@@ -193,9 +215,9 @@ describe('runDrill', () => {
 
   it('rolls back on SIGINT and exits 5', async () => {
     const signals = new ManualSignalSource();
-    const long = { ...scenario().steps, observe: { timeout: '5s', recovery: { probes: ['web'], hold: '4s' } } };
-    const p = drill(scenario({ steps: long }), { signals });
-    await new Promise((r) => setTimeout(r, 600));
+    const sink = new RecordingSink();
+    const p = drill(scenario(longObserve), { signals, sink });
+    await injected(sink);
     signals.fire('SIGINT');
     const { result, f, journal } = await p;
     expect(result.exitCode).toBe(5);
@@ -206,9 +228,9 @@ describe('runDrill', () => {
 
   it('a second SIGINT skips the rollback, leaves the fault in place and exits 6', async () => {
     const signals = new ManualSignalSource();
-    const long = { ...scenario().steps, observe: { timeout: '5s', recovery: { probes: ['web'], hold: '4s' } } };
-    const p = drill(scenario({ steps: long }), { signals });
-    await new Promise((r) => setTimeout(r, 600));
+    const sink0 = new RecordingSink();
+    const p = drill(scenario(longObserve), { signals, sink: sink0 });
+    await injected(sink0);
     signals.fire('SIGINT');
     signals.fire('SIGINT');
     const { result, f, sink } = await p;

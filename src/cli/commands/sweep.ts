@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createAwsApis } from '../../aws/clients.js';
+import { DrillproofError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { defaultLabDir, readLabFacts } from '../../experiments/phases/target.js';
+import { sweep } from '../../experiments/sweep.js';
+import { systemClock } from '../../util/clock.js';
+import type { CommandContext, RegisterCommand } from '../context.js';
+import { ConsoleSink } from '../render.js';
+
+interface SweepFlags {
+  lab?: string | boolean;
+  region?: string;
+  profile?: string;
+  runs?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export const registerSweep: RegisterCommand = (program: Command, ctx: CommandContext) => {
+  program
+    .command('sweep')
+    .description(
+      'find and clean up what drills left behind: running FIS experiments, restored databases, stopped lab instances',
+    )
+    .option('--lab [state dir]', 'sweep the local lab (default .lab or DRILLPROOF_LAB_DIR)')
+    .option('--region <region>', 'AWS region to sweep (real AWS)')
+    .option('--profile <profile>', 'AWS profile (real AWS)')
+    .option('--runs <dir>', 'also list run directories with unfinished rollbacks', 'runs')
+    .option('--dry-run', 'only list what would be cleaned up')
+    .option('--json', 'JSON lines on stdout instead of text')
+    .action(async (flags: SweepFlags) => {
+      const sink = new ConsoleSink(ctx.io, { json: flags.json === true });
+      let target: Parameters<typeof createAwsApis>[0];
+      let labInstanceIds: string[] | undefined;
+      if (flags.lab !== undefined) {
+        const facts = readLabFacts(resolve(typeof flags.lab === 'string' ? flags.lab : defaultLabDir(ctx.io.env)));
+        target = {
+          region: facts.region,
+          endpoint: facts.awsEndpoint,
+          credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
+        };
+        labInstanceIds = ((facts.instances as { id?: string }[] | undefined) ?? [])
+          .map((i) => i.id)
+          .filter((x): x is string => !!x);
+      } else {
+        const region = flags.region ?? ctx.io.env.AWS_REGION ?? ctx.io.env.AWS_DEFAULT_REGION;
+        if (!region) {
+          throw DrillproofError.user('RegionMissing', 'sweep needs --region (or AWS_REGION), or --lab', {
+            hint: 'e.g. drillproof sweep --region us-east-1 --dry-run',
+          });
+        }
+        target = { region, ...(flags.profile ? { profile: flags.profile } : {}) };
+      }
+      const isLab = flags.lab !== undefined;
+      const found = await sweep({
+        aws: createAwsApis(target),
+        sink,
+        clock: systemClock,
+        dryRun: flags.dryRun === true,
+        ...(labInstanceIds ? { labInstanceIds } : {}),
+        runsDir: resolve(flags.runs ?? 'runs'),
+        pollMs: isLab ? 200 : 5000,
+        waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
+      });
+      const failed = found.filter((f) => f.error);
+      sink.emit({
+        time: new Date().toISOString(),
+        level: 'result',
+        code: 'DP_SWEEP_I9003',
+        message:
+          found.length === 0
+            ? 'nothing left behind'
+            : `${found.length} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length} failed`}`,
+        data: { leftovers: found },
+      });
+      ctx.setExitCode(failed.length ? ExitCode.RollbackFailed : ExitCode.Ok);
+    });
+};

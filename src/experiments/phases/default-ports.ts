@@ -1,0 +1,47 @@
+import { dirname } from 'node:path';
+import { type MessageSink, silentSink } from '../../io/messages.js';
+import { startScenarioProbes } from '../../probes/session.js';
+import { analyzeDrillRun, writeMinimalEvidence } from './analysis.js';
+import { createDbAccess } from './db-access.js';
+import type { DrillPorts, ProbeSession } from './ports.js';
+
+/**
+ * The real collaborators: probes from src/probes, analysis from src/measurements, evidence.json
+ * (`writeEvidence` can be replaced by the evidence pack writer).
+ */
+export function defaultDrillPorts(o: {
+  env: NodeJS.ProcessEnv;
+  sink?: MessageSink;
+  pollMs: number;
+  /** Directory of the scenario file (relative `{file: ...}` passwords). */
+  scenarioPath?: string;
+  writeEvidence?: DrillPorts['writeEvidence'];
+}): DrillPorts {
+  const baseDir = o.scenarioPath ? dirname(o.scenarioPath) : undefined;
+  return {
+    async startProbes({ scenario, runDir, runId, timeline }): Promise<ProbeSession> {
+      const session = await startScenarioProbes({
+        scenario,
+        runDir,
+        runId,
+        timeline,
+        sink: o.sink ?? silentSink,
+        env: o.env,
+        ...(baseDir ? { baseDir } : {}),
+      });
+      const restore = scenario.steps.faults.some((f) => f.type === 'rds-restore');
+      return {
+        onSample: (l) => session.onSample(l),
+        intervals: () => session.intervals(),
+        stop: async () => {
+          // A restore drill reads back from the restored database; the primary's rows would only
+          // say that nothing was lost where nothing failed.
+          await session.handle.stop({ readback: !restore });
+        },
+      };
+    },
+    analyze: ({ runDir, scenario, journal }) => analyzeDrillRun({ runDir, scenario, journal, pollMs: o.pollMs }),
+    writeEvidence: o.writeEvidence ?? (async (runDir, record) => writeMinimalEvidence(runDir, record)),
+    dbAccess: (scenario, runId) => createDbAccess(scenario, runId, o.env, baseDir),
+  };
+}

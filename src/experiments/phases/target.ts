@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AwsTarget } from '../../aws/clients.js';
+import { DrillproofError } from '../../errors.js';
+import type { DrillScenario } from './drill-input.js';
+
+/** The facts of a running lab that drills need (`<state dir>/lab.json`). */
+export interface LabFacts {
+  awsEndpoint: string;
+  region: string;
+  accountId: string;
+  [field: string]: unknown;
+}
+
+/** Default lab state directory (the lab module writes lab.json there). */
+export function defaultLabDir(env: NodeJS.ProcessEnv): string {
+  return resolve(env.DRILLPROOF_LAB_DIR ?? '.lab');
+}
+
+/** @throws DrillproofError `LabNotRunning` (exit 3: nothing can be injected without it) */
+export function readLabFacts(dir: string): LabFacts {
+  const path = join(dir, 'lab.json');
+  if (!existsSync(path)) {
+    throw DrillproofError.user('LabNotRunning', `no running lab: ${path} does not exist`, {
+      exitCode: 3,
+      hint: 'start it with `drillproof lab up` (or pass --lab <state dir>)',
+    });
+  }
+  try {
+    const facts = JSON.parse(readFileSync(path, 'utf8')) as LabFacts;
+    if (typeof facts.awsEndpoint !== 'string') throw new Error('awsEndpoint missing');
+    return facts;
+  } catch (cause) {
+    throw DrillproofError.user('LabStateInvalid', `lab state ${path} is unreadable`, {
+      cause,
+      exitCode: 3,
+      hint: 'restart the lab: `drillproof lab down && drillproof lab up`',
+    });
+  }
+}
+
+/** Where the drill's AWS calls go: the lab endpoint (any credentials) or real AWS. */
+export function awsTargetOf(scenario: DrillScenario, lab: LabFacts | null): AwsTarget {
+  if (scenario.target.provider === 'lab') {
+    if (!lab) throw DrillproofError.tool('LabMissing', 'a lab scenario needs the lab facts');
+    return {
+      region: lab.region ?? scenario.target.region,
+      endpoint: lab.awsEndpoint,
+      credentials: (lab.credentials as AwsTarget['credentials']) ?? {
+        accessKeyId: 'drillproof-lab',
+        secretAccessKey: 'drillproof-lab',
+      },
+    };
+  }
+  return {
+    region: scenario.target.region,
+    ...(scenario.target.profile ? { profile: scenario.target.profile } : {}),
+    ...(scenario.target.endpoint ? { endpoint: scenario.target.endpoint } : {}),
+  };
+}
+
+/** `20261122T074500Z-lab-ec2-instance-stop-3f9a`: sortable, readable, unique. */
+export function newRunId(name: string, nowMs: number = Date.now()): string {
+  const ts = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return `${ts}-${slug}-${randomBytes(2).toString('hex')}`;
+}

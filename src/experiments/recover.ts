@@ -1,0 +1,136 @@
+import { join } from 'node:path';
+import type { AwsApis } from '../aws/apis.js';
+import type { CallRecorder } from '../aws/call-record.js';
+import type { AwsTarget } from '../aws/clients.js';
+import { DrillproofError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { type MessageSink, message } from '../io/messages.js';
+import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
+import { Journal, readJournal } from './journal.js';
+import { pendingInverses, type RollbackOutcome, RollbackStack } from './rollback.js';
+
+export interface RecoverOptions {
+  createAws: (target: AwsTarget, record: CallRecorder) => AwsApis;
+  sink: MessageSink;
+  clock?: Clock;
+  /** Lab endpoint when the lab was restarted since the run (overrides the journal's). */
+  endpointOverride?: string;
+  pollMs?: number;
+  waitTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Check whether the process that ran the drill is alive (default: signal 0). */
+  isAlive?: (pid: number) => boolean;
+}
+
+export interface RecoverResult {
+  exitCode: number;
+  outcomes: RollbackOutcome[];
+  nothingToDo: boolean;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Finishes an interrupted rollback from a run's journal (after a crash, kill -9 or a skipped
+ * rollback): every inverse recorded and not yet rolled back runs, newest first, appended to the
+ * same journal. Refuses while the drill's own process is still running.
+ * @throws DrillproofError `RunStillActive`, `JournalUnreadable`
+ */
+export async function recoverRun(runDir: string, o: RecoverOptions): Promise<RecoverResult> {
+  const path = join(runDir, 'journal.ndjson');
+  const { entries } = readJournal(path);
+  const started = entries.find((e) => e.kind === 'run.started');
+  if (!started) {
+    throw DrillproofError.user('JournalUnreadable', `${path} has no run.started entry`, {
+      hint: 'pass the run directory of a drill',
+    });
+  }
+  const d = started.data as {
+    pid?: number;
+    runId?: string;
+    profile?: string | null;
+    target?: { provider?: string; region?: string; endpoint?: string };
+  };
+  const finished = entries.some((e) => e.kind === 'run.finished');
+  if (!finished && typeof d.pid === 'number' && d.pid !== process.pid && (o.isAlive ?? alive)(d.pid)) {
+    throw DrillproofError.user('RunStillActive', `the drill that wrote ${path} is still running (pid ${d.pid})`, {
+      hint: 'let it finish (its rollback runs), or stop it with Ctrl-C; run recover only after it is gone',
+    });
+  }
+  const pending = pendingInverses(entries);
+  if (pending.length === 0) {
+    o.sink.emit(message('result', 'DP_RECOVER_I8001', `nothing to recover in ${runDir}: every recorded inverse ran`));
+    return { exitCode: ExitCode.Ok, outcomes: [], nothingToDo: true };
+  }
+  const region = d.target?.region ?? 'us-east-1';
+  const endpoint = o.endpointOverride ?? d.target?.endpoint;
+  const target: AwsTarget =
+    d.target?.provider === 'lab'
+      ? {
+          region,
+          ...(endpoint ? { endpoint } : {}),
+          credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
+        }
+      : { region, ...(d.profile ? { profile: d.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+  const clock = o.clock ?? systemClock;
+  const journal = Journal.reopen(path, new AnchoredClock(clock));
+  try {
+    journal.append('note', { message: `recover started by pid ${process.pid}`, pending: pending.map((p) => p.stepId) });
+    o.sink.emit(
+      message(
+        'info',
+        'DP_RECOVER_I8002',
+        `recovering ${pending.length} step(s): ${pending.map((p) => p.inverse.description).join('; ')}`,
+      ),
+    );
+    const aws = o.createAws(target, (r) => journal.append('aws.call', r as unknown as Record<string, unknown>));
+    const stack = new RollbackStack(journal, o.sink);
+    stack.load(pending);
+    const outcomes = await stack.drain({
+      aws,
+      clock,
+      pollMs: o.pollMs ?? (d.target?.provider === 'lab' ? 200 : 5000),
+      waitTimeoutMs: o.waitTimeoutMs ?? (d.target?.provider === 'lab' ? 120_000 : 30 * 60_000),
+      env: o.env ?? process.env,
+      scenarioDir: runDir,
+    });
+    const failed = outcomes.filter((x) => x.status !== 'succeeded');
+    const exitCode = failed.length ? ExitCode.RollbackFailed : ExitCode.Ok;
+    journal.append('note', { message: 'recover finished', exitCode });
+    if (!finished) {
+      journal.append('run.finished', {
+        verdict: 'aborted',
+        exitCode: failed.length ? ExitCode.RollbackFailed : ExitCode.Aborted,
+        reason: 'interrupted; rolled back by drillproof recover',
+      });
+    }
+    for (const f of failed) {
+      o.sink.emit(
+        message(
+          'error',
+          'DP_RECOVER_E8003',
+          `${f.stepId} not rolled back: ${f.error ?? f.status}. Do it by hand:\n  ${(f.manualSteps ?? []).join('\n  ')}`,
+        ),
+      );
+    }
+    o.sink.emit(
+      message(
+        'result',
+        'DP_RECOVER_I8004',
+        failed.length
+          ? `recover incomplete: ${failed.length} step(s) need manual action`
+          : `recovered ${outcomes.length} step(s)`,
+      ),
+    );
+    return { exitCode, outcomes, nothingToDo: false };
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,328 @@
+import type { RdsLab } from '../rds/lab-rds.js';
+import type { DbCluster, DbInstance, DbSnapshot } from '../rds/model.js';
+import {
+  createSnapshot,
+  deleteInstance,
+  restoreFromSnapshot,
+  restoreToPointInTime,
+  snapshotsOf,
+} from '../rds/restore.js';
+import { deniedFor, isReadOnlyKey } from './auth.js';
+import { LAB_VPC_ID } from './ec2.js';
+import { ApiError } from './errors.js';
+import type { ApiRequest, QueryService } from './protocol.js';
+import type { QueryParams } from './query.js';
+import { list, type XmlObject } from './xml.js';
+
+/** RDS list members are named after the shape (`<DBInstance>`, `<Tag>` ...); `<member>` parses as empty. */
+const tagList = (tags: Record<string, string>) =>
+  list(
+    'Tag',
+    Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  );
+
+function tagsParam(p: QueryParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of p.list('Tags')) {
+    const k = t.str('Key');
+    if (k !== undefined) out[k] = t.str('Value') ?? '';
+  }
+  return out;
+}
+
+export function instanceXml(rds: RdsLab, i: DbInstance): XmlObject {
+  const place = rds.placement(i);
+  const ep = rds.endpointOf(i);
+  return {
+    DBInstanceIdentifier: i.id,
+    DBInstanceClass: i.instanceClass,
+    Engine: i.engine,
+    DBInstanceStatus: i.status,
+    MasterUsername: i.masterUsername,
+    DBName: i.dbName,
+    Endpoint: ep ? { Address: ep.address, Port: ep.port, HostedZoneId: 'Z2R2ITUGPM61AM' } : undefined,
+    AllocatedStorage: 20,
+    InstanceCreateTime: i.createTime,
+    PreferredBackupWindow: '03:00-03:30',
+    BackupRetentionPeriod: i.backupRetentionPeriod,
+    DBSecurityGroups: list('DBSecurityGroup', []),
+    VpcSecurityGroups: list('VpcSecurityGroupMembership', [
+      { VpcSecurityGroupId: 'sg-0a1b0000000000001', Status: 'active' },
+    ]),
+    DBSubnetGroup: { DBSubnetGroupName: 'lab', VpcId: LAB_VPC_ID, SubnetGroupStatus: 'Complete' },
+    AvailabilityZone: place.az,
+    SecondaryAvailabilityZone: place.secondaryAz,
+    MultiAZ: i.kind === 'multi-az',
+    EngineVersion: i.engineVersion,
+    AutoMinorVersionUpgrade: true,
+    LatestRestorableTime: rds.latestRestorableTime(i),
+    PubliclyAccessible: false,
+    StorageType: 'gp3',
+    DbInstancePort: 0,
+    DBClusterIdentifier: i.clusterId,
+    StorageEncrypted: false,
+    DbiResourceId: i.resourceId,
+    DBInstanceArn: i.arn,
+    IAMDatabaseAuthenticationEnabled: false,
+    DeletionProtection: i.deletionProtection,
+    TagList: tagList(i.tags),
+  };
+}
+
+function clusterXml(rds: RdsLab, c: DbCluster): XmlObject {
+  return {
+    DBClusterIdentifier: c.id,
+    DBClusterArn: c.arn,
+    DbClusterResourceId: c.resourceId,
+    Status: c.status,
+    Engine: 'aurora-postgresql',
+    EngineVersion: c.engineVersion,
+    EngineMode: 'provisioned',
+    // The reader endpoint listens on another port of the same address (see lab.json aurora.reader).
+    Endpoint: '127.0.0.1',
+    ReaderEndpoint: '127.0.0.1',
+    Port: c.writer.port,
+    MasterUsername: c.masterUsername,
+    DatabaseName: c.dbName,
+    MultiAZ: true,
+    AvailabilityZones: list('AvailabilityZone', [...new Set(c.pair.members.map((m) => m.az))]),
+    DBClusterMembers: list(
+      'DBClusterMember',
+      c.memberIds.map((id, idx) => ({
+        DBInstanceIdentifier: id,
+        IsClusterWriter: c.pair.primaryIdx === idx,
+        DBClusterParameterGroupStatus: 'in-sync',
+        PromotionTier: 1,
+      })),
+    ),
+    ClusterCreateTime: c.createTime,
+    BackupRetentionPeriod: 1,
+    StorageEncrypted: false,
+    DeletionProtection: false,
+    TagList: tagList(c.tags),
+    LatestRestorableTime: rds.instances.get(c.memberIds[0])?.createTime,
+  };
+}
+
+function snapshotXml(s: DbSnapshot): XmlObject {
+  return {
+    DBSnapshotIdentifier: s.id,
+    DBInstanceIdentifier: s.instanceId,
+    SnapshotCreateTime: s.status === 'available' ? s.createTime : undefined,
+    Engine: 'postgres',
+    AllocatedStorage: 20,
+    Status: s.status,
+    Port: s.port,
+    AvailabilityZone: s.az,
+    VpcId: LAB_VPC_ID,
+    MasterUsername: s.masterUsername,
+    EngineVersion: s.engineVersion,
+    SnapshotType: s.type,
+    PercentProgress: s.status === 'available' ? 100 : 0,
+    StorageType: 'gp3',
+    Encrypted: false,
+    DBSnapshotArn: s.arn,
+    OriginalSnapshotCreateTime: s.createTime,
+    SnapshotDatabaseTime: s.backup?.endTime,
+    TagList: tagList(s.tags),
+  };
+}
+
+/** An identifier may be given as the name or the ARN. */
+function idOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const m = /^arn:aws:rds:[^:]*:[^:]*:(?:db|cluster|snapshot):(.+)$/.exec(v);
+  return m ? m[1] : v;
+}
+
+function required(p: QueryParams, name: string): string {
+  const v = p.str(name);
+  if (!v) throw new ApiError('MissingParameter', `The request must contain the parameter ${name}`);
+  return v;
+}
+
+function denyWrites(req: ApiRequest, action: string): void {
+  if (isReadOnlyKey(req.accessKeyId)) throw deniedFor('rds', action);
+}
+
+type Filter = { name: string; values: string[] };
+const filtersOf = (p: QueryParams): Filter[] =>
+  p.list('Filters').map((f) => ({ name: f.str('Name') ?? '', values: f.strList('Values') }));
+
+function page<T>(items: T[], p: QueryParams): { items: T[]; marker: string | undefined } {
+  const max = p.int('MaxRecords') ?? 100;
+  const start = Number(p.str('Marker') ?? '0') || 0;
+  return {
+    items: items.slice(start, start + max),
+    marker: start + max < items.length ? String(start + max) : undefined,
+  };
+}
+
+export function rdsService(rds: RdsLab): QueryService {
+  return {
+    name: 'rds',
+    protocol: 'query',
+    xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/',
+    actions: {
+      DescribeDBInstances: (p) => {
+        const id = idOf(p.str('DBInstanceIdentifier'));
+        let items = id ? [rds.instance(id)] : [...rds.instances.values()];
+        for (const f of filtersOf(p)) {
+          items = items.filter((i) => {
+            if (f.name === 'db-instance-id') return f.values.some((v) => v === i.id || v === i.arn);
+            if (f.name === 'db-cluster-id')
+              return i.clusterId !== undefined && f.values.some((v) => idOf(v) === i.clusterId);
+            if (f.name === 'engine') return f.values.includes(i.engine);
+            if (f.name === 'dbi-resource-id') return f.values.includes(i.resourceId);
+            throw new ApiError('InvalidParameterValue', `Unrecognized filter name: ${f.name}`);
+          });
+        }
+        const pg = page(items, p);
+        return {
+          DBInstances: list(
+            'DBInstance',
+            pg.items.map((i) => instanceXml(rds, i)),
+          ),
+          Marker: pg.marker,
+        };
+      },
+      DescribeDBClusters: (p) => {
+        const id = idOf(p.str('DBClusterIdentifier'));
+        const items = id ? [rds.cluster(id)] : [...rds.clusters.values()];
+        return {
+          DBClusters: list(
+            'DBCluster',
+            items.map((c) => clusterXml(rds, c)),
+          ),
+        };
+      },
+      RebootDBInstance: (p, req) => {
+        const id = idOf(required(p, 'DBInstanceIdentifier')) as string;
+        rds.instance(id);
+        denyWrites(req, 'RebootDBInstance');
+        return { DBInstance: instanceXml(rds, rds.reboot(id, p.bool('ForceFailover') === true)) };
+      },
+      FailoverDBCluster: (p, req) => {
+        const id = idOf(required(p, 'DBClusterIdentifier')) as string;
+        rds.cluster(id);
+        denyWrites(req, 'FailoverDBCluster');
+        return { DBCluster: clusterXml(rds, rds.failoverCluster(id, idOf(p.str('TargetDBInstanceIdentifier')))) };
+      },
+      DescribeEvents: (p) => {
+        const src = idOf(p.str('SourceIdentifier'));
+        const type = p.str('SourceType');
+        if (src && !type) {
+          throw new ApiError(
+            'InvalidParameterCombination',
+            'SourceType must be specified when SourceIdentifier is specified.',
+          );
+        }
+        const end = p.str('EndTime') ? new Date(p.str('EndTime') as string) : new Date();
+        const start = p.str('StartTime')
+          ? new Date(p.str('StartTime') as string)
+          : new Date(end.getTime() - (p.int('Duration') ?? 60) * 60_000);
+        const cats = p.strList('EventCategories');
+        const items = rds.events.events.filter(
+          (e) =>
+            (!src || e.sourceIdentifier === src) &&
+            (!type || e.sourceType === type) &&
+            e.date.getTime() >= start.getTime() &&
+            e.date.getTime() <= end.getTime() &&
+            (cats.length === 0 || e.categories.some((c) => cats.includes(c))),
+        );
+        const pg = page(items, p);
+        return {
+          Events: list(
+            'Event',
+            pg.items.map((e) => ({
+              SourceIdentifier: e.sourceIdentifier,
+              SourceType: e.sourceType,
+              Message: e.message,
+              EventCategories: list('EventCategory', e.categories),
+              Date: e.date,
+              SourceArn: e.sourceArn,
+            })),
+          ),
+          Marker: pg.marker,
+        };
+      },
+      DescribeDBSnapshots: (p) => {
+        const inst = idOf(p.str('DBInstanceIdentifier'));
+        if (inst) rds.instance(inst);
+        const items = snapshotsOf(rds, inst, idOf(p.str('DBSnapshotIdentifier')), p.str('SnapshotType'));
+        const pg = page(items, p);
+        return { DBSnapshots: list('DBSnapshot', pg.items.map(snapshotXml)), Marker: pg.marker };
+      },
+      CreateDBSnapshot: (p, req) => {
+        const inst = idOf(required(p, 'DBInstanceIdentifier')) as string;
+        rds.instance(inst);
+        denyWrites(req, 'CreateDBSnapshot');
+        return {
+          DBSnapshot: snapshotXml(createSnapshot(rds, inst, required(p, 'DBSnapshotIdentifier'), tagsParam(p))),
+        };
+      },
+      RestoreDBInstanceFromDBSnapshot: (p, req) => {
+        denyWrites(req, 'RestoreDBInstanceFromDBSnapshot');
+        const o = restoreOpts(p, required(p, 'DBInstanceIdentifier'));
+        return { DBInstance: instanceXml(rds, restoreFromSnapshot(rds, required(p, 'DBSnapshotIdentifier'), o)) };
+      },
+      RestoreDBInstanceToPointInTime: (p, req) => {
+        const src = idOf(p.str('SourceDBInstanceIdentifier'));
+        if (!src)
+          throw new ApiError('MissingParameter', 'The request must contain the parameter SourceDBInstanceIdentifier');
+        rds.instance(src);
+        denyWrites(req, 'RestoreDBInstanceToPointInTime');
+        const latest = p.bool('UseLatestRestorableTime') === true;
+        const t = p.str('RestoreTime');
+        if (latest && t) {
+          throw new ApiError(
+            'InvalidParameterCombination',
+            'Cannot specify both RestoreTime and UseLatestRestorableTime.',
+          );
+        }
+        if (!latest && !t) {
+          throw new ApiError(
+            'InvalidParameterCombination',
+            'One of RestoreTime or UseLatestRestorableTime must be specified.',
+          );
+        }
+        const when = latest ? ('latest' as const) : new Date(t as string);
+        if (when !== 'latest' && Number.isNaN(when.getTime()))
+          throw new ApiError('InvalidParameterValue', `Invalid RestoreTime: ${t}`);
+        const o = restoreOpts(p, required(p, 'TargetDBInstanceIdentifier'));
+        return { DBInstance: instanceXml(rds, restoreToPointInTime(rds, src, when, o)) };
+      },
+      DeleteDBInstance: (p, req) => {
+        const id = idOf(required(p, 'DBInstanceIdentifier')) as string;
+        rds.instance(id);
+        denyWrites(req, 'DeleteDBInstance');
+        const i = deleteInstance(rds, id, p.bool('SkipFinalSnapshot') === true, p.str('FinalDBSnapshotIdentifier'));
+        return { DBInstance: instanceXml(rds, i) };
+      },
+      ListTagsForResource: (p) => {
+        const arn = required(p, 'ResourceName');
+        const inst = [...rds.instances.values()].find((i) => i.arn === arn);
+        const cl = [...rds.clusters.values()].find((c) => c.arn === arn);
+        const sn = [...rds.snapshots.values()].find((s) => s.arn === arn);
+        const tags = inst?.tags ?? cl?.tags ?? sn?.tags;
+        if (!tags) {
+          if (arn.includes(':cluster:'))
+            throw new ApiError('DBClusterNotFoundFault', `DBCluster ${arn} not found.`, 404);
+          if (arn.includes(':snapshot:')) throw new ApiError('DBSnapshotNotFound', `DBSnapshot ${arn} not found.`, 404);
+          throw new ApiError('DBInstanceNotFound', `DBInstance ${arn} not found.`, 404);
+        }
+        return { TagList: tagList(tags) };
+      },
+    },
+  };
+}
+
+function restoreOpts(p: QueryParams, targetId: string) {
+  const o: { targetId: string; instanceClass?: string; az?: string; tags?: Record<string, string> } = { targetId };
+  const cls = p.str('DBInstanceClass');
+  const az = p.str('AvailabilityZone');
+  if (cls) o.instanceClass = cls;
+  if (az) o.az = az;
+  o.tags = tagsParam(p);
+  return o;
+}

@@ -1,0 +1,74 @@
+/**
+ * One lab "EC2 instance": a small HTTP app. Every request to `/` writes a row and reads a count
+ * through the DB endpoint, so a database failover is visible in the web tier. `/health` answers
+ * without the database (like a typical shallow ALB health check). Every answer names the instance
+ * in the `x-drillproof-instance` header.
+ *
+ * Run as its own process by the lab supervisor; configured through environment variables.
+ */
+import { createServer } from 'node:http';
+import pg from 'pg';
+
+const instanceId = process.env.LAB_INSTANCE_ID ?? 'i-unknown';
+const az = process.env.LAB_AZ ?? 'unknown';
+const port = Number(process.env.LAB_PORT ?? '0');
+
+const pool = new pg.Pool({
+  host: process.env.LAB_DB_HOST ?? '127.0.0.1',
+  port: Number(process.env.LAB_DB_PORT ?? '5432'),
+  user: process.env.LAB_DB_USER,
+  password: process.env.LAB_DB_PASSWORD,
+  database: process.env.LAB_DB_NAME,
+  max: 8,
+  connectionTimeoutMillis: 1000,
+  query_timeout: 2000,
+  idleTimeoutMillis: 10_000,
+});
+// Idle clients die when the primary goes away; without a handler the process would crash.
+pool.on('error', () => {});
+
+let ready = false;
+async function ensureSchema(): Promise<void> {
+  if (ready) return;
+  await pool.query(
+    'CREATE TABLE IF NOT EXISTS lab_visits (id bigserial PRIMARY KEY, instance_id text NOT NULL, at timestamptz NOT NULL DEFAULT now())',
+  );
+  ready = true;
+}
+
+const server = createServer((req, res) => {
+  res.setHeader('x-drillproof-instance', instanceId);
+  res.setHeader('x-drillproof-az', az);
+  if (req.url === '/health') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok\n');
+    return;
+  }
+  const started = Date.now();
+  ensureSchema()
+    .then(() => pool.query('INSERT INTO lab_visits (instance_id) VALUES ($1) RETURNING id', [instanceId]))
+    .then(async (ins) => {
+      const id = ins.rows[0]?.id as string;
+      const c = await pool.query('SELECT count(*)::int AS n FROM lab_visits WHERE instance_id = $1', [instanceId]);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`ok instance=${instanceId} az=${az} visit=${id} visits=${c.rows[0]?.n} ms=${Date.now() - started}\n`);
+    })
+    .catch((e: Error) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`db error instance=${instanceId}: ${e.message}\n`);
+    });
+});
+
+server.keepAliveTimeout = 65_000;
+server.listen(port, '127.0.0.1', () => {
+  console.log(`app ${instanceId} (${az}) listening on 127.0.0.1:${port}`);
+});
+
+function shutdown(): void {
+  server.close();
+  server.closeAllConnections();
+  void pool.end().finally(() => process.exit(0));
+  setTimeout(() => process.exit(0), 500).unref();
+}
+process.on('SIGTERM', shutdown);
+process.on('SIGINT', shutdown);

@@ -1,0 +1,227 @@
+import { z } from 'zod';
+
+/**
+ * `evidence.json`: the machine-readable result of one drill. Versioned: readers must check
+ * `schemaVersion`; fields are only added within a version, never renamed or removed.
+ * Documented field by field in docs/evidence-format.md. `null` always means "not measured".
+ */
+export const EVIDENCE_SCHEMA_VERSION = 1;
+export const EVIDENCE_KIND = 'drillproof.evidence';
+/** The in-toto predicate type of the signed statement (see signing/statement.ts). */
+export const PREDICATE_TYPE = 'https://drillproof.dev/attestations/resilience-drill/v1';
+
+const nullableNumber = z.number().nullable();
+
+export const phaseStatsSchema = z.object({
+  startMs: nullableNumber,
+  endMs: nullableNumber,
+  scheduled: z.number().int().nonnegative(),
+  ok: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  availability: nullableNumber,
+  p50Ms: nullableNumber,
+  p95Ms: nullableNumber,
+  p99Ms: nullableNumber,
+  maxMs: nullableNumber,
+  p50WithFailuresMs: nullableNumber,
+  p95WithFailuresMs: nullableNumber,
+  p99WithFailuresMs: nullableNumber,
+  maxWithFailuresMs: nullableNumber,
+});
+
+export const rtoSchema = z.object({
+  probe: z.string(),
+  seconds: nullableNumber,
+  resolutionSeconds: z.number(),
+  noOutage: z.boolean(),
+  detectedAt: z.string().nullable(),
+  recoveredAt: z.string().nullable(),
+  timeToDetectSeconds: nullableNumber,
+  outageDurationSeconds: nullableNumber,
+  failedTimeSeconds: z.number(),
+  flaps: z.number().int().nonnegative(),
+  windowSeconds: z.number(),
+});
+
+export const rpoSchema = z.object({
+  probe: z.string(),
+  kind: z.enum(['failover', 'restore']),
+  seconds: nullableNumber,
+  lostWrites: z.number().int().nonnegative(),
+  acknowledgedWrites: z.number().int().nonnegative(),
+  indeterminateWrites: z.number().int().nonnegative(),
+  attemptedWrites: z.number().int().nonnegative(),
+  readBackWrites: z.number().int().nonnegative(),
+  resolutionSeconds: z.number(),
+  lostSeqs: z.array(z.number().int()),
+});
+
+const phaseNames = ['baseline', 'fault', 'recovery', 'all'] as const;
+
+export const probeMeasurementsSchema = z.object({
+  name: z.string(),
+  kind: z.string(),
+  intervalMs: z.number(),
+  timeoutMs: z.number(),
+  rto: rtoSchema.nullable(),
+  phases: z.object(
+    Object.fromEntries(phaseNames.map((p) => [p, phaseStatsSchema])) as Record<
+      (typeof phaseNames)[number],
+      typeof phaseStatsSchema
+    >,
+  ),
+});
+
+export const measurementsSchema = z.object({
+  schemaVersion: z.literal(1),
+  faultAt: z.string().nullable(),
+  faultAtMs: nullableNumber,
+  rto: rtoSchema.nullable(),
+  rpo: rpoSchema.nullable(),
+  probes: z.record(z.string(), probeMeasurementsSchema),
+});
+
+export const objectiveSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  target: z.string(),
+  targetValue: z.number(),
+  comparator: z.enum(['<=', '>=', '<', '>']),
+  unit: z.enum(['seconds', 'ms', 'ratio', 'writes']),
+  measured: nullableNumber,
+  ok: z.boolean(),
+  reason: z.string().optional(),
+  /** Rendered once here so every report prints the same text. */
+  expected: z.string(),
+  actual: z.string(),
+});
+
+export const faultSchema = z.object({
+  stepId: z.string(),
+  type: z.string(),
+  action: z.string(),
+  targets: z.array(z.string()),
+  injectedAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  rolledBackAt: z.string().nullable(),
+  rollback: z.enum(['succeeded', 'failed', 'not-needed', 'skipped', 'pending']),
+  requestIds: z.array(z.string()),
+  error: z.string().optional(),
+  manualSteps: z.array(z.string()).optional(),
+});
+
+export const timelineEntrySchema = z.object({
+  time: z.string(),
+  /** Epoch ms on the run's timeline. */
+  t: z.number(),
+  /** Seconds from F (negative before the fault); null when no fault time is known. */
+  offsetSeconds: nullableNumber,
+  source: z.enum(['drillproof', 'ec2', 'elbv2', 'rds', 'fis', 'dns', 'probe', 'guardrail']),
+  kind: z.string(),
+  resource: z.string().nullable(),
+  /** What happened, for people (e.g. `stopping`, `unhealthy (Target.FailedHealthChecks)`). */
+  what: z.string(),
+  state: z.string().nullable(),
+  reason: z.string().nullable(),
+  eventId: z.string().nullable(),
+  requestIds: z.array(z.string()),
+});
+
+export const awsCallSchema = z.object({
+  time: z.string(),
+  service: z.string(),
+  operation: z.string(),
+  requestId: z.string().nullable(),
+  ms: nullableNumber,
+  ok: z.boolean(),
+  errorCode: z.string().nullable(),
+});
+
+export const ftrStatusSchema = z.enum(['met', 'not-met', 'not-covered']);
+
+export const ftrItemSchema = z.object({
+  id: z.enum(['RES-001', 'RES-002', 'RES-004', 'BAR-002']),
+  title: z.string(),
+  status: ftrStatusSchema,
+  /** Whether the scenario's metadata.ftr lists this item. */
+  claimedByScenario: z.boolean(),
+  /** What this run shows for the item. */
+  supports: z.array(z.string()),
+  /** The value to enter in the Partner Response column of the self-assessment, when there is one. */
+  enter: z.string().nullable(),
+  /** What is still needed for a pass. Empty when nothing is missing. */
+  missing: z.array(z.string()),
+});
+
+export const ftrSchema = z.object({
+  worksheet: z.object({
+    rpo: z.string().nullable(),
+    rto: z.string().nullable(),
+    lastTestDate: z.string(),
+    azImpairmentCovered: z.boolean(),
+    restoreTested: z.boolean(),
+    nextTestDueBy: z.string(),
+  }),
+  items: z.array(ftrItemSchema),
+});
+
+export const evidenceSchema = z.object({
+  schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
+  kind: z.literal(EVIDENCE_KIND),
+  run: z.object({
+    id: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    durationSeconds: z.number(),
+    verdict: z.enum(['passed', 'failed', 'aborted', 'error']),
+    exitCode: z.number().int(),
+    reason: z.string().nullable(),
+  }),
+  tool: z.object({ name: z.literal('drillproof'), version: z.string() }),
+  scenario: z.object({
+    name: z.string(),
+    path: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    ftrItems: z.array(z.string()),
+    /** The scenario text as run, with secrets redacted. */
+    text: z.string(),
+    redacted: z.boolean(),
+  }),
+  target: z.object({ provider: z.enum(['aws', 'lab']), region: z.string(), endpoint: z.string().nullable() }),
+  caller: z.object({ account: z.string(), arn: z.string(), userId: z.string().nullable() }).nullable(),
+  clock: z.object({ source: z.string(), driftMs: z.number() }),
+  headline: z.object({
+    rto: z.object({ seconds: nullableNumber, text: z.string(), resolution: z.string(), probe: z.string() }).nullable(),
+    rpo: z
+      .object({ seconds: nullableNumber, text: z.string(), lostWrites: z.number().int(), probe: z.string() })
+      .nullable(),
+    objectivesMet: z.number().int().nonnegative(),
+    objectivesTotal: z.number().int().nonnegative(),
+  }),
+  objectives: z.array(objectiveSchema),
+  measurements: measurementsSchema,
+  faults: z.array(faultSchema),
+  timeline: z.array(timelineEntrySchema),
+  awsCalls: z.array(awsCallSchema),
+  verification: z
+    .object({
+      ok: z.boolean(),
+      checks: z.array(z.object({ name: z.string(), ok: z.boolean(), expected: z.string(), actual: z.string() })),
+    })
+    .nullable(),
+  k6: z
+    .object({
+      exitCode: z.number().nullable(),
+      classification: z.string(),
+      thresholds: z.record(z.string(), z.boolean()),
+    })
+    .nullable(),
+  ftr: ftrSchema,
+});
+
+export type Evidence = z.infer<typeof evidenceSchema>;
+export type EvidenceObjective = z.infer<typeof objectiveSchema>;
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type AwsCallEntry = z.infer<typeof awsCallSchema>;
+export type FtrItem = z.infer<typeof ftrItemSchema>;
+export type FtrAssessment = z.infer<typeof ftrSchema>;

@@ -1,0 +1,343 @@
+import type { PhaseName, PhaseStats } from '../../measurements/types.js';
+import { escapeHtml as e } from '../escape.js';
+import type { Evidence } from '../evidence-schema.js';
+import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
+import { redact } from '../redact.js';
+import type { ProbeSeries } from '../series.js';
+import { availabilityStrip, latencyChart } from './charts.js';
+import { REPORT_CSS } from './styles.js';
+
+/**
+ * report.html: one self-contained file. A Content-Security-Policy forbids every fetch and every
+ * script, so the page cannot reach the network even if a value slipped through escaping.
+ */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const VERDICT_TEXT: Record<Evidence['run']['verdict'], string> = {
+  passed: 'PASSED',
+  failed: 'FAILED',
+  aborted: 'ABORTED',
+  error: 'ERROR',
+};
+
+const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
+
+const ms = (v: number | null) => (v === null ? '–' : fmtMs(v));
+const ratio = (v: number | null) => (v === null ? '–' : fmtRatio(v));
+const secs = (v: number | null) => (v === null ? '–' : fmtSeconds(v));
+const epochIso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+
+function banner(ev: Evidence): string {
+  const rtoObj = ev.objectives.find((o) => o.name === 'rto');
+  const rpoObj = ev.objectives.find((o) => o.name === 'rpo');
+  const kpi = (label: string, value: string, ok: boolean | null, sub: string) =>
+    `<div class="kpi"><div class="v ${ok === null ? '' : ok ? 'ok' : 'bad'}">${e(value)}</div><div class="l">${e(label)}${
+      sub ? ` \u00b7 ${e(sub)}` : ''
+    }</div></div>`;
+  const kpis: string[] = [];
+  if (ev.headline.rto)
+    kpis.push(kpi('RTO', ev.headline.rto.text, rtoObj?.ok ?? null, rtoObj ? `objective ${rtoObj.expected}` : ''));
+  if (ev.headline.rpo)
+    kpis.push(kpi('RPO', ev.headline.rpo.text, rpoObj?.ok ?? null, rpoObj ? `objective ${rpoObj.expected}` : ''));
+  kpis.push(
+    kpi(
+      'objectives met',
+      `${ev.headline.objectivesMet} / ${ev.headline.objectivesTotal}`,
+      ev.headline.objectivesMet === ev.headline.objectivesTotal,
+      '',
+    ),
+  );
+  return `<section class="banner ${ev.run.verdict}" id="verdict" data-verdict="${ev.run.verdict}">
+<div class="verdict">${VERDICT_TEXT[ev.run.verdict]}</div>
+<div><h1>${e(ev.scenario.name)}</h1><div class="sub">run <span class="mono">${e(ev.run.id)}</span> \u00b7 ${e(
+    fmtTime(ev.run.startedAt),
+  )} \u2192 ${e(fmtTime(ev.run.finishedAt))} \u00b7 ${e(ev.target.provider === 'lab' ? 'local lab' : 'AWS')} ${e(
+    ev.target.region,
+  )}${ev.run.reason ? ` \u00b7 ${e(ev.run.reason)}` : ''}</div></div>
+<div class="kpis">${kpis.join('')}</div>
+</section>`;
+}
+
+function objectivesTable(ev: Evidence): string {
+  if (ev.objectives.length === 0) return '<p class="muted">The scenario declares no objectives.</p>';
+  const rows = ev.objectives
+    .map(
+      (o) =>
+        `<tr data-objective="${e(o.name)}"><td class="mono">${e(o.name)}</td><td>${e(o.description)}${
+          o.reason ? `<div class="muted">${e(o.reason)}</div>` : ''
+        }</td><td class="num" data-col="expected">${e(o.expected)}</td><td class="num" data-col="actual">${e(
+          o.actual,
+        )}</td><td><span class="pill ${o.ok ? 'pass' : 'fail'}">${o.ok ? 'PASS' : 'FAIL'}</span></td></tr>`,
+    )
+    .join('\n');
+  return `<table id="objectives"><thead><tr><th>objective</th><th>what</th><th class="num">expected</th><th class="num">actual</th><th>result</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+function phaseRow(name: PhaseName, p: PhaseStats): string {
+  return `<tr><td>${name}</td><td class="num">${p.scheduled}</td><td class="num">${p.failed}</td><td class="num">${ratio(
+    p.availability,
+  )}</td><td class="num">${ms(p.p50WithFailuresMs)}</td><td class="num">${ms(p.p95WithFailuresMs)}</td><td class="num">${ms(
+    p.p99WithFailuresMs,
+  )}</td><td class="num">${ms(p.maxWithFailuresMs)}</td><td class="num">${ms(p.p95Ms)}</td><td class="num">${ms(p.p99Ms)}</td></tr>`;
+}
+
+function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): string {
+  const pm = ev.measurements.probes[name];
+  if (!pm) return '';
+  const rto = pm.rto;
+  const chart = s
+    ? `<div class="chart">${latencyChart(s, pm, {
+        faultAtMs: ev.measurements.faultAtMs,
+        detectedAtMs: rto?.detectedAt ? Date.parse(rto.detectedAt) : null,
+        recoveredAtMs: rto?.recoveredAt ? Date.parse(rto.recoveredAt) : null,
+      })}</div>`
+    : '<p class="muted">No samples in the run directory for this probe.</p>';
+  const rtoText = rto
+    ? `<p>${
+        rto.noOutage
+          ? 'No failed sample after the fault: RTO 0s.'
+          : rto.seconds === null
+            ? '<strong>Not recovered before the observe timeout: RTO not measured.</strong>'
+            : `RTO <strong>${e(fmtSeconds(rto.seconds))}</strong> (\u00b1${e(fmtSeconds(rto.resolutionSeconds))})`
+      } Outage detected ${rto.timeToDetectSeconds === null ? '–' : e(fmtSeconds(rto.timeToDetectSeconds))} after the fault; outage lasted ${e(
+        secs(rto.outageDurationSeconds),
+      )}; failed time ${e(fmtSeconds(rto.failedTimeSeconds))}; ${rto.flaps} failure run${rto.flaps === 1 ? '' : 's'}; recovery window ${e(
+        fmtSeconds(rto.windowSeconds),
+      )}.</p>`
+    : '';
+  return `<section class="probe" data-probe="${e(name)}"><h3>${e(name)} <span class="muted">(${e(pm.kind)})</span></h3>
+${chart}${rtoText}
+<table class="phases"><thead><tr><th>phase</th><th class="num">scheduled</th><th class="num">failed</th><th class="num">availability</th><th class="num">P50</th><th class="num">P95</th><th class="num">P99</th><th class="num">max</th><th class="num">P95 ok only</th><th class="num">P99 ok only</th></tr></thead><tbody>
+${PHASES.map((p) => phaseRow(p, pm.phases[p])).join('\n')}
+</tbody></table></section>`;
+}
+
+function rpoSection(ev: Evidence): string {
+  const r = ev.measurements.rpo;
+  if (!r) return '';
+  return `<h2>Data loss (RPO)</h2>
+<table id="rpo"><tbody>
+<tr><th>heartbeat probe</th><td>${e(r.probe)} (${e(r.kind)}, a write every ${e(fmtSeconds(r.resolutionSeconds))})</td></tr>
+<tr><th>RPO</th><td class="mono">${r.seconds === null ? 'not measured (no read-back)' : e(fmtSeconds(r.seconds))}${
+    r.seconds === 0 ? ` (below ${e(fmtSeconds(r.resolutionSeconds))})` : ''
+  }</td></tr>
+<tr><th>writes</th><td>${r.attemptedWrites} attempted, ${r.acknowledgedWrites} acknowledged, ${r.indeterminateWrites} indeterminate, ${r.readBackWrites} read back, <strong>${r.lostWrites} lost</strong></td></tr>
+${r.lostSeqs.length ? `<tr><th>lost seqs</th><td class="mono">${e(r.lostSeqs.slice(0, 50).join(', '))}${r.lostSeqs.length > 50 ? ' …' : ''}</td></tr>` : ''}
+</tbody></table>`;
+}
+
+function ftrSection(ev: Evidence): string {
+  const w = ev.ftr.worksheet;
+  const items = ev.ftr.items
+    .map(
+      (i) =>
+        `<tr data-ftr="${i.id}"><td class="mono">${i.id}</td><td>${e(i.title)}${
+          i.claimedByScenario ? '' : '<div class="muted">not listed in the scenario\u2019s metadata.ftr</div>'
+        }</td><td><span class="pill ${i.status}">${i.status.replace('-', ' ').toUpperCase()}</span></td><td>${
+          i.supports.length ? `<ul class="tight">${i.supports.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '–'
+        }</td><td>${i.enter ? e(i.enter) : '–'}</td><td>${
+          i.missing.length ? `<ul class="tight">${i.missing.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : 'nothing'
+        }</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>AWS Foundational Technical Review</h2>
+<p>Values for the Partner Response column of the self-assessment: RPO <strong>${e(w.rpo ?? 'not measured')}</strong>, RTO <strong>${e(
+    w.rto ?? 'not measured',
+  )}</strong>, date of the last resilience test <strong>${e(w.lastTestDate)}</strong>, Availability Zone impairment covered: <strong>${
+    w.azImpairmentCovered ? 'yes' : 'no'
+  }</strong>, backup restore tested: <strong>${w.restoreTested ? 'yes' : 'no'}</strong>. Repeat by ${e(w.nextTestDueBy)}.</p>
+<table id="ftr"><thead><tr><th>item</th><th>requirement</th><th>status</th><th>this run shows</th><th>enter</th><th>still missing</th></tr></thead><tbody>
+${items}
+</tbody></table>`;
+}
+
+function faultsSection(ev: Evidence): string {
+  if (ev.faults.length === 0) return '';
+  const rows = ev.faults
+    .map(
+      (f) =>
+        `<tr><td class="mono">${e(f.stepId)}</td><td>${e(f.type)}<div class="muted mono">${e(f.action)}</div></td><td class="mono">${e(
+          f.targets.join(', '),
+        )}</td><td>${f.injectedAt ? e(fmtTime(f.injectedAt)) : '–'}</td><td>${e(f.rollback)}${
+          f.rolledBackAt ? `<div class="muted">${e(fmtTime(f.rolledBackAt))}</div>` : ''
+        }${f.error ? `<div>${e(f.error)}</div>` : ''}${
+          f.manualSteps?.length
+            ? `<div><strong>manual steps:</strong><ol>${f.manualSteps.map((s) => `<li class="mono">${e(s)}</li>`).join('')}</ol></div>`
+            : ''
+        }</td><td class="mono">${e(f.requestIds.join(' ')) || '–'}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Faults injected</h2>
+<table id="faults"><thead><tr><th>step</th><th>fault</th><th>targets</th><th>injected</th><th>rollback</th><th>AWS request ids</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+function timelineSection(ev: Evidence): string {
+  if (ev.timeline.length === 0) return '';
+  const rows = ev.timeline
+    .map(
+      (t) =>
+        `<tr data-source="${t.source}"><td class="mono">${e(fmtTime(t.time))}</td><td class="num mono">${
+          t.offsetSeconds === null ? '' : e(fmtOffset(t.offsetSeconds))
+        }</td><td>${e(t.source)}</td><td class="mono">${e(t.resource ?? '')}</td><td>${e(t.what)}</td><td class="mono">${e(
+          t.requestIds.join(' '),
+        )}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>Timeline (drillproof and AWS)</h2>
+<p class="muted">What AWS reported while the fault was live: instance states, target health with reason codes, RDS events by id, FIS actions. It explains the measured RTO; the probes measure it.</p>
+<table id="timeline"><thead><tr><th>time (UTC)</th><th class="num">since F</th><th>source</th><th>resource</th><th>event</th><th>request ids</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+const READ_ONLY = /^(Describe|Get|List|Lookup|Search)/;
+
+function awsCallsSection(ev: Evidence): string {
+  if (ev.awsCalls.length === 0) return '';
+  // Calls that change something are listed one by one; the watchers' polling (Describe*, Get*,
+  // List*) is summarised per operation so hundreds of polls do not bury the few that matter.
+  // evidence.json keeps every call.
+  const changing = ev.awsCalls.filter((c) => !READ_ONLY.test(c.operation) || !c.ok);
+  const polls = new Map<string, { n: number; errors: number; first: string; last: string }>();
+  for (const c of ev.awsCalls) {
+    if (!READ_ONLY.test(c.operation)) continue;
+    const k = `${c.service}:${c.operation}`;
+    const p = polls.get(k) ?? { n: 0, errors: 0, first: c.time, last: c.time };
+    p.n++;
+    if (!c.ok) p.errors++;
+    p.last = c.time;
+    polls.set(k, p);
+  }
+  const rows = changing
+    .map(
+      (c) =>
+        `<tr><td class="mono">${e(fmtTime(c.time))}</td><td class="mono">${e(`${c.service}:${c.operation}`)}</td><td>${
+          c.ok ? 'ok' : e(c.errorCode ?? 'error')
+        }</td><td class="num">${c.ms === null ? '' : e(fmtMs(c.ms))}</td><td class="mono">${e(c.requestId ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  const pollRows = [...polls.entries()]
+    .map(
+      ([k, p]) =>
+        `<tr><td class="mono">${e(k)}</td><td class="num">${p.n}</td><td class="num">${p.errors}</td><td class="mono">${e(
+          fmtTime(p.first),
+        )}</td><td class="mono">${e(fmtTime(p.last))}</td></tr>`,
+    )
+    .join('\n');
+  return `<h2>AWS API calls</h2>
+<p class="muted">Calls that changed something (and every failed call), with their request ids to cross-check against CloudTrail. All ${
+    ev.awsCalls.length
+  } calls are in evidence.json and journal.ndjson.</p>
+<table id="aws-calls"><thead><tr><th>time (UTC)</th><th>call</th><th>result</th><th class="num">duration</th><th>request id</th></tr></thead><tbody>
+${rows || '<tr><td colspan="5" class="muted">none</td></tr>'}
+</tbody></table>
+${
+  polls.size
+    ? `<h3>Read-only calls (preflight and watchers)</h3>
+<table id="aws-polls"><thead><tr><th>call</th><th class="num">calls</th><th class="num">errors</th><th>first</th><th>last</th></tr></thead><tbody>
+${pollRows}
+</tbody></table>`
+    : ''
+}`;
+}
+
+function verificationSection(ev: Evidence): string {
+  const v = ev.verification;
+  if (!v) return '';
+  return `<h2>Restored data verification</h2>
+<table id="verification"><thead><tr><th>check</th><th>expected</th><th>actual</th><th>result</th></tr></thead><tbody>
+${v.checks
+  .map(
+    (c) =>
+      `<tr><td>${e(c.name)}</td><td class="mono">${e(c.expected)}</td><td class="mono">${e(c.actual)}</td><td><span class="pill ${
+        c.ok ? 'pass' : 'fail'
+      }">${c.ok ? 'PASS' : 'FAIL'}</span></td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`;
+}
+
+function environmentSection(ev: Evidence): string {
+  const rows: [string, string][] = [
+    ['tool', `drillproof ${ev.tool.version}`],
+    [
+      'target',
+      `${ev.target.provider === 'lab' ? 'local lab' : 'AWS'} ${ev.target.region}${ev.target.endpoint ? ` (${ev.target.endpoint})` : ''}`,
+    ],
+    ['account', ev.caller?.account ?? 'unknown'],
+    ['caller ARN', ev.caller?.arn ?? 'unknown'],
+    ['started', fmtTime(ev.run.startedAt)],
+    ['finished', fmtTime(ev.run.finishedAt)],
+    ['duration', fmtSeconds(ev.run.durationSeconds)],
+    ['fault injected (F)', ev.measurements.faultAt ? fmtTime(ev.measurements.faultAt) : 'no fault injected'],
+    ['clock', `${ev.clock.source}, drift ${fmtMs(ev.clock.driftMs)} (monotonic durations, wall-clock UTC timestamps)`],
+    ['exit code', String(ev.run.exitCode)],
+  ];
+  return `<h2>Environment</h2>
+<dl class="env" id="environment">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`;
+}
+
+function scenarioSection(ev: Evidence): string {
+  return `<h2>Scenario as run</h2>
+<p><span class="mono">${e(ev.scenario.path)}</span> \u00b7 sha256 <span class="mono">${e(ev.scenario.sha256)}</span>${
+    ev.scenario.redacted
+      ? ' \u00b7 <strong>secret values redacted below</strong> (the digest is of the file as loaded)'
+      : ''
+  }</p>
+<pre id="scenario">${e(ev.scenario.text)}</pre>`;
+}
+
+/** Renders report.html. Pure: the same evidence and series give the same bytes. */
+export function renderHtml(ev: Evidence, series: readonly ProbeSeries[]): string {
+  const byName = new Map(series.map((s) => [s.probe, s]));
+  // The probe behind the headline RTO (what users see) first, then the others as measured.
+  const headlineProbe = ev.measurements.rto?.probe;
+  const probeNames = Object.keys(ev.measurements.probes).sort(
+    (a, b) => Number(b === headlineProbe) - Number(a === headlineProbe),
+  );
+  const stripSeries = probeNames.map((n) => byName.get(n)).filter((s): s is ProbeSeries => s !== undefined);
+  const faultIso = epochIso(ev.measurements.faultAtMs);
+  const body = `${banner(ev)}
+<h2>Objectives: expected vs actual</h2>
+${objectivesTable(ev)}
+<h2>What users saw</h2>
+<div class="legend"><span><span class="sw" style="background:#eef2f7"></span>baseline</span><span><span class="sw" style="background:#fde2e2"></span>fault (F to recovery)</span><span><span class="sw" style="background:#e3f4e8"></span>recovery</span><span><span class="sw" style="background:#1d4ed8"></span>latency of ok samples (min\u2013max per column)</span><span><span class="sw" style="background:#dc2626"></span>failed samples</span></div>
+${
+  stripSeries.length
+    ? `<h3>Availability over time</h3><div class="chart">${availabilityStrip(stripSeries, {
+        faultAtMs: ev.measurements.faultAtMs,
+        detectedAtMs: null,
+        recoveredAtMs: null,
+      })}</div>`
+    : ''
+}
+<p class="muted">Latency is measured from each sample's scheduled time (open loop); failures count at the timeout in P50/P95/P99/max. ${
+    faultIso ? `F = ${e(fmtTime(faultIso))}.` : ''
+  }</p>
+${probeNames.map((n) => probeSection(ev, byName.get(n), n)).join('\n')}
+${rpoSection(ev)}
+${ftrSection(ev)}
+${faultsSection(ev)}
+${verificationSection(ev)}
+${timelineSection(ev)}
+${awsCallsSection(ev)}
+${scenarioSection(ev)}
+${environmentSection(ev)}
+<footer>Part of a signed evidence pack: <span class="mono">SHA256SUMS</span>, <span class="mono">evidence.sigstore.json</span> (DSSE over an in-toto statement listing every file) and <span class="mono">signing-key.pub.pem</span>. Check it with <span class="mono">drillproof verify &lt;dir&gt;</span> or the openssl steps in <span class="mono">VERIFY.md</span>. Machine-readable result: <span class="mono">evidence.json</span> (schema version ${ev.schemaVersion}).</footer>`;
+  // A last redaction pass over the finished page: values can arrive through any field.
+  return redact(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="drillproof ${e(ev.tool.version)}">
+<title>${e(`${VERDICT_TEXT[ev.run.verdict]}: ${ev.scenario.name} (${ev.run.id})`)}</title>
+<style>${REPORT_CSS}</style></head>
+<body><main>
+${body}
+</main></body></html>
+`);
+}

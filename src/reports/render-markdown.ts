@@ -1,0 +1,144 @@
+import type { PhaseName } from '../measurements/types.js';
+import { escapeMdCell as c } from './escape.js';
+import type { Evidence } from './evidence-schema.js';
+import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
+import { redact } from './redact.js';
+
+/** report.md: the same facts as report.html, for pull requests and wikis. */
+const ICON: Record<Evidence['run']['verdict'], string> = {
+  passed: '✅ PASSED',
+  failed: '❌ FAILED',
+  aborted: '⚠️ ABORTED',
+  error: '❌ ERROR',
+};
+const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
+const ms = (v: number | null) => (v === null ? '–' : fmtMs(v));
+const ratio = (v: number | null) => (v === null ? '–' : fmtRatio(v));
+
+export function renderMarkdown(ev: Evidence): string {
+  const L: string[] = [];
+  L.push(`# ${ICON[ev.run.verdict]}: ${c(ev.scenario.name)}`, '');
+  L.push(
+    `Run \`${ev.run.id}\` · ${fmtTime(ev.run.startedAt)} → ${fmtTime(ev.run.finishedAt)} · ${
+      ev.target.provider === 'lab' ? 'local lab' : 'AWS'
+    } ${c(ev.target.region)} · exit code ${ev.run.exitCode}`,
+  );
+  if (ev.run.reason) L.push('', `> ${c(ev.run.reason)}`);
+  L.push('');
+  const head: string[] = [];
+  if (ev.headline.rto) head.push(`**RTO ${ev.headline.rto.text}**`);
+  if (ev.headline.rpo) head.push(`**RPO ${ev.headline.rpo.text}**`);
+  head.push(`${ev.headline.objectivesMet} of ${ev.headline.objectivesTotal} objectives met`);
+  L.push(head.join(' · '), '');
+
+  L.push('## Objectives', '');
+  if (ev.objectives.length) {
+    L.push('| objective | what | expected | actual | result |', '|---|---|---:|---:|---|');
+    for (const o of ev.objectives)
+      L.push(
+        `| \`${c(o.name)}\` | ${c(o.description)}${o.reason ? ` (${c(o.reason)})` : ''} | ${c(o.expected)} | ${c(o.actual)} | ${
+          o.ok ? 'PASS' : '**FAIL**'
+        } |`,
+      );
+  } else L.push('The scenario declares no objectives.');
+  L.push('');
+
+  L.push('## Probes', '');
+  for (const [name, pm] of Object.entries(ev.measurements.probes)) {
+    L.push(`### ${c(name)} (${c(pm.kind)}, every ${fmtMs(pm.intervalMs)}, timeout ${fmtMs(pm.timeoutMs)})`, '');
+    const r = pm.rto;
+    if (r) {
+      L.push(
+        r.noOutage
+          ? '- No failed sample after the fault (RTO 0s).'
+          : r.seconds === null
+            ? '- **Not recovered before the observe timeout: RTO not measured.**'
+            : `- RTO ${fmtSeconds(r.seconds)} (±${fmtSeconds(r.resolutionSeconds)}); detected after ${
+                r.timeToDetectSeconds === null ? '–' : fmtSeconds(r.timeToDetectSeconds)
+              }; failed time ${fmtSeconds(r.failedTimeSeconds)}; ${r.flaps} failure run(s)`,
+        '',
+      );
+    }
+    L.push(
+      '| phase | scheduled | failed | availability | P50 | P95 | P99 | max |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const p of PHASES) {
+      const s = pm.phases[p];
+      L.push(
+        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${ms(s.p50WithFailuresMs)} | ${ms(
+          s.p95WithFailuresMs,
+        )} | ${ms(s.p99WithFailuresMs)} | ${ms(s.maxWithFailuresMs)} |`,
+      );
+    }
+    L.push('', 'Percentiles count failures at the timeout.', '');
+  }
+
+  const rpo = ev.measurements.rpo;
+  if (rpo) {
+    L.push(
+      '## Data loss (RPO)',
+      '',
+      `- RPO: ${rpo.seconds === null ? 'not measured' : fmtSeconds(rpo.seconds)}${
+        rpo.seconds === 0 ? ` (below ${fmtSeconds(rpo.resolutionSeconds)})` : ''
+      }`,
+      `- Writes: ${rpo.attemptedWrites} attempted, ${rpo.acknowledgedWrites} acknowledged, ${rpo.indeterminateWrites} indeterminate, ${rpo.readBackWrites} read back, **${rpo.lostWrites} lost**`,
+      '',
+    );
+  }
+
+  const w = ev.ftr.worksheet;
+  L.push('## AWS Foundational Technical Review', '');
+  L.push(
+    `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
+      w.lastTestDate
+    }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
+      w.restoreTested ? 'yes' : 'no'
+    }**. Repeat by ${w.nextTestDueBy}.`,
+    '',
+  );
+  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
+  for (const i of ev.ftr.items)
+    L.push(
+      `| ${i.id} ${c(i.title)} | ${i.status.toUpperCase()} | ${i.enter ? c(i.enter) : '–'} | ${
+        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
+      } |`,
+    );
+  L.push('');
+
+  if (ev.faults.length) {
+    L.push('## Faults', '', '| step | fault | targets | rollback | request ids |', '|---|---|---|---|---|');
+    for (const f of ev.faults)
+      L.push(
+        `| \`${c(f.stepId)}\` | ${c(f.type)} (\`${c(f.action)}\`) | ${c(f.targets.join(', '))} | ${c(f.rollback)}${
+          f.manualSteps?.length ? `: manual steps: ${f.manualSteps.map(c).join('; ')}` : ''
+        } | ${c(f.requestIds.join(' '))} |`,
+      );
+    L.push('');
+  }
+
+  const aws = ev.timeline.filter(
+    (t) => t.source !== 'drillproof' || t.kind.startsWith('fault') || t.kind.startsWith('rollback'),
+  );
+  if (aws.length) {
+    L.push('## Timeline', '', '| since F | source | resource | event |', '|---:|---|---|---|');
+    for (const t of aws)
+      L.push(
+        `| ${t.offsetSeconds === null ? '' : c(fmtOffset(t.offsetSeconds))} | ${t.source} | ${c(t.resource ?? '')} | ${c(t.what)} |`,
+      );
+    L.push('');
+  }
+
+  L.push(
+    '## Environment',
+    '',
+    `- Tool: drillproof ${c(ev.tool.version)}`,
+    `- Caller: ${c(ev.caller ? `${ev.caller.arn} (account ${ev.caller.account})` : 'unknown')}`,
+    `- Clock: ${c(ev.clock.source)}, drift ${fmtMs(ev.clock.driftMs)}`,
+    `- Scenario: \`${c(ev.scenario.path)}\` sha256 \`${ev.scenario.sha256}\``,
+    '',
+    'Signed evidence pack: verify with `drillproof verify <dir>` or the steps in `VERIFY.md`.',
+    '',
+  );
+  return redact(L.join('\n'));
+}

@@ -1,0 +1,127 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DrillproofError } from '../errors.js';
+import type { JournalEntry } from '../experiments/journal-types.js';
+import type { Sample, SampleFileHeader } from '../probes/sample.js';
+import { redactText } from './redact.js';
+import { RUN_RECORD_FILE, type RunRecord } from './run-record.js';
+import type { ProbeSamples } from './series.js';
+
+/** A run directory read back from disk: everything `drillproof report` needs. */
+export interface LoadedRun {
+  dir: string;
+  record: RunRecord;
+  journal: JournalEntry[];
+  samples: ProbeSamples[];
+}
+
+export const JOURNAL_FILE = 'journal.ndjson';
+export const SAMPLES_DIR = 'samples';
+
+async function readText(path: string): Promise<string> {
+  const buf = await readFile(path);
+  return path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+}
+
+function parseNdjson(text: string, file: string): unknown[] {
+  const out: unknown[] = [];
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch (err) {
+      // A crash can leave a torn last line: tolerate it there, nowhere else.
+      if (i >= lines.length - 2) break;
+      throw DrillproofError.user('RunFileCorrupt', `${file}:${i + 1}: not a JSON line`, { cause: err });
+    }
+  }
+  return out;
+}
+
+export async function readSampleFile(path: string): Promise<ProbeSamples> {
+  const rows = parseNdjson(await readText(path), path);
+  const header = rows[0] as SampleFileHeader | undefined;
+  if (header?.type !== 'header')
+    throw DrillproofError.user('RunFileCorrupt', `${path}: the first line is not a sample file header`);
+  return { header, samples: rows.slice(1).filter((r) => (r as { type?: string }).type === undefined) as Sample[] };
+}
+
+export async function loadRunDir(dir: string): Promise<LoadedRun> {
+  let record: RunRecord;
+  try {
+    record = JSON.parse(await readFile(join(dir, RUN_RECORD_FILE), 'utf8')) as RunRecord;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    const legacy = missing ? await recordFromMinimalEvidence(dir) : null;
+    if (legacy) return { dir, record: legacy, ...(await readJournalAndSamples(dir)) };
+    throw DrillproofError.user(
+      missing ? 'RunDirIncomplete' : 'RunFileCorrupt',
+      missing
+        ? `${dir} has no ${RUN_RECORD_FILE}: it is not a drillproof run directory`
+        : `${dir}/${RUN_RECORD_FILE} is not valid JSON`,
+      { hint: 'pass the directory a drill wrote (runs/<run-id>)', cause: err },
+    );
+  }
+  return { dir, record, ...(await readJournalAndSamples(dir)) };
+}
+
+/**
+ * Before the evidence writer is wired into a drill, the engine writes a minimal evidence.json
+ * holding the run record itself (`{schemaVersion, writtenAt, ...record}`): read the record from it.
+ */
+async function recordFromMinimalEvidence(dir: string): Promise<RunRecord | null> {
+  try {
+    const doc = JSON.parse(await readFile(join(dir, 'evidence.json'), 'utf8')) as Record<string, unknown>;
+    if (doc.kind === 'drillproof.evidence' || typeof doc.runId !== 'string' || typeof doc.measurements !== 'object')
+      return null;
+    const { schemaVersion: _v, writtenAt: _w, ...record } = doc;
+    return record as unknown as RunRecord;
+  } catch {
+    return null;
+  }
+}
+
+async function readJournalAndSamples(dir: string): Promise<Pick<LoadedRun, 'journal' | 'samples'>> {
+  let journal: JournalEntry[] = [];
+  try {
+    journal = parseNdjson(await readText(join(dir, JOURNAL_FILE)), JOURNAL_FILE) as JournalEntry[];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const samples: ProbeSamples[] = [];
+  let names: string[] = [];
+  try {
+    names = (await readdir(join(dir, SAMPLES_DIR))).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  for (const n of names)
+    if (n.endsWith('.ndjson') || n.endsWith('.ndjson.gz'))
+      samples.push(await readSampleFile(join(dir, SAMPLES_DIR, n)));
+  return { journal, samples };
+}
+
+const REDACTABLE = /\.(ndjson|json|ya?ml|txt|md|log|csv|js)(\.gz)?$/;
+
+/**
+ * Rewrites the text files of a run directory (journal, samples, scenario copy, k6 output)
+ * through the redaction rules, before they are hashed and signed. Returns the files changed.
+ */
+export async function redactRunFiles(
+  dir: string,
+  files: readonly string[],
+): Promise<{ file: string; count: number }[]> {
+  const changed: { file: string; count: number }[] = [];
+  for (const f of files) {
+    if (!REDACTABLE.test(f)) continue;
+    const path = join(dir, f);
+    const text = await readText(path);
+    const r = redactText(text);
+    if (r.total === 0) continue;
+    await writeFile(path, f.endsWith('.gz') ? gzipSync(Buffer.from(r.text, 'utf8')) : r.text);
+    changed.push({ file: f, count: r.total });
+  }
+  return changed;
+}

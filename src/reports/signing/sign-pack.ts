@@ -1,0 +1,171 @@
+import { verify as cryptoVerify } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
+import { dsse } from '@sigstore/core';
+import { DrillproofError } from '../../errors.js';
+import { type MessageSink, message, silentSink } from '../../io/messages.js';
+import { type Evidence, evidenceSchema } from '../evidence-schema.js';
+import { keyFingerprint, publicKeyPem } from './keys.js';
+import {
+  BUNDLE_FILE,
+  digestFiles,
+  formatSums,
+  listPackFiles,
+  PUBLIC_KEY_FILE,
+  SUMS_FILE,
+  unsafeFileName,
+  VERIFY_FILE,
+} from './pack-files.js';
+import type { EvidenceSigner } from './signer.js';
+import { buildStatement, type DrillPredicate, PAYLOAD_TYPE } from './statement.js';
+import { requestTimestamp, type TimestampInfo } from './tsa.js';
+import { renderVerifyMd } from './verify-md.js';
+
+export interface SignPackOptions {
+  dir: string;
+  signer: EvidenceSigner;
+  /** RFC 3161 timestamp authority URL; no timestamp when absent. */
+  tsaUrl?: string;
+  fetchImpl?: typeof fetch;
+  /** The signing time recorded in the predicate (injected for reproducible tests). */
+  now?: () => Date;
+  sink?: MessageSink;
+}
+
+export interface SignPackResult {
+  bundlePath: string;
+  fingerprint: string;
+  files: number;
+  timestamp: TimestampInfo | null;
+}
+
+async function readEvidence(dir: string): Promise<Evidence> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, 'evidence.json'), 'utf8');
+  } catch (err) {
+    throw DrillproofError.user('NotAnEvidencePack', `${dir} has no evidence.json`, {
+      hint: 'sign a run directory after `drillproof report <run-dir>` has written the evidence pack',
+      cause: err,
+    });
+  }
+  const parsed = evidenceSchema.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw DrillproofError.user('EvidenceInvalid', `${dir}/evidence.json does not match the evidence schema`, {
+      hint: 're-render it with `drillproof report <run-dir>`',
+      details: { issues: parsed.error.issues.slice(0, 10) },
+    });
+  return parsed.data;
+}
+
+function predicateOf(ev: Evidence, signer: EvidenceSigner, fingerprint: string, signedAt: Date): DrillPredicate {
+  const rto = ev.objectives.find((o) => o.name === 'rto');
+  const rpo = ev.objectives.find((o) => o.name === 'rpo');
+  return {
+    runId: ev.run.id,
+    scenario: { name: ev.scenario.name, path: ev.scenario.path, sha256: ev.scenario.sha256 },
+    tool: { name: 'drillproof', version: ev.tool.version },
+    target: { provider: ev.target.provider, region: ev.target.region },
+    caller: ev.caller,
+    startedAt: ev.run.startedAt,
+    finishedAt: ev.run.finishedAt,
+    faultInjectedAt: ev.measurements.faultAt,
+    signedAt: signedAt.toISOString(),
+    clock: ev.clock,
+    verdict: ev.run.verdict,
+    exitCode: ev.run.exitCode,
+    rto: {
+      targetSeconds: rto ? rto.targetValue : null,
+      measuredSeconds: ev.measurements.rto?.seconds ?? null,
+      resolutionSeconds: ev.measurements.rto?.resolutionSeconds ?? null,
+      ok: rto ? rto.ok : null,
+    },
+    rpo: {
+      targetSeconds: rpo ? rpo.targetValue : null,
+      measuredSeconds: ev.measurements.rpo?.seconds ?? null,
+      lostWrites: ev.measurements.rpo?.lostWrites ?? null,
+      ok: rpo ? rpo.ok : null,
+    },
+    objectives: ev.objectives.map((o) => ({ name: o.name, expected: o.expected, actual: o.actual, ok: o.ok })),
+    signer: { keyType: signer.keyType, keyFingerprint: fingerprint, description: signer.description },
+  };
+}
+
+/**
+ * Signs an evidence pack in place: writes the public key, VERIFY.md and SHA256SUMS, then one
+ * Sigstore bundle whose DSSE payload lists every file of the directory. Re-signing replaces
+ * the previous signature.
+ */
+export async function signPack(opts: SignPackOptions): Promise<SignPackResult> {
+  const { dir, signer } = opts;
+  const sink = opts.sink ?? silentSink;
+  const ev = await readEvidence(dir);
+  const fingerprint = keyFingerprint(signer.publicKey);
+
+  await rm(join(dir, BUNDLE_FILE), { force: true });
+  await rm(join(dir, SUMS_FILE), { force: true });
+  await writeFile(join(dir, PUBLIC_KEY_FILE), publicKeyPem(signer.publicKey));
+  await writeFile(
+    join(dir, VERIFY_FILE),
+    renderVerifyMd({ keyType: signer.keyType, fingerprint, signer: signer.description }),
+  );
+
+  const files = await listPackFiles(dir);
+  const bad = files.filter(unsafeFileName);
+  if (bad.length)
+    throw DrillproofError.user(
+      'PackFileNameUnsafe',
+      `cannot sign file names with spaces or special characters: ${bad.join(', ')}`,
+      {
+        hint: 'rename or remove those files; pack files use letters, digits and ._-/ only',
+      },
+    );
+  const content = await digestFiles(dir, files);
+  await writeFile(join(dir, SUMS_FILE), formatSums(content));
+  const subjects = await digestFiles(
+    dir,
+    (await listPackFiles(dir)).filter((f) => f !== BUNDLE_FILE),
+  );
+
+  const statement = buildStatement(subjects, predicateOf(ev, signer, fingerprint, (opts.now ?? (() => new Date()))()));
+  const payload = Buffer.from(JSON.stringify(statement), 'utf8');
+  const pae = dsse.preAuthEncoding(PAYLOAD_TYPE, payload);
+  sink.progress?.({ id: 'sign', label: 'signing the evidence pack', done: 0, detail: signer.description });
+  const signature = await signer.sign(pae);
+  // A signer that returns a signature for another key (a wrong KMS key id) must fail here, not at audit time.
+  const selfCheck =
+    signer.keyType === 'ed25519'
+      ? cryptoVerify(null, pae, signer.publicKey, signature)
+      : cryptoVerify('sha256', pae, { key: signer.publicKey, dsaEncoding: 'der' }, signature);
+  if (!selfCheck)
+    throw DrillproofError.tool(
+      'SignatureSelfCheckFailed',
+      `the signature from ${signer.description} does not verify with its public key`,
+    );
+
+  const bundle = toDSSEBundle({ artifact: payload, artifactType: PAYLOAD_TYPE, signature, keyHint: fingerprint });
+  let timestamp: TimestampInfo | null = null;
+  if (opts.tsaUrl) {
+    const ts = await requestTimestamp(opts.tsaUrl, signature, opts.fetchImpl);
+    bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: ts.der }] };
+    timestamp = ts.info;
+    sink.emit(message('info', 'DP_EVID_I0003', `timestamped by ${opts.tsaUrl} at ${ts.info.genTime}`, ts.info));
+  }
+  const bundlePath = join(dir, BUNDLE_FILE);
+  await writeFile(bundlePath, `${JSON.stringify(bundleToJSON(bundle), null, 2)}\n`);
+  sink.progress?.({ id: 'sign', label: 'signing the evidence pack', done: 1, total: 1 });
+  sink.emit(
+    message(
+      'info',
+      'DP_EVID_I0002',
+      `signed ${subjects.length} files with ${signer.description} (key ${fingerprint})`,
+      {
+        bundle: bundlePath,
+        fingerprint,
+        files: subjects.length,
+      },
+    ),
+  );
+  return { bundlePath, fingerprint, files: subjects.length, timestamp };
+}

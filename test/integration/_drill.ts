@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { parse, stringify } from 'yaml';
+import type { AwsTarget } from '../../src/aws/clients.js';
+import { readJournal } from '../../src/experiments/journal.js';
+import { runScenarioFile } from '../../src/experiments/phases/run-file.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import type { LabInfo } from '../../src/lab/types.js';
+import { labClients } from '../_helpers/lab.js';
+
+export const LAB_SCENARIOS = resolve(import.meta.dirname, '..', '..', 'scenarios', 'lab');
+
+/** A copy of a shipped lab scenario, changed by `mutate`, next to the original (relative files work). */
+export function variant(name: string, mutate: (doc: Record<string, any>) => void): string {
+  const src = join(LAB_SCENARIOS, `${name}.yaml`);
+  const doc = parse(readFileSync(src, 'utf8')) as Record<string, any>;
+  mutate(doc);
+  const dir = mkdtempSync(join(tmpdir(), 'dp-scn-'));
+  const out = join(dir, `${name}.yaml`);
+  writeFileSync(out, stringify(doc));
+  return out;
+}
+
+export async function drill(
+  file: string,
+  labDir: string,
+  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv } = {},
+) {
+  const out = join(mkdtempSync(join(tmpdir(), 'dp-int-run-')), 'run');
+  const sink = new RecordingSink();
+  const result = await runScenarioFile(file, {
+    yes: true,
+    env: { ...process.env, ...(o.env ?? {}) },
+    sink,
+    labDir,
+    out,
+    ...(o.targetOverride ? { targetOverride: o.targetOverride } : {}),
+  });
+  const journal = readJournal(join(out, 'journal.ndjson')).entries;
+  return { result, sink, journal, runDir: out };
+}
+
+/** What "the lab as found" means: every instance running, every target healthy, no restored DB. */
+export async function labState(info: LabInfo) {
+  const c = labClients(info);
+  const inst = await c.ec2.send(new DescribeInstancesCommand({}));
+  const states = (inst.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .map((i) => `${i.InstanceId}:${i.State?.Name}`)
+    .sort();
+  const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: info.targetGroupArn }));
+  const targets = (th.TargetHealthDescriptions ?? []).map((d) => `${d.Target?.Id}:${d.TargetHealth?.State}`).sort();
+  const dbs = await c.rds.send(new DescribeDBInstancesCommand({}));
+  const dbIds = (dbs.DBInstances ?? []).map((d) => d.DBInstanceIdentifier).sort();
+  for (const x of Object.values(c)) x.destroy();
+  return { states, targets, dbIds };
+}
+
+/** The lab as found at start: all running and healthy. */
+export function expectedState(info: LabInfo, dbIds: string[]) {
+  return {
+    states: info.instances.map((i) => `${i.id}:running`).sort(),
+    targets: info.instances.map((i) => `${i.id}:healthy`).sort(),
+    dbIds,
+  };
+}
+
+export { dirname };

@@ -1,0 +1,202 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateSigningKey, keyFingerprint, publicKeyPem } from '../../src/reports/signing/keys.js';
+import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
+import { listPackFiles } from '../../src/reports/signing/pack-files.js';
+import { signPack } from '../../src/reports/signing/sign-pack.js';
+import { localSigner } from '../../src/reports/signing/signer.js';
+import { verifyPack } from '../../src/reports/signing/verify-pack.js';
+import { cleanupTempDirs, signedPack, tempDir } from '../_helpers/evidence.js';
+import { startLoopbackTsa } from '../_helpers/tsa.js';
+
+afterAll(cleanupTempDirs);
+
+async function flipByte(path: string, at = 0.5): Promise<void> {
+  const buf = await readFile(path);
+  const i = Math.floor((buf.length - 1) * at);
+  buf[i] = (buf[i] as number) ^ 0x01;
+  await writeFile(path, buf);
+}
+
+describe('sign and verify an evidence pack', () => {
+  it.each(['ecdsa-p256', 'ed25519'] as const)('a fresh %s pack verifies, also with @sigstore/verify', async (type) => {
+    const { dir, keys } = await signedPack('ec2-stop-passed', type);
+    const bundle = JSON.parse(await readFile(join(dir, 'evidence.sigstore.json'), 'utf8'));
+    expect(bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
+    expect(bundle.dsseEnvelope.payloadType).toBe('application/vnd.in-toto+json');
+    expect(bundle.verificationMaterial.publicKey.hint).toBe(keyFingerprint(keys.publicKey));
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    // Every file except the bundle is a subject, with its real sha256.
+    const files = (await listPackFiles(dir)).filter((f) => f !== 'evidence.sigstore.json');
+    expect(statement.subject.map((s: { name: string }) => s.name)).toEqual(files);
+    for (const s of statement.subject)
+      expect(s.digest.sha256).toBe(
+        createHash('sha256')
+          .update(await readFile(join(dir, s.name)))
+          .digest('hex'),
+      );
+    expect(statement.predicate).toMatchObject({
+      runId: 'run-20261121T101500Z-ec2-stop',
+      verdict: 'passed',
+      rto: { targetSeconds: 60, measuredSeconds: 11.75, ok: true },
+      rpo: { targetSeconds: 0, measuredSeconds: 0, lostWrites: 0 },
+      caller: { account: '000000000000' },
+    });
+    const r = await verifyPack({ dir, trustedKeyPem: publicKeyPem(keys.publicKey) });
+    expect(r.problems).toEqual([]);
+    expect(r).toMatchObject({
+      ok: true,
+      keySource: 'trusted',
+      keyType: type,
+      sigstoreVerified: true,
+      files: files.length,
+    });
+  });
+
+  it('names every altered file, one byte at a time', async () => {
+    const { dir } = await signedPack('ec2-stop-passed');
+    const files = (await listPackFiles(dir)).filter((f) => f !== 'evidence.sigstore.json');
+    for (const f of files) {
+      const original = await readFile(join(dir, f));
+      await flipByte(join(dir, f));
+      const r = await verifyPack({ dir });
+      expect(r.ok, f).toBe(false);
+      expect(
+        r.problems.map((p) => `${p.code} ${p.file}`),
+        f,
+      ).toContain(`FileAltered ${f}`);
+      await writeFile(join(dir, f), original);
+    }
+    expect((await verifyPack({ dir })).ok).toBe(true);
+  });
+
+  it('names a removed file and an added file', async () => {
+    const { dir } = await signedPack('ec2-stop-passed');
+    await rm(join(dir, 'samples/web.ndjson'));
+    await writeFile(join(dir, 'notes.txt'), 'added later\n');
+    const r = await verifyPack({ dir });
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => `${p.code} ${p.file}`)).toEqual(
+      expect.arrayContaining(['FileMissing samples/web.ndjson', 'FileExtra notes.txt']),
+    );
+  });
+
+  it('rejects a swapped signature and a pack re-signed with another key', async () => {
+    const a = await signedPack('ec2-stop-passed');
+    const b = await signedPack('ec2-stop-passed');
+    // Signature of pack b (same key type, different key and payload) pasted into pack a.
+    const bundleA = JSON.parse(await readFile(join(a.dir, 'evidence.sigstore.json'), 'utf8'));
+    const bundleB = JSON.parse(await readFile(join(b.dir, 'evidence.sigstore.json'), 'utf8'));
+    bundleA.dsseEnvelope.signatures[0].sig = bundleB.dsseEnvelope.signatures[0].sig;
+    await writeFile(join(a.dir, 'evidence.sigstore.json'), JSON.stringify(bundleA));
+    const r1 = await verifyPack({ dir: a.dir });
+    expect(r1.problems.map((p) => p.code)).toContain('SignatureInvalid');
+    expect(r1.sigstoreVerified).toBe(false);
+    // A forger re-signs everything with their own key: only the trusted key catches it.
+    const forger = generateSigningKey('ecdsa-p256');
+    await signPack({ dir: b.dir, signer: localSigner(forger.privateKey) });
+    expect((await verifyPack({ dir: b.dir })).ok).toBe(true);
+    const r2 = await verifyPack({ dir: b.dir, trustedKeyPem: publicKeyPem(b.keys.publicKey) });
+    expect(r2.ok).toBe(false);
+    expect(r2.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['KeyMismatch', 'SignatureInvalid']));
+  });
+
+  it('reports a missing bundle and a bundle that is not a bundle', async () => {
+    const { dir } = await signedPack('ec2-stop-passed');
+    await writeFile(join(dir, 'evidence.sigstore.json'), '{"mediaType":"nope"}');
+    expect((await verifyPack({ dir })).problems[0]?.code).toBe('BundleInvalid');
+    await rm(join(dir, 'evidence.sigstore.json'));
+    expect((await verifyPack({ dir })).problems[0]?.code).toBe('BundleMissing');
+  });
+});
+
+describe('AWS KMS signing', () => {
+  it('signs SHA-256(PAE) with MessageType DIGEST and the result verifies as a normal ECDSA signature', async () => {
+    // GIVEN a KMS key backed by a real local P-256 key; the mock signs the digest with openssl pkeyutl
+    const backing = generateSigningKey('ecdsa-p256');
+    const keyDir = await tempDir();
+    const keyPath = join(keyDir, 'kms-backing.pem');
+    await writeFile(keyPath, backing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const kms = mockClient(KMSClient);
+    const signInputs: { MessageType?: string; SigningAlgorithm?: string; len: number }[] = [];
+    kms.on(GetPublicKeyCommand).resolves({
+      KeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+      PublicKey: new Uint8Array(backing.publicKey.export({ type: 'spki', format: 'der' })),
+    });
+    kms.on(SignCommand).callsFake((input: { Message: Uint8Array; MessageType?: string; SigningAlgorithm?: string }) => {
+      signInputs.push({
+        MessageType: input.MessageType,
+        SigningAlgorithm: input.SigningAlgorithm,
+        len: input.Message.length,
+      });
+      const digestPath = join(keyDir, 'digest.bin');
+      execFileSync('bash', ['-c', `cat > "${digestPath}"`], { input: Buffer.from(input.Message) });
+      const sig = execFileSync('openssl', ['pkeyutl', '-sign', '-inkey', keyPath, '-in', digestPath]);
+      return { Signature: new Uint8Array(sig), SigningAlgorithm: 'ECDSA_SHA_256' };
+    });
+    try {
+      const { dir } = await signedPack('az-impairment-failed');
+      // WHEN the pack is re-signed through KMS
+      const signer = await kmsSigner(new KMSClient({ region: 'us-east-1' }), 'alias/drill-evidence');
+      const r = await signPack({ dir, signer });
+      // THEN KMS saw a 32-byte digest, and the pack verifies with the KMS public key
+      expect(signInputs).toEqual([{ MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256', len: 32 }]);
+      expect(r.fingerprint).toBe(keyFingerprint(backing.publicKey));
+      const v = await verifyPack({ dir, trustedKeyPem: publicKeyPem(backing.publicKey) });
+      expect(v.problems).toEqual([]);
+      expect(v.sigstoreVerified).toBe(true);
+      expect(v.statement?.predicate.signer.description).toContain('arn:aws:kms:us-east-1:123456789012:key/');
+    } finally {
+      kms.restore();
+    }
+  });
+
+  it('refuses a KMS key that is not ECC_NIST_P256', async () => {
+    const kms = mockClient(KMSClient);
+    kms
+      .on(GetPublicKeyCommand)
+      .resolves({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', PublicKey: new Uint8Array(1) });
+    try {
+      await expect(kmsSigner(new KMSClient({ region: 'us-east-1' }), 'alias/rsa')).rejects.toMatchObject({
+        code: 'KmsKeySpecUnsupported',
+      });
+    } finally {
+      kms.restore();
+    }
+  });
+});
+
+describe('RFC 3161 timestamp', () => {
+  it('timestamps the signature through a loopback TSA and verifies it against the TSA CA', async () => {
+    const tsa = await startLoopbackTsa();
+    try {
+      const { dir, keys } = await signedPack('ec2-stop-passed');
+      const r = await signPack({ dir, signer: localSigner(keys.privateKey), tsaUrl: tsa.url });
+      expect(tsa.requests).toBe(1);
+      expect(Math.abs(Date.parse(r.timestamp?.genTime as string) - Date.now())).toBeLessThan(60_000);
+      const v = await verifyPack({ dir, trustedKeyPem: publicKeyPem(keys.publicKey), tsaCaPem: tsa.caPem });
+      expect(v.problems).toEqual([]);
+      expect(v.sigstoreVerified).toBe(true);
+      expect(v.timestamps[0]?.tsaSubject).toContain('drillproof test TSA');
+      // The same timestamp on another signature: imprint mismatch.
+      const bundle = JSON.parse(await readFile(join(dir, 'evidence.sigstore.json'), 'utf8'));
+      const other = await signedPack('ec2-stop-equivalent');
+      const otherBundle = JSON.parse(await readFile(join(other.dir, 'evidence.sigstore.json'), 'utf8'));
+      otherBundle.verificationMaterial.timestampVerificationData =
+        bundle.verificationMaterial.timestampVerificationData;
+      await writeFile(join(other.dir, 'evidence.sigstore.json'), JSON.stringify(otherBundle));
+      const bad = await verifyPack({ dir: other.dir, tsaCaPem: tsa.caPem });
+      expect(bad.problems.map((p) => p.code)).toContain('TimestampInvalid');
+    } finally {
+      await tsa.close();
+    }
+  });
+});
