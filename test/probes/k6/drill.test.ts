@@ -7,6 +7,7 @@ import { readJournal } from '../../../src/experiments/journal.js';
 import type { DrillInput, DrillScenario } from '../../../src/experiments/phases/drill-input.js';
 import type { DrillPorts, ProbeSession } from '../../../src/experiments/phases/ports.js';
 import { runDrill } from '../../../src/experiments/runner.js';
+import { type ScenarioInput, scenarioSchema } from '../../../src/experiments/schema/scenario.js';
 import { ManualSignalSource } from '../../../src/experiments/signals.js';
 import { RecordingSink } from '../../../src/io/messages.js';
 import { analyzeRunDir } from '../../../src/measurements/run-dir.js';
@@ -53,21 +54,22 @@ const webProbe: DrillPorts['startProbes'] = async ({
   return { onSample: (l) => listeners.push(l), intervals: () => ({ web: 20 }), stop: async () => clearInterval(timer) };
 };
 
-type K6Scenario = DrillScenario & { load: { k6: Record<string, unknown> } };
+type Observe = { timeout: string; recovery?: { probes: string[]; hold: string } };
 
-const scenario = (observe: DrillScenario['steps']['observe']): K6Scenario => ({
-  metadata: { name: 'ec2-stop-with-k6' },
-  target: { provider: 'lab', allowedAccounts: ['000000000000'] },
-  resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
-  probes: [{ name: 'web', type: 'http', interval: '20ms' }],
-  steps: { baseline: '100ms', faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }], observe },
-  load: {
-    k6: { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s', expectStatus: [200], maxVUs: 100 } },
-  },
-});
+/** A validated scenario (the schema fills the defaults) with generated k6 load. */
+const scenario = (observe: Observe, k6: Record<string, unknown> = {}): DrillScenario =>
+  scenarioSchema.parse({
+    version: 1,
+    metadata: { name: 'ec2-stop-with-k6' },
+    target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
+    resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
+    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms' }],
+    steps: { baseline: '100ms', faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }], observe },
+    load: { k6: { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s' }, ...k6 } },
+  } satisfies ScenarioInput);
 
 async function drill(
-  sc: K6Scenario,
+  sc: DrillScenario,
   signals?: ManualSignalSource,
   onProgress?: (id: string) => void,
   fake: Partial<FakeK6Behaviour> = {},
@@ -237,8 +239,7 @@ describe('a drill with k6 load (fake k6)', () => {
   });
 
   it('fails preflight (exit 3) without injecting when the k6 binary lacks an extension', async () => {
-    const sc = scenario({ timeout: '3s' });
-    sc.load.k6 = { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s' }, extensions: ['xk6-sql'] };
+    const sc = scenario({ timeout: '3s' }, { extensions: ['xk6-sql'] });
     const { result, journal } = await drill(sc);
     expect(result.exitCode).toBe(3);
     expect(result.record.reason).toContain('lacks extension xk6-sql');
