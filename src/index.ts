@@ -35,6 +35,7 @@ export {
   type LabUpOptions,
   labClientConfig,
   labDown,
+  labEnv,
   labReset,
   labShipLogs,
   labStatus,
@@ -108,6 +109,7 @@ export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/
 export { kmsSigner } from './reports/signing/kms-signer.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
+export { type SignerOptions, signerFromOptions } from './reports/signing/signer-options.js';
 export { verifyPack } from './reports/signing/verify-pack.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

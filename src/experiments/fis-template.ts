@@ -79,47 +79,60 @@ export const fisTemplateSchema = strict({
   experimentReportConfiguration: z.record(z.string(), z.unknown()).optional(),
   clientToken: z.string().optional(),
 })
-  .superRefine((t, ctx) => {
-    for (const [actionName, action] of Object.entries(t.actions)) {
-      for (const [key, target] of Object.entries(action.targets ?? {})) {
-        if (!(target in t.targets)) {
+  .superRefine(
+    (input, ctx) => {
+      // Runs even when other parts are wrong (to list every problem at once), hence the guards.
+      const obj = (x: unknown): Record<string, unknown> =>
+        x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
+      const t = obj(input);
+      const targets = obj(t.targets);
+      const actions = obj(t.actions);
+      for (const [actionName, raw] of Object.entries(actions)) {
+        const action = obj(raw);
+        for (const [key, target] of Object.entries(obj(action.targets))) {
+          if (typeof target === 'string' && !(target in targets)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['actions', actionName, 'targets', key],
+              message: `action "${actionName}" uses target "${target}", which the template does not define (targets: ${Object.keys(targets).join(', ') || 'none'})`,
+              input: target,
+            });
+          }
+        }
+        const after = Array.isArray(action.startAfter) ? action.startAfter : [];
+        for (const [i, name] of after.entries()) {
+          if (typeof name === 'string' && !(name in actions)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['actions', actionName, 'startAfter', i],
+              message: `action "${actionName}" starts after "${name}", which is not an action of this template`,
+              input: name,
+            });
+          }
+        }
+      }
+      const stops = Array.isArray(t.stopConditions) ? t.stopConditions : [];
+      for (const [i, raw] of stops.entries()) {
+        const sc = obj(raw);
+        if (sc.source === 'aws:cloudwatch:alarm' && !sc.value) {
           ctx.addIssue({
             code: 'custom',
-            path: ['actions', actionName, 'targets', key],
-            message: `action "${actionName}" uses target "${target}", which the template does not define (targets: ${Object.keys(t.targets).join(', ') || 'none'})`,
-            input: target,
+            path: ['stopConditions', i, 'value'],
+            message: 'a CloudWatch alarm stop condition needs value: the alarm ARN',
+            input: undefined,
+          });
+        } else if (typeof sc.source === 'string' && sc.source !== 'none' && sc.source !== 'aws:cloudwatch:alarm') {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['stopConditions', i, 'source'],
+            message: `unknown stop condition source "${sc.source}": use "none" or "aws:cloudwatch:alarm"`,
+            input: sc.source,
           });
         }
       }
-      for (const [i, after] of (action.startAfter ?? []).entries()) {
-        if (!(after in t.actions)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['actions', actionName, 'startAfter', i],
-            message: `action "${actionName}" starts after "${after}", which is not an action of this template`,
-            input: after,
-          });
-        }
-      }
-    }
-    for (const [i, sc] of t.stopConditions.entries()) {
-      if (sc.source === 'aws:cloudwatch:alarm' && !sc.value) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['stopConditions', i, 'value'],
-          message: 'a CloudWatch alarm stop condition needs value: the alarm ARN',
-          input: undefined,
-        });
-      } else if (sc.source !== 'none' && sc.source !== 'aws:cloudwatch:alarm') {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['stopConditions', i, 'source'],
-          message: `unknown stop condition source "${sc.source}": use "none" or "aws:cloudwatch:alarm"`,
-          input: sc.source,
-        });
-      }
-    }
-  })
+    },
+    { when: () => true },
+  )
   .meta({ description: 'An AWS FIS experiment template (CreateExperimentTemplate input).' });
 
 export type FisTemplate = z.infer<typeof fisTemplateSchema>;

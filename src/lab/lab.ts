@@ -232,3 +232,18 @@ export function labClientConfig(info: LabInfo) {
     credentials: { ...info.credentials },
   };
 }
+
+/**
+ * Environment for a process that should talk to the lab: the SDK endpoint, region and dummy
+ * credentials, plus `DRILLPROOF_LAB_DB_PASSWORD` for scenarios that read the DB password with
+ * `password: { env: DRILLPROOF_LAB_DB_PASSWORD }`.
+ */
+export function labEnv(info: LabInfo): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: info.awsEndpoint,
+    AWS_REGION: info.region,
+    AWS_ACCESS_KEY_ID: info.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: info.credentials.secretAccessKey,
+    DRILLPROOF_LAB_DB_PASSWORD: info.db.password,
+  };
+}

@@ -4,6 +4,10 @@ import type { LabOptions } from './types.js';
 
 const i = process.argv.indexOf('--options');
 const options = JSON.parse(process.argv[i + 1] ?? '{}') as LabOptions;
+// One failing background step must not take the whole lab (and its orphaned children) down.
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`${new Date().toISOString()} uncaught: ${e.stack ?? String(e)}\n`);
+});
 process.on('unhandledRejection', (e) => {
   process.stderr.write(`${new Date().toISOString()} unhandled: ${(e as Error)?.stack ?? String(e)}\n`);
 });

@@ -128,10 +128,15 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   // An AZ cut off from the network takes a database primary there down with it: RDS fails over.
   network.onChange((az, disrupted) => {
     if (!disrupted) return;
-    const db = rds.instances.get(DB_ID);
-    if (db?.pair && db.status === 'available' && db.pair.primary.az === az) rds.reboot(DB_ID, true);
-    const cl = rds.clusters.get(CLUSTER_ID);
-    if (cl && cl.status === 'available' && cl.pair.primary.az === az) rds.failoverCluster(CLUSTER_ID);
+    try {
+      const db = rds.instances.get(DB_ID);
+      if (db?.pair && db.status === 'available' && db.pair.primary.az === az) rds.reboot(DB_ID, true);
+      const cl = rds.clusters.get(CLUSTER_ID);
+      if (cl && cl.status === 'available' && cl.pair.primary.az === az) rds.failoverCluster(CLUSTER_ID);
+    } catch (e) {
+      // No standby in sync: the database stays where it is (and unreachable AZs stay unreachable).
+      log(`no automatic failover for ${az}: ${(e as Error).message}`);
+    }
   });
 
   const fis = new FisEngine({ fleet, rds, subnets, network, timeScale: o.fisTimeScale, transitionMs: o.transitionMs });

@@ -76,6 +76,8 @@ export interface ProbeRunHandle {
   watchErrorRate(rule: ErrorRateRule, onTrip: (rate: number) => void): () => void;
   /** Reads back the run's heartbeat rows now (after recovery); also written to samples/<probe>.readback.json. */
   readback(probe: string, kind?: 'failover' | 'restore'): Promise<HeartbeatReadback>;
+  /** Send lag (start − scheduled, ms) of every slot so far; empty unless `recordLags` was set. */
+  sendLags(probe: string): readonly number[];
   /** Stops scheduling, waits for in-flight samples, reads back heartbeats (unless false), closes files. */
   stop(opts?: { readback?: boolean }): Promise<ProbeRunResult>;
 }
@@ -127,7 +129,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
     };
     if (cfg.recoveryWindowMs !== undefined) header.recoveryWindowMs = cfg.recoveryWindowMs;
     const writer = new SampleWriter(opts.outDir, header);
-    const live = new LiveProbeWindow(cfg.name);
+    const live = new LiveProbeWindow(cfg.name, t0);
     const runner = runners[i] as ProbeRunner;
     const scheduler = new OpenLoopScheduler(cfg, runner, clock, {
       t0Mono,
@@ -274,6 +276,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
       return () => listeners.delete(l);
     },
     readback,
+    sendLags: (probe) => get(probe).scheduler.lags,
     stop,
   };
 }

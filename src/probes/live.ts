@@ -42,7 +42,11 @@ export class LiveProbeWindow {
   completed = 0;
   failed = 0;
 
-  constructor(readonly probe: string) {
+  /** `t0`: schedule origin, so the rate is right during the first 10 s too. */
+  constructor(
+    readonly probe: string,
+    private readonly t0 = Number.NEGATIVE_INFINITY,
+  ) {
     for (let i = 0; i < N_BUCKETS; i++) this.buckets.push({ key: -1, count: 0, ok: 0, hist: newHistogram() });
   }
 
@@ -72,7 +76,8 @@ export class LiveProbeWindow {
   }
 
   stats(nowMs: number): LiveProbeStats {
-    const minKey = Math.floor((nowMs - LIVE_WINDOW_MS) / BUCKET_MS) + 1;
+    // The 10 one-second buckets ending with the one that holds the latest instant before now.
+    const minKey = Math.floor((nowMs - 1) / BUCKET_MS) - (N_BUCKETS - 1);
     let count = 0;
     let ok = 0;
     this.scratch.reset();
@@ -84,7 +89,7 @@ export class LiveProbeWindow {
     }
     return {
       probe: this.probe,
-      ratePerSecond: count / (LIVE_WINDOW_MS / 1000),
+      ratePerSecond: count / (Math.max(1, Math.min(LIVE_WINDOW_MS, nowMs - this.t0)) / 1000),
       okRatio: count ? ok / count : null,
       p95Ms: count ? this.scratch.getValueAtPercentile(95) / 1000 : null,
       outageSinceMs: this.outageSince,

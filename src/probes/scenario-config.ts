@@ -8,6 +8,13 @@ import { parseDurationMs, parseRatePerSecond } from '../util/units.js';
 import type { CredentialSource, DbConnectionConfig, ProbeConfig } from './config.js';
 import { defaultMaxInFlight } from './config.js';
 
+/**
+ * A variable-resolved scenario probe entry: either already validated by the schema, or a loosely
+ * typed object (a view of the scenario, an entry with an overridden connection) that the mapping
+ * validates again.
+ */
+export type ScenarioProbeInput = Probe | { name: string; type: string; [key: string]: unknown };
+
 /** What the mapping needs from around the probe entry. */
 export interface ProbeMappingContext {
   /** Directory of the scenario file: `{file: path}` passwords are relative to it. */
@@ -49,10 +56,29 @@ function dbConnection(c: DbConnection, ctx: ProbeMappingContext): DbConnectionCo
 }
 
 /**
- * Maps one validated, variable-resolved scenario probe onto the normalized runtime config:
- * durations to ms, `rate` to the interval Δ = 1 s / rate, defaults applied.
+ * Maps one variable-resolved scenario probe entry onto the normalized runtime config: the entry
+ * is validated with the scenario schema (defaults applied, every problem named with its path),
+ * durations become ms, `rate` becomes the interval Δ = 1 s / rate.
  */
-export function probeConfigFromScenario(p: Probe, ctx: ProbeMappingContext = {}): ProbeConfig {
+export function probeConfigFromScenario(
+  entry: ScenarioProbeInput,
+  ctx: ProbeMappingContext = {},
+  path = `probes.${String(entry.name)}`,
+): ProbeConfig {
+  const r = probeSchema.safeParse(entry);
+  if (!r.success) {
+    const problems: Problem[] = r.error.issues.map((issue) => ({
+      code: 'ProbeConfigInvalid',
+      message: issue.message,
+      path: fieldPath([path, ...issue.path]),
+      severity: 'error',
+    }));
+    throw DrillproofError.user('ProbeConfigInvalid', `${problems.length} probe setting(s) are invalid`, { problems });
+  }
+  return mapProbe(r.data, ctx);
+}
+
+function mapProbe(p: Probe, ctx: ProbeMappingContext): ProbeConfig {
   const rate = p.type === 'http' && p.rate !== undefined ? parseRatePerSecond(p.rate) : undefined;
   const intervalMs = rate !== undefined ? 1000 / rate : ms(p.interval ?? '1s');
   const timeoutMs = ms(p.timeout);
@@ -134,19 +160,12 @@ export function probeConfigsFromScenario(
     ...((ctx.endpoint ?? scenario.target?.endpoint) ? { endpoint: ctx.endpoint ?? scenario.target?.endpoint } : {}),
   };
   for (const [i, raw] of (scenario.probes ?? []).entries()) {
-    const r = probeSchema.safeParse(raw);
-    if (!r.success) {
-      for (const issue of r.error.issues) {
-        problems.push({
-          code: 'ProbeConfigInvalid',
-          message: issue.message,
-          path: fieldPath(['probes', i, ...issue.path]),
-          severity: 'error',
-        });
-      }
-      continue;
+    try {
+      out.push(probeConfigFromScenario(raw as ScenarioProbeInput, full, `probes[${i}]`));
+    } catch (err) {
+      if (!DrillproofError.is(err)) throw err;
+      problems.push(...err.problems);
     }
-    out.push(probeConfigFromScenario(r.data, full));
   }
   if (problems.length) {
     throw DrillproofError.user('ProbeConfigInvalid', `${problems.length} probe setting(s) are invalid`, { problems });

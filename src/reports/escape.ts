@@ -20,9 +20,14 @@ export function escapeXml(value: unknown): string {
   return escapeHtml(String(value ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ''));
 }
 
-/** Markdown table cells: escape pipes and HTML, keep on one line. */
+/**
+ * Markdown table cells: only what a renderer could read as markup is escaped (`<` opening a tag,
+ * `&` opening an entity, pipes), so `<= 60s` stays readable in the raw file.
+ */
 export function escapeMdCell(value: unknown): string {
-  return escapeHtml(String(value ?? ''))
+  return String(value ?? '')
+    .replace(/&(?=[#A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ');
 }

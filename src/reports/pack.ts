@@ -133,6 +133,13 @@ export async function rerenderRunDir(
   opts: { sink?: MessageSink; outDir?: string } = {},
 ): Promise<{ evidence: Evidence; written: string[]; changed: string[] }> {
   const loaded = await loadRunDir(runDir);
+  // A run directory from before the pack writer was wired has the record only inside a minimal
+  // evidence.json, which is about to be replaced: keep the record as run.json.
+  try {
+    await access(join(runDir, RUN_RECORD_FILE));
+  } catch {
+    await writeFile(join(runDir, RUN_RECORD_FILE), `${JSON.stringify(redactValue(loaded.record), null, 2)}\n`);
+  }
   const rendered = renderPack(loaded.record, loaded.journal, loaded.samples);
   const out = opts.outDir ?? runDir;
   await mkdir(out, { recursive: true });

@@ -54,6 +54,8 @@ export async function loadRunDir(dir: string): Promise<LoadedRun> {
     record = JSON.parse(await readFile(join(dir, RUN_RECORD_FILE), 'utf8')) as RunRecord;
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    const legacy = missing ? await recordFromMinimalEvidence(dir) : null;
+    if (legacy) return { dir, record: legacy, ...(await readJournalAndSamples(dir)) };
     throw DrillproofError.user(
       missing ? 'RunDirIncomplete' : 'RunFileCorrupt',
       missing
@@ -62,6 +64,26 @@ export async function loadRunDir(dir: string): Promise<LoadedRun> {
       { hint: 'pass the directory a drill wrote (runs/<run-id>)', cause: err },
     );
   }
+  return { dir, record, ...(await readJournalAndSamples(dir)) };
+}
+
+/**
+ * Before the evidence writer is wired into a drill, the engine writes a minimal evidence.json
+ * holding the run record itself (`{schemaVersion, writtenAt, ...record}`): read the record from it.
+ */
+async function recordFromMinimalEvidence(dir: string): Promise<RunRecord | null> {
+  try {
+    const doc = JSON.parse(await readFile(join(dir, 'evidence.json'), 'utf8')) as Record<string, unknown>;
+    if (doc.kind === 'drillproof.evidence' || typeof doc.runId !== 'string' || typeof doc.measurements !== 'object')
+      return null;
+    const { schemaVersion: _v, writtenAt: _w, ...record } = doc;
+    return record as unknown as RunRecord;
+  } catch {
+    return null;
+  }
+}
+
+async function readJournalAndSamples(dir: string): Promise<Pick<LoadedRun, 'journal' | 'samples'>> {
   let journal: JournalEntry[] = [];
   try {
     journal = parseNdjson(await readText(join(dir, JOURNAL_FILE)), JOURNAL_FILE) as JournalEntry[];
@@ -78,7 +100,7 @@ export async function loadRunDir(dir: string): Promise<LoadedRun> {
   for (const n of names)
     if (n.endsWith('.ndjson') || n.endsWith('.ndjson.gz'))
       samples.push(await readSampleFile(join(dir, SAMPLES_DIR, n)));
-  return { dir, record, journal, samples };
+  return { journal, samples };
 }
 
 const REDACTABLE = /\.(ndjson|json|ya?ml|txt|md|log|csv|js)(\.gz)?$/;

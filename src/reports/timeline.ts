@@ -129,16 +129,20 @@ export function buildTimeline(journal: readonly JournalEntry[], faultAtMs: numbe
       case 'watch.event':
         out.push(watchEvent(e, faultAtMs));
         break;
-      case 'recovery.detected':
+      case 'recovery.detected': {
+        // The engine journals `probes: [...]` (every recovery probe held); older entries `probe`.
+        const probes = strs(d.probes).length ? strs(d.probes) : str(d.probe) ? [str(d.probe) as string] : [];
+        const hold = typeof d.holdMs === 'number' ? ` (held ok for ${d.holdMs / 1000}s)` : '';
         out.push(
           entry(e, faultAtMs, {
             source: 'probe',
             kind: e.kind,
-            resource: str(d.probe),
-            what: `recovery detected by probe ${str(d.probe) ?? ''}`.trim(),
+            resource: probes.join(', ') || null,
+            what: `recovery confirmed by ${probes.length > 1 ? 'probes' : 'probe'} ${probes.join(', ')}${hold}`,
           }),
         );
         break;
+      }
       case 'guardrail.tripped':
         out.push(
           entry(e, faultAtMs, {

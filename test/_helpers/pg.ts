@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -98,18 +98,55 @@ export class PgServer {
     }
   }
 
-  /** kill -9 of the postmaster and every backend (its process group). */
+  /** kill -9 of the postmaster, its process group and every backend. */
   async kill(): Promise<void> {
     const p = this.proc;
     if (!p?.pid) return;
     const exited = new Promise((r) => p.once('exit', r));
-    try {
-      process.kill(-p.pid, 'SIGKILL');
-    } catch {
-      // already gone
+    const children = this.serverPids().slice(1);
+    for (const pid of [-p.pid, ...children]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
     }
     await exited;
     this.proc = null;
+  }
+
+  /**
+   * The postmaster and its children. PostgreSQL backends call setsid(), so they are not in the
+   * postmaster's process group: find them by parent pid.
+   */
+  private serverPids(): number[] {
+    const root = this.proc?.pid;
+    if (!root) return [];
+    const pids = [root];
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === root) pids.push(Number(d));
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    return pids;
+  }
+
+  /** Freezes (SIGSTOP) or thaws (SIGCONT) every server process: a hung database. */
+  freeze(on: boolean): void {
+    const pids = this.serverPids();
+    // Stop children before the postmaster, continue the postmaster first.
+    for (const pid of on ? pids.reverse() : pids) {
+      try {
+        process.kill(pid, on ? 'SIGSTOP' : 'SIGCONT');
+      } catch {
+        // gone
+      }
+    }
   }
 
   async query<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {

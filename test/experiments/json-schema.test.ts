@@ -8,6 +8,9 @@ import { scenarioReferenceMarkdown } from '../../src/experiments/schema/referenc
 import { runCli } from '../_helpers/cli.js';
 import { badFixturesDir, repoRoot, shippedScenarios } from '../_helpers/scenario-files.js';
 
+// Enough structure to edit a parsed scenario in tests.
+type Scn = { resources: Record<string, unknown>; probes: Record<string, unknown>[] };
+
 /** Bad fixtures that parse as YAML: an independent validator must reject each of them. */
 const SCHEMA_REJECTS = [
   'wrong-types.yaml',
@@ -56,16 +59,16 @@ describe('drillproof schema', () => {
 
   it('rejects the selector and schedule mistakes drillproof rejects', async () => {
     const { validate } = await compiled();
-    const base = parse(readFileSync(join(repoRoot, 'scenarios/lab/az-impairment.yaml'), 'utf8')) as Record<string, any>;
+    const base = parse(readFileSync(join(repoRoot, 'scenarios/lab/az-impairment.yaml'), 'utf8')) as Scn;
     expect(validate(base)).toBe(true);
     const noSelector = structuredClone(base);
     noSelector.resources.web = { type: 'ec2-instance' };
     expect(validate(noSelector)).toBe(false);
     const twoSchedules = structuredClone(base);
-    twoSchedules.probes[0].interval = '50ms';
+    (twoSchedules.probes[0] as Record<string, unknown>).interval = '50ms';
     expect(validate(twoSchedules)).toBe(false);
     const noSchedule = structuredClone(base);
-    delete noSchedule.probes[1].interval;
+    delete (noSchedule.probes[1] as Record<string, unknown>).interval;
     expect(validate(noSchedule)).toBe(false);
   });
 

@@ -64,7 +64,20 @@ function mutate(tree: Tree, step: Step): Tree {
 
 const valueArb = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom('30s', '5 minutes', '20/s', '99.9%', '${env.X}', '${lab.', '${nope.x}', -1, 0, 1e308, '', 'ec2-stop'),
+  fc.constantFrom(
+    '30s',
+    '5 minutes',
+    '20/s',
+    '99.9%',
+    `\${env.X}`,
+    `\${lab.`,
+    `\${nope.x}`,
+    -1,
+    0,
+    1e308,
+    '',
+    'ec2-stop',
+  ),
 );
 const stepArb = fc.record({
   kind: fc.constantFrom<Step['kind']>('delete', 'replace', 'insert'),

@@ -119,7 +119,7 @@ describe('lab EC2 + ALB through the real SDK', () => {
     const stop = await ec2.send(new StopInstancesCommand({ InstanceIds: [victim] }));
     expect(stop.StoppingInstances?.[0]?.CurrentState?.Name).toBe('stopping');
     expect(stop.StoppingInstances?.[0]?.PreviousState?.Name).toBe('running');
-    const seen = await traffic(2500);
+    const seen = await traffic(3500);
     await waitUntilInstanceStopped(
       { client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
       { InstanceIds: [victim] },

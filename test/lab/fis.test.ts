@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { DescribeTargetHealthCommand, waitUntilTargetInService } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
   CreateExperimentTemplateCommand,
   type CreateExperimentTemplateCommandInput,
@@ -16,7 +17,11 @@ import {
   StopExperimentCommand,
   ValidationException,
 } from '@aws-sdk/client-fis';
-import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
+import {
+  DescribeDBClustersCommand,
+  DescribeDBInstancesCommand,
+  waitUntilDBInstanceAvailable,
+} from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { labClients, useLab } from '../_helpers/lab.js';
 
@@ -141,6 +146,70 @@ describe('lab FIS through the real SDK', () => {
     expect(end.states[end.states.length - 1]).toBe('stopped');
     const e = (await fis.send(new GetExperimentCommand({ id: eid }))).experiment;
     expect(e?.actions?.Wait?.state?.status).toBe('stopped');
+  });
+
+  it('aws:network:disrupt-connectivity cuts off a lab AZ: its targets time out, the DB primary there fails over', async () => {
+    const { fis, elbv2, rds } = labClients(lab.info());
+    const t = await fis.send(
+      new CreateExperimentTemplateCommand({
+        description: 'lab-1a power cut',
+        targets: {
+          SubnetsInA: {
+            resourceType: 'aws:ec2:subnet',
+            parameters: { availabilityZoneIdentifier: 'lab-1a' },
+            selectionMode: 'ALL',
+          },
+        },
+        actions: {
+          Disrupt: {
+            actionId: 'aws:network:disrupt-connectivity',
+            parameters: { duration: 'PT3S', scope: 'availability-zone' },
+            targets: { Subnets: 'SubnetsInA' },
+          },
+        },
+        stopConditions: [{ source: 'none' }],
+        roleArn: 'arn:aws:iam::000000000000:role/lab-fis',
+      }),
+    );
+    const inA = lab
+      .info()
+      .instances.filter((i) => i.az === 'lab-1a')
+      .map((i) => i.id);
+    const start = await fis.send(new StartExperimentCommand({ experimentTemplateId: t.experimentTemplate?.id }));
+    const reasons = new Set<string>();
+    const answeredBy = new Set<string>();
+    let done = false;
+    const watch = (async () => {
+      while (!done) {
+        const h = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: lab.info().targetGroupArn }));
+        for (const d of h.TargetHealthDescriptions ?? []) {
+          if (inA.includes(d.Target?.Id as string) && d.TargetHealth?.State === 'unhealthy')
+            reasons.add(d.TargetHealth.Reason as string);
+        }
+        if (reasons.size > 0) {
+          const r = await fetch(`${lab.info().appUrl}/health`);
+          await r.arrayBuffer();
+          if (r.status === 200) answeredBy.add(r.headers.get('x-drillproof-instance') as string);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const { states } = await runToEnd(start.experiment?.id as string);
+    done = true;
+    await watch;
+    expect(states[states.length - 1]).toBe('completed');
+    expect([...reasons]).toEqual(['Target.Timeout']);
+    expect([...answeredBy].every((id) => !inA.includes(id))).toBe(true);
+    await waitUntilDBInstanceAvailable(
+      { client: rds, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+      { DBInstanceIdentifier: 'lab-db' },
+    );
+    const db = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'lab-db' }))).DBInstances?.[0];
+    expect(db?.AvailabilityZone).toBe('lab-1b');
+    await waitUntilTargetInService(
+      { client: elbv2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { TargetGroupArn: lab.info().targetGroupArn },
+    );
   });
 
   it('errors are the SDK exception classes; templates can be listed and deleted', async () => {

@@ -1,15 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeInstancesCommand, StopInstancesCommand, waitUntilInstanceStopped } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  StopInstancesCommand,
+  TerminateInstancesCommand,
+  waitUntilInstanceStopped,
+  waitUntilInstanceTerminated,
+} from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, RebootDBInstanceCommand, waitUntilDBInstanceAvailable } from '@aws-sdk/client-rds';
 import { afterAll, describe, expect, it } from 'vitest';
-import { labDown, labReset, labStatus } from '../../src/lab/lab.js';
+import { labDown, labReset, labStatus, labUp, readLabInfo } from '../../src/lab/lab.js';
 import { isAlive, ProcessRegistry, processesWithCwdUnder } from '../../src/lab/processes.js';
 import { labPaths } from '../../src/lab/state-dir.js';
 import type { LabInfo } from '../../src/lab/types.js';
 import { runCli } from '../_helpers/cli.js';
-import { labClients } from '../_helpers/lab.js';
+import { eventually, labClients } from '../_helpers/lab.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dp-lab-cli-'));
 
@@ -49,11 +55,18 @@ describe('drillproof lab up / status / reset / down', () => {
   it('lab reset brings back the initial topology after a stop and a failover', async () => {
     const { ec2, rds } = labClients(info);
     const victim = info.instances[0]?.id as string;
+    const gone = info.instances[3]?.id as string;
     await ec2.send(new StopInstancesCommand({ InstanceIds: [victim] }));
+    const term = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [gone] }));
+    expect(term.TerminatingInstances?.[0]?.CurrentState?.Name).toBe('shutting-down');
     await rds.send(new RebootDBInstanceCommand({ DBInstanceIdentifier: 'lab-db', ForceFailover: true }));
     await waitUntilInstanceStopped(
       { client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
       { InstanceIds: [victim] },
+    );
+    await waitUntilInstanceTerminated(
+      { client: ec2, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { InstanceIds: [gone] },
     );
     await waitUntilDBInstanceAvailable(
       { client: rds, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
@@ -94,5 +107,17 @@ describe('drillproof lab up / status / reset / down', () => {
     const s = await runCli(['lab', 'status', '--dir', dir]);
     expect(s.code).toBe(3);
     expect(s.stdout).toMatch(/no lab running/);
+  });
+
+  it('lab down also cleans up after a supervisor killed with SIGKILL', async () => {
+    const again = await labUp({ dir, aurora: false });
+    const recorded = ProcessRegistry.read(labPaths(dir).pidsJson).map((p) => p.pid);
+    process.kill(again.supervisorPid, 'SIGKILL');
+    await eventually(() => !isAlive(again.supervisorPid), 5000);
+    expect(() => readLabInfo(dir)).toThrow(/not running/);
+    const r = await labDown({ dir });
+    expect(r.leftovers).toBeGreaterThanOrEqual(recorded.length - 1);
+    expect(recorded.filter((p) => isAlive(p))).toEqual([]);
+    expect(processesWithCwdUnder([again.runtimeDir])).toEqual([]);
   });
 });

@@ -84,7 +84,8 @@ describe('drillproof probe', () => {
         'target: { provider: aws, region: eu-west-1, allowedAccounts: ["123456789012"] }',
         'resources: { web: { type: ec2-instance, ids: [i-0123456789abcdef0] } }',
         'probes:',
-        '  - { name: app, type: http, url: "${env.APP_URL}", rate: 20/s, timeout: 500ms }',
+        // A scenario variable, resolved from the environment by the loader.
+        `  - { name: app, type: http, url: "$\{env.APP_URL}", rate: 20/s, timeout: 500ms }`,
         `  - { name: app-tcp, type: tcp, host: 127.0.0.1, port: ${srv.port}, interval: 100ms, timeout: 500ms }`,
         'steps:',
         '  baseline: 1s',

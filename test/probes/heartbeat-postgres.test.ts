@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeDrill } from '../../src/measurements/drill.js';
 import { analyzeRunDir } from '../../src/measurements/run-dir.js';
 import type { HeartbeatProbeConfig } from '../../src/probes/config.js';
 import { startProbes } from '../../src/probes/engine.js';
 import type { Sample } from '../../src/probes/sample.js';
+import { startScenarioProbes } from '../../src/probes/session.js';
+import { AnchoredClock } from '../../src/util/clock.js';
+import { FlakyServer } from '../_helpers/flaky-server.js';
 import { PgServer } from '../_helpers/pg.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,5 +94,61 @@ describe('postgres heartbeat against real PostgreSQL', () => {
     // RPO = sent_at(last lost: 11) − sent_at(last acknowledged survivor before it: 5).
     expect(m.rpo?.seconds).toBeCloseTo(((sentAt.get(11) as number) - (sentAt.get(5) as number)) / 1000, 6);
     expect(m.rpo?.seconds).toBeGreaterThan(0.25);
+  });
+});
+
+describe('scenario probe session and drill analysis', () => {
+  it('runs a scenario’s http and heartbeat probes on the run timeline and judges its objectives', async () => {
+    const srv = await FlakyServer.start();
+    const dir = mkdtempSync(join(tmpdir(), 'dp-session-'));
+    const timeline = new AnchoredClock();
+    try {
+      const session = await startScenarioProbes({
+        scenario: {
+          probes: [
+            { name: 'web', type: 'http', url: srv.url, rate: '20/s', timeout: '1s', recoveryWindow: '500ms' },
+            {
+              name: 'hb',
+              type: 'postgres-heartbeat',
+              interval: '100ms',
+              timeout: '1s',
+              connection: { ...pgs.connection, password: { env: 'PGPASSWORD' }, ssl: 'disable' },
+            },
+          ],
+        },
+        runDir: dir,
+        runId: 'run-session',
+        timeline,
+        env: { PGPASSWORD: 'unused-with-trust-auth' },
+      });
+      expect(session.intervals()).toEqual({ web: 50, hb: 100 });
+      let seen = 0;
+      session.onSample(() => seen++);
+      await sleep(500);
+      const F = timeline.nowMs();
+      const down = await srv.down('503');
+      await sleep(600);
+      const up = await srv.up();
+      await sleep(900);
+      await session.stop();
+      expect(seen).toBeGreaterThan(30);
+      const { measurements: m, objectives } = await analyzeDrill({
+        runDir: dir,
+        journal: [{ seq: 0, time: '', t: F, kind: 'fault.requested', data: {} }],
+        scenario: {
+          steps: { observe: { recovery: { probes: ['web'] } } },
+          objectives: { rto: '5s', rpo: '0s', latency: [], availability: [], maxErrorRate: [] },
+        },
+      });
+      expect(Math.abs((m.rto?.seconds as number) - (up - F) / 1000)).toBeLessThanOrEqual(0.1);
+      expect(down - F).toBeLessThan(50);
+      expect(m.rpo).toMatchObject({ probe: 'hb', seconds: 0, lostWrites: 0 });
+      expect(objectives.map((o) => [o.name, o.ok])).toEqual([
+        ['rto', true],
+        ['rpo', true],
+      ]);
+    } finally {
+      await srv.close();
+    }
   });
 });

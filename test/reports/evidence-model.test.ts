@@ -102,3 +102,32 @@ describe('FTR assessment', () => {
     expect(byId['RES-004']?.enter).toBeNull();
   });
 });
+
+describe('buildTimeline', () => {
+  it('reads recovery.detected as the engine writes it (every recovery probe, hold window)', async () => {
+    const { buildTimeline } = await import('../../src/reports/timeline.js');
+    const t = buildTimeline(
+      [
+        {
+          seq: 0,
+          time: '2026-11-22T08:02:39.089Z',
+          t: 1000,
+          kind: 'recovery.detected',
+          data: { probes: ['web', 'hb'], at: 1000, holdMs: 5000 },
+        },
+        {
+          seq: 1,
+          time: '2026-11-22T08:02:40.089Z',
+          t: 2000,
+          kind: 'recovery.detected',
+          data: { probe: 'web', at: 2000 },
+        },
+      ],
+      500,
+    );
+    expect(t.map((x) => [x.resource, x.what, x.offsetSeconds])).toEqual([
+      ['web, hb', 'recovery confirmed by probes web, hb (held ok for 5s)', 0.5],
+      ['web', 'recovery confirmed by probe web', 1.5],
+    ]);
+  });
+});

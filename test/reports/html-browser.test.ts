@@ -60,6 +60,17 @@ describe('report.html in headless Chromium', () => {
     expect(box?.height).toBeGreaterThan(20);
     expect(await page.locator('svg[data-probe="web"] rect[data-band="fault"]').count()).toBe(1);
     expect(await page.locator('#timeline tr[data-source="rds"]').count()).toBe(2);
+    // Changing calls one by one with request ids; read-only polling summarised.
+    expect(await page.locator('#aws-calls tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('fis:StartExperiment'),
+      expect.stringContaining('ec2:StartInstances'),
+    ]);
+    expect(await page.locator('#aws-calls tbody tr').first().textContent()).toContain(
+      '5f3a0001-1c2d-4e5f-8a9b-000000000001',
+    );
+    expect(await page.locator('#aws-polls tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('sts:GetCallerIdentity'),
+    ]);
     expect(await page.locator('#ftr tr[data-ftr="RES-004"]').textContent()).toContain(
       'includes an Availability Zone impairment',
     );
@@ -97,7 +108,12 @@ describe('report.html in headless Chromium', () => {
       ...(run.record.objectives[0] as (typeof run.record.objectives)[0]),
       description: evil,
     };
-    const html = renderPack(run.record, run.journal, run.samples).files['report.html'] as string;
+    const rendered = renderPack(run.record, run.journal, run.samples).files;
+    const html = rendered['report.html'] as string;
+    // Markdown and JUnit carry the same text, inert as well.
+    expect(rendered['report.md']).not.toMatch(/<(script|img)/);
+    expect(rendered['report.md']).toContain('&lt;script>alert(2)&lt;/script>');
+    expect(rendered['junit.xml']).not.toMatch(/<(script|img)/);
     await writeFile(join(dir, 'report.html'), html);
     // WHEN it is opened
     const { page, dialogs, requests } = await open(join(dir, 'report.html'));

@@ -57,6 +57,18 @@ async function analyze(dir: string, flags: AnalyzeFlags, ctx: CommandContext): P
       );
     }
   }
+  for (const s of run.series) {
+    if (s.late > 0) {
+      sink.emit(
+        message(
+          'warn',
+          'DP_MEASURE_W0003',
+          `${s.name}: ${s.late} sample(s) flagged late: the engine could not keep the schedule (machine overloaded?)`,
+          { probe: s.name, late: s.late },
+        ),
+      );
+    }
+  }
   if (faultSource === 'none') {
     sink.emit(
       message(

@@ -43,8 +43,6 @@ function instanceXml(i: LabInstance): XmlObject {
     stateReason: stopped
       ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' }
       : undefined,
-    // Not an AWS field: which local port the app listens on (ignored by the SDK).
-    labPort: i.port,
   };
 }
 

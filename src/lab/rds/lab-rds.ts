@@ -257,6 +257,12 @@ export class RdsLab {
       return i;
     }
     const pair = i.pair;
+    if (forceFailover && pair && !pair.standbyInSync) {
+      throw new ApiError(
+        'InvalidDBInstanceState',
+        `DB instance ${id} has no synchronous standby to fail over to right now.`,
+      );
+    }
     if (forceFailover && pair) {
       this.transition(i, 'rebooting', async () => {
         this.events.add('RDS-EVENT-0013', 'db-instance', id, i.arn);
@@ -296,6 +302,12 @@ export class RdsLab {
       if (!c.memberIds.includes(target))
         throw new ApiError('DBInstanceNotFound', `DBInstance ${target} not found.`, 404);
       throw new ApiError('InvalidDBInstanceState', `DB instance ${target} is already the writer of ${id}.`);
+    }
+    if (!c.pair.standbyInSync) {
+      throw new ApiError(
+        'InvalidDBClusterStateFault',
+        `DB cluster ${id} has no reader in sync to fail over to right now.`,
+      );
     }
     c.status = 'failing-over';
     const started = Date.now();

@@ -80,9 +80,21 @@ export class HeartbeatProbe implements ProbeRunner {
     return out;
   }
 
-  /** Reads back every row of this run (after recovery, from the new primary). */
+  /**
+   * Reads back every row of this run (after recovery, from the new primary). Three attempts, one
+   * timeout apart: the endpoint may still be settling right after recovery.
+   */
   async readback(kind: 'failover' | 'restore' = 'failover'): Promise<HeartbeatReadback> {
-    const rows = await this.driver.readBack(this.runId, this.cfg.timeoutMs * 5);
+    let rows: { seqs: number[]; sentAt: number[] } | undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        rows = await this.driver.readBack(this.runId, this.cfg.timeoutMs * 5);
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await this.clock.clock.sleep(this.cfg.timeoutMs);
+      }
+    }
     return {
       probe: this.cfg.name,
       runId: this.runId,

@@ -42,6 +42,7 @@ export class PostgresHeartbeatDriver implements HeartbeatDriver {
   private readonly table: string;
   private readonly schema: string;
   private prepared = new WeakSet<object>();
+  private guarded = new WeakSet<object>();
   lastPoolError: string | null = null;
 
   constructor(
@@ -80,6 +81,14 @@ export class PostgresHeartbeatDriver implements HeartbeatDriver {
 
   async write(row: { runId: string; seq: number }, signal: AbortSignal, onSent: () => number): Promise<void> {
     const client = await this.pool.connect();
+    // The pool only listens for errors on idle clients: a checked-out client whose connection
+    // dies (or that we cut at the deadline) would otherwise raise an uncaught 'error'.
+    if (!this.guarded.has(client)) {
+      this.guarded.add(client);
+      client.on('error', (err) => {
+        this.lastPoolError = err.message;
+      });
+    }
     let failed: Error | undefined;
     const onAbort = () => destroySocket(client);
     signal.addEventListener('abort', onAbort, { once: true });

@@ -138,8 +138,26 @@ export function latencyChart(s: ProbeSeries, pm: ProbeMeasurements | undefined, 
     }
   }
   parts.push(
-    `<path data-series="latency" d="${lat.join('')}" stroke="#1d4ed8" stroke-width="${r1(Math.max(1, colW))}" fill="none"/>`,
+    `<path data-series="latency" d="${lat.join('')}" stroke="#1d4ed8" stroke-width="${r1(Math.max(1, Math.min(colW, 3)))}" fill="none"/>`,
   );
+  // Sparse probes (a heartbeat every 200 ms) get a line through the columns too, broken where a
+  // column has no ok sample, so the trend reads as a line and not as scattered dashes.
+  if (colW >= 3) {
+    const line: string[] = [];
+    let pen = false;
+    for (const b of s.buckets) {
+      if (b.okMinMs === null || b.okMaxMs === null) {
+        pen = false;
+        continue;
+      }
+      const cx = x(b.t0) + colW / 2;
+      line.push(`${pen ? 'L' : 'M'}${r1(cx)} ${r1(y((b.okMinMs + b.okMaxMs) / 2))}`);
+      pen = true;
+    }
+    parts.push(
+      `<path data-series="latency-line" d="${line.join('')}" stroke="#1d4ed8" stroke-width="1.2" fill="none"/>`,
+    );
+  }
   parts.push(`<g data-series="failures">${fails.join('')}</g>`);
   // Markers.
   if (marks.faultAtMs !== null)

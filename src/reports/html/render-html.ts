@@ -194,9 +194,25 @@ ${rows}
 </tbody></table>`;
 }
 
+const READ_ONLY = /^(Describe|Get|List|Lookup|Search)/;
+
 function awsCallsSection(ev: Evidence): string {
   if (ev.awsCalls.length === 0) return '';
-  const rows = ev.awsCalls
+  // Calls that change something are listed one by one; the watchers' polling (Describe*, Get*,
+  // List*) is summarised per operation so hundreds of polls do not bury the few that matter.
+  // evidence.json keeps every call.
+  const changing = ev.awsCalls.filter((c) => !READ_ONLY.test(c.operation) || !c.ok);
+  const polls = new Map<string, { n: number; errors: number; first: string; last: string }>();
+  for (const c of ev.awsCalls) {
+    if (!READ_ONLY.test(c.operation)) continue;
+    const k = `${c.service}:${c.operation}`;
+    const p = polls.get(k) ?? { n: 0, errors: 0, first: c.time, last: c.time };
+    p.n++;
+    if (!c.ok) p.errors++;
+    p.last = c.time;
+    polls.set(k, p);
+  }
+  const rows = changing
     .map(
       (c) =>
         `<tr><td class="mono">${e(fmtTime(c.time))}</td><td class="mono">${e(`${c.service}:${c.operation}`)}</td><td>${
@@ -204,11 +220,29 @@ function awsCallsSection(ev: Evidence): string {
         }</td><td class="num">${c.ms === null ? '' : e(fmtMs(c.ms))}</td><td class="mono">${e(c.requestId ?? '')}</td></tr>`,
     )
     .join('\n');
+  const pollRows = [...polls.entries()]
+    .map(
+      ([k, p]) =>
+        `<tr><td class="mono">${e(k)}</td><td class="num">${p.n}</td><td class="num">${p.errors}</td><td class="mono">${e(
+          fmtTime(p.first),
+        )}</td><td class="mono">${e(fmtTime(p.last))}</td></tr>`,
+    )
+    .join('\n');
   return `<h2>AWS API calls</h2>
-<p class="muted">Every call with its request id, to cross-check against CloudTrail.</p>
+<p class="muted">Calls that changed something (and every failed call), with their request ids to cross-check against CloudTrail. All ${
+    ev.awsCalls.length
+  } calls are in evidence.json and journal.ndjson.</p>
 <table id="aws-calls"><thead><tr><th>time (UTC)</th><th>call</th><th>result</th><th class="num">duration</th><th>request id</th></tr></thead><tbody>
-${rows}
-</tbody></table>`;
+${rows || '<tr><td colspan="5" class="muted">none</td></tr>'}
+</tbody></table>
+${
+  polls.size
+    ? `<h3>Read-only calls (preflight and watchers)</h3>
+<table id="aws-polls"><thead><tr><th>call</th><th class="num">calls</th><th class="num">errors</th><th>first</th><th>last</th></tr></thead><tbody>
+${pollRows}
+</tbody></table>`
+    : ''
+}`;
 }
 
 function verificationSection(ev: Evidence): string {
@@ -260,7 +294,11 @@ function scenarioSection(ev: Evidence): string {
 /** Renders report.html. Pure: the same evidence and series give the same bytes. */
 export function renderHtml(ev: Evidence, series: readonly ProbeSeries[]): string {
   const byName = new Map(series.map((s) => [s.probe, s]));
-  const probeNames = Object.keys(ev.measurements.probes);
+  // The probe behind the headline RTO (what users see) first, then the others as measured.
+  const headlineProbe = ev.measurements.rto?.probe;
+  const probeNames = Object.keys(ev.measurements.probes).sort(
+    (a, b) => Number(b === headlineProbe) - Number(a === headlineProbe),
+  );
   const stripSeries = probeNames.map((n) => byName.get(n)).filter((s): s is ProbeSeries => s !== undefined);
   const faultIso = epochIso(ev.measurements.faultAtMs);
   const body = `${banner(ev)}

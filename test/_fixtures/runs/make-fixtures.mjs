@@ -311,7 +311,7 @@ function ec2Run(dir, seed, runId, t0, outageMs, extra = {}) {
       add(F + 2400, 'watch.event', { source: 'elbv2', resource: 'i-0a1b2c3d4e5f60001', state: 'unhealthy', reason: 'Target.FailedHealthChecks' });
       add(F + 4100, 'watch.event', { source: 'ec2', resource: 'i-0a1b2c3d4e5f60001', state: 'stopped' });
       add(F + outageMs - 300, 'watch.event', { source: 'elbv2', resource: 'i-0a1b2c3d4e5f60001', state: 'unused', reason: 'Target.InvalidState' });
-      add(F + outageMs + 5100, 'recovery.detected', { probe: 'web', at: new Date(F + outageMs + 100).toISOString() });
+      add(F + outageMs + 5100, 'recovery.detected', { probes: ['web'], at: F + outageMs + 100, holdMs: 5000 });
     },
     rollback: (add, F, end) => {
       add(end + 100, 'rollback.started', { stepId: 'stop-one' });
@@ -403,7 +403,7 @@ out['az-impairment-failed'] = makeRun({
     add(F + 9100, 'watch.event', { source: 'rds', resource: 'shop-db', state: 'rebooting', eventId: 'RDS-EVENT-0013', message: 'Multi-AZ instance failover started.' });
     add(F + 30_900, 'watch.event', { source: 'rds', resource: 'shop-db', state: 'available', eventId: 'RDS-EVENT-0049', message: 'Multi-AZ instance failover completed.' });
     add(F + 31_200, 'watch.event', { source: 'dns', resource: 'shop-db.cluster-abc.us-east-1.rds.amazonaws.com', state: '10.0.2.14' });
-    add(F + 38_200, 'recovery.detected', { probe: 'web', at: new Date(F + 33_050).toISOString() });
+    add(F + 38_200, 'recovery.detected', { probes: ['web'], at: F + 33_050, holdMs: 5000 });
     add(F + 62_000, 'watch.event', { source: 'fis', resource: 'EXP7aBcDeFgHiJkLm', state: 'completed' });
   },
   rollback: (add, F, end) => {

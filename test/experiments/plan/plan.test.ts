@@ -1,0 +1,208 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildIamPolicy, type IamPolicy } from '../../../src/experiments/iam-policy.js';
+import { loadScenarioFile, parseScenarioText } from '../../../src/experiments/load.js';
+import { buildPlan } from '../../../src/experiments/plan/build.js';
+import type { Plan } from '../../../src/experiments/plan/types.js';
+import { runCli } from '../../_helpers/cli.js';
+import { repoRoot, shippedScenarios } from '../../_helpers/scenario-files.js';
+
+const scenario = (rel: string) => join(repoRoot, rel);
+
+describe('drillproof plan', () => {
+  it('plan --json for az-impairment lists the ordered steps with inverses and IAM actions', async () => {
+    const r = await runCli(['plan', scenario('scenarios/aws/az-impairment.yaml'), '--json']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as Plan;
+    expect(plan.steps.map((s) => s.id)).toEqual([
+      'preflight.identity',
+      'preflight.lose-us-east-1a',
+      'preflight.guardrails',
+      'preflight.probes',
+      'baseline',
+      'inject.lose-us-east-1a',
+      'observe',
+      'rollback.lose-us-east-1a',
+      'verify',
+      'evidence',
+    ]);
+    expect(plan.steps.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const inject = plan.steps.find((s) => s.id === 'inject.lose-us-east-1a');
+    expect(inject?.destructive).toBe(true);
+    expect(inject?.awsCalls.map((c) => c.iamAction)).toEqual(['ec2:StopInstances', 'rds:RebootDBInstance']);
+    expect(inject?.awsCalls[1]?.params).toEqual({ ForceFailover: true });
+    expect(inject?.inverse?.awsCalls.map((c) => c.iamAction)).toEqual(['ec2:StartInstances']);
+    expect(inject?.iamActions).toEqual(['ec2:StartInstances', 'ec2:StopInstances', 'rds:RebootDBInstance']);
+    expect(inject?.targets.map((t) => t.resource)).toEqual(['web', 'db']);
+    // The required tag guards every destructive call.
+    for (const c of [...(inject?.awsCalls ?? []), ...(inject?.inverse?.awsCalls ?? [])]) {
+      expect(c.tagCondition).toEqual({ key: 'drillproof', value: 'allowed' });
+    }
+    expect(plan.iamActions).toEqual([
+      'ec2:DescribeInstances',
+      'ec2:StartInstances',
+      'ec2:StopInstances',
+      'elasticloadbalancing:DescribeTargetHealth',
+      'rds:DescribeDBInstances',
+      'rds:DescribeEvents',
+      'rds:RebootDBInstance',
+      'secretsmanager:GetSecretValue',
+      'sts:GetCallerIdentity',
+    ]);
+    // baseline 1m + observe (typical: max(70s instance, 90s RDS) + 1m hold = 2m30s) + ...
+    const observe = plan.steps.find((s) => s.id === 'observe');
+    expect(observe?.estimateMs).toEqual({ typical: 150_000, max: 600_000 });
+    const sum = plan.steps.reduce((a, s) => a + s.estimateMs.typical, 0);
+    expect(plan.estimatedDurationMs.typical).toBe(sum);
+    expect(plan.estimatedDurationMs.max).toBeGreaterThanOrEqual(600_000 + 60_000);
+  });
+
+  it('prints a readable plan with the inverse of every destructive step', async () => {
+    const r = await runCli(['plan', scenario('scenarios/lab/ec2-instance-stop.yaml')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/6\. inject {4}stop EC2 instances \(web\) {2}\(destructive\)/);
+    expect(r.stdout).toContain('inverse: start the stopped instances');
+    expect(r.stdout).toContain('call ec2:StopInstances (DryRun)');
+    expect(r.stdout).toMatch(/expected duration: about \d/);
+  });
+
+  it.each(shippedScenarios())('every destructive step of %s states its inverse (or that there is none)', (file) => {
+    const loaded = loadScenarioFile(scenario(file));
+    const plan = buildPlan(loaded);
+    const injects = plan.steps.filter((s) => s.phase === 'inject');
+    expect(injects.length).toBe(loaded.scenario.steps.faults.length);
+    for (const s of injects) expect(s.inverse === null || (s.inverse?.description.length ?? 0) > 0).toBe(true);
+    const rollbacks = plan.steps.filter((s) => s.phase === 'rollback').map((s) => s.id);
+    const withInverse = injects.filter((s) => s.inverse).map((s) => s.id.replace('inject.', 'rollback.'));
+    expect(rollbacks).toEqual(withInverse.reverse());
+    expect(plan.estimatedDurationMs.typical).toBeLessThanOrEqual(plan.estimatedDurationMs.max);
+  });
+
+  it('lab drills are planned at about a minute', () => {
+    for (const file of shippedScenarios().filter((f) => f.startsWith('scenarios/lab/'))) {
+      const plan = buildPlan(loadScenarioFile(scenario(file)));
+      expect(plan.estimatedDurationMs.typical, file).toBeLessThan(120_000);
+    }
+  });
+
+  it('estimates a FIS template from its action chain', () => {
+    const plan = buildPlan(loadScenarioFile(scenario('scenarios/aws/fis-template.yaml')));
+    // One stop-instances action with startInstancesAfterDuration PT5M, + 1m hold.
+    expect(plan.steps.find((s) => s.id === 'observe')?.estimateMs.typical).toBe(360_000);
+    expect(plan.warnings.join('\n')).toContain(
+      'the FIS experiment role needs ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances',
+    );
+  });
+});
+
+function policyOf(rel: string): IamPolicy {
+  return buildIamPolicy(buildPlan(loadScenarioFile(scenario(rel))));
+}
+
+function actionsOf(p: IamPolicy): string[] {
+  return [...new Set(p.Statement.flatMap((s) => s.Action))].sort();
+}
+
+describe('drillproof iam-policy', () => {
+  it('prints valid IAM policy JSON', async () => {
+    const r = await runCli(['iam-policy', scenario('scenarios/aws/ec2-instance-stop.yaml')]);
+    expect(r.code).toBe(0);
+    const p = JSON.parse(r.stdout) as IamPolicy;
+    expect(p.Version).toBe('2012-10-17');
+    const sids = new Set<string>();
+    for (const s of p.Statement) {
+      expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
+      expect(sids.has(s.Sid)).toBe(false);
+      sids.add(s.Sid);
+      expect(s.Effect).toBe('Allow');
+      expect(s.Action.length).toBeGreaterThan(0);
+      for (const a of s.Action) expect(a).toMatch(/^[a-z0-9-]+:[A-Za-z]+$/);
+      for (const res of [s.Resource].flat()) expect(res === '*' || res.startsWith('arn:aws:')).toBe(true);
+    }
+    expect(p).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ReadOnly1',
+          Effect: 'Allow',
+          Action: ['ec2:DescribeInstances', 'elasticloadbalancing:DescribeTargetHealth', 'sts:GetCallerIdentity'],
+          Resource: '*',
+        },
+        {
+          Sid: 'Ec2Tagged1',
+          Effect: 'Allow',
+          Action: ['ec2:StartInstances', 'ec2:StopInstances'],
+          Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*',
+          Condition: { StringEquals: { 'aws:ResourceTag/drillproof': 'allowed' } },
+        },
+      ],
+    });
+  });
+
+  it('RDS failover with Secrets Manager: reboot on the one instance, the secret, events', () => {
+    const p = policyOf('scenarios/aws/rds-multi-az-failover.yaml');
+    expect(actionsOf(p)).toEqual([
+      'rds:DescribeDBInstances',
+      'rds:DescribeEvents',
+      'rds:RebootDBInstance',
+      'secretsmanager:GetSecretValue',
+      'sts:GetCallerIdentity',
+    ]);
+    const reboot = p.Statement.find((s) => s.Action.includes('rds:RebootDBInstance'));
+    expect(reboot?.Resource).toBe('arn:aws:rds:us-east-1:123456789012:db:shop-db');
+    const secret = p.Statement.find((s) => s.Action.includes('secretsmanager:GetSecretValue'));
+    expect(secret?.Resource).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-db-drillproof-AbCdEf');
+  });
+
+  it('Aurora with IAM database auth needs rds-db:connect for the user', () => {
+    const p = policyOf('scenarios/aws/aurora-cluster-failover.yaml');
+    const connect = p.Statement.find((s) => s.Action.includes('rds-db:connect'));
+    expect(connect?.Resource).toBe('arn:aws:rds-db:eu-west-1:123456789012:dbuser:*/drillproof_iam');
+    const failover = p.Statement.find((s) => s.Action.includes('rds:FailoverDBCluster'));
+    expect(failover?.Resource).toBe('arn:aws:rds:eu-west-1:123456789012:cluster:shop-aurora');
+  });
+
+  it('a FIS template file needs create/start/tag/stop/delete, PassRole for FIS only, and alarms', () => {
+    const p = policyOf('scenarios/aws/fis-template.yaml');
+    expect(actionsOf(p)).toEqual([
+      'cloudwatch:DescribeAlarms',
+      'fis:CreateExperimentTemplate',
+      'fis:DeleteExperimentTemplate',
+      'fis:GetExperiment',
+      'fis:StartExperiment',
+      'fis:StopExperiment',
+      'fis:TagResource',
+      'iam:PassRole',
+      'sts:GetCallerIdentity',
+    ]);
+    const pass = p.Statement.find((s) => s.Action.includes('iam:PassRole'));
+    expect(pass?.Resource).toBe('arn:aws:iam::123456789012:role/drillproof-fis');
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'fis.amazonaws.com' } });
+  });
+
+  it('a snapshot restore may delete only the restored instance', () => {
+    const p = policyOf('scenarios/aws/rds-snapshot-restore.yaml');
+    const del = p.Statement.find((s) => s.Action.includes('rds:DeleteDBInstance'));
+    expect(del?.Resource).toBe('arn:aws:rds:us-east-1:123456789012:db:shop-db-restore-drill');
+    expect(actionsOf(p)).toContain('rds:RestoreDBInstanceFromDBSnapshot');
+    expect(actionsOf(p)).toContain('rds:DescribeDBSnapshots');
+  });
+
+  it('KMS signing adds kms:Sign and kms:GetPublicKey on the key', () => {
+    const text = `version: 1
+metadata: { name: kms }
+target: { provider: aws, region: eu-central-1, allowedAccounts: ["111122223333"] }
+resources: { db: { type: rds-instance, id: db1 } }
+probes: [{ name: web, type: http, url: "https://x.example.com/", interval: 1s }]
+steps: { baseline: 10s, faults: [{ id: f, type: rds-failover, resource: db }], observe: { timeout: 5m } }
+evidence: { signing: { type: kms, kmsKeyId: "arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }
+`;
+    const { scenario: s } = parseScenarioText(text, 'kms.yaml');
+    const p = buildIamPolicy(buildPlan({ scenario: s, path: 'kms.yaml', sha256: '0'.repeat(64) }));
+    const sign = p.Statement.find((st) => st.Action.includes('kms:Sign'));
+    expect(sign?.Action).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    expect(sign?.Resource).toBe('arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    // No tag condition without guardrails.requiredTag.
+    expect(p.Statement.find((st) => st.Action.includes('rds:RebootDBInstance'))?.Condition).toBeUndefined();
+  });
+});
