@@ -6,8 +6,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { readJournal } from '../../src/experiments/journal.js';
 import { recoverRun } from '../../src/experiments/recover.js';
+import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
+import { systemClock } from '../../src/util/clock.js';
 import { eventually, useLab } from '../_helpers/lab.js';
 import { expectedState, LAB_SCENARIOS, labState, variant } from './_drill.js';
 
@@ -104,5 +106,26 @@ describe('kill -9 after injection, then recover', () => {
     const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'fis-template.yaml'), { faultVisibleAtOnce: false });
     const r = await recoverAndCheck(dir);
     expect(r.outcomes.map((o) => o.stepId).sort()).toEqual(['fis-stop-one', 'fis-stop-one.setup']);
+  });
+
+  it('sweep finds the stopped lab instance and the unfinished run, and starts the instance', async () => {
+    const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'));
+    const info = lab.info();
+    const aws = createAwsApis({ region: info.region, endpoint: info.awsEndpoint, credentials: info.credentials });
+    const common = {
+      aws,
+      sink: new RecordingSink(),
+      clock: systemClock,
+      labInstanceIds: info.instances.map((i) => i.id),
+      runsDir: resolve(dir, '..'),
+      pollMs: 200,
+      waitTimeoutMs: 60_000,
+    };
+    const listed = await sweep({ ...common, dryRun: true });
+    expect(listed.map((l) => l.kind).sort()).toEqual(['stopped-lab-instance', 'unfinished-run']);
+    const done = await sweep({ ...common, dryRun: false });
+    expect(done.find((l) => l.kind === 'stopped-lab-instance')?.done).toBe(true);
+    const want = expectedState(lab.info(), initialDbs);
+    await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
   });
 });
