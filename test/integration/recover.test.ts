@@ -74,15 +74,22 @@ async function recoverAndCheck(runDir: string) {
   return r;
 }
 
+/** A shipped scenario with a 1 s baseline: the kill comes right after injection anyway. */
+const quick = (name: string, mutate: (d: Record<string, any>) => void = () => {}) =>
+  variant(name, (d) => {
+    d.steps.baseline = '1s';
+    mutate(d);
+  });
+
 describe('kill -9 after injection, then recover', () => {
   it('ec2-stop: starts the stopped instance', async () => {
-    const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'));
+    const dir = await killedAfterInjection(quick('ec2-instance-stop'));
     const r = await recoverAndCheck(dir);
     expect(r.outcomes.map((o) => o.stepId)).toEqual(['stop-one']);
   });
 
   it('elbv2-deregister: registers the target again', async () => {
-    const file = variant('ec2-instance-stop', (d) => {
+    const file = quick('ec2-instance-stop', (d) => {
       d.resources.tg = { type: 'elbv2-target-group', arn: '${lab.targetGroupArn}' };
       d.steps.faults = [{ id: 'drain-one', type: 'elbv2-deregister', resource: 'web', targetGroup: 'tg' }];
     });
@@ -92,12 +99,12 @@ describe('kill -9 after injection, then recover', () => {
   });
 
   it('az-impairment: starts the AZ again and waits for the database', async () => {
-    const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'az-impairment.yaml'));
+    const dir = await killedAfterInjection(quick('az-impairment'));
     await recoverAndCheck(dir);
   });
 
   it('rds-restore: deletes the restored instance', async () => {
-    const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'rds-pitr-restore.yaml'));
+    const dir = await killedAfterInjection(quick('rds-pitr-restore'));
     const r = await recoverAndCheck(dir);
     expect(r.outcomes.map((o) => o.stepId)).toEqual(['restore']);
   });
@@ -109,7 +116,7 @@ describe('kill -9 after injection, then recover', () => {
   });
 
   it('sweep finds the stopped lab instance and the unfinished run, and starts the instance', async () => {
-    const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'));
+    const dir = await killedAfterInjection(quick('ec2-instance-stop'));
     const info = lab.info();
     const aws = createAwsApis({ region: info.region, endpoint: info.awsEndpoint, credentials: info.credentials });
     const common = {
