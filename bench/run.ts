@@ -85,12 +85,13 @@ async function probeAt(url: string, rate: number, durationMs: number): Promise<R
 }
 
 /**
- * Sustained: every slot sent on time (none late by more than max(Δ, 50 ms), none over the
- * in-flight cap) and ≥ 99.9 % ok. The send-lag P99 is printed next to it: on a shared machine it
- * mostly measures how long other processes keep the CPU.
+ * Sustained: at least 98 % of the slots sent on time (not late by more than max(Δ, 50 ms), not
+ * over the in-flight cap) and at least 98 % ok. The 2 % allowance absorbs the odd stall of a
+ * shared machine (a 100 ms stall alone makes 200 slots late at 2000/s); the send-lag P99 is
+ * printed beside it.
  */
 function sustained(r: RateResult): boolean {
-  return r.notSent === 0 && r.okPct >= 99.9;
+  return r.notSent <= r.samples * 0.02 && r.okPct >= 98;
 }
 
 async function autocannonMax(url: string): Promise<number> {
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
       );
     }
 
-    console.log('\n2. highest sustained rate (every slot sent on time, >= 99.9% ok; 3 s per step)');
+    console.log('\n2. highest sustained rate (>= 98% of slots sent on time and >= 98% ok; 3 s per step)');
     let best = 0;
     for (const rate of [500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000]) {
       const r = await probeAt(url, rate, 3000);

@@ -57,7 +57,14 @@ describe('kill -9 during probe', () => {
     const m = JSON.parse(a.stdout) as Measurements;
     const all = m.probes.http?.phases.all;
     expect(all?.scheduled).toBeGreaterThan(50);
-    expect(all?.availability).toBe(1);
+    // Every sample on disk succeeded, except slots a busy machine made the engine miss.
+    const failed = lines(file)
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .filter((x) => !x.ok);
+    expect(failed.filter((x) => x.error !== 'late')).toEqual([]);
+    expect(all?.failed).toBe(failed.length);
     // The last sample on disk was scheduled less than about a second before the kill.
     const last = (all?.endMs as number) - 20;
     expect(killedAt - last).toBeLessThan(1000);

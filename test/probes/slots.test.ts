@@ -27,7 +27,7 @@ describe('slots', () => {
     const s = new Slots(1);
     await s.acquire(new AbortController().signal);
     const ac = new AbortController();
-    const waits = Array.from({ length: 20_000 }, () => s.acquire(ac.signal));
+    const waits = Array.from({ length: 5000 }, () => s.acquire(ac.signal));
     const t = performance.now();
     ac.abort();
     expect((await Promise.all(waits)).every((x) => x === false)).toBe(true);
