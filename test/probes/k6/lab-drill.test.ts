@@ -26,6 +26,7 @@ describe('lab drill with k6 load (fake k6)', () => {
   it('ec2 stop: k6 per-phase P95 equals an independent computation over the k6 lines', async () => {
     const file = variant('ec2-instance-stop', (doc) => {
       doc.steps.baseline = '1s';
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a scenario variable, resolved by drillproof
       doc.load = { k6: { generate: { url: '${lab.appUrl}/', rate: '10/s', timeout: '2s' } } };
     });
     // k6 replays a 20 s run (outage 8–11 s after its first point), rebased to when it starts.
