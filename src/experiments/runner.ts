@@ -190,6 +190,17 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     actions = pf.actions;
     const ctx: FaultContext = pf.ctx;
 
+    // Ask before the baseline, so the baseline directly precedes the injection.
+    const summary = actions.map((a) => `  ${a.stepId}: ${a.action} ${a.targets.join(', ')}`).join('\n');
+    await confirmInjection({
+      mode: scenario.guardrails?.confirm ?? 'auto',
+      provider: o.provider,
+      yes: input.yes,
+      interactive: input.interactive,
+      ...(o.ask ? { ask: o.ask } : {}),
+      summary: `drill ${scenario.metadata.name} in ${aws.region} (account ${caller?.account ?? '?'}) will:\n${summary}`,
+    });
+
     await phase('baseline', async () => {
       // A steady state cannot be judged without samples: at least three intervals of baseline.
       const iv = Object.values((probes as ProbeSession | null)?.intervals() ?? {});
@@ -212,16 +223,6 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
           },
         );
       }
-    });
-
-    const summary = actions.map((a) => `  ${a.stepId}: ${a.action} ${a.targets.join(', ')}`).join('\n');
-    await confirmInjection({
-      mode: scenario.guardrails?.confirm ?? 'auto',
-      provider: o.provider,
-      yes: input.yes,
-      interactive: input.interactive,
-      ...(o.ask ? { ask: o.ask } : {}),
-      summary: `drill ${scenario.metadata.name} in ${aws.region} (account ${caller?.account ?? '?'}) will:\n${summary}`,
     });
 
     recordScenarioRollback(scenario, rollback);

@@ -55,7 +55,7 @@ export async function labState(info: LabInfo) {
   const th = await c.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: info.targetGroupArn }));
   const targets = (th.TargetHealthDescriptions ?? []).map((d) => `${d.Target?.Id}:${d.TargetHealth?.State}`).sort();
   const dbs = await c.rds.send(new DescribeDBInstancesCommand({}));
-  const dbIds = (dbs.DBInstances ?? []).map((d) => d.DBInstanceIdentifier).sort();
+  const dbIds = (dbs.DBInstances ?? []).map((d) => d.DBInstanceIdentifier ?? '').sort();
   for (const x of Object.values(c)) x.destroy();
   return { states, targets, dbIds };
 }

@@ -142,17 +142,31 @@ export async function waitDbAvailable(
 
 async function deleteDbInstance(ctx: InverseContext, id: string): Promise<string[]> {
   const rids: string[] = [];
-  try {
-    const res = await ctx.aws.rds.deleteDBInstance({
-      DBInstanceIdentifier: id,
-      SkipFinalSnapshot: true,
-      DeleteAutomatedBackups: true,
-    });
-    rids.push(...ids(res.$metadata.requestId));
-  } catch (err) {
-    if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return rids;
-    throw err;
-  }
+  // A restore still being created cannot be deleted yet (InvalidDBInstanceState): keep trying.
+  const deleted = await pollUntil(
+    async () => {
+      try {
+        const res = await ctx.aws.rds.deleteDBInstance({
+          DBInstanceIdentifier: id,
+          SkipFinalSnapshot: true,
+          DeleteAutomatedBackups: true,
+        });
+        rids.push(...ids(res.$metadata.requestId));
+        return 'requested' as const;
+      } catch (err) {
+        if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return 'gone' as const;
+        if (DrillproofError.is(err) && err.code === 'AwsInvalidState') return undefined;
+        throw err;
+      }
+    },
+    {
+      clock: ctx.clock,
+      intervalMs: ctx.pollMs,
+      timeoutMs: ctx.waitTimeoutMs,
+      what: `DB instance ${id} to accept deletion`,
+    },
+  );
+  if (deleted === 'gone') return rids;
   await pollUntil(
     async () => {
       try {

@@ -1,0 +1,138 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { readJournal } from '../../src/experiments/journal.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { sweep } from '../../src/experiments/sweep.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import { labReset } from '../../src/lab/lab.js';
+import { systemClock } from '../../src/util/clock.js';
+import { eventually, useLab } from '../_helpers/lab.js';
+import { expectedState, LAB_SCENARIOS, labState, variant } from './_drill.js';
+
+/**
+ * kill -9 of `drillproof run` right after it injected, then `drillproof recover <dir>` (the
+ * library function behind it) must bring the lab back, for every kind of inverse.
+ */
+const lab = useLab({ aurora: false, fisTimeScale: 0.1 });
+const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
+let initialDbs: string[] = [];
+beforeAll(async () => {
+  initialDbs = (await labState(lab.info())).dbIds;
+});
+afterEach(async () => {
+  await labReset({ dir: lab.dir() });
+});
+
+/**
+ * Runs the CLI as a real process and SIGKILLs it as soon as its journal shows the fault was
+ * acknowledged by the (lab) AWS API: the fault is really in place, the rollback never ran.
+ */
+async function killedAfterInjection(file: string, o: { faultVisibleAtOnce?: boolean } = {}): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'run', file, '--lab', lab.dir(), '--out', out, '--yes'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  let text = '';
+  let gone = false;
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  child.on('exit', () => (gone = true));
+  const journal = join(out, 'journal.ndjson');
+  for (;;) {
+    if (gone) throw new Error(`drill exited before injecting:\n${text}`);
+    if (existsSync(journal) && readFileSync(journal, 'utf8').includes('"kind":"fault.acknowledged"')) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  // The fault is in place: the lab is not as found (a FIS experiment acts a moment later).
+  if (o.faultVisibleAtOnce !== false) {
+    expect(await labState(lab.info())).not.toEqual(expectedState(lab.info(), initialDbs));
+  }
+  return out;
+}
+
+async function recoverAndCheck(runDir: string) {
+  const entries = readJournal(join(runDir, 'journal.ndjson')).entries;
+  expect(entries.some((e) => e.kind === 'inverse.recorded')).toBe(true);
+  expect(entries.some((e) => e.kind === 'run.finished')).toBe(false);
+  const r = await recoverRun(runDir, {
+    createAws: (t, rec) => createAwsApis(t, rec),
+    sink: new RecordingSink(),
+    pollMs: 200,
+    waitTimeoutMs: 60_000,
+  });
+  expect(r.exitCode).toBe(0);
+  const want = expectedState(lab.info(), initialDbs);
+  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
+  expect(await labState(lab.info())).toEqual(want);
+  return r;
+}
+
+/** A shipped scenario with a 1 s baseline: the kill comes right after injection anyway. */
+const quick = (name: string, mutate: (d: Record<string, any>) => void = () => {}) =>
+  variant(name, (d) => {
+    d.steps.baseline = '1s';
+    mutate(d);
+  });
+
+describe('kill -9 after injection, then recover', () => {
+  it('ec2-stop: starts the stopped instance', async () => {
+    const dir = await killedAfterInjection(quick('ec2-instance-stop'));
+    const r = await recoverAndCheck(dir);
+    expect(r.outcomes.map((o) => o.stepId)).toEqual(['stop-one']);
+  });
+
+  it('elbv2-deregister: registers the target again', async () => {
+    const file = quick('ec2-instance-stop', (d) => {
+      d.resources.tg = { type: 'elbv2-target-group', arn: '${lab.targetGroupArn}' };
+      d.steps.faults = [{ id: 'drain-one', type: 'elbv2-deregister', resource: 'web', targetGroup: 'tg' }];
+    });
+    const dir = await killedAfterInjection(file);
+    const r = await recoverAndCheck(dir);
+    expect(r.outcomes.map((o) => o.stepId)).toEqual(['drain-one']);
+  });
+
+  it('az-impairment: starts the AZ again and waits for the database', async () => {
+    const dir = await killedAfterInjection(quick('az-impairment'));
+    await recoverAndCheck(dir);
+  });
+
+  it('rds-restore: deletes the restored instance', async () => {
+    const dir = await killedAfterInjection(quick('rds-pitr-restore'));
+    const r = await recoverAndCheck(dir);
+    expect(r.outcomes.map((o) => o.stepId)).toEqual(['restore']);
+  });
+
+  it('fis-experiment: stops the experiment (found by its run tag) and deletes the template', async () => {
+    const dir = await killedAfterInjection(join(LAB_SCENARIOS, 'fis-template.yaml'), { faultVisibleAtOnce: false });
+    const r = await recoverAndCheck(dir);
+    expect(r.outcomes.map((o) => o.stepId).sort()).toEqual(['fis-stop-one', 'fis-stop-one.setup']);
+  });
+
+  it('sweep finds the stopped lab instance and the unfinished run, and starts the instance', async () => {
+    const dir = await killedAfterInjection(quick('ec2-instance-stop'));
+    const info = lab.info();
+    const aws = createAwsApis({ region: info.region, endpoint: info.awsEndpoint, credentials: info.credentials });
+    const common = {
+      aws,
+      sink: new RecordingSink(),
+      clock: systemClock,
+      labInstanceIds: info.instances.map((i) => i.id),
+      runsDir: resolve(dir, '..'),
+      pollMs: 200,
+      waitTimeoutMs: 60_000,
+    };
+    const listed = await sweep({ ...common, dryRun: true });
+    expect(listed.map((l) => l.kind).sort()).toEqual(['stopped-lab-instance', 'unfinished-run']);
+    const done = await sweep({ ...common, dryRun: false });
+    expect(done.find((l) => l.kind === 'stopped-lab-instance')?.done).toBe(true);
+    const want = expectedState(lab.info(), initialDbs);
+    await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
+  });
+});
