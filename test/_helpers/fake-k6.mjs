@@ -12,7 +12,8 @@ const argv = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 if (env.FAKE_K6_ARGS_FILE) {
-  const keep = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('K6_')));
+  const extra = (env.FAKE_K6_RECORD_ENV ?? '').split(',').filter(Boolean);
+  const keep = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('K6_') || extra.includes(k)));
   writeFileSync(env.FAKE_K6_ARGS_FILE, JSON.stringify({ argv, env: keep, cwd: process.cwd() }));
 }
 

@@ -27,6 +27,8 @@ export interface FakeK6Behaviour {
   batch?: number;
   lineMs?: number;
   argsFile?: string;
+  /** Extra environment variables (besides K6_*) the fake records in the args file. */
+  recordEnv?: string[];
   stderr?: string;
 }
 
@@ -46,5 +48,6 @@ export function fakeK6Env(b: FakeK6Behaviour): Record<string, string> {
   if (b.lineMs !== undefined) e.FAKE_K6_LINE_MS = String(b.lineMs);
   if (b.argsFile) e.FAKE_K6_ARGS_FILE = b.argsFile;
   if (b.stderr) e.FAKE_K6_STDERR = b.stderr;
+  if (b.recordEnv) e.FAKE_K6_RECORD_ENV = b.recordEnv.join(',');
   return e;
 }

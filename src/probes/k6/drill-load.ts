@@ -1,7 +1,6 @@
 import { DrillproofError } from '../../errors.js';
 import type { DrillPorts, ProbeSession } from '../../experiments/phases/ports.js';
 import { type MessageSink, silentSink } from '../../io/messages.js';
-import type { RunRecord } from '../../reports/run-record.js';
 import type { Clock } from '../../util/clock.js';
 import { formatDurationMs, parseDurationMs } from '../../util/units.js';
 import type { Sample } from '../sample.js';
@@ -138,8 +137,9 @@ export function withK6Load(
 
   const writeEvidence: DrillPorts['writeEvidence'] = async (runDir, record) => {
     const r = await result;
-    const rec: RunRecord = r ? { ...record, k6: k6RunRecord(r) } : record;
-    return ports.writeEvidence(runDir, rec);
+    // Set on the engine's record itself, so the run's result and the evidence agree.
+    if (r) record.k6 = k6RunRecord(r);
+    return ports.writeEvidence(runDir, record);
   };
 
   return { ...ports, startProbes, writeEvidence, k6Result: () => result };

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type MessageSink, message, silentSink } from '../../io/messages.js';
 import { type AnchoredClock, type Clock, systemClock } from '../../util/clock.js';
@@ -92,10 +93,15 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   const args = ['run', '--quiet', '--no-color', '--log-format', 'json', '--out', `json=${rawOutputPath}`];
   args.push('--address', `127.0.0.1:${port}`);
   if (!prepared.generated) args.push('--summary-export', summaryPath);
-  const scriptEnv: Record<string, string> = { ...prepared.env, DRILLPROOF_RUN_ID: opts.runId };
+  // drillproof's own values go on the command line; the scenario's `env` (possibly secrets) goes
+  // in k6's process environment, which `k6 run` exposes as __ENV, so it never shows in `ps`.
+  const scriptEnv: Record<string, string> = { DRILLPROOF_RUN_ID: opts.runId };
   if (prepared.generated) scriptEnv.DRILLPROOF_SUMMARY_PATH = summaryPath;
   for (const [k, v] of Object.entries(scriptEnv)) args.push('-e', `${k}=${v}`);
   args.push(prepared.scriptPath);
+  // A stale output or summary from an earlier attempt must not be read as this run's.
+  await rm(rawOutputPath, { force: true });
+  await rm(summaryPath, { force: true });
 
   const writer = new K6SampleFileWriter(samplesPath);
   await writer.open();
@@ -142,7 +148,12 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   const startedAt = opts.anchor ? opts.anchor.nowMs() : clock.wallMs();
   const child: ChildProcess = spawn(prepared.bin, args, {
     cwd: dirname(prepared.scriptPath),
-    env: { ...(opts.env ?? process.env), K6_AUTO_EXTENSION_RESOLUTION: 'false', K6_NO_USAGE_REPORT: 'true' },
+    env: {
+      ...(opts.env ?? process.env),
+      ...prepared.env,
+      K6_AUTO_EXTENSION_RESOLUTION: 'false',
+      K6_NO_USAGE_REPORT: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderrTail: string[] = [];

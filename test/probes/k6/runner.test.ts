@@ -150,6 +150,23 @@ describe('startK6Load with the fake k6', () => {
     expect(t.sink.codes()).toContain('DP_K6_W0005');
   });
 
+  it("passes the scenario's env in k6's environment, never on its command line", async () => {
+    const t = setup({ fixture: fx('healthy-v2.ndjson'), exit: 0, batch: 100, recordEnv: ['API_TOKEN'] });
+    const h = await startK6Load({
+      config: { script: fx('user-script-plain.js'), env: { API_TOKEN: 's3cret-value' } },
+      outDir: t.outDir,
+      runId: 'r',
+      env: t.env,
+      sink: t.sink,
+      tailPollMs: 10,
+    });
+    await h.done;
+    const a = t.args();
+    expect(a.env.API_TOKEN).toBe('s3cret-value');
+    expect(a.argv.join(' ')).not.toContain('s3cret-value');
+    expect(JSON.stringify(t.sink.messages)).not.toContain('s3cret-value');
+  });
+
   it('reads the new machine-readable summary shape from --summary-export (k6 v2 opt-in)', async () => {
     const t = setup({
       fixture: fx('healthy-v2.ndjson'),
