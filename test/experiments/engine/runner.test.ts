@@ -83,6 +83,7 @@ async function drill(
     account?: string;
     patch?: (f: ReturnType<typeof fakeAws>) => void;
     sink?: RecordingSink;
+    db?: { id: string; multiAz: boolean; az: string };
   } = {},
 ) {
   const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
@@ -120,6 +121,7 @@ async function drill(
             { id: 'i-2', az: 'us-east-1b', state: 'running' },
           ],
           ...(o.account ? { account: o.account } : {}),
+          ...(o.db ? { db: o.db } : {}),
         },
         rec,
       );
@@ -256,5 +258,18 @@ describe('runDrill', () => {
       'aws ec2 start-instances --region us-east-1 --instance-ids i-1',
     ]);
     expect(result.record.reason).toContain('aws ec2 start-instances');
+  });
+
+  it('refuses a failover of a database that is not Multi-AZ (exit 3, nothing rebooted)', async () => {
+    const { result, f } = await drill(
+      scenario((s) => {
+        s.resources = { db: { type: 'rds-instance', id: 'shop-db' } };
+        (s.steps as { faults: unknown[] }).faults = [{ id: 'failover', type: 'rds-failover', resource: 'db' }];
+      }),
+      { db: { id: 'shop-db', multiAz: false, az: 'us-east-1a' } },
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toContain('shop-db is not Multi-AZ');
+    expect(f.calls).not.toContain('rds:RebootDBInstance');
   });
 });
