@@ -2,13 +2,18 @@
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
 export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/fis-template.js';
+export { buildIamPolicy, type IamPolicy } from './experiments/iam-policy.js';
 export {
   type LoadedScenario,
   loadFisTemplateFile,
+  loadScenarioBytes,
   loadScenarioFile,
   MAX_SCENARIO_BYTES,
   parseScenarioText,
 } from './experiments/load.js';
+export { buildPlan, type PlanInput } from './experiments/plan/build.js';
+export { formatPlanText } from './experiments/plan/text.js';
+export type { AwsCall, Plan, PlanStep } from './experiments/plan/types.js';
 export {
   durationMs,
   percentRatio,

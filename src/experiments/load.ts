@@ -151,7 +151,14 @@ export function parseYaml(text: string, file: string): Parsed {
       ],
     };
   }
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false, strict: true });
+  // merge: YAML merge keys (`<<: *defaults`) are handy for probes that share settings.
+  const doc = parseDocument(text, {
+    lineCounter: lc,
+    uniqueKeys: true,
+    prettyErrors: false,
+    strict: true,
+    merge: true,
+  });
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     const pos = lc.linePos(e.pos[0]);
@@ -206,7 +213,9 @@ export function parseScenarioText(
 ): { scenario: Scenario; warnings: Problem[]; fisTemplates: Record<string, FisTemplate> } {
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0 || !parsed.doc) throw invalid(file, parsed.problems);
-  const result = scenarioSchema.safeParse(parsed.value);
+  // Top-level `x-` keys are ignored: a place for YAML anchors (`x-probe: &probe {...}`).
+  const input = Object.fromEntries(Object.entries(parsed.value as object).filter(([k]) => !k.startsWith('x-')));
+  const result = scenarioSchema.safeParse(input);
   if (!result.success) {
     const problems = issuesToProblems(result.error.issues, {
       file,

@@ -1,7 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
-import { describeInput, knownKeysOf } from './schema/common.js';
+import { describeInput, KNOWN_KEYS_MARK } from './schema/common.js';
 import { closest } from './suggest.js';
 import { positionOf } from './yaml-positions.js';
 
@@ -39,8 +39,13 @@ interface Ctx {
   root: unknown;
 }
 
-function problem(ctx: Ctx, path: readonly PropertyKey[], message: string, hint?: string, key = false): Problem {
+/** Schema messages may carry their hint after `HINT` (zod issues have only a message). */
+export const HINT = '\nhint: ';
+
+function problem(ctx: Ctx, path: readonly PropertyKey[], text: string, extraHint?: string, key = false): Problem {
   const pos = positionOf(ctx.doc, ctx.lc, path, { key });
+  const [message, ownHint] = text.includes(HINT) ? (text.split(HINT, 2) as [string, string]) : [text, undefined];
+  const hint = extraHint ?? ownHint;
   const p: Problem = {
     code: 'ScenarioInvalid',
     message,
@@ -88,7 +93,9 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], ctx: Ctx, 
     const at = valueAt(ctx.root, path);
     switch (iss.code) {
       case 'unrecognized_keys': {
-        const known = at.value && typeof at.value === 'object' ? (knownKeysOf.get(at.value as object) ?? []) : [];
+        const known = iss.message.startsWith(KNOWN_KEYS_MARK)
+          ? (JSON.parse(iss.message.slice(KNOWN_KEYS_MARK.length)) as string[])
+          : [];
         for (const key of iss.keys) {
           const guess = closest(key, known);
           out.push(

@@ -63,6 +63,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     transitionMs: o.transitionMs,
     logShipIntervalMs: o.logShipIntervalMs,
     automatedSnapshotIntervalMs: o.automatedSnapshotIntervalMs,
+    backupRetentionMs: o.backupRetentionMs,
     aurora: o.aurora,
     freePort,
     onError: (what, e) => log(`error: ${what}: ${(e as Error)?.stack ?? String(e)}`),

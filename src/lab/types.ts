@@ -40,6 +40,11 @@ export interface LabOptions {
   logShipIntervalMs: number;
   /** Automated snapshots of lab-db this often (one is always taken at start). */
   automatedSnapshotIntervalMs: number;
+  /**
+   * Automated snapshots (and the archived WAL only they need) older than this are deleted, so a
+   * long-running lab does not fill memory; the point-in-time window is this long.
+   */
+  backupRetentionMs: number;
   /** Multiplies FIS durations (startInstancesAfterDuration, aws:fis:wait ...); 1 = as written. */
   fisTimeScale: number;
   /** Start the Aurora-style cluster `lab-aurora` too. */
@@ -59,7 +64,8 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
   deregistrationDelayMs: 2000,
   transitionMs: 1000,
   logShipIntervalMs: 5000,
-  automatedSnapshotIntervalMs: 300_000,
+  automatedSnapshotIntervalMs: 600_000,
+  backupRetentionMs: 3_600_000,
   fisTimeScale: 1,
   aurora: true,
   apiPort: 0,

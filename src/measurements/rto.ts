@@ -24,6 +24,7 @@ export interface RtoOptions {
  * the scheduled time of the first ok sample after that which starts a window [R, R + W) holding
  * no failed sample; the window must end by the end of observation, otherwise recovery is not
  * proven and RTO is null (never 0). RTO = R − F, resolution Δ. No failed sample after F: RTO 0.
+ * No sample at all at or after F (the probe ended before the fault): null.
  */
 export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {}): RtoComputation {
   const dt = s.intervalMs;
@@ -51,6 +52,22 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
     flaps,
     windowSeconds: W / 1000,
   };
+  if (i0 >= n) {
+    // Nothing was observed at or after F: no evidence either way, so unmeasured (never 0).
+    return {
+      result: {
+        ...base,
+        seconds: null,
+        noOutage: false,
+        detectedAt: null,
+        recoveredAt: null,
+        timeToDetectSeconds: null,
+        outageDurationSeconds: null,
+      },
+      outageStartMs: null,
+      recoveredMs: null,
+    };
+  }
   if (first < 0) {
     return {
       result: {

@@ -37,10 +37,9 @@ export interface Sample {
   status: number | null;
   error: SampleError | null;
   /**
-   * The engine could not keep the schedule for this slot. Not sent at all (in-flight cap reached:
-   * error `overflow`; reached after its deadline: error `late`): a failure at latency T. Sent more
-   * than one interval (at least 50 ms) late: the sample keeps its own outcome and its latency,
-   * measured from the scheduled time, includes the delay.
+   * The engine could not send this slot on time: the in-flight cap was reached (error `overflow`)
+   * or it reached the slot more than one interval (at least 50 ms, at most T) late (error `late`).
+   * Always a failure at latency T, never skipped.
    */
   late?: boolean;
   /** Which backend answered (from a configured response header), when known. */

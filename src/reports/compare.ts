@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillproofError } from '../errors.js';
 import type { PhaseName } from '../measurements/types.js';
+import { buildEvidence } from './evidence-model.js';
 import { type Evidence, evidenceSchema } from './evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds } from './format.js';
+import { loadRunDir } from './run-dir.js';
 
 /**
  * `drillproof compare`: what changed between two runs of a drill, and whether the newer one
@@ -77,27 +79,35 @@ export function parseTolerance(text: string | undefined): Tolerance {
   return t;
 }
 
+/**
+ * The evidence of a run directory: its evidence.json, or (for a directory whose documents were
+ * never rendered) the evidence built from its run record and journal.
+ */
 export async function readEvidenceFile(dir: string): Promise<Evidence> {
-  let text: string;
+  let text: string | null = null;
   try {
     text = await readFile(join(dir, 'evidence.json'), 'utf8');
+  } catch {
+    text = null;
+  }
+  if (text !== null) {
+    const parsed = evidenceSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  }
+  try {
+    const run = await loadRunDir(dir);
+    return buildEvidence(run.record, run.journal);
   } catch (err) {
-    throw DrillproofError.user('NotAnEvidencePack', `${dir} has no evidence.json`, {
-      hint: 'pass two run directories written by drillproof (run `drillproof report <run-dir>` first)',
+    throw DrillproofError.user('NotAnEvidencePack', `${dir} has no usable evidence.json or run record`, {
+      hint: 'pass two run directories written by drillproof run (or `drillproof report <run-dir>` them first)',
       cause: err,
     });
   }
-  const parsed = evidenceSchema.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw DrillproofError.user('EvidenceInvalid', `${dir}/evidence.json does not match the evidence schema`, {
-      hint: 'both runs need evidence.json schema version 1',
-    });
-  return parsed.data;
 }
 
 const sign = (x: number, f: (v: number) => string) => {
   const abs = f(Math.abs(x));
-  if (/^0(ms|s|%)$/.test(abs)) return '\u00b10';
+  if (/^0( pp|ms|s|%)$/.test(abs)) return '\u00b10';
   return x > 0 ? `+${abs}` : `\u2212${abs}`;
 };
 
@@ -187,7 +197,8 @@ export function compareEvidence(a: Evidence, b: Evidence, tol: Tolerance = DEFAU
           metric: `availability ${name} ${ph}`,
           old: fmtRatio(avA),
           new: fmtRatio(avB),
-          change: sign(avB - avA, fmtRatio),
+          // A difference of two ratios is in percentage points, not percent.
+          change: sign(avB - avA, (v) => `${fmtRatio(v).replace('%', '')} pp`),
           regressed: avB < allowed - 1e-12,
           note: `allowed down to ${fmtRatio(Math.max(0, allowed))}`,
         });

@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { DrillproofError } from '../errors.js';
 import type { JournalEntry } from '../experiments/journal-types.js';
 import type { Sample, SampleFileHeader } from '../probes/sample.js';
-import { redactText } from './redact.js';
+import { redactText, redactValue } from './redact.js';
 import { RUN_RECORD_FILE, type RunRecord } from './run-record.js';
 import type { ProbeSamples } from './series.js';
 
@@ -105,6 +105,58 @@ async function readJournalAndSamples(dir: string): Promise<Pick<LoadedRun, 'jour
 
 const REDACTABLE = /\.(ndjson|json|ya?ml|txt|md|log|csv|js)(\.gz)?$/;
 
+/** Files the pack writer renders or signs itself: already redacted, or not text to touch. */
+const PACK_OUTPUTS = new Set([
+  'evidence.json',
+  'report.html',
+  'report.md',
+  'junit.xml',
+  'report.pdf',
+  'SHA256SUMS',
+  'VERIFY.md',
+  'signing-key.pub.pem',
+  'evidence.sigstore.json',
+]);
+
+/**
+ * JSON is redacted structurally (every string value through the rules, secret-named keys
+ * blanked) so a replacement can never break the document; other text line by line.
+ */
+function redactContent(name: string, text: string): { text: string; count: number } {
+  const base = name.replace(/\.gz$/, '');
+  if (base.endsWith('.ndjson')) {
+    let count = 0;
+    const lines = text.split('\n').map((line) => {
+      if (line.trim() === '') return line;
+      try {
+        const before = JSON.parse(line) as unknown;
+        const after = redactValue(before);
+        const out = JSON.stringify(after);
+        if (out === JSON.stringify(before)) return line;
+        count++;
+        return out;
+      } catch {
+        const r = redactText(line);
+        count += r.total;
+        return r.text;
+      }
+    });
+    return { text: lines.join('\n'), count };
+  }
+  if (base.endsWith('.json')) {
+    try {
+      const before = JSON.parse(text) as unknown;
+      const after = redactValue(before);
+      if (JSON.stringify(after) === JSON.stringify(before)) return { text, count: 0 };
+      return { text: `${JSON.stringify(after, null, 2)}\n`, count: 1 };
+    } catch {
+      // Not JSON after all: fall through to the text rules.
+    }
+  }
+  const r = redactText(text);
+  return { text: r.text, count: r.total };
+}
+
 /**
  * Rewrites the text files of a run directory (journal, samples, scenario copy, k6 output)
  * through the redaction rules, before they are hashed and signed. Returns the files changed.
@@ -115,13 +167,13 @@ export async function redactRunFiles(
 ): Promise<{ file: string; count: number }[]> {
   const changed: { file: string; count: number }[] = [];
   for (const f of files) {
-    if (!REDACTABLE.test(f)) continue;
+    if (!REDACTABLE.test(f) || PACK_OUTPUTS.has(f)) continue;
     const path = join(dir, f);
     const text = await readText(path);
-    const r = redactText(text);
-    if (r.total === 0) continue;
+    const r = redactContent(f, text);
+    if (r.count === 0) continue;
     await writeFile(path, f.endsWith('.gz') ? gzipSync(Buffer.from(r.text, 'utf8')) : r.text);
-    changed.push({ file: f, count: r.total });
+    changed.push({ file: f, count: r.count });
   }
   return changed;
 }

@@ -98,6 +98,32 @@ function requestStop(code) {
   wake();
 }
 
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    signals++;
+    if (ignore.includes('sigterm')) return;
+    if (signals > 1) process.exit(105); // k6: a second signal exits at once
+    requestStop(105);
+  });
+}
+
+const statusBody = (isStopped, st) =>
+  JSON.stringify({
+    data: {
+      type: 'status',
+      id: 'default',
+      attributes: {
+        status: st,
+        paused: false,
+        vus: 1,
+        'vus-max': 10,
+        stopped: isStopped,
+        running: !isStopped,
+        tainted: false,
+      },
+    },
+  });
+
 let server;
 if (address) {
   const [host, port] = address.split(':');
@@ -117,32 +143,21 @@ if (address) {
           res.end('{"errors":[{"detail":"live VU configuration updates are not supported"}]}');
           return;
         }
-        if (attrs.stopped === true && !ignore.includes('rest')) requestStop(103);
+        if (attrs.stopped === true && !ignore.includes('rest')) {
+          // Like k6: answer first (stopped: true), then wind down (summary, exit 103).
+          const out = statusBody(true, 10);
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(out, () => requestStop(103));
+          return;
+        }
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          data: {
-            type: 'status',
-            id: 'default',
-            attributes: { status, paused: false, vus: 1, 'vus-max': 10, stopped, running: !stopped, tainted: false },
-          },
-        }),
-      );
+      res.end(statusBody(stopped, status));
     });
   });
   await new Promise((r, j) => server.listen(Number(port), host, r).once('error', j)).catch(() =>
     fail(106, `listen tcp ${address}: bind: address already in use`),
   );
-}
-
-for (const sig of ['SIGTERM', 'SIGINT']) {
-  process.on(sig, () => {
-    signals++;
-    if (ignore.includes('sigterm')) return;
-    if (signals > 1) process.exit(105); // k6: a second signal exits at once
-    requestStop(105);
-  });
 }
 
 // --- replay the fixture ------------------------------------------------------------------------

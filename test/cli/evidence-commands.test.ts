@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../_helpers/cli.js';
 import { cleanupTempDirs, copyRun, tempDir } from '../_helpers/evidence.js';
+import { KMS_KEY_ARN, mockKmsWithLocalKey } from '../_helpers/kms.js';
 
 afterAll(cleanupTempDirs);
 
@@ -41,6 +42,29 @@ describe('drillproof keygen, report, sign, verify', () => {
     expect(bad.stdout).toContain('FAIL FileAltered junit.xml');
     const json = JSON.parse((await runCli(['verify', dir, '--json'])).stdout);
     expect(json.problems).toEqual([expect.objectContaining({ code: 'FileAltered', file: 'junit.xml' })]);
+  });
+
+  it('signs with an AWS KMS key given by ARN (region from the ARN)', async () => {
+    const mock = mockKmsWithLocalKey(await tempDir());
+    try {
+      const dir = await copyRun('ec2-stop-passed');
+      await runCli(['report', dir]);
+      const r = await runCli(['sign', dir, '--kms-key', KMS_KEY_ARN], {
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      });
+      expect(r.stderr).not.toContain('error');
+      expect(r.code).toBe(0);
+      expect(mock.signInputs).toEqual([
+        expect.objectContaining({ KeyId: KMS_KEY_ARN, MessageType: 'DIGEST', len: 32 }),
+      ]);
+      const keyDir = await tempDir();
+      const pub = join(keyDir, 'kms.pub.pem');
+      await writeFile(pub, mock.backing.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+      expect((await runCli(['verify', dir, '--key', pub])).code).toBe(0);
+    } finally {
+      mock.restore();
+    }
   });
 
   it('explains a missing signing key and a missing Chromium', async () => {

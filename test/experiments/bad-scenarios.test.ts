@@ -30,7 +30,7 @@ const CASES: { file: string; line: number; col: number; path: string; text: RegE
     line: 10,
     col: 68,
     path: 'probes[0].interval',
-    text: /a duration needs a unit: write "100s"/,
+    text: /a duration needs a unit, got number 100\n\s+hint: write "100s"/,
   },
   { file: 'bad-durations.yaml', line: 10, col: 82, path: 'probes[0].timeout', text: /invalid duration "2 seconds"/ },
   { file: 'bad-durations.yaml', line: 15, col: 23, path: 'steps.observe.timeout', text: /invalid duration "5min"/ },
@@ -56,7 +56,7 @@ const CASES: { file: string; line: number; col: number; path: string; text: RegE
     line: 11,
     col: 84,
     path: 'probes[0].connection.password',
-    text: /secrets are never written inline/,
+    text: /secrets are never written inline.*\n\s+hint: write \{env: NAME\}/,
   },
   {
     file: 'unknown-fault-type.yaml',

@@ -64,7 +64,7 @@ describe('loader', () => {
   it('says to quote account ids YAML reads as numbers', () => {
     const ps = problems(BASE.replace('region: us-east-1 }', 'region: us-east-1, allowedAccounts: [000000000000] }'));
     expect(ps.map(at)).toEqual([
-      '3:63 target.allowedAccounts[0]: account id 0 was read as a number: quote 12-digit account ids, e.g. "000000000000"',
+      '3:63 target.allowedAccounts[0]: account id 0 was read as a number (quote 12-digit account ids, e.g. "000000000000")',
     ]);
   });
 
@@ -73,7 +73,7 @@ describe('loader', () => {
       .replace('objectives: { rto: 30s }', 'objectives: { rto: 30s, rpo: 0s, latency: [{ probe: api, p95: 1s }] }')
       .replace('baseline: 5s', 'baseline: 5 s');
     expect(problems(text).map(at)).toEqual([
-      '10:13 steps.baseline: invalid duration "5 s": write a number and a unit (ms, s, m, h), e.g. "500ms", "30s", "2m", "1m30s"',
+      '10:13 steps.baseline: invalid duration "5 s" (write a number and a unit (ms, s, m, h), e.g. "500ms", "30s", "2m", "1m30s")',
       '13:47 steps.faults[1].resource: rds-failover needs a rds-instance resource, but "web" is ec2-instance',
       '15:30 objectives.rpo: an rpo objective needs a postgres-heartbeat / mysql-heartbeat probe (or an rds-restore fault) to measure it',
       '15:53 objectives.latency[0].probe: unknown probe "api" (probes: web)',
@@ -118,6 +118,25 @@ describe('loader', () => {
       '9:96 SecretInline probes[0].headers.Authorization',
     ]);
     expect(warnings.every((w) => w.severity === 'warning')).toBe(true);
+  });
+});
+
+describe('YAML conveniences', () => {
+  it('x- keys hold anchors that probes merge with <<', () => {
+    const text = BASE.replace(
+      'probes:\n  - { name: web, type: http, url: "http://127.0.0.1:1/", rate: 20/s }',
+      'x-http: &http { type: http, rate: 20/s, timeout: 1s }\nprobes:\n  - { <<: *http, name: web, url: "http://127.0.0.1:1/" }',
+    );
+    expect(text).toContain('<<: *http');
+    const { scenario } = parseScenarioText(text, 's.yaml');
+    expect(scenario.probes[0]).toMatchObject({ name: 'web', type: 'http', rate: '20/s', timeout: '1s' });
+    expect(Object.keys(scenario)).not.toContain('x-http');
+  });
+
+  it('other unknown top-level keys are still errors', () => {
+    expect(problems(`${BASE}extras: 1\n`).map(at)).toEqual([
+      '16:1 extras: unknown key "extras" (allowed keys here: $schema, version, metadata, target, resources, probes, load, steps, rollback, objectives, guardrails, evidence)',
+    ]);
   });
 });
 

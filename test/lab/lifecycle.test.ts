@@ -9,6 +9,7 @@ import {
   waitUntilInstanceTerminated,
 } from '@aws-sdk/client-ec2';
 import { DescribeDBInstancesCommand, RebootDBInstanceCommand, waitUntilDBInstanceAvailable } from '@aws-sdk/client-rds';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labDown, labReset, labStatus, labUp, readLabInfo } from '../../src/lab/lab.js';
 import { isAlive, ProcessRegistry, processesWithCwdUnder } from '../../src/lab/processes.js';
@@ -110,7 +111,13 @@ describe('drillproof lab up / status / reset / down', () => {
   });
 
   it('lab down also cleans up after a supervisor killed with SIGKILL', async () => {
-    const again = await labUp({ dir, aurora: false });
+    // Also: three AZs, and control-plane faults given at start.
+    const again = await labUp({ dir, aurora: false, azCount: 3, faults: { throttleRate: 1, services: ['sts'] } });
+    expect(again.instances.map((i) => i.az)).toEqual(['lab-1a', 'lab-1a', 'lab-1b', 'lab-1b', 'lab-1c', 'lab-1c']);
+    const throttled = await labClients(again, { maxAttempts: 1 })
+      .sts.send(new GetCallerIdentityCommand({}))
+      .catch((e) => e);
+    expect(throttled.name).toBe('Throttling');
     const recorded = ProcessRegistry.read(labPaths(dir).pidsJson).map((p) => p.pid);
     process.kill(again.supervisorPid, 'SIGKILL');
     await eventually(() => !isAlive(again.supervisorPid), 5000);

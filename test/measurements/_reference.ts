@@ -37,6 +37,7 @@ export function refRto(samples: RefSample[], F: number, W: number, end: number):
   for (let i = 0; i < after.length; i++) {
     if (!after[i]?.ok && (i === 0 || after[i - 1]?.ok)) runs++;
   }
+  if (after.length === 0) return { noOutage: false, S: null, R: null, failedAfterF: 0, runs: 0 };
   if (failed.length === 0) return { noOutage: true, S: null, R: F, failedAfterF: 0, runs: 0 };
   const S = failed[0]?.scheduled as number;
   for (const c of xs) {

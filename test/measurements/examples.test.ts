@@ -112,6 +112,12 @@ describe('worked example A: RTO, phases, percentiles', () => {
     expect(m3.probes.web?.phases.recovery.scheduled).toBe(4);
   });
 
+  it('no sample at or after F (the probe ended first): RTO null, never 0', () => {
+    const m4 = computeMeasurements({ series: [exampleA()], faultMs: s(20) });
+    expect(m4.rto).toMatchObject({ seconds: null, noOutage: false, detectedAt: null });
+    expect(m4.probes.web?.phases.baseline.scheduled).toBe(14);
+  });
+
   it('objective verdicts: expected vs actual, unmeasured fails', () => {
     const v = judgeObjectives(
       {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeMeasurements } from '../../src/measurements/compute.js';
 import { nearestRank } from '../../src/measurements/percentiles.js';
+import { failoverRpo } from '../../src/measurements/rpo.js';
 import { computeRto } from '../../src/measurements/rto.js';
 import { seriesFromSamples } from '../../src/measurements/series.js';
 import type { Sample } from '../../src/probes/sample.js';
@@ -129,6 +130,62 @@ describe('measurements against an independent reference', () => {
             name,
           ).toEqual([want.p50All, want.p95All, want.p99All, want.maxAll]);
         }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('failover RPO against an independent reference', () => {
+  it('lost writes and the loss window equal a naive set computation', () => {
+    const writes = fc.array(
+      fc.record({ outcome: fc.constantFrom('acknowledged', 'indeterminate', 'none'), readBack: fc.boolean() }),
+      { minLength: 1, maxLength: 80 },
+    );
+    fc.assert(
+      fc.property(writes, fc.integer({ min: 1, max: 500 }), (ws, dt) => {
+        const t0 = 1_800_000_000_000;
+        const samples: Sample[] = ws.map((w, seq) => ({
+          probe: 'hb',
+          seq,
+          scheduled: t0 + seq * dt,
+          ok: w.outcome === 'acknowledged',
+          latencyMs: 1,
+          serviceMs: null,
+          status: null,
+          error: w.outcome === 'acknowledged' ? null : 'timeout',
+          ...(w.outcome === 'none'
+            ? {}
+            : { write: { outcome: w.outcome as 'acknowledged', sentAt: t0 + seq * dt + 1 } }),
+        }));
+        const read = ws.flatMap((w, seq) => (w.readBack && w.outcome !== 'none' ? [seq] : []));
+        const hb = seriesFromSamples(
+          { probe: 'hb', kind: 'postgres-heartbeat', intervalMs: dt, timeoutMs: 1000, t0 },
+          samples,
+        );
+        const got = failoverRpo(hb, {
+          probe: 'hb',
+          runId: 'r',
+          readAt: 0,
+          source: 's',
+          seqs: read,
+          sentAt: read.map((q) => t0 + q * dt + 1),
+        });
+        // Reference: plain arrays.
+        const acked = ws.flatMap((w, seq) => (w.outcome === 'acknowledged' ? [seq] : []));
+        const lost = acked.filter((q) => !read.includes(q));
+        let want = 0;
+        if (lost.length) {
+          const last = Math.max(...lost);
+          const survivors = acked.filter((q) => q < last && read.includes(q));
+          const from = survivors.length ? Math.max(...survivors) : Math.min(...acked);
+          want = ((last - from) * dt) / 1000;
+        }
+        expect(got.lostSeqs).toEqual(lost);
+        expect(got.lostWrites).toBe(lost.length);
+        expect(got.acknowledgedWrites).toBe(acked.length);
+        expect(got.indeterminateWrites).toBe(ws.filter((w) => w.outcome === 'indeterminate').length);
+        expect(got.seconds).toBeCloseTo(want, 9);
       }),
       { numRuns: 300 },
     );

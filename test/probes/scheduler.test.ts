@@ -71,31 +71,22 @@ describe('open-loop scheduler on a fake clock', () => {
     expect(s.every((x) => x.ok && !x.late)).toBe(true);
   });
 
-  it('flags slots sent over one interval late and fails those reached after their deadline', async () => {
+  it('records slots reached more than the late threshold after their time as late failures', async () => {
     expect(lateThresholdMs(10, 1000)).toBe(50);
     expect(lateThresholdMs(200, 1000)).toBe(200);
     expect(lateThresholdMs(200, 100)).toBe(100);
-    const { fake, bySeq, done } = setup({ timeoutMs: 100 }, () => ({ delayMs: 1 }), 300);
+    const { fake, bySeq, done } = setup({ timeoutMs: 1000 }, () => ({ delayMs: 1 }), 200);
     await fake.advanceTo(fake.now + 5); // seq 0 sent
-    fake.stall(150); // now t=155: seq 1..15 due at 10..150
+    fake.stall(120); // now t=125: seq 1..12 due at 10..120; lag > 50 for due < 75 → seq 1..7
     await fake.advance(2000);
     await done;
     const s = bySeq();
-    expect(s).toHaveLength(30);
-    // lag ≥ T = 100 (due ≤ 55): not sent, a late failure at latency T.
-    const dead = s.filter((x) => x.error === 'late');
-    expect(dead.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect(dead.every((x) => x.late === true && !x.ok && x.latencyMs === 100 && x.serviceMs === null)).toBe(true);
-    // 50 < lag < 100 (due 60..100): sent, ok, flagged, latency = lag + 1.
-    const flagged = s.filter((x) => x.ok && x.late);
-    expect(flagged.map((x) => [x.seq, x.latencyMs])).toEqual([
-      [6, 96],
-      [7, 86],
-      [8, 76],
-      [9, 66],
-      [10, 56],
-    ]);
-    expect(s.filter((x) => x.ok && !x.late)).toHaveLength(20);
+    expect(s).toHaveLength(20);
+    const late = s.filter((x) => x.error === 'late');
+    expect(late.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(late.every((x) => x.late === true && !x.ok && x.latencyMs === 1000 && x.serviceMs === null)).toBe(true);
+    // Sent within the threshold: ok, the delay is part of the latency (due 80 → sent 125: 46 ms).
+    expect(s.filter((x) => x.ok).map((x) => x.latencyMs)).toEqual([1, 46, 36, 26, 16, 6, 1, 1, 1, 1, 1, 1, 1]);
   });
 
   it('records slots beyond the in-flight cap as overflow failures, flagged, never skipped', async () => {

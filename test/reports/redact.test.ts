@@ -124,6 +124,14 @@ describe('a pack never holds a secret', () => {
       expect(findSecrets(text), f).toEqual([]);
     }
     expect(sink.codes()).toContain('DP_EVID_W0001');
+    // Redaction kept every journal line valid JSON, with the secret value blanked in place.
+    const journal = (await readFile(join(dir, 'journal.ndjson'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(journal.find((e) => e.data.operation === 'ModifyDBInstance')?.data.params).toEqual({
+      MasterUserPassword: REDACTED,
+    });
     const evidence = await readFile(join(dir, 'evidence.json'), 'utf8');
     expect(evidence).toContain('"redacted": true');
     expect(evidence).toContain(`token=${REDACTED}`);

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, keyFingerprint, publicKeyPem } from '../../src/reports/signing/keys.js';
@@ -12,6 +11,7 @@ import { signPack } from '../../src/reports/signing/sign-pack.js';
 import { localSigner } from '../../src/reports/signing/signer.js';
 import { verifyPack } from '../../src/reports/signing/verify-pack.js';
 import { cleanupTempDirs, signedPack, tempDir } from '../_helpers/evidence.js';
+import { KMS_KEY_ARN, mockKmsWithLocalKey } from '../_helpers/kms.js';
 import { startLoopbackTsa } from '../_helpers/tsa.js';
 
 afterAll(cleanupTempDirs);
@@ -117,45 +117,24 @@ describe('sign and verify an evidence pack', () => {
 
 describe('AWS KMS signing', () => {
   it('signs SHA-256(PAE) with MessageType DIGEST and the result verifies as a normal ECDSA signature', async () => {
-    // GIVEN a KMS key backed by a real local P-256 key; the mock signs the digest with openssl pkeyutl
-    const backing = generateSigningKey('ecdsa-p256');
-    const keyDir = await tempDir();
-    const keyPath = join(keyDir, 'kms-backing.pem');
-    await writeFile(keyPath, backing.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-    const kms = mockClient(KMSClient);
-    const signInputs: { MessageType?: string; SigningAlgorithm?: string; len: number }[] = [];
-    kms.on(GetPublicKeyCommand).resolves({
-      KeyId: 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-      KeySpec: 'ECC_NIST_P256',
-      KeyUsage: 'SIGN_VERIFY',
-      SigningAlgorithms: ['ECDSA_SHA_256'],
-      PublicKey: new Uint8Array(backing.publicKey.export({ type: 'spki', format: 'der' })),
-    });
-    kms.on(SignCommand).callsFake((input: { Message: Uint8Array; MessageType?: string; SigningAlgorithm?: string }) => {
-      signInputs.push({
-        MessageType: input.MessageType,
-        SigningAlgorithm: input.SigningAlgorithm,
-        len: input.Message.length,
-      });
-      const digestPath = join(keyDir, 'digest.bin');
-      execFileSync('bash', ['-c', `cat > "${digestPath}"`], { input: Buffer.from(input.Message) });
-      const sig = execFileSync('openssl', ['pkeyutl', '-sign', '-inkey', keyPath, '-in', digestPath]);
-      return { Signature: new Uint8Array(sig), SigningAlgorithm: 'ECDSA_SHA_256' };
-    });
+    // GIVEN a KMS key backed by a real local P-256 key
+    const mock = mockKmsWithLocalKey(await tempDir());
     try {
       const { dir } = await signedPack('az-impairment-failed');
       // WHEN the pack is re-signed through KMS
       const signer = await kmsSigner(new KMSClient({ region: 'us-east-1' }), 'alias/drill-evidence');
       const r = await signPack({ dir, signer });
       // THEN KMS saw a 32-byte digest, and the pack verifies with the KMS public key
-      expect(signInputs).toEqual([{ MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256', len: 32 }]);
-      expect(r.fingerprint).toBe(keyFingerprint(backing.publicKey));
-      const v = await verifyPack({ dir, trustedKeyPem: publicKeyPem(backing.publicKey) });
+      expect(mock.signInputs).toEqual([
+        { KeyId: 'alias/drill-evidence', MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256', len: 32 },
+      ]);
+      expect(r.fingerprint).toBe(keyFingerprint(mock.backing.publicKey));
+      const v = await verifyPack({ dir, trustedKeyPem: publicKeyPem(mock.backing.publicKey) });
       expect(v.problems).toEqual([]);
       expect(v.sigstoreVerified).toBe(true);
-      expect(v.statement?.predicate.signer.description).toContain('arn:aws:kms:us-east-1:123456789012:key/');
+      expect(v.statement?.predicate.signer.description).toBe(`aws kms ${KMS_KEY_ARN}`);
     } finally {
-      kms.restore();
+      mock.restore();
     }
   });
 

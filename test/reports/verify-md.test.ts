@@ -30,9 +30,27 @@ async function runRecipe(dir: string, script: string): Promise<{ code: number; o
   }
 }
 
-describe.each(['ecdsa-p256', 'ed25519'] as const)('the VERIFY.md recipe (openssl, jq, coreutils) with %s', (type) => {
-  it('verifies an untouched pack and fails, naming the problem, after each kind of tampering', async () => {
-    const { dir } = await signedPack('az-impairment-failed', type);
+describe('the VERIFY.md recipe (openssl, jq, coreutils)', () => {
+  it('checks an Ed25519 pack with openssl pkeyutl -rawin, and rejects a changed signature', async () => {
+    const { dir } = await signedPack('ec2-stop-passed', 'ed25519');
+    const script = await recipe(dir);
+    expect(script).toContain('openssl pkeyutl -verify -pubin -inkey signing-key.pub.pem -rawin');
+    const ok = await runRecipe(dir, script);
+    expect(ok.out).toContain('OK: evidence pack verified');
+    expect(ok.code).toBe(0);
+    const bundlePath = join(dir, 'evidence.sigstore.json');
+    const bundle = JSON.parse(await readFile(bundlePath, 'utf8'));
+    const sig = Buffer.from(bundle.dsseEnvelope.signatures[0].sig, 'base64');
+    sig[10] = (sig[10] as number) ^ 0x01;
+    bundle.dsseEnvelope.signatures[0].sig = sig.toString('base64');
+    await writeFile(bundlePath, JSON.stringify(bundle));
+    const bad = await runRecipe(dir, script);
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain('FAIL: signature does not verify');
+  });
+
+  it('verifies an untouched ECDSA pack and fails, naming the problem, after each kind of tampering', async () => {
+    const { dir } = await signedPack('az-impairment-failed', 'ecdsa-p256');
     const script = await recipe(dir);
     const ok = await runRecipe(dir, script);
     expect(ok.out).toContain('OK: evidence pack verified');

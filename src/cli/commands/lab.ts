@@ -120,6 +120,8 @@ export const register: RegisterCommand = (program, ctx) => {
             instances: { id: string; az: string; state: string }[];
             targets: { id: string; state: string; reason?: string }[];
             db: { id: string; status: string; az: string }[];
+            disruptedAzs: string[];
+            faults: Record<string, unknown>;
           }
         | undefined;
       out(
@@ -134,6 +136,8 @@ export const register: RegisterCommand = (program, ctx) => {
                 return `  ${i.id} ${i.az} ${i.state}  target ${t ? `${t.state}${t.reason ? ` (${t.reason})` : ''}` : 'not registered'}`;
               }),
               ...d.db.map((x) => `  ${x.id} ${x.status} ${x.az}`),
+              ...(d.disruptedAzs.length > 0 ? [`  network disrupted in ${d.disruptedAzs.join(', ')}`] : []),
+              ...(Object.keys(d.faults).length > 0 ? [`  control-plane faults ${JSON.stringify(d.faults)}`] : []),
             ].join('\n')
           : `no lab running in ${s.stateDir}`,
       );

@@ -8,22 +8,17 @@ import { checkVarSyntax } from '../vars.js';
  * are reported with "did you mean" suggestions.
  */
 
-/** Allowed keys of every strict object that rejected an input, keyed by that input (see load.ts). */
-export const knownKeysOf = new WeakMap<object, readonly string[]>();
-
 /**
- * `z.strictObject` that remembers its keys for the input it rejected, so the loader can suggest the
- * closest allowed key for each unknown one.
+ * Marks the message of an `unrecognized_keys` issue, followed by the allowed keys as JSON, so the
+ * loader can suggest the closest allowed key for each unknown one (see schema-problems.ts).
  */
+export const KNOWN_KEYS_MARK = 'unknown keys; allowed: ';
+
+/** `z.strictObject` whose unknown-key issues carry the allowed keys. */
 export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   const keys = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code === 'unrecognized_keys' && typeof iss.input === 'object' && iss.input !== null) {
-        knownKeysOf.set(iss.input, keys);
-      }
-      return undefined;
-    },
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `${KNOWN_KEYS_MARK}${JSON.stringify(keys)}` : undefined),
   });
 }
 
@@ -45,12 +40,12 @@ export const duration = z
   .string({
     error: (iss) =>
       typeof iss.input === 'number'
-        ? `a duration needs a unit: write "${iss.input}s" (or ms, m, h), got ${describeInput(iss.input)}`
+        ? `a duration needs a unit, got ${describeInput(iss.input)}\nhint: write "${iss.input}s" (or ms, m, h)`
         : `expected a duration such as "30s", got ${describeInput(iss.input)}`,
   })
   .regex(new RegExp(DURATION_PATTERN), {
     error: (iss) =>
-      `invalid duration ${describeInput(iss.input)}: write a number and a unit (ms, s, m, h), e.g. "500ms", "30s", "2m", "1m30s"`,
+      `invalid duration ${describeInput(iss.input)}\nhint: write a number and a unit (ms, s, m, h), e.g. "500ms", "30s", "2m", "1m30s"`,
   })
   .meta({ description: 'Duration: a number and a unit (ms, s, m, h), e.g. 500ms, 30s, 2m, 1m30s.' });
 
@@ -75,7 +70,7 @@ export const percent = z
   .string({
     error: (iss) =>
       typeof iss.input === 'number'
-        ? `a percentage needs a % sign: write "${iss.input}%"`
+        ? `a percentage needs a % sign, got ${describeInput(iss.input)}\nhint: write "${iss.input}%"`
         : `expected a percentage such as "99.9%", got ${describeInput(iss.input)}`,
   })
   .regex(new RegExp(PERCENT_PATTERN), {
@@ -162,8 +157,8 @@ export const secretRef = z
     {
       error: (iss) =>
         typeof iss.input === 'string' || typeof iss.input === 'number'
-          ? 'secrets are never written inline (the scenario is copied into the evidence pack); use {env: NAME}, {file: path}, {secretsManager: arn, key: password} or {rdsIamAuth: true}'
-          : 'expected one of {env: NAME}, {file: path}, {secretsManager: arn, key: name}, {rdsIamAuth: true}',
+          ? 'secrets are never written inline (the scenario is copied into the evidence pack)\nhint: write {env: NAME} and set NAME, or {file: path}, {secretsManager: arn, key: password}, {rdsIamAuth: true}'
+          : 'expected a secret reference\nhint: write one of {env: NAME}, {file: path}, {secretsManager: arn, key: name}, {rdsIamAuth: true}',
     },
   )
   .meta({ description: 'Secret reference: {env}, {file}, {secretsManager, key} or {rdsIamAuth: true}.' });

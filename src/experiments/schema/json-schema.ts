@@ -47,5 +47,6 @@ export function scenarioJsonSchema(): Json {
     unrepresentable: 'any',
     override: (ctx) => OVERRIDES.get(ctx.zodSchema)?.(ctx.jsonSchema as Json),
   });
-  return { ...schema, $id: SCENARIO_SCHEMA_ID };
+  // Top-level `x-` keys are ignored by the loader (a place for YAML anchors).
+  return { ...schema, patternProperties: { '^x-': {} }, $id: SCENARIO_SCHEMA_ID };
 }

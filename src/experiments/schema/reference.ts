@@ -101,6 +101,8 @@ export function scenarioReferenceMarkdown(): string {
     `\`\${env.NAME}\` and \`\${lab.field}\` variables, resolved when the drill runs (a \`port\` written as one`,
     'variable becomes a number). Unknown keys are errors. Secrets are references: `{env: NAME}`,',
     '`{file: path}`, `{secretsManager: arn, key: name}` or `{rdsIamAuth: true}`, never inline values.',
+    'Top-level keys starting with `x-` are ignored: a place for YAML anchors (`x-probe: &probe {...}`,',
+    'then `<<: *probe` in a probe).',
     '',
     'Editors: put `# yaml-language-server: $schema=<path>/scenario.schema.json` on the first line',
     '(`drillproof schema` prints the JSON Schema; the package ships it as `schema/scenario.schema.json`).',

@@ -8,7 +8,7 @@ export const accountId = z
   .string({
     error: (iss) =>
       typeof iss.input === 'number'
-        ? `account id ${iss.input} was read as a number: quote 12-digit account ids, e.g. "000000000000"`
+        ? `account id ${iss.input} was read as a number\nhint: quote 12-digit account ids, e.g. "000000000000"`
         : `expected a 12-digit AWS account id, got ${describeInput(iss.input)}`,
   })
   .regex(ACCOUNT_PATTERN, { error: (iss) => `invalid account id ${describeInput(iss.input)}: 12 digits, quoted` });

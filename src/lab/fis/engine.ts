@@ -2,24 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
 import { ACTION_RUNNERS, type ActionContext } from './actions.js';
-import { actionDef } from './catalog.js';
 import { parseIsoDurationMs } from './duration.js';
-import {
-  parseSelectionMode,
-  type Resource,
-  resolveTarget,
-  SUPPORTED_RESOURCE_TYPES,
-  type TargetSources,
-} from './targets.js';
+import { type Resource, resolveTarget, SUPPORTED_RESOURCE_TYPES, type TargetSources } from './targets.js';
 import {
   type Experiment,
   type ExperimentActionState,
   type ExperimentStatus,
   type ExperimentTemplate,
   epochSeconds,
-  type TemplateAction,
-  type TemplateTarget,
 } from './types.js';
+import { validateTemplate } from './validate.js';
 
 export interface FisEngineDeps extends TargetSources {
   network: ActionContext['network'];
@@ -34,7 +26,7 @@ const newId = (prefix: string) =>
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 14)}`;
 
-const validation = (m: string) => new ApiError('ValidationException', m, 400);
+const _validation = (m: string) => new ApiError('ValidationException', m, 400);
 
 interface Running {
   abort: AbortController;
@@ -54,57 +46,18 @@ export class FisEngine {
   constructor(private readonly deps: FisEngineDeps) {}
 
   createTemplate(input: Record<string, unknown>): ExperimentTemplate {
-    const targets = (input.targets ?? {}) as Record<string, TemplateTarget>;
-    const actions = (input.actions ?? {}) as Record<string, TemplateAction>;
-    if (typeof input.description !== 'string') throw validation('description is required');
-    if (!Array.isArray(input.stopConditions) || input.stopConditions.length === 0) {
-      throw validation('stopConditions is required');
-    }
-    if (typeof input.roleArn !== 'string') throw validation('roleArn is required');
-    if (Object.keys(actions).length === 0) throw validation('The experiment template must contain at least one action');
-    for (const [name, t] of Object.entries(targets)) {
-      if (!t.resourceType) throw validation(`Target ${name}: resourceType is required`);
-      const arns = t.resourceArns?.length ?? 0;
-      const tags = Object.keys(t.resourceTags ?? {}).length;
-      if (arns > 0 && tags > 0)
-        throw validation(`Target ${name}: you cannot specify both resourceArns and resourceTags`);
-      if (arns === 0 && tags === 0 && !t.parameters?.availabilityZoneIdentifier && !t.filters?.length) {
-        throw validation(`Target ${name}: you must specify at least one resource ARN or resource tag`);
-      }
-      if (!t.selectionMode || !parseSelectionMode(t.selectionMode)) {
-        throw validation(`Target ${name}: selectionMode must be ALL, COUNT(n) or PERCENT(n), not ${t.selectionMode}`);
-      }
-    }
-    for (const [name, a] of Object.entries(actions)) {
-      if (!/^aws:[a-z0-9-]+:[a-z0-9-]+$/.test(a.actionId ?? ''))
-        throw validation(`Action ${name}: invalid actionId ${a.actionId}`);
-      for (const [key, target] of Object.entries(a.targets ?? {})) {
-        if (!targets[target]) throw validation(`Action ${name}: target ${key} references unknown target ${target}`);
-        const def = actionDef(a.actionId);
-        const want = def?.targets[key];
-        if (def && !want) throw validation(`Action ${name}: ${a.actionId} has no target key ${key}`);
-        if (want && targets[target]?.resourceType !== want) {
-          throw validation(`Action ${name}: target ${target} must have resource type ${want}`);
-        }
-      }
-      for (const after of a.startAfter ?? []) {
-        if (!actions[after]) throw validation(`Action ${name}: startAfter references unknown action ${after}`);
-      }
-      if (a.startAfterDelay !== undefined && parseIsoDurationMs(a.startAfterDelay) === undefined) {
-        throw validation(`Action ${name}: startAfterDelay is not an ISO 8601 duration`);
-      }
-    }
+    const { targets, actions } = validateTemplate(input);
     const id = newId('EXT');
     const now = epochSeconds();
     const opts = (input.experimentOptions ?? {}) as Record<string, string>;
     const t: ExperimentTemplate = {
       id,
       arn: `arn:aws:fis:${LAB_REGION}:${LAB_ACCOUNT_ID}:experiment-template/${id}`,
-      description: input.description,
+      description: input.description as string,
       targets,
       actions,
       stopConditions: input.stopConditions as ExperimentTemplate['stopConditions'],
-      roleArn: input.roleArn,
+      roleArn: input.roleArn as string,
       tags: (input.tags ?? {}) as Record<string, string>,
       logConfiguration: input.logConfiguration,
       experimentOptions: {

@@ -10,6 +10,8 @@ export interface BaseBackup {
   endTime: Date;
   stopLsn: string;
   stopWalFile: string;
+  /** First WAL segment the backup needs (from backup_label). */
+  startWalFile: string;
 }
 
 /**
@@ -54,7 +56,8 @@ export async function baseBackup(
         await sleep(25);
       }
     }
-    return { dir: dest, endTime, stopLsn: row.lsn, stopWalFile: row.wal };
+    const startWalFile = /START WAL LOCATION: \S+ \(file ([0-9A-F]{24})\)/.exec(row.labelfile)?.[1] ?? row.wal;
+    return { dir: dest, endTime, stopLsn: row.lsn, stopWalFile: row.wal, startWalFile };
   } finally {
     await c.end().catch(() => {});
   }

@@ -38,6 +38,9 @@ fsync = off
 wal_retrieve_retry_interval = '100ms'
 wal_receiver_status_interval = '1s'
 password_encryption = 'scram-sha-256'
+# Segments in the data directory (pg_dynshmem), not /dev/shm: a crashed or killed server leaves
+# nothing behind outside the lab's runtime directory.
+dynamic_shared_memory_type = mmap
 include_if_exists = 'lab-node.conf'
 `;
 

@@ -6,7 +6,9 @@ import { ReplicatedPair } from '../pg/pair.js';
 import { EndpointProxy } from '../pg/tcp-proxy.js';
 import { clusterArn, dbArn, resourceId, snapshotArn } from './arns.js';
 import { RdsEventLog } from './events.js';
+import { failoverDbCluster, rebootInstance } from './failover.js';
 import type { DbCluster, DbInstance, DbSnapshot } from './model.js';
+import { pruneBackups } from './retention.js';
 
 export interface RdsLabOptions {
   pgDir: string;
@@ -17,6 +19,7 @@ export interface RdsLabOptions {
   transitionMs: number;
   logShipIntervalMs: number;
   automatedSnapshotIntervalMs: number;
+  backupRetentionMs: number;
   aurora: boolean;
   freePort: () => Promise<number>;
   /** Called when something in the background fails (logged by the supervisor). */
@@ -224,107 +227,14 @@ export class RdsLab {
     return i.kind === 'multi-az' ? i.pair?.latestRestorableTime : undefined;
   }
 
-  private requireAvailable(i: DbInstance): void {
-    if (i.status !== 'available') {
-      throw new ApiError(
-        'InvalidDBInstanceState',
-        `DB instance ${i.id} is not in available state (it is ${i.status}).`,
-      );
-    }
-  }
-
-  /**
-   * RebootDBInstance. With ForceFailover on a Multi-AZ instance: promote the standby, move the
-   * endpoint (events 0013, 0015, 0049), then rebuild the old primary as the standby. The instance
-   * stays `rebooting` until the pair is synchronous again.
-   */
+  /** RebootDBInstance (see failover.ts). */
   reboot(id: string, forceFailover: boolean): DbInstance {
-    const i = this.instance(id);
-    this.requireAvailable(i);
-    if (forceFailover && i.kind !== 'multi-az') {
-      throw new ApiError(
-        'InvalidParameterCombination',
-        `Cannot reboot DB instance ${id} with force failover: it is not configured for Multi-AZ.`,
-      );
-    }
-    if (i.kind === 'cluster-member' && i.pair && !this.isClusterWriter(i)) {
-      // Rebooting a reader: restart the replica process in place.
-      this.transition(i, 'rebooting', async () => {
-        const m = i.pair?.members[i.memberIdx ?? 0];
-        await m?.node.stop('fast');
-        await m?.node.start();
-      });
-      return i;
-    }
-    const pair = i.pair;
-    if (forceFailover && pair && !pair.standbyInSync) {
-      throw new ApiError(
-        'InvalidDBInstanceState',
-        `DB instance ${id} has no synchronous standby to fail over to right now.`,
-      );
-    }
-    if (forceFailover && pair) {
-      this.transition(i, 'rebooting', async () => {
-        this.events.add('RDS-EVENT-0013', 'db-instance', id, i.arn);
-        const { rejoined } = await pair.failover(() => {
-          this.events.add('RDS-EVENT-0015', 'db-instance', id, i.arn);
-          this.events.add('RDS-EVENT-0049', 'db-instance', id, i.arn);
-        });
-        await rejoined;
-      });
-    } else if (pair) {
-      this.transition(i, 'rebooting', async () => {
-        await pair.rebootPrimary();
-        this.events.add('RDS-EVENT-0006', 'db-instance', id, i.arn);
-      });
-    } else if (i.node) {
-      const node = i.node;
-      this.transition(i, 'rebooting', async () => {
-        await node.stop('fast');
-        await node.start();
-        this.events.add('RDS-EVENT-0006', 'db-instance', id, i.arn);
-      });
-    }
-    return i;
+    return rebootInstance(this, id, forceFailover);
   }
 
-  /** FailoverDBCluster: the reader is promoted to writer; the old writer rejoins as the reader. */
+  /** FailoverDBCluster (see failover.ts). */
   failoverCluster(id: string, target?: string): DbCluster {
-    const c = this.cluster(id);
-    if (c.status !== 'available') {
-      throw new ApiError(
-        'InvalidDBClusterStateFault',
-        `DB cluster ${id} is not in available state (it is ${c.status}).`,
-      );
-    }
-    const readerId = c.memberIds[1 - c.pair.primaryIdx] as string;
-    if (target !== undefined && target !== readerId) {
-      if (!c.memberIds.includes(target))
-        throw new ApiError('DBInstanceNotFound', `DBInstance ${target} not found.`, 404);
-      throw new ApiError('InvalidDBInstanceState', `DB instance ${target} is already the writer of ${id}.`);
-    }
-    if (!c.pair.standbyInSync) {
-      throw new ApiError(
-        'InvalidDBClusterStateFault',
-        `DB cluster ${id} has no reader in sync to fail over to right now.`,
-      );
-    }
-    c.status = 'failing-over';
-    const started = Date.now();
-    const cross = c.pair.standby.az !== c.pair.primary.az;
-    this.events.add(cross ? 'RDS-EVENT-0073' : 'RDS-EVENT-0072', 'db-cluster', id, c.arn, `: ${readerId}`);
-    void (async () => {
-      try {
-        const { rejoined } = await c.pair.failover();
-        await rejoined;
-        this.events.add('RDS-EVENT-0071', 'db-cluster', id, c.arn, `: ${readerId}`);
-      } catch (e) {
-        this.o.onError(`failover of ${id}`, e);
-      }
-      await sleep(Math.max(0, this.o.transitionMs - (Date.now() - started)));
-      c.status = 'available';
-    })();
-    return c;
+    return failoverDbCluster(this, id, target);
   }
 
   /** Runs `work` with the instance in a transitional status held at least `transitionMs`. */
@@ -374,6 +284,7 @@ export class RdsLab {
       s.backup = await i.pair.backup(s.dir);
       s.status = 'available';
       this.events.add('RDS-EVENT-0091', 'db-instance', DB_ID, i.arn);
+      pruneBackups(this, i.pair, Date.now() - this.o.backupRetentionMs);
     } catch (e) {
       this.snapshots.delete(s.id);
       this.o.onError('automated snapshot', e);

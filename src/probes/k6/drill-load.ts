@@ -1,7 +1,9 @@
+import { DrillproofError } from '../../errors.js';
 import type { DrillPorts, ProbeSession } from '../../experiments/phases/ports.js';
 import { type MessageSink, silentSink } from '../../io/messages.js';
 import type { RunRecord } from '../../reports/run-record.js';
-import { parseDurationMs } from '../../util/units.js';
+import type { Clock } from '../../util/clock.js';
+import { formatDurationMs, parseDurationMs } from '../../util/units.js';
 import type { Sample } from '../sample.js';
 import type { K6LoadConfig } from './config.js';
 import { prepareK6Load } from './prepare.js';
@@ -20,6 +22,37 @@ export interface K6DrillOptions {
   recoveryWindowMs?: number;
   stopGraceMs?: number;
   killAfterMs?: number;
+  /** How long preflight waits for k6 to report the test running (default 60 s). */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * The baseline must already carry the load: wait until k6 runs. k6 exiting first (a script
+ * exception, a bad option) or not starting in time fails the preflight (exit 3).
+ */
+async function waitUntilRunning(h: K6LoadHandle, clock: Clock, timeoutMs: number): Promise<void> {
+  const ac = new AbortController();
+  const timer = clock.sleep(timeoutMs, ac.signal).then(
+    () => 'timeout' as const,
+    () => 'timeout' as const,
+  );
+  const r = await Promise.race([h.ready, timer]);
+  ac.abort();
+  if (r === true) return;
+  if (r === 'timeout') {
+    throw DrillproofError.user('K6NotStarted', `k6 did not start running within ${formatDurationMs(timeoutMs)}`, {
+      exitCode: 3,
+      hint: 'check the k6 output in the run directory (k6/) and that the script initialises quickly',
+    });
+  }
+  const res = await h.done;
+  throw DrillproofError.user('K6NotStarted', `k6 stopped before the load started: ${res.description}`, {
+    exitCode: 3,
+    hint: res.stderrTail.length
+      ? `k6 said: ${res.stderrTail.slice(-3).join(' | ')}`
+      : 'run the script with k6 alone to see the problem',
+    details: { exitCode: res.exitCode, classification: res.classification },
+  });
 }
 
 /** What the scenario says under `load.k6`, read from the resolved scenario object. */
@@ -35,8 +68,9 @@ export function scenarioK6(scenario: unknown): K6LoadConfig | undefined {
  * stops k6 too, and whose k6 results reach the run record through `writeEvidence`.
  *
  * Preflight: the k6 binary, version and extensions are checked inside `startProbes`, which the
- * engine runs in its preflight phase, so a missing extension fails the drill with exit 3 before
- * anything is injected. k6 stops when the session stops, or at once when the engine passes an
+ * engine runs in its preflight phase, and `startProbes` returns only once k6 runs, so a missing
+ * extension or a script that fails at start fails the drill with exit 3 before anything is
+ * injected, and the baseline already carries the load. k6 stops when the session stops, or at once when the engine passes an
  * abort `signal` to `startProbes`.
  */
 export function withK6Load(
@@ -80,7 +114,9 @@ export function withK6Load(
           for (const l of listeners) l(s);
         },
       });
+      await waitUntilRunning(handle, i.timeline.clock, o.readyTimeoutMs ?? 60_000);
     } catch (err) {
+      await handle?.stop('preflight failed').catch(() => {});
       await session.stop().catch(() => {});
       throw err;
     }

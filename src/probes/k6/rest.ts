@@ -46,13 +46,16 @@ export class K6RestClient {
     return toStatus(await res.json());
   }
 
-  /** Asks k6 to stop the test (k6 then runs handleSummary and exits 103). */
-  async stop(): Promise<K6Status> {
+  /**
+   * Asks k6 to stop the test (k6 then runs handleSummary and exits 103). Waits longer than a
+   * status poll: a busy machine must not turn a stop into a signal.
+   */
+  async stop(timeoutMs = this.timeoutMs * 5): Promise<K6Status> {
     const res = await fetch(`${this.base}/v1/status`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ data: { type: 'status', id: 'default', attributes: { stopped: true } } }),
-      signal: AbortSignal.timeout(this.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     if (!res.ok) throw new Error(`PATCH /v1/status answered ${res.status}`);
     return toStatus(await res.json());

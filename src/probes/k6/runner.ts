@@ -51,6 +51,13 @@ export interface K6LoadHandle {
   pid: number | undefined;
   port: number;
   samplesPath: string;
+  /**
+   * Resolves true once k6 reports the test running (or its first sample arrives), false when k6
+   * exited without ever running. The drill waits for it so the baseline already has load.
+   */
+  ready: Promise<boolean>;
+  /** The last answer of `GET /v1/status` (polled every `statusPollMs`); null before the first. */
+  status(): K6Status | null;
   /** Stops the test (idempotent); resolves when k6 has exited and results are written. */
   stop(reason: string): Promise<K6Result>;
   done: Promise<K6Result>;
@@ -100,6 +107,17 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     clockOffsetMs: driftMs,
   });
   const splitter = new LineSplitter();
+  // Ready: k6 reports the test running, or its first sample arrived (true); k6 exited first (false).
+  let markReady: (ran?: boolean) => void = () => {};
+  let readySettled = false;
+  const ready = new Promise<boolean>((resolve) => {
+    markReady = (ran = true) => {
+      if (!readySettled) {
+        readySettled = true;
+        resolve(ran);
+      }
+    };
+  });
   const handleLine = async (text: string): Promise<void> => {
     const parsed = parseK6Line(text);
     if (!parsed.ok) {
@@ -108,6 +126,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     }
     for (const s of converter.convert(parsed.line)) {
       await writer.write(s);
+      markReady();
       opts.onSample?.(s);
     }
   };
@@ -168,6 +187,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     while (!exited && !watchStop.signal.aborted) {
       try {
         lastStatus = await rest.status();
+        if (lastStatus.running) markReady();
         sink.progress?.({
           id: 'k6',
           label: 'k6 load',
@@ -178,7 +198,8 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
         // Not listening yet, or already gone: the exit handler decides.
       }
       try {
-        await clock.sleep(opts.statusPollMs ?? 1000, watchStop.signal);
+        // Poll quickly until k6 runs (the drill waits for it), then at the normal pace.
+        await clock.sleep(readySettled ? (opts.statusPollMs ?? 1000) : 50, watchStop.signal);
       } catch {
         return;
       }
@@ -246,6 +267,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
 
   const done = (async (): Promise<K6Result> => {
     const ex = await exit;
+    markReady(false);
     limitAc.abort();
     watchStop.abort();
     opts.signal?.removeEventListener('abort', onAbort);
@@ -304,6 +326,8 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     pid: child.pid,
     port,
     samplesPath,
+    status: () => lastStatus,
+    ready,
     stop: async (reason) => {
       await doStop(reason);
       return done;

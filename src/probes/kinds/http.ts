@@ -2,6 +2,12 @@ import { Pool } from 'undici';
 import { classifyNetworkError, errorDetail } from '../classify.js';
 import type { HttpProbeConfig } from '../config.js';
 import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../runner.js';
+import { Slots } from '../slots.js';
+
+/** Connections of the keep-alive pool; requests beyond wait for one (their latency shows it). */
+export const KEEP_ALIVE_CONNECTIONS = 64;
+/** Simultaneous connections in fresh mode (one per request). */
+export const FRESH_CONNECTIONS = 256;
 
 /**
  * HTTP probe on undici 7. keep-alive: one Pool reused by every sample (what users with pooled
@@ -16,13 +22,20 @@ export class HttpProbe implements ProbeRunner {
   private readonly path: string;
   private readonly bodyRe: RegExp | null;
   private readonly needBody: boolean;
+  private readonly slots: Slots;
 
   constructor(private readonly cfg: HttpProbeConfig) {
+    // Requests wait for a connection here, never in undici's own queue (see Slots).
+    this.slots = new Slots(
+      Math.min(cfg.maxInFlight, cfg.connection === 'fresh' ? FRESH_CONNECTIONS : KEEP_ALIVE_CONNECTIONS),
+    );
     const url = new URL(cfg.url);
     this.path = `${url.pathname}${url.search}`;
     const backstop = cfg.timeoutMs + 1000;
     this.pool = new Pool(url.origin, {
-      connections: null,
+      // A bounded pool, like real clients: without a bound a burst opens a connection per request
+      // and a few thousand simultaneous connects overflow the server's accept queue.
+      connections: this.slots.limit,
       pipelining: cfg.connection === 'fresh' ? 0 : 1,
       keepAliveTimeout: 4000,
       headersTimeout: backstop,
@@ -36,6 +49,9 @@ export class HttpProbe implements ProbeRunner {
   async attempt(a: ProbeAttempt): Promise<ProbeOutcome> {
     const { cfg } = this;
     let status: number | null = null;
+    if (!(await this.slots.acquire(a.signal))) {
+      return { ok: false, status: null, error: 'timeout', detail: 'no free connection before the deadline' };
+    }
     try {
       const res = await this.pool.request({
         path: this.path,
@@ -65,6 +81,8 @@ export class HttpProbe implements ProbeRunner {
       return out;
     } catch (err) {
       return { ok: false, status, error: classifyNetworkError(err), detail: errorDetail(err) };
+    } finally {
+      this.slots.release();
     }
   }
 

@@ -47,6 +47,8 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
     conn.on('error', () => {
       if (this.conn) this.drop();
     });
+    // sent_at is written and read as UTC whatever the server's zone (no time zone tables needed).
+    await conn.query({ sql: "SET time_zone = '+00:00'", timeout: this.cfg.timeoutMs });
     await conn.query({ sql: `CREATE DATABASE IF NOT EXISTS \`${this.db}\``, timeout: this.cfg.timeoutMs });
     await conn.query({
       sql: `CREATE TABLE IF NOT EXISTS ${this.qualified} (run_id varchar(64) NOT NULL, seq bigint NOT NULL, sent_at datetime(3) NOT NULL, PRIMARY KEY (run_id, seq))`,
@@ -81,7 +83,7 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
       const sentAt = onSent();
       // Autocommit: one statement, one transaction; sent_at in UTC with milliseconds.
       await conn.query({
-        sql: `INSERT INTO ${this.qualified} (run_id, seq, sent_at) VALUES (?, ?, CONVERT_TZ(FROM_UNIXTIME(? / 1000), @@session.time_zone, '+00:00'))`,
+        sql: `INSERT INTO ${this.qualified} (run_id, seq, sent_at) VALUES (?, ?, FROM_UNIXTIME(? / 1000))`,
         values: [row.runId, row.seq, sentAt],
         timeout: this.cfg.timeoutMs,
       });
@@ -97,7 +99,7 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
     const conn = await this.open(timeoutMs);
     try {
       const [rows] = await conn.query({
-        sql: `SELECT CAST(seq AS CHAR) AS seq, CAST(ROUND(UNIX_TIMESTAMP(CONVERT_TZ(sent_at, '+00:00', @@session.time_zone)) * 1000) AS CHAR) AS ms FROM ${this.qualified} WHERE run_id = ? ORDER BY seq`,
+        sql: `SELECT CAST(seq AS CHAR) AS seq, CAST(ROUND(UNIX_TIMESTAMP(sent_at) * 1000) AS CHAR) AS ms FROM ${this.qualified} WHERE run_id = ? ORDER BY seq`,
         values: [runId],
         timeout: timeoutMs,
       });

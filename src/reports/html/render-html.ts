@@ -1,10 +1,18 @@
 import type { PhaseName, PhaseStats } from '../../measurements/types.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
-import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
+import { fmtMs, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
 import { redact } from '../redact.js';
 import type { ProbeSeries } from '../series.js';
 import { availabilityStrip, latencyChart } from './charts.js';
+import {
+  awsCallsSection,
+  environmentSection,
+  faultsSection,
+  scenarioSection,
+  timelineSection,
+  verificationSection,
+} from './sections.js';
 import { REPORT_CSS } from './styles.js';
 
 /**
@@ -151,144 +159,6 @@ function ftrSection(ev: Evidence): string {
 <table id="ftr"><thead><tr><th>item</th><th>requirement</th><th>status</th><th>this run shows</th><th>enter</th><th>still missing</th></tr></thead><tbody>
 ${items}
 </tbody></table>`;
-}
-
-function faultsSection(ev: Evidence): string {
-  if (ev.faults.length === 0) return '';
-  const rows = ev.faults
-    .map(
-      (f) =>
-        `<tr><td class="mono">${e(f.stepId)}</td><td>${e(f.type)}<div class="muted mono">${e(f.action)}</div></td><td class="mono">${e(
-          f.targets.join(', '),
-        )}</td><td>${f.injectedAt ? e(fmtTime(f.injectedAt)) : '–'}</td><td>${e(f.rollback)}${
-          f.rolledBackAt ? `<div class="muted">${e(fmtTime(f.rolledBackAt))}</div>` : ''
-        }${f.error ? `<div>${e(f.error)}</div>` : ''}${
-          f.manualSteps?.length
-            ? `<div><strong>manual steps:</strong><ol>${f.manualSteps.map((s) => `<li class="mono">${e(s)}</li>`).join('')}</ol></div>`
-            : ''
-        }</td><td class="mono">${e(f.requestIds.join(' ')) || '–'}</td></tr>`,
-    )
-    .join('\n');
-  return `<h2>Faults injected</h2>
-<table id="faults"><thead><tr><th>step</th><th>fault</th><th>targets</th><th>injected</th><th>rollback</th><th>AWS request ids</th></tr></thead><tbody>
-${rows}
-</tbody></table>`;
-}
-
-function timelineSection(ev: Evidence): string {
-  if (ev.timeline.length === 0) return '';
-  const rows = ev.timeline
-    .map(
-      (t) =>
-        `<tr data-source="${t.source}"><td class="mono">${e(fmtTime(t.time))}</td><td class="num mono">${
-          t.offsetSeconds === null ? '' : e(fmtOffset(t.offsetSeconds))
-        }</td><td>${e(t.source)}</td><td class="mono">${e(t.resource ?? '')}</td><td>${e(t.what)}</td><td class="mono">${e(
-          t.requestIds.join(' '),
-        )}</td></tr>`,
-    )
-    .join('\n');
-  return `<h2>Timeline (drillproof and AWS)</h2>
-<p class="muted">What AWS reported while the fault was live: instance states, target health with reason codes, RDS events by id, FIS actions. It explains the measured RTO; the probes measure it.</p>
-<table id="timeline"><thead><tr><th>time (UTC)</th><th class="num">since F</th><th>source</th><th>resource</th><th>event</th><th>request ids</th></tr></thead><tbody>
-${rows}
-</tbody></table>`;
-}
-
-const READ_ONLY = /^(Describe|Get|List|Lookup|Search)/;
-
-function awsCallsSection(ev: Evidence): string {
-  if (ev.awsCalls.length === 0) return '';
-  // Calls that change something are listed one by one; the watchers' polling (Describe*, Get*,
-  // List*) is summarised per operation so hundreds of polls do not bury the few that matter.
-  // evidence.json keeps every call.
-  const changing = ev.awsCalls.filter((c) => !READ_ONLY.test(c.operation) || !c.ok);
-  const polls = new Map<string, { n: number; errors: number; first: string; last: string }>();
-  for (const c of ev.awsCalls) {
-    if (!READ_ONLY.test(c.operation)) continue;
-    const k = `${c.service}:${c.operation}`;
-    const p = polls.get(k) ?? { n: 0, errors: 0, first: c.time, last: c.time };
-    p.n++;
-    if (!c.ok) p.errors++;
-    p.last = c.time;
-    polls.set(k, p);
-  }
-  const rows = changing
-    .map(
-      (c) =>
-        `<tr><td class="mono">${e(fmtTime(c.time))}</td><td class="mono">${e(`${c.service}:${c.operation}`)}</td><td>${
-          c.ok ? 'ok' : e(c.errorCode ?? 'error')
-        }</td><td class="num">${c.ms === null ? '' : e(fmtMs(c.ms))}</td><td class="mono">${e(c.requestId ?? '')}</td></tr>`,
-    )
-    .join('\n');
-  const pollRows = [...polls.entries()]
-    .map(
-      ([k, p]) =>
-        `<tr><td class="mono">${e(k)}</td><td class="num">${p.n}</td><td class="num">${p.errors}</td><td class="mono">${e(
-          fmtTime(p.first),
-        )}</td><td class="mono">${e(fmtTime(p.last))}</td></tr>`,
-    )
-    .join('\n');
-  return `<h2>AWS API calls</h2>
-<p class="muted">Calls that changed something (and every failed call), with their request ids to cross-check against CloudTrail. All ${
-    ev.awsCalls.length
-  } calls are in evidence.json and journal.ndjson.</p>
-<table id="aws-calls"><thead><tr><th>time (UTC)</th><th>call</th><th>result</th><th class="num">duration</th><th>request id</th></tr></thead><tbody>
-${rows || '<tr><td colspan="5" class="muted">none</td></tr>'}
-</tbody></table>
-${
-  polls.size
-    ? `<h3>Read-only calls (preflight and watchers)</h3>
-<table id="aws-polls"><thead><tr><th>call</th><th class="num">calls</th><th class="num">errors</th><th>first</th><th>last</th></tr></thead><tbody>
-${pollRows}
-</tbody></table>`
-    : ''
-}`;
-}
-
-function verificationSection(ev: Evidence): string {
-  const v = ev.verification;
-  if (!v) return '';
-  return `<h2>Restored data verification</h2>
-<table id="verification"><thead><tr><th>check</th><th>expected</th><th>actual</th><th>result</th></tr></thead><tbody>
-${v.checks
-  .map(
-    (c) =>
-      `<tr><td>${e(c.name)}</td><td class="mono">${e(c.expected)}</td><td class="mono">${e(c.actual)}</td><td><span class="pill ${
-        c.ok ? 'pass' : 'fail'
-      }">${c.ok ? 'PASS' : 'FAIL'}</span></td></tr>`,
-  )
-  .join('\n')}
-</tbody></table>`;
-}
-
-function environmentSection(ev: Evidence): string {
-  const rows: [string, string][] = [
-    ['tool', `drillproof ${ev.tool.version}`],
-    [
-      'target',
-      `${ev.target.provider === 'lab' ? 'local lab' : 'AWS'} ${ev.target.region}${ev.target.endpoint ? ` (${ev.target.endpoint})` : ''}`,
-    ],
-    ['account', ev.caller?.account ?? 'unknown'],
-    ['caller ARN', ev.caller?.arn ?? 'unknown'],
-    ['started', fmtTime(ev.run.startedAt)],
-    ['finished', fmtTime(ev.run.finishedAt)],
-    ['duration', fmtSeconds(ev.run.durationSeconds)],
-    ['fault injected (F)', ev.measurements.faultAt ? fmtTime(ev.measurements.faultAt) : 'no fault injected'],
-    ['clock', `${ev.clock.source}, drift ${fmtMs(ev.clock.driftMs)} (monotonic durations, wall-clock UTC timestamps)`],
-    ['exit code', String(ev.run.exitCode)],
-  ];
-  return `<h2>Environment</h2>
-<dl class="env" id="environment">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>`;
-}
-
-function scenarioSection(ev: Evidence): string {
-  return `<h2>Scenario as run</h2>
-<p><span class="mono">${e(ev.scenario.path)}</span> \u00b7 sha256 <span class="mono">${e(ev.scenario.sha256)}</span>${
-    ev.scenario.redacted
-      ? ' \u00b7 <strong>secret values redacted below</strong> (the digest is of the file as loaded)'
-      : ''
-  }</p>
-<pre id="scenario">${e(ev.scenario.text)}</pre>`;
 }
 
 /** Renders report.html. Pure: the same evidence and series give the same bytes. */

@@ -1,4 +1,4 @@
-import { KMSClient } from '@aws-sdk/client-kms';
+import { createKmsClient } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import { loadPrivateKey } from './keys.js';
 import { kmsSigner } from './kms-signer.js';
@@ -12,11 +12,10 @@ export interface SignerOptions {
   endpoint?: string;
 }
 
-/** `--key <pem>` or `--kms-key <arn|alias>` (also `awskms:///<id>` as cosign writes it). */
 /**
- * Picks the signer from command-line style options (shared by `sign` and `run`). KMS clients are
- * made here because the drill's AWS layer (src/aws) has no KMS surface; the key may live in
- * another account or region than the drill target.
+ * `--key <pem>` or `--kms-key <arn|alias>` (also `awskms:///<id>` as cosign writes it). Picks the signer from command-line style options (`sign`, and `run` when it grows signing
+ * flags). The KMS key may live in another region or account than the drill target, so it gets
+ * its own client (made in src/aws like every SDK client).
  */
 export async function signerFromOptions(opts: SignerOptions, env: NodeJS.ProcessEnv): Promise<EvidenceSigner> {
   let kms = opts.kmsKey;
@@ -26,9 +25,15 @@ export async function signerFromOptions(opts: SignerOptions, env: NodeJS.Process
     const keyId = m ? (m[2] as string) : kms;
     const endpoint =
       opts.endpoint ?? (m?.[1] ? `https://${m[1]}` : undefined) ?? env.AWS_ENDPOINT_URL_KMS ?? env.AWS_ENDPOINT_URL;
-    const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-    const client = new KMSClient({
-      ...(region ? { region } : {}),
+    // A key ARN names its region: arn:aws:kms:<region>:<account>:key/<id>.
+    const arnRegion = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1];
+    const region = opts.region ?? arnRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+    if (!region)
+      throw DrillproofError.user('KmsRegionMissing', `no region for the KMS key ${keyId}`, {
+        hint: 'pass --region, set AWS_REGION, or give the key as a full ARN',
+      });
+    const client = createKmsClient({
+      region,
       ...(endpoint ? { endpoint } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),
     });
