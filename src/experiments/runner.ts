@@ -264,6 +264,8 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
           signal: drillAbort.signal,
         }),
       );
+      // From recovery on, only `recovery` abort rules apply (until the rollback starts).
+      if ((observed as ObserveResult | null)?.recovered) guard.arm('recovery');
     }
   } catch (err) {
     if (DrillproofError.is(err) && (err.exitCode === 3 || err.exitCode === 2) && faultAt === null)

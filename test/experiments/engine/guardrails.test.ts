@@ -50,6 +50,26 @@ describe('GuardrailMonitor error-rate rule', () => {
     expect(trips).toEqual([]);
   });
 
+  it('honours the phase of a rule: fault rules stop at recovery, recovery rules start there', () => {
+    const trips: GuardrailTrip[] = [];
+    const m = new GuardrailMonitor(
+      {
+        abort: [
+          { probe: 'web', errorRate: '50%', window: '500ms', phase: 'fault' },
+          { probe: 'web', errorRate: '90%', window: '500ms', phase: 'recovery' },
+        ],
+      },
+      { clock: systemClock, onTrip: (t) => trips.push(t) },
+    );
+    for (let i = 0; i < 10; i++) m.onSample(sample(i, true));
+    m.arm('recovery');
+    // 60% failures: over the fault rule's 50%, under the recovery rule's 90%
+    for (let i = 10; i < 20; i++) m.onSample(sample(i, i % 5 < 2));
+    expect(trips).toEqual([]);
+    for (let i = 20; i < 30; i++) m.onSample(sample(i, false));
+    expect(trips.map((t) => t.detail)).toEqual([expect.stringContaining('exceeds 90.0%')]);
+  });
+
   it('trips on max duration', async () => {
     const trips: GuardrailTrip[] = [];
     const m = new GuardrailMonitor({ maxDuration: '50ms' }, { clock: systemClock, onTrip: (t) => trips.push(t) });
