@@ -11,7 +11,7 @@ import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
 import { systemClock } from '../../src/util/clock.js';
 import { eventually, useLab } from '../_helpers/lab.js';
-import { expectedState, LAB_SCENARIOS, labState, variant } from './_drill.js';
+import { expectedState, LAB_SCENARIOS, labState, type ScenarioDoc, variant } from './_drill.js';
 
 /**
  * kill -9 of `drillproof run` right after it injected, then `drillproof recover <dir>` (the
@@ -75,7 +75,7 @@ async function recoverAndCheck(runDir: string) {
 }
 
 /** A shipped scenario with a 1 s baseline: the kill comes right after injection anyway. */
-const quick = (name: string, mutate: (d: Record<string, any>) => void = () => {}) =>
+const quick = (name: string, mutate: (d: ScenarioDoc) => void = () => {}) =>
   variant(name, (d) => {
     d.steps.baseline = '1s';
     mutate(d);
@@ -90,6 +90,7 @@ describe('kill -9 after injection, then recover', () => {
 
   it('elbv2-deregister: registers the target again', async () => {
     const file = quick('ec2-instance-stop', (d) => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a scenario variable, resolved by drillproof
       d.resources.tg = { type: 'elbv2-target-group', arn: '${lab.targetGroupArn}' };
       d.steps.faults = [{ id: 'drain-one', type: 'elbv2-deregister', resource: 'web', targetGroup: 'tg' }];
     });

@@ -54,7 +54,7 @@ describe('restore and FIS drills', () => {
     expect(states).toContain('running');
     expect(states.at(-1)).toBe('completed');
     const start = journal.find((e) => e.kind === 'aws.call' && e.data.operation === 'StartExperiment' && e.data.ok);
-    expect((start?.data.params as { tags: Record<string, string> }).tags['drillproof:run-id']).toBe(
+    expect((start?.data.params as { tags?: Record<string, string> } | undefined)?.tags?.['drillproof:run-id']).toBe(
       result.record.runId,
     );
     const c = labClients(lab.info());

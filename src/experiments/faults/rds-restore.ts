@@ -221,7 +221,7 @@ async function verifyRestore(
     }
   }
   const verifiedAt = c.timeline.nowMs();
-  const newest = readback && readback.sentAt.length ? Math.max(...readback.sentAt) : null;
+  const newest = readback?.sentAt.length ? Math.max(...readback.sentAt) : null;
   const rows = readback?.seqs.length ?? 0;
   // Verified = every check passed; a restore without rows of this run leaves the RPO unmeasured
   // (the objective then fails), it does not make the restore itself unusable.
