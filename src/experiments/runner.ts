@@ -296,7 +296,8 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
         timeline,
         journal,
         sink,
-        timeoutMs: Math.min(faultCtxBase.waitTimeoutMs, 120_000),
+        // At least 10 s: restarted instances need a few health checks before they serve again.
+        timeoutMs: Math.max(10_000, Math.min(faultCtxBase.waitTimeoutMs, 120_000)),
       }),
     ).catch(() => false);
   }

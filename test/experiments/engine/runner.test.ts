@@ -272,4 +272,39 @@ describe('runDrill', () => {
     expect(result.record.reason).toContain('shop-db is not Multi-AZ');
     expect(f.calls).not.toContain('rds:RebootDBInstance');
   });
+
+  it('ec2-terminate without an Auto Scaling group: nothing to undo, said in preflight', async () => {
+    const { result, f, journal } = await drill(
+      scenario((s) => {
+        (s.steps as { faults: unknown[] }).faults = [{ id: 'kill', type: 'ec2-terminate', resource: 'web' }];
+      }),
+      { upWhile: (m) => m.get('i-2')?.state === 'running' },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(f.instances.get('i-1')?.state).toBe('terminated');
+    expect(result.record.faults[0]?.rollback).toBe('not-needed');
+    const chk = journal.find((e) => e.kind === 'preflight.check' && String(e.data.check).includes('auto-scaling'));
+    expect(chk?.data.detail).toContain('terminating them is permanent');
+  });
+
+  it('ec2-terminate in an Auto Scaling group: waits for the replacement; none comes → exit 6 with manual steps', async () => {
+    const asg = { 'aws:autoscaling:groupName': 'web-asg' };
+    const { result } = await drill(
+      scenario((s) => {
+        (s.steps as { faults: unknown[] }).faults = [{ id: 'kill', type: 'ec2-terminate', resource: 'web' }];
+      }),
+      {
+        instances: [
+          { id: 'i-1', az: 'us-east-1a', state: 'running', tags: asg },
+          { id: 'i-2', az: 'us-east-1b', state: 'running', tags: asg },
+        ],
+        upWhile: (m) => m.get('i-2')?.state === 'running',
+      },
+    );
+    expect(result.exitCode).toBe(6);
+    expect(result.record.faults[0]?.rollback).toBe('failed');
+    expect(result.record.faults[0]?.manualSteps?.join('\n')).toContain(
+      'set-desired-capacity --auto-scaling-group-name web-asg --desired-capacity 2',
+    );
+  });
 });
