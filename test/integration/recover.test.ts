@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { readJournal } from '../../src/experiments/journal.js';
 import { recoverRun } from '../../src/experiments/recover.js';
@@ -23,6 +23,11 @@ let initialDbs: string[] = [];
 beforeAll(async () => {
   initialDbs = (await labState(lab.info())).dbIds;
 });
+// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
+beforeEach(async () => {
+  const want = expectedState(lab.info(), initialDbs);
+  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
+}, 40_000);
 afterEach(async () => {
   await labReset({ dir: lab.dir() });
 });
@@ -81,7 +86,7 @@ const quick = (name: string, mutate: (d: ScenarioDoc) => void = () => {}) =>
     mutate(d);
   });
 
-describe('kill -9 after injection, then recover', () => {
+describe('kill -9 after injection, then recover', { timeout: 150_000 }, () => {
   it('ec2-stop: starts the stopped instance', async () => {
     const dir = await killedAfterInjection(quick('ec2-instance-stop'));
     const r = await recoverAndCheck(dir);
