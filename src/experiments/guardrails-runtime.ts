@@ -16,6 +16,8 @@ interface RateRule {
   samples: { scheduled: number; ok: boolean }[];
   firstAt: number | null;
   latest: number;
+  /** When the rule may trip: from F (`any`, `fault`), or once recovered (`recovery`). */
+  phase: 'any' | 'fault' | 'recovery';
 }
 
 /**
@@ -27,7 +29,7 @@ interface RateRule {
 export class GuardrailMonitor {
   private readonly rules: RateRule[];
   private tripped: GuardrailTrip | null = null;
-  private armed = false;
+  private armed: 'off' | 'fault' | 'recovery' = 'off';
   private timers: AbortController | null = null;
 
   constructor(
@@ -46,6 +48,7 @@ export class GuardrailMonitor {
       samples: [],
       firstAt: null,
       latest: Number.NEGATIVE_INFINITY,
+      phase: (r as { phase?: 'any' | 'fault' | 'recovery' }).phase ?? 'any',
     }));
   }
 
@@ -76,9 +79,9 @@ export class GuardrailMonitor {
     this.timers = null;
   }
 
-  /** From now on a crossing aborts the drill (called at F, the first fault action). */
-  arm(): void {
-    this.armed = true;
+  /** From now on a crossing aborts the drill: `fault` at F, `recovery` once recovery held. */
+  arm(phase: 'fault' | 'recovery' = 'fault'): void {
+    this.armed = phase;
   }
 
   /**
@@ -95,7 +98,9 @@ export class GuardrailMonitor {
       const from = r.latest - r.windowMs;
       r.samples = r.samples.filter((x) => x.scheduled > from);
       // Half a window of data at least, so a single early failure cannot abort a drill.
-      if (!this.armed || r.latest - r.firstAt < r.windowMs / 2) continue;
+      if (this.armed === 'off' || r.latest - r.firstAt < r.windowMs / 2) continue;
+      if ((r.phase === 'fault' && this.armed !== 'fault') || (r.phase === 'recovery' && this.armed !== 'recovery'))
+        continue;
       const failed = r.samples.filter((x) => !x.ok).length;
       const rate = failed / r.samples.length;
       if (rate > r.threshold) {

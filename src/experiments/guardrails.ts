@@ -8,7 +8,7 @@ export interface GuardrailsConfig {
   requiredTag?: { key: string; value: string };
   maxTargets?: number;
   maxDuration?: string;
-  abort?: { probe: string; errorRate: string; window: string }[];
+  abort?: { probe: string; errorRate: string; window: string; phase?: 'any' | 'fault' | 'recovery' }[];
   cloudwatchAlarms?: string[];
   confirm?: 'auto' | 'always' | 'never';
 }

@@ -264,6 +264,8 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
           signal: drillAbort.signal,
         }),
       );
+      // From recovery on, only `recovery` abort rules apply (until the rollback starts).
+      if ((observed as ObserveResult | null)?.recovered) guard.arm('recovery');
     }
   } catch (err) {
     if (DrillproofError.is(err) && (err.exitCode === 3 || err.exitCode === 2) && faultAt === null)
@@ -294,7 +296,8 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
         timeline,
         journal,
         sink,
-        timeoutMs: Math.min(faultCtxBase.waitTimeoutMs, 120_000),
+        // At least 10 s: restarted instances need a few health checks before they serve again.
+        timeoutMs: Math.max(10_000, Math.min(faultCtxBase.waitTimeoutMs, 120_000)),
       }),
     ).catch(() => false);
   }

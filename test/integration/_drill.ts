@@ -14,10 +14,13 @@ import { labClients } from '../_helpers/lab.js';
 
 export const LAB_SCENARIOS = resolve(import.meta.dirname, '..', '..', 'scenarios', 'lab');
 
+// biome-ignore lint/suspicious/noExplicitAny: tests edit YAML documents freely
+export type ScenarioDoc = Record<string, any>;
+
 /** A copy of a shipped lab scenario, changed by `mutate`, next to the original (relative files work). */
-export function variant(name: string, mutate: (doc: Record<string, any>) => void): string {
+export function variant(name: string, mutate: (doc: ScenarioDoc) => void): string {
   const src = join(LAB_SCENARIOS, `${name}.yaml`);
-  const doc = parse(readFileSync(src, 'utf8')) as Record<string, any>;
+  const doc = parse(readFileSync(src, 'utf8')) as ScenarioDoc;
   mutate(doc);
   const dir = mkdtempSync(join(tmpdir(), 'dp-scn-'));
   const out = join(dir, `${name}.yaml`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { labReset } from '../../src/lab/lab.js';
 import { eventually, useLab } from '../_helpers/lab.js';
 import { drill, expectedState, LAB_SCENARIOS, labState } from './_drill.js';
@@ -15,6 +15,11 @@ let initialDbs: string[] = [];
 beforeAll(async () => {
   initialDbs = (await labState(lab.info())).dbIds;
 });
+// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
+beforeEach(async () => {
+  const want = expectedState(lab.info(), initialDbs);
+  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
+}, 40_000);
 
 afterEach(async () => {
   // THEN the lab is as found: every instance running, every target healthy, no restored DB.
@@ -24,7 +29,7 @@ afterEach(async () => {
   await labReset({ dir: lab.dir() });
 });
 
-describe('lab drills', () => {
+describe('lab drills', { timeout: 150_000 }, () => {
   it('ec2 stop: RTO measured through the ALB, instance started again', async () => {
     const { result, journal } = await drill(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'), lab.dir());
     expect(result.exitCode).toBe(0);

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { readJournal } from '../../src/experiments/journal.js';
 import { recoverRun } from '../../src/experiments/recover.js';
@@ -11,7 +11,7 @@ import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
 import { systemClock } from '../../src/util/clock.js';
 import { eventually, useLab } from '../_helpers/lab.js';
-import { expectedState, LAB_SCENARIOS, labState, variant } from './_drill.js';
+import { expectedState, LAB_SCENARIOS, labState, type ScenarioDoc, variant } from './_drill.js';
 
 /**
  * kill -9 of `drillproof run` right after it injected, then `drillproof recover <dir>` (the
@@ -23,6 +23,11 @@ let initialDbs: string[] = [];
 beforeAll(async () => {
   initialDbs = (await labState(lab.info())).dbIds;
 });
+// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
+beforeEach(async () => {
+  const want = expectedState(lab.info(), initialDbs);
+  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
+}, 40_000);
 afterEach(async () => {
   await labReset({ dir: lab.dir() });
 });
@@ -75,13 +80,13 @@ async function recoverAndCheck(runDir: string) {
 }
 
 /** A shipped scenario with a 1 s baseline: the kill comes right after injection anyway. */
-const quick = (name: string, mutate: (d: Record<string, any>) => void = () => {}) =>
+const quick = (name: string, mutate: (d: ScenarioDoc) => void = () => {}) =>
   variant(name, (d) => {
     d.steps.baseline = '1s';
     mutate(d);
   });
 
-describe('kill -9 after injection, then recover', () => {
+describe('kill -9 after injection, then recover', { timeout: 150_000 }, () => {
   it('ec2-stop: starts the stopped instance', async () => {
     const dir = await killedAfterInjection(quick('ec2-instance-stop'));
     const r = await recoverAndCheck(dir);
@@ -90,6 +95,7 @@ describe('kill -9 after injection, then recover', () => {
 
   it('elbv2-deregister: registers the target again', async () => {
     const file = quick('ec2-instance-stop', (d) => {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a scenario variable, resolved by drillproof
       d.resources.tg = { type: 'elbv2-target-group', arn: '${lab.targetGroupArn}' };
       d.steps.faults = [{ id: 'drain-one', type: 'elbv2-deregister', resource: 'web', targetGroup: 'tg' }];
     });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { labReset } from '../../src/lab/lab.js';
 import type { HeartbeatReadback } from '../../src/probes/sample.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
@@ -13,6 +13,11 @@ let initialDbs: string[] = [];
 beforeAll(async () => {
   initialDbs = (await labState(lab.info())).dbIds;
 });
+// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
+beforeEach(async () => {
+  const want = expectedState(lab.info(), initialDbs);
+  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
+}, 40_000);
 afterEach(async () => {
   const want = expectedState(lab.info(), initialDbs);
   await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
@@ -20,7 +25,7 @@ afterEach(async () => {
   await labReset({ dir: lab.dir() });
 });
 
-describe('restore and FIS drills', () => {
+describe('restore and FIS drills', { timeout: 150_000 }, () => {
   it('point-in-time restore: verified, RPO = F − H from the restored rows, restored instance deleted', async () => {
     const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'rds-pitr-restore.yaml'), lab.dir());
     expect(result.exitCode).toBe(0);
@@ -54,7 +59,7 @@ describe('restore and FIS drills', () => {
     expect(states).toContain('running');
     expect(states.at(-1)).toBe('completed');
     const start = journal.find((e) => e.kind === 'aws.call' && e.data.operation === 'StartExperiment' && e.data.ok);
-    expect((start?.data.params as { tags: Record<string, string> }).tags['drillproof:run-id']).toBe(
+    expect((start?.data.params as { tags?: Record<string, string> } | undefined)?.tags?.['drillproof:run-id']).toBe(
       result.record.runId,
     );
     const c = labClients(lab.info());

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
@@ -13,6 +13,11 @@ let initialDbs: string[] = [];
 beforeAll(async () => {
   initialDbs = (await labState(lab.info())).dbIds;
 });
+// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
+beforeEach(async () => {
+  const want = expectedState(lab.info(), initialDbs);
+  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
+}, 40_000);
 afterEach(async () => {
   await setLabFaults({}, { dir: lab.dir() });
   await labReset({ dir: lab.dir() });
@@ -22,7 +27,7 @@ afterEach(async () => {
 
 const EC2_STOP = join(LAB_SCENARIOS, 'ec2-instance-stop.yaml');
 
-describe('failed preflight: exit 3 and nothing changed', () => {
+describe('failed preflight: exit 3 and nothing changed', { timeout: 150_000 }, () => {
   it('a permission missing by DryRun', async () => {
     const before = await labState(lab.info());
     const { result, journal } = await drill(EC2_STOP, lab.dir(), {
@@ -57,7 +62,7 @@ describe('failed preflight: exit 3 and nothing changed', () => {
   });
 });
 
-describe('guardrails', () => {
+describe('guardrails', { timeout: 150_000 }, () => {
   it('an error rate over the threshold aborts, rolls back and exits 5', async () => {
     // Stop every instance: users see errors, the guardrail must stop the drill quickly.
     const file = variant('ec2-instance-stop', (d) => {
@@ -75,7 +80,7 @@ describe('guardrails', () => {
   });
 });
 
-describe('a misbehaving AWS API', () => {
+describe('a misbehaving AWS API', { timeout: 150_000 }, () => {
   it('with 30% of API calls throttled the drill still completes with correct results', async () => {
     await setLabFaults({ throttleRate: 0.3 }, { dir: lab.dir() });
     const { result, journal } = await drill(EC2_STOP, lab.dir());

@@ -1,6 +1,6 @@
 import { DrillproofError } from '../../errors.js';
 import { parseDurationMs } from '../../util/units.js';
-import { instancesOf } from '../preflight-resources.js';
+import { ASG_TAG, instancesOf } from '../preflight-resources.js';
 import { dryRunCheck } from './dry-run.js';
 import { waitForStates } from './ec2-state.js';
 import type { FaultAction, FaultContext, FaultRuntime, FaultStep, InverseSpec } from './types.js';
@@ -111,7 +111,7 @@ export const ec2TerminateRuntime: FaultRuntime = {
       });
       expectedRunning = (res.Reservations ?? [])
         .flatMap((r) => r.Instances ?? [])
-        .filter((i) => i.State?.Name === 'running').length;
+        .filter((i) => i.State?.Name === 'running' && i.Tags?.some((t) => t.Key === ASG_TAG && t.Value === asg)).length;
     }
     return [
       {

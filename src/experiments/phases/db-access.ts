@@ -53,7 +53,14 @@ export function createDbAccess(
           ? new MysqlHeartbeatDriver(cfg, { env })
           : new PostgresHeartbeatDriver(cfg, { env });
       try {
-        const rows = await driver.readBack(runId, Math.max(cfg.timeoutMs, 5000));
+        const rows = await driver.readBack(runId, Math.max(cfg.timeoutMs, 5000)).catch((err: { code?: string }) => {
+          // The database answered but has no heartbeat table (a backup older than the first
+          // heartbeat): nothing of this run is in it.
+          if (err.code === '42P01' || err.code === '3F000' || err.code === 'ER_NO_SUCH_TABLE') {
+            return { seqs: [], sentAt: [] };
+          }
+          throw err;
+        });
         return {
           probe,
           runId,

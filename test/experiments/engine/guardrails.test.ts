@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CloudWatchApi } from '../../../src/aws/apis.js';
 import { confirmInjection } from '../../../src/experiments/confirm.js';
 import { checkStaticGuardrails } from '../../../src/experiments/guardrails.js';
 import { GuardrailMonitor, type GuardrailTrip } from '../../../src/experiments/guardrails-runtime.js';
@@ -48,6 +49,50 @@ describe('GuardrailMonitor error-rate rule', () => {
     );
     for (let i = 0; i < 30; i++) m.onSample(sample(i, false));
     expect(trips).toEqual([]);
+  });
+
+  it('honours the phase of a rule: fault rules stop at recovery, recovery rules start there', () => {
+    const trips: GuardrailTrip[] = [];
+    const m = new GuardrailMonitor(
+      {
+        abort: [
+          { probe: 'web', errorRate: '50%', window: '500ms', phase: 'fault' },
+          { probe: 'web', errorRate: '90%', window: '500ms', phase: 'recovery' },
+        ],
+      },
+      { clock: systemClock, onTrip: (t) => trips.push(t) },
+    );
+    for (let i = 0; i < 10; i++) m.onSample(sample(i, true));
+    m.arm('recovery');
+    // 60% failures: over the fault rule's 50%, under the recovery rule's 90%
+    for (let i = 10; i < 20; i++) m.onSample(sample(i, i % 5 < 2));
+    expect(trips).toEqual([]);
+    for (let i = 20; i < 30; i++) m.onSample(sample(i, false));
+    expect(trips.map((t) => t.detail)).toEqual([expect.stringContaining('exceeds 90.0%')]);
+  });
+
+  it('trips when a CloudWatch alarm goes to ALARM, and names it', async () => {
+    const trips: GuardrailTrip[] = [];
+    let polls = 0;
+    const cloudwatch = {
+      describeAlarms: async (i: { AlarmNames?: string[] }) => {
+        polls++;
+        return {
+          $metadata: {},
+          MetricAlarms: (i.AlarmNames ?? []).map((n) => ({ AlarmName: n, StateValue: polls >= 3 ? 'ALARM' : 'OK' })),
+        };
+      },
+    } as unknown as CloudWatchApi;
+    const m = new GuardrailMonitor(
+      { cloudwatchAlarms: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:shop-5xx'] },
+      { clock: systemClock, onTrip: (t) => trips.push(t), cloudwatch, alarmPollMs: 5 },
+    );
+    m.start(null);
+    const t0 = Date.now();
+    while (trips.length === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
+    m.stop();
+    expect(polls).toBe(3);
+    expect(trips).toEqual([{ guardrail: 'cloudwatch-alarm', detail: 'CloudWatch alarm shop-5xx is in ALARM' }]);
   });
 
   it('trips on max duration', async () => {

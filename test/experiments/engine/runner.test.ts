@@ -83,6 +83,7 @@ async function drill(
     account?: string;
     patch?: (f: ReturnType<typeof fakeAws>) => void;
     sink?: RecordingSink;
+    db?: { id: string; multiAz: boolean; az: string };
   } = {},
 ) {
   const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
@@ -120,6 +121,7 @@ async function drill(
             { id: 'i-2', az: 'us-east-1b', state: 'running' },
           ],
           ...(o.account ? { account: o.account } : {}),
+          ...(o.db ? { db: o.db } : {}),
         },
         rec,
       );
@@ -256,5 +258,53 @@ describe('runDrill', () => {
       'aws ec2 start-instances --region us-east-1 --instance-ids i-1',
     ]);
     expect(result.record.reason).toContain('aws ec2 start-instances');
+  });
+
+  it('refuses a failover of a database that is not Multi-AZ (exit 3, nothing rebooted)', async () => {
+    const { result, f } = await drill(
+      scenario((s) => {
+        s.resources = { db: { type: 'rds-instance', id: 'shop-db' } };
+        (s.steps as { faults: unknown[] }).faults = [{ id: 'failover', type: 'rds-failover', resource: 'db' }];
+      }),
+      { db: { id: 'shop-db', multiAz: false, az: 'us-east-1a' } },
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toContain('shop-db is not Multi-AZ');
+    expect(f.calls).not.toContain('rds:RebootDBInstance');
+  });
+
+  it('ec2-terminate without an Auto Scaling group: nothing to undo, said in preflight', async () => {
+    const { result, f, journal } = await drill(
+      scenario((s) => {
+        (s.steps as { faults: unknown[] }).faults = [{ id: 'kill', type: 'ec2-terminate', resource: 'web' }];
+      }),
+      { upWhile: (m) => m.get('i-2')?.state === 'running' },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(f.instances.get('i-1')?.state).toBe('terminated');
+    expect(result.record.faults[0]?.rollback).toBe('not-needed');
+    const chk = journal.find((e) => e.kind === 'preflight.check' && String(e.data.check).includes('auto-scaling'));
+    expect(chk?.data.detail).toContain('terminating them is permanent');
+  });
+
+  it('ec2-terminate in an Auto Scaling group: waits for the replacement; none comes → exit 6 with manual steps', async () => {
+    const asg = { 'aws:autoscaling:groupName': 'web-asg' };
+    const { result } = await drill(
+      scenario((s) => {
+        (s.steps as { faults: unknown[] }).faults = [{ id: 'kill', type: 'ec2-terminate', resource: 'web' }];
+      }),
+      {
+        instances: [
+          { id: 'i-1', az: 'us-east-1a', state: 'running', tags: asg },
+          { id: 'i-2', az: 'us-east-1b', state: 'running', tags: asg },
+        ],
+        upWhile: (m) => m.get('i-2')?.state === 'running',
+      },
+    );
+    expect(result.exitCode).toBe(6);
+    expect(result.record.faults[0]?.rollback).toBe('failed');
+    expect(result.record.faults[0]?.manualSteps?.join('\n')).toContain(
+      'set-desired-capacity --auto-scaling-group-name web-asg --desired-capacity 2',
+    );
   });
 });
