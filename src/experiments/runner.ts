@@ -179,7 +179,7 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
   try {
     const pf = await phase('preflight', async () => {
       const r = await runPreflight({ scenario, aws, journal, sink, registry, faultCtx: faultCtxBase });
-      probes = await o.ports.startProbes({ scenario, runDir, runId, timeline });
+      probes = await o.ports.startProbes({ scenario, runDir, runId, timeline, signal: drillAbort.signal });
       probes.onSample((s) => {
         live.add(s);
         guard.onSample(s);

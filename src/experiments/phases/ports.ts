@@ -26,6 +26,8 @@ export interface DrillPorts {
     runDir: string;
     runId: string;
     timeline: AnchoredClock;
+    /** Aborted when the drill aborts (guardrail, signal): load generators stop at once. */
+    signal?: AbortSignal;
   }): Promise<ProbeSession>;
   analyze(i: {
     runDir: string;

@@ -70,7 +70,7 @@ export function scenarioK6(scenario: unknown): K6LoadConfig | undefined {
  * engine runs in its preflight phase, and `startProbes` returns only once k6 runs, so a missing
  * extension or a script that fails at start fails the drill with exit 3 before anything is
  * injected, and the baseline already carries the load. k6 stops when the session stops, or at once when the engine passes an
- * abort `signal` to `startProbes`.
+ * abort `signal` to `startProbes` (the runner does).
  */
 export function withK6Load(
   ports: DrillPorts,
@@ -94,7 +94,7 @@ export function withK6Load(
     });
     const session = await ports.startProbes(i);
     const listeners: ((s: Sample) => void)[] = [];
-    const signal = (i as { signal?: AbortSignal }).signal;
+    const signal = i.signal;
     try {
       handle = await startK6Load({
         prepared,
