@@ -1,5 +1,5 @@
 /** Analyses one run directory and prints wall time and peak RSS (run in its own process by run.ts). */
-import { analyzeRunDir } from '../src/measurements/run-dir.js';
+import { analyzeRunDir } from '../src/experiments/analysis/run-dir.js';
 
 const dir = process.argv[2] as string;
 const t = performance.now();

@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { nearestRank } from '../src/measurements/percentiles.js';
 import { httpProbe } from '../src/probes/config.js';
 import { startProbes } from '../src/probes/engine.js';
-import type { Sample, SampleFileHeader } from '../src/probes/sample.js';
+import type { Sample, SampleFileHeader } from '../src/run/samples.js';
 
 const HERE = import.meta.dirname;
 const SERVER = `

@@ -1,6 +1,8 @@
 /** The public library API of drillproof. The CLI is a thin shell over these exports. */
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
+export { analyzeDrill } from './experiments/analysis/drill.js';
+export { analyzeRunDir } from './experiments/analysis/run-dir.js';
 export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/fis-template.js';
 export { buildIamPolicy, type IamPolicy } from './experiments/iam-policy.js';
 export {
@@ -15,14 +17,6 @@ export { buildPlan, type PlanInput } from './experiments/plan/build.js';
 export { formatPlanText } from './experiments/plan/text.js';
 export type { AwsCall, Plan, PlanStep } from './experiments/plan/types.js';
 export {
-  durationMs,
-  percentRatio,
-  portNumber,
-  probeIntervalMs,
-  ratePerSecond,
-  recoveryWindowMs,
-} from './experiments/schema/helpers.js';
-export {
   type Fault,
   type FaultOf,
   type FaultType,
@@ -33,7 +27,6 @@ export {
   scenarioSchema,
 } from './experiments/schema/index.js';
 export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
-export { collectVars, resolveScenarioVars, type VarSources } from './experiments/vars.js';
 export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
   type LabStatus,
@@ -58,18 +51,11 @@ export {
   type LabOptions,
 } from './lab/types.js';
 export {
-  analyzeDrill,
-  analyzeRunDir,
   computeMeasurements,
   formatMeasurements,
   judgeObjectives,
-  type Measurements,
   type ObjectivesSpec,
-  type ObjectiveVerdict,
   objectivesFromScenario,
-  type PhaseStats,
-  type RpoResult,
-  type RtoResult,
 } from './measurements/index.js';
 export {
   type HeartbeatReadback,
@@ -109,12 +95,22 @@ export { createEvidenceWriter, renderPack, rerenderRunDir, writeEvidencePack } f
 export { printPdf } from './reports/pdf.js';
 export { redact, redactText, redactValue } from './reports/redact.js';
 export { type LoadedRun, loadRunDir } from './reports/run-dir.js';
-export { RUN_RECORD_FILE, type RunRecord } from './reports/run-record.js';
 export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
 export { kmsSigner } from './reports/signing/kms-signer.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
 export { type SignerOptions, signerFromOptions } from './reports/signing/signer-options.js';
 export { verifyPack } from './reports/signing/verify-pack.js';
+export type { Measurements, ObjectiveVerdict, PhaseStats, RpoResult, RtoResult } from './run/measurements.js';
+export { RUN_RECORD_FILE, type RunRecord } from './run/record.js';
+export {
+  durationMs,
+  percentRatio,
+  portNumber,
+  probeIntervalMs,
+  ratePerSecond,
+  recoveryWindowMs,
+} from './scenario/helpers.js';
+export { collectVars, resolveScenarioVars, type VarSources } from './scenario/vars.js';
 export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MessageSink, message } from '../io/messages.js';
-import type { Verdict } from '../reports/run-record.js';
-import { runScenarioFile } from './phases/run-file.js';
+import type { Verdict } from '../run/record.js';
+import { runScenarioFile } from './compose/run-file.js';
 
 export interface DemoLab {
   up(dir: string): Promise<void>;

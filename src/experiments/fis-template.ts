@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInput, strict } from './schema/common.js';
+import { describeInput, strict } from '../scenario/common.js';
 
 /**
  * An AWS FIS experiment template exactly as `CreateExperimentTemplate` takes it (and as published

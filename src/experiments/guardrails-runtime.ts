@@ -1,5 +1,5 @@
 import type { CloudWatchApi } from '../aws/apis.js';
-import type { Sample } from '../probes/sample.js';
+import type { Sample } from '../run/samples.js';
 import type { Clock } from '../util/clock.js';
 import { parseDurationMs, parsePercent } from '../util/units.js';
 import type { GuardrailsConfig } from './guardrails.js';

@@ -5,8 +5,8 @@ import type { AwsTarget } from '../aws/clients.js';
 import { DrillproofError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type MessageSink, message } from '../io/messages.js';
+import { Journal, readJournal } from '../run/journal.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
-import { Journal, readJournal } from './journal.js';
 import { pendingInverses, type RollbackOutcome, RollbackStack } from './rollback.js';
 
 export interface RecoverOptions {

@@ -1,9 +1,9 @@
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message } from '../io/messages.js';
+import type { Journal } from '../run/journal.js';
+import type { JournalEntry } from '../run/journal-types.js';
 import { executeInverse, type InverseContext } from './faults/inverses.js';
 import type { InverseSpec } from './faults/types.js';
-import type { Journal } from './journal.js';
-import type { JournalEntry } from './journal-types.js';
 
 export interface RecordedInverse {
   stepId: string;

@@ -1,7 +1,7 @@
 import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
-import { describeInput, KNOWN_KEYS_MARK } from './schema/common.js';
+import { describeInput, KNOWN_KEYS_MARK } from '../scenario/common.js';
 import { closest } from './suggest.js';
 import { positionOf } from './yaml-positions.js';
 

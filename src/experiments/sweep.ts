@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { AwsApis } from '../aws/apis.js';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message } from '../io/messages.js';
+import { readJournal } from '../run/journal.js';
 import type { Clock } from '../util/clock.js';
 import { executeInverse, RUN_ID_TAG } from './faults/inverses.js';
-import { readJournal } from './journal.js';
 import { pendingInverses } from './rollback.js';
 
 export interface Leftover {

@@ -1,9 +1,4 @@
-import type { HeartbeatReadback } from '../probes/sample.js';
-import { isoMs } from '../util/clock.js';
-import { phaseBounds, phaseStats } from './phases.js';
-import { failoverRpo, restoreRpo } from './rpo.js';
-import { computeRto } from './rto.js';
-import { type ProbeSeries, seriesEndMs } from './series.js';
+import type { RestoreVerification } from '../run/journal-types.js';
 import {
   MEASUREMENTS_SCHEMA_VERSION,
   type Measurements,
@@ -11,7 +6,14 @@ import {
   type ProbeMeasurements,
   type RpoResult,
   type RtoResult,
-} from './types.js';
+} from '../run/measurements.js';
+import { type HeartbeatReadback, meaningOf } from '../run/samples.js';
+import { isoMs } from '../util/clock.js';
+import { phaseBounds, phaseStats } from './phases.js';
+import { restoreRto } from './restore.js';
+import { failoverRpo, restoreRpo } from './rpo.js';
+import { computeRto } from './rto.js';
+import { type ProbeSeries, seriesEndMs } from './series.js';
 
 export interface ComputeInput {
   series: ProbeSeries[];
@@ -26,14 +28,19 @@ export interface ComputeInput {
   windowMs?: Record<string, number>;
   /** Recovery window W for every probe without its own entry in `windowMs`. */
   allWindowMs?: number;
+  /** A restore drill's verification: its RTO is the headline RTO (see restore.ts). */
+  restore?: RestoreVerification | null;
 }
 
-const HEARTBEAT = new Set(['postgres-heartbeat', 'mysql-heartbeat']);
+const meaning = (s: ProbeSeries) => meaningOf({ kind: s.kind, ...(s.measures ? { measures: s.measures } : {}) });
 
-/** Default headline probes: http and k6 ones; without those every probe except dns. */
+/**
+ * Default headline probes: the user-facing ones (http, k6); without those every probe whose
+ * samples can show an outage (all but DNS answers).
+ */
 export function defaultRtoProbes(series: ProbeSeries[]): string[] {
-  const user = series.filter((s) => s.kind === 'http' || s.kind === 'k6').map((s) => s.name);
-  return user.length ? user : series.filter((s) => s.kind !== 'dns').map((s) => s.name);
+  const user = series.filter((s) => meaning(s).rto === 'user').map((s) => s.name);
+  return user.length ? user : series.filter((s) => meaning(s).rto !== 'none').map((s) => s.name);
 }
 
 /** The slowest recovery wins; an unrecovered probe (null) wins over any number. */
@@ -75,12 +82,14 @@ export function computeMeasurements(input: ComputeInput): Measurements {
     probes[s.name] = { name: s.name, kind: s.kind, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs, rto, phases };
   }
   const wanted = input.rtoProbes ?? defaultRtoProbes(input.series);
-  const headline = headlineRto(wanted.map((n) => rtos.get(n)).filter((r): r is RtoResult => r !== undefined));
+  const headline = input.restore
+    ? restoreRto(input.restore)
+    : headlineRto(wanted.map((n) => rtos.get(n)).filter((r): r is RtoResult => r !== undefined));
 
   let rpo: RpoResult | null = null;
   const readbacks = input.readbacks ?? [];
   for (const s of input.series) {
-    if (!HEARTBEAT.has(String(s.kind))) continue;
+    if (!meaning(s).rpo) continue;
     const mine = readbacks.filter((r) => r.probe === s.name);
     const restore = mine.find((r) => r.kind === 'restore');
     const failover = mine.find((r) => r.kind !== 'restore') ?? null;

@@ -1,4 +1,4 @@
-import type { Measurements, ObjectiveVerdict, PhaseStats, RpoResult, RtoResult } from './types.js';
+import type { Measurements, ObjectiveVerdict, PhaseStats, RpoResult, RtoResult } from '../run/measurements.js';
 
 const ms = (v: number | null) =>
   v === null ? '-' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : Math.round(v).toString();

@@ -1,6 +1,6 @@
-import type { Objectives } from '../experiments/schema/objectives.js';
+import type { Measurements, ObjectiveVerdict, PhaseName, PhaseStats } from '../run/measurements.js';
+import type { Objectives } from '../scenario/objectives.js';
 import { formatDurationMs, parseDurationMs, parsePercent } from '../util/units.js';
-import type { Measurements, ObjectiveVerdict, PhaseName, PhaseStats } from './types.js';
 
 export type Percentile = 50 | 95 | 99 | 'max';
 

@@ -1,6 +1,6 @@
+import type { PhaseName, PhaseStats } from '../run/measurements.js';
 import { nearestRank } from './percentiles.js';
 import { lowerBound, type ProbeSeries } from './series.js';
-import type { PhaseName, PhaseStats } from './types.js';
 
 /** Phase bounds [start, end) in epoch ms; null = the phase does not exist in this run. */
 export type PhaseBounds = Record<PhaseName, { startMs: number; endMs: number } | null>;

@@ -1,6 +1,6 @@
-import type { HeartbeatReadback } from '../probes/sample.js';
+import type { RpoResult } from '../run/measurements.js';
+import type { HeartbeatReadback } from '../run/samples.js';
 import { type ProbeSeries, WRITE_ACKNOWLEDGED, WRITE_INDETERMINATE } from './series.js';
-import type { RpoResult } from './types.js';
 
 const MAX_LOST_SEQS = 1000;
 

@@ -1,7 +1,7 @@
-import { defaultRecoveryWindowMs } from '../probes/config.js';
+import type { RtoResult } from '../run/measurements.js';
+import { defaultRecoveryWindowMs } from '../run/samples.js';
 import { isoMs } from '../util/clock.js';
 import { lowerBound, type ProbeSeries, seriesEndMs } from './series.js';
-import type { RtoResult } from './types.js';
 
 /** RTO of one probe plus the raw times the phases need. */
 export interface RtoComputation {

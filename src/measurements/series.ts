@@ -1,4 +1,4 @@
-import type { ProbeKind, Sample, SampleFileHeader } from '../probes/sample.js';
+import type { ProbeKind, Sample, SampleFileHeader, SampleMeaning } from '../run/samples.js';
 
 /** Write outcome codes stored per sample of a heartbeat probe. */
 export const WRITE_NONE = 0;
@@ -15,6 +15,8 @@ export interface ProbeSeries {
   intervalMs: number;
   timeoutMs: number;
   recoveryWindowMs?: number;
+  /** What the samples stand for, from the file header (see `meaningOf` in src/run/samples.ts). */
+  measures?: SampleMeaning;
   t0: number;
   n: number;
   seq: Float64Array;
@@ -31,6 +33,7 @@ export interface ProbeSeries {
 
 export type SeriesHeader = Pick<SampleFileHeader, 'probe' | 'kind' | 'intervalMs' | 'timeoutMs' | 't0'> & {
   recoveryWindowMs?: number;
+  measures?: SampleMeaning;
 };
 
 /**
@@ -118,6 +121,7 @@ export class SeriesBuilder {
       late: this.late,
     };
     if (h.recoveryWindowMs !== undefined) out.recoveryWindowMs = h.recoveryWindowMs;
+    if (h.measures !== undefined) out.measures = h.measures;
     return out;
   }
 }

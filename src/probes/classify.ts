@@ -1,4 +1,4 @@
-import type { SampleError } from './sample.js';
+import type { SampleError } from '../run/samples.js';
 
 const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET']);

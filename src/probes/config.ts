@@ -83,11 +83,6 @@ export type ProbeConfig = HttpProbeConfig | TcpProbeConfig | DnsProbeConfig | He
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_HEARTBEAT_TABLE = 'drillproof_heartbeat';
 
-/** W = max(10Δ, 5 s) unless configured. */
-export function defaultRecoveryWindowMs(intervalMs: number): number {
-  return Math.max(10 * intervalMs, 5000);
-}
-
 /**
  * Default in-flight cap: every request of one timeout period may hang (Little's law), plus 20 %
  * and a small base, so a total outage of hung requests never makes the engine drop slots.

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import { readbackFilePath, samplesDir } from '../run/files.js';
+import { type HeartbeatReadback, SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../run/samples.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
 import { formatDurationMs } from '../util/units.js';
 import type { ProbeConfig } from './config.js';
@@ -10,9 +11,8 @@ import type { CredentialContext } from './credentials.js';
 import { HeartbeatProbe } from './kinds/heartbeat.js';
 import { type LiveProbeStats, LiveProbeWindow } from './live.js';
 import type { ProbeRunner } from './runner.js';
-import { type HeartbeatReadback, SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from './sample.js';
 import { OpenLoopScheduler } from './scheduler.js';
-import { SampleWriter, samplesDir } from './store.js';
+import { SampleWriter } from './store.js';
 
 export interface StartProbesOptions {
   probes: ProbeConfig[];
@@ -185,7 +185,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
       throw DrillproofError.user('ProbeNotHeartbeat', `probe "${probe}" is a ${r.cfg.kind} probe, not a heartbeat`);
     }
     const rb = await r.runner.readback(kind);
-    const file = join(samplesDir(opts.outDir), `${probe}${kind === 'restore' ? '.restore' : ''}.readback.json`);
+    const file = readbackFilePath(opts.outDir, probe, kind);
     writeFileSync(file, `${JSON.stringify(rb)}\n`);
     sink.emit(
       message('info', 'DP_PROBE_I0003', `read back ${rb.seqs.length} heartbeat rows of ${probe} from ${rb.source}`, {

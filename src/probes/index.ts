@@ -1,3 +1,4 @@
+export type { HeartbeatReadback, Sample, SampleFileHeader } from '../run/samples.js';
 export * from './config.js';
 export { type CredentialContext, passwordProvider } from './credentials.js';
 export {
@@ -9,9 +10,7 @@ export {
   startProbes,
 } from './engine.js';
 export type { LiveProbeStats } from './live.js';
-export { listSampleFiles, readSampleFile } from './read.js';
 export type { ProbeAttempt, ProbeOutcome, ProbeRunner } from './runner.js';
-export * from './sample.js';
 export { loadScenarioProbes, probeConfigFromScenario, probeConfigsFromScenario } from './scenario-config.js';
 export { type ScenarioProbeSession, startScenarioProbes } from './session.js';
-export { SampleWriter, sampleFilePath, samplesDir } from './store.js';
+export { SampleWriter } from './store.js';

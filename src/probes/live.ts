@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { Sample } from './sample.js';
+import type { Sample } from '../run/samples.js';
 
 /** Live figures of one probe, for the TTY view and progress lines (never for reported numbers). */
 export interface LiveProbeStats {

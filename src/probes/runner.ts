@@ -1,4 +1,4 @@
-import type { ProbeKind, Sample } from './sample.js';
+import type { ProbeKind, Sample } from '../run/samples.js';
 
 /** What one attempt of a probe kind produced. The engine adds seq, times and latency. */
 export interface ProbeOutcome {

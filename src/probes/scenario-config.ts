@@ -1,9 +1,9 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DrillproofError, type Problem } from '../errors.js';
 import { loadScenarioFile } from '../experiments/load.js';
-import type { SecretRef } from '../experiments/schema/common.js';
 import { type DbConnection, type Probe, probeSchema } from '../experiments/schema/probes.js';
-import { resolveScenarioVars } from '../experiments/vars.js';
+import type { SecretRef } from '../scenario/common.js';
+import { resolveScenarioVars } from '../scenario/vars.js';
 import { parseDurationMs, parseRatePerSecond } from '../util/units.js';
 import type { CredentialSource, DbConnectionConfig, ProbeConfig } from './config.js';
 import { defaultMaxInFlight } from './config.js';

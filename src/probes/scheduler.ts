@@ -1,7 +1,7 @@
+import type { Sample } from '../run/samples.js';
 import type { AnchoredClock } from '../util/clock.js';
 import type { ProbeCommon } from './config.js';
 import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from './runner.js';
-import type { Sample } from './sample.js';
 
 export interface SchedulerOptions {
   /** Monotonic reading of t0 (sample 0 is due then). */

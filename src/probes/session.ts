@@ -1,8 +1,8 @@
 import type { MessageSink } from '../io/messages.js';
+import type { Sample } from '../run/samples.js';
 import type { AnchoredClock } from '../util/clock.js';
 import type { CredentialContext } from './credentials.js';
 import { type ProbeRunHandle, startProbes } from './engine.js';
-import type { Sample } from './sample.js';
 import { probeConfigsFromScenario } from './scenario-config.js';
 
 /** The probe session the drill engine drives (its `ProbeSession` port), plus the full handle. */

@@ -1,19 +1,11 @@
 import { closeSync, createReadStream, createWriteStream, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { Sample, SampleFileHeader } from './sample.js';
+import { sampleFilePath, samplesDir } from '../run/files.js';
+import type { Sample, SampleFileHeader } from '../run/samples.js';
 
 /** How often buffered lines reach the file: a kill -9 loses at most this much of the run. */
 export const FLUSH_INTERVAL_MS = 250;
-
-export function samplesDir(runDir: string): string {
-  return join(runDir, 'samples');
-}
-
-export function sampleFilePath(runDir: string, probe: string): string {
-  return join(samplesDir(runDir), `${probe}.ndjson`);
-}
 
 /**
  * Streams one probe's samples to `<run>/samples/<probe>.ndjson`: the header line first, then one

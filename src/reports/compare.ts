@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillproofError } from '../errors.js';
-import type { PhaseName } from '../measurements/types.js';
+import type { PhaseName } from '../run/measurements.js';
 import { buildEvidence } from './evidence-model.js';
 import { type Evidence, evidenceSchema } from './evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds } from './format.js';

@@ -1,4 +1,5 @@
-import type { JournalEntry } from '../experiments/journal-types.js';
+import type { JournalEntry } from '../run/journal-types.js';
+import type { RunRecord } from '../run/record.js';
 import {
   EVIDENCE_KIND,
   EVIDENCE_SCHEMA_VERSION,
@@ -9,7 +10,6 @@ import {
 import { fmtActual, fmtExpected, fmtSeconds } from './format.js';
 import { assessFtr } from './ftr.js';
 import { redactText, redactValue } from './redact.js';
-import type { RunRecord } from './run-record.js';
 import { buildAwsCalls, buildTimeline } from './timeline.js';
 
 /**

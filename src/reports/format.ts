@@ -1,4 +1,4 @@
-import type { ObjectiveVerdict } from '../measurements/types.js';
+import type { ObjectiveVerdict } from '../run/measurements.js';
 
 /**
  * The one place numbers become text. Every renderer (HTML, Markdown, JUnit, CLI) prints values

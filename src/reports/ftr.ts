@@ -1,5 +1,5 @@
+import type { RunRecord } from '../run/record.js';
 import type { EvidenceObjective, FtrAssessment, FtrItem } from './evidence-schema.js';
-import type { RunRecord } from './run-record.js';
 
 /**
  * Maps a run onto the AWS Foundational Technical Review items it can support (Partner Hosted

@@ -1,7 +1,8 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JournalEntry } from '../experiments/journal-types.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import type { JournalEntry } from '../run/journal-types.js';
+import { RUN_RECORD_FILE, type RunRecord } from '../run/record.js';
 import { buildEvidence, serializeEvidence } from './evidence-model.js';
 import type { Evidence } from './evidence-schema.js';
 import { renderHtml } from './html/render-html.js';
@@ -10,7 +11,6 @@ import { redactValue } from './redact.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { type LoadedRun, loadRunDir, redactRunFiles } from './run-dir.js';
-import { RUN_RECORD_FILE, type RunRecord } from './run-record.js';
 import { buildSeries, type ProbeSamples, seriesRange } from './series.js';
 import { listPackFiles } from './signing/pack-files.js';
 import { type SignPackResult, signPack } from './signing/sign-pack.js';

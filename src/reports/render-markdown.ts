@@ -1,4 +1,4 @@
-import type { PhaseName } from '../measurements/types.js';
+import type { PhaseName } from '../run/measurements.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
 import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';

@@ -1,12 +1,12 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DrillproofError } from '../errors.js';
-import type { JournalEntry } from '../experiments/journal-types.js';
-import type { Sample, SampleFileHeader } from '../probes/sample.js';
+import { readRunJournal } from '../run/journal.js';
+import type { JournalEntry } from '../run/journal-types.js';
+import { RUN_RECORD_FILE, type RunRecord } from '../run/record.js';
+import { listSampleFiles, type ProbeSamples, readProbeSamples } from '../run/sample-reader.js';
 import { redactText, redactValue } from './redact.js';
-import { RUN_RECORD_FILE, type RunRecord } from './run-record.js';
-import type { ProbeSamples } from './series.js';
 
 /** A run directory read back from disk: everything `drillproof report` needs. */
 export interface LoadedRun {
@@ -16,36 +16,9 @@ export interface LoadedRun {
   samples: ProbeSamples[];
 }
 
-export const JOURNAL_FILE = 'journal.ndjson';
-export const SAMPLES_DIR = 'samples';
-
 async function readText(path: string): Promise<string> {
   const buf = await readFile(path);
   return path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
-}
-
-function parseNdjson(text: string, file: string): unknown[] {
-  const out: unknown[] = [];
-  const lines = text.split('\n');
-  for (const [i, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch (err) {
-      // A crash can leave a torn last line: tolerate it there, nowhere else.
-      if (i >= lines.length - 2) break;
-      throw DrillproofError.user('RunFileCorrupt', `${file}:${i + 1}: not a JSON line`, { cause: err });
-    }
-  }
-  return out;
-}
-
-export async function readSampleFile(path: string): Promise<ProbeSamples> {
-  const rows = parseNdjson(await readText(path), path);
-  const header = rows[0] as SampleFileHeader | undefined;
-  if (header?.type !== 'header')
-    throw DrillproofError.user('RunFileCorrupt', `${path}: the first line is not a sample file header`);
-  return { header, samples: rows.slice(1).filter((r) => (r as { type?: string }).type === undefined) as Sample[] };
 }
 
 export async function loadRunDir(dir: string): Promise<LoadedRun> {
@@ -84,22 +57,9 @@ async function recordFromMinimalEvidence(dir: string): Promise<RunRecord | null>
 }
 
 async function readJournalAndSamples(dir: string): Promise<Pick<LoadedRun, 'journal' | 'samples'>> {
-  let journal: JournalEntry[] = [];
-  try {
-    journal = parseNdjson(await readText(join(dir, JOURNAL_FILE)), JOURNAL_FILE) as JournalEntry[];
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const journal = readRunJournal(dir);
   const samples: ProbeSamples[] = [];
-  let names: string[] = [];
-  try {
-    names = (await readdir(join(dir, SAMPLES_DIR))).sort();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  for (const n of names)
-    if (n.endsWith('.ndjson') || n.endsWith('.ndjson.gz'))
-      samples.push(await readSampleFile(join(dir, SAMPLES_DIR, n)));
+  for (const f of listSampleFiles(dir)) samples.push(await readProbeSamples(f.path));
   return { journal, samples };
 }
 

@@ -1,4 +1,4 @@
-import type { Sample, SampleFileHeader } from '../probes/sample.js';
+import type { ProbeSamples } from '../run/sample-reader.js';
 
 /**
  * Chart data: a probe's samples reduced to one bucket per pixel column. Each bucket keeps the
@@ -30,10 +30,7 @@ export interface ProbeSeries {
   samples: number;
 }
 
-export interface ProbeSamples {
-  header: SampleFileHeader;
-  samples: Sample[];
-}
+export type { ProbeSamples };
 
 export function buildSeries(data: ProbeSamples, range: { startMs: number; endMs: number }, buckets = 600): ProbeSeries {
   const { header, samples } = data;

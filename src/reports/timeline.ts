@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../experiments/journal-types.js';
+import type { JournalEntry } from '../run/journal-types.js';
 import type { AwsCallEntry, TimelineEntry } from './evidence-schema.js';
 
 /**

@@ -28,7 +28,7 @@ describe('docs/errors-and-messages.md', () => {
   it('documents every error and warning code of the scenario language', () => {
     const own = [
       'src/experiments/load.ts',
-      'src/experiments/vars.ts',
+      'src/scenario',
       'src/experiments/scenario-warnings.ts',
       'src/experiments/schema',
       'src/cli/commands/validate.ts',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DrillproofError, type Problem } from '../../src/errors.js';
 import { parseScenarioText } from '../../src/experiments/load.js';
-import { durationMs, percentRatio, probeIntervalMs, recoveryWindowMs } from '../../src/experiments/schema/helpers.js';
 import { closest, levenshtein } from '../../src/experiments/suggest.js';
+import { durationMs, percentRatio, probeIntervalMs, recoveryWindowMs } from '../../src/scenario/helpers.js';
 
 const BASE = `version: 1
 metadata: { name: t }

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DrillproofError } from '../../src/errors.js';
 import { loadScenarioFile } from '../../src/experiments/load.js';
-import { portNumber } from '../../src/experiments/schema/helpers.js';
-import { checkVarSyntax, collectVars, resolveScenarioVars } from '../../src/experiments/vars.js';
+import { portNumber } from '../../src/scenario/helpers.js';
+import { checkVarSyntax, collectVars, resolveScenarioVars } from '../../src/scenario/vars.js';
 import { repoRoot } from '../_helpers/scenario-files.js';
 
 const v = (expr: string) => `\${${expr}}`;

@@ -6,10 +6,10 @@ import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balanc
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { parse, stringify } from 'yaml';
 import type { AwsTarget } from '../../src/aws/clients.js';
-import { readJournal } from '../../src/experiments/journal.js';
-import { runScenarioFile } from '../../src/experiments/phases/run-file.js';
+import { runScenarioFile } from '../../src/experiments/compose/run-file.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import type { LabInfo } from '../../src/lab/types.js';
+import { readJournal } from '../../src/run/journal.js';
 import { labClients } from '../_helpers/lab.js';
 
 export const LAB_SCENARIOS = resolve(import.meta.dirname, '..', '..', 'scenarios', 'lab');

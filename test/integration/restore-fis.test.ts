@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { labReset } from '../../src/lab/lab.js';
-import type { HeartbeatReadback } from '../../src/probes/sample.js';
+import type { HeartbeatReadback } from '../../src/run/samples.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
 import { drill, expectedState, LAB_SCENARIOS, labState } from './_drill.js';
 

@@ -3,7 +3,7 @@ import { computeMeasurements } from '../../src/measurements/compute.js';
 import { judgeObjectives } from '../../src/measurements/objectives.js';
 import { failoverRpo, restoreRpo } from '../../src/measurements/rpo.js';
 import { seriesFromSamples } from '../../src/measurements/series.js';
-import type { HeartbeatReadback, Sample } from '../../src/probes/sample.js';
+import type { HeartbeatReadback, Sample } from '../../src/run/samples.js';
 
 // The worked examples of docs/measurements.md, checked by hand there.
 const t0 = Date.parse('2026-11-22T10:00:00.000Z');

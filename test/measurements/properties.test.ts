@@ -5,7 +5,7 @@ import { nearestRank } from '../../src/measurements/percentiles.js';
 import { failoverRpo } from '../../src/measurements/rpo.js';
 import { computeRto } from '../../src/measurements/rto.js';
 import { seriesFromSamples } from '../../src/measurements/series.js';
-import type { Sample } from '../../src/probes/sample.js';
+import type { Sample } from '../../src/run/samples.js';
 import { type RefSample, refPercentile, refPhase, refRto } from './_reference.js';
 
 const T = 1000;

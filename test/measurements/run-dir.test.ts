@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../src/experiments/journal-types.js';
-import { analyzeDrill } from '../../src/measurements/drill.js';
-import { parseTimeArg, resolveFaultTime } from '../../src/measurements/run-dir.js';
-import type { Measurements } from '../../src/measurements/types.js';
-import type { Sample, SampleFileHeader } from '../../src/probes/sample.js';
+import { analyzeDrill } from '../../src/experiments/analysis/drill.js';
+import { parseTimeArg } from '../../src/experiments/analysis/run-dir.js';
+import { resolveFaultTime } from '../../src/run/fault-file.js';
+import type { JournalEntry } from '../../src/run/journal-types.js';
+import type { Measurements } from '../../src/run/measurements.js';
+import type { Sample, SampleFileHeader } from '../../src/run/samples.js';
 import { runCli } from '../_helpers/cli.js';
 
 const t0 = Date.parse('2026-11-22T10:00:00.000Z');

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../src/io/messages.js';
-import type { Measurements } from '../../src/measurements/types.js';
 import { httpProbe } from '../../src/probes/config.js';
 import { startProbes } from '../../src/probes/engine.js';
-import type { Sample } from '../../src/probes/sample.js';
+import type { Measurements } from '../../src/run/measurements.js';
+import type { Sample } from '../../src/run/samples.js';
 import { runCli } from '../_helpers/cli.js';
 import { FlakyServer } from '../_helpers/flaky-server.js';
 

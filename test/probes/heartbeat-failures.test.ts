@@ -3,13 +3,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeRunDir } from '../../src/measurements/run-dir.js';
+import { analyzeRunDir } from '../../src/experiments/analysis/run-dir.js';
 import type { HeartbeatProbeConfig } from '../../src/probes/config.js';
 import { startProbes } from '../../src/probes/engine.js';
 import { HeartbeatProbe } from '../../src/probes/kinds/heartbeat.js';
 import { MysqlHeartbeatDriver } from '../../src/probes/kinds/mysql.js';
 import { PostgresHeartbeatDriver } from '../../src/probes/kinds/postgres.js';
-import type { Sample } from '../../src/probes/sample.js';
+import type { Sample } from '../../src/run/samples.js';
 import { AnchoredClock } from '../../src/util/clock.js';
 import { PgServer } from '../_helpers/pg.js';
 

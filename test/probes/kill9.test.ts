@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Measurements } from '../../src/measurements/types.js';
+import type { Measurements } from '../../src/run/measurements.js';
 import { runCli } from '../_helpers/cli.js';
 import { FlakyServer } from '../_helpers/flaky-server.js';
 

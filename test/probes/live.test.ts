@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LiveProbeWindow } from '../../src/probes/live.js';
-import type { Sample } from '../../src/probes/sample.js';
+import type { Sample } from '../../src/run/samples.js';
 
 const t0 = 1_800_000_000_000;
 const s = (seq: number, ok: boolean, latencyMs: number, intervalMs = 100): Sample => ({

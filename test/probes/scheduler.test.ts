@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProbeCommon } from '../../src/probes/config.js';
 import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../../src/probes/runner.js';
-import type { Sample } from '../../src/probes/sample.js';
 import { lateThresholdMs, OpenLoopScheduler } from '../../src/probes/scheduler.js';
+import type { Sample } from '../../src/run/samples.js';
 import { AnchoredClock } from '../../src/util/clock.js';
 import { FakeClock } from './_fake-clock.js';
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { listSampleFiles, readSampleFile } from '../../src/probes/read.js';
-import type { Sample, SampleFileHeader } from '../../src/probes/sample.js';
 import { SampleWriter } from '../../src/probes/store.js';
+import { listSampleFiles, readSampleFile } from '../../src/run/sample-reader.js';
+import type { Sample, SampleFileHeader } from '../../src/run/samples.js';
 
 const header: SampleFileHeader = {
   type: 'header',
@@ -58,7 +58,7 @@ describe('sample store', () => {
     expect(headers).toEqual([header]);
     expect(samples.map((s) => s.seq)).toEqual([0, 1, 2, 3, 4]);
     expect(samples[3]).toEqual(sample(3, false));
-    expect(stats).toEqual({ badLines: 0, truncated: false });
+    expect(stats).toEqual({ badLines: 0, lastLineBad: false, truncated: false });
     expect(listSampleFiles(dir)).toEqual([{ probe: 'web', path: gz }]);
   });
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeRunDir } from '../../src/measurements/run-dir.js';
-import type { Measurements } from '../../src/measurements/types.js';
+import { analyzeRunDir } from '../../src/experiments/analysis/run-dir.js';
+import type { Measurements } from '../../src/run/measurements.js';
 import { FIXTURE_RUNS, type FixtureRun } from '../_helpers/evidence.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Sample, SampleFileHeader } from '../../src/probes/sample.js';
 import { buildSeries } from '../../src/reports/series.js';
+import type { Sample, SampleFileHeader } from '../../src/run/samples.js';
 
 const header: SampleFileHeader = {
   type: 'header',

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { DrillproofError } from '../../errors.js';
+import { type AnalyzeOptions, analyzeRunDir, parseTimeArg } from '../../experiments/analysis/run-dir.js';
 import { message } from '../../io/messages.js';
 import { formatMeasurements } from '../../measurements/format.js';
-import { type AnalyzeOptions, analyzeRunDir, parseTimeArg, writeMeasurementsFile } from '../../measurements/run-dir.js';
+import { writeMeasurementsFile } from '../../run/fault-file.js';
 import { parseDurationMs } from '../../util/units.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createAwsApis } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { defaultLabDir, readLabFacts } from '../../experiments/phases/target.js';
+import { defaultLabDir, readLabFacts } from '../../experiments/compose/target.js';
 import { sweep } from '../../experiments/sweep.js';
 import { systemClock } from '../../util/clock.js';
 import type { CommandContext, RegisterCommand } from '../context.js';

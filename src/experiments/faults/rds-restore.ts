@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { DrillproofError } from '../../errors.js';
-import type { HeartbeatReadback } from '../../probes/sample.js';
+import { readbackFilePath } from '../../run/files.js';
+import type { RestoreVerification } from '../../run/journal-types.js';
+import type { HeartbeatReadback } from '../../run/samples.js';
 import { isoMs } from '../../util/clock.js';
 import { waitDbAvailable } from './inverses.js';
 import { dbOf } from './rds.js';
@@ -202,7 +203,7 @@ async function verifyRestore(
       },
     );
     writeFileSync(
-      join(c.runDir, 'samples', `${probe}.restore.readback.json`),
+      readbackFilePath(c.runDir, probe, 'restore'),
       `${JSON.stringify({ ...readback, kind: 'restore' })}\n`,
     );
   }
@@ -224,8 +225,21 @@ async function verifyRestore(
   const newest = readback?.sentAt.length ? Math.max(...readback.sentAt) : null;
   const rows = readback?.seqs.length ?? 0;
   // Verified = every check passed; a restore without rows of this run leaves the RPO unmeasured
-  // (the objective then fails), it does not make the restore itself unusable.
+  // (the objective then fails), it does not make the restore itself unusable. The RTO and RPO are
+  // computed from these facts by the measurements (src/measurements/restore.ts, rpo.ts).
   const ok = results.every((r) => r.ok);
+  const facts: RestoreVerification & Record<string, unknown> = {
+    restoredInstance: newId,
+    endpoint: `${endpoint.host}:${endpoint.port}`,
+    faultAt: isoMs(faultAt),
+    faultAtMs: faultAt,
+    verifiedAt: isoMs(verifiedAt),
+    verifiedAtMs: verifiedAt,
+    resolutionMs: c.pollMs,
+    newestHeartbeatAt: newest === null ? null : isoMs(newest),
+    heartbeatRows: rows,
+    verification: { ok, checks: results },
+  };
   return {
     ok,
     detail: ok
@@ -234,17 +248,7 @@ async function verifyRestore(
           .filter((r) => !r.ok)
           .map((r) => `${r.name} expected ${r.expected}, got ${r.actual}`)
           .join('; ')}`,
-    data: {
-      restoredInstance: newId,
-      endpoint: `${endpoint.host}:${endpoint.port}`,
-      faultAt: isoMs(faultAt),
-      verifiedAt: isoMs(verifiedAt),
-      rtoSeconds: ok ? (verifiedAt - faultAt) / 1000 : null,
-      newestHeartbeatAt: newest === null ? null : isoMs(newest),
-      rpoSeconds: newest === null ? null : Math.max(0, (faultAt - newest) / 1000),
-      heartbeatRows: rows,
-      verification: { ok, checks: results },
-    },
+    data: facts,
   };
 }
 

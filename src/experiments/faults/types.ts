@@ -1,8 +1,8 @@
 import type { AwsApis } from '../../aws/apis.js';
 import type { MessageSink } from '../../io/messages.js';
-import type { HeartbeatReadback } from '../../probes/sample.js';
+import type { Journal } from '../../run/journal.js';
+import type { HeartbeatReadback } from '../../run/samples.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
-import type { Journal } from '../journal.js';
 import type { ResolvedResource } from '../preflight-resources.js';
 
 /** Everything the runtime half of a fault may use. Built by the runner (or by `recover`). */

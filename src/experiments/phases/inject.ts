@@ -1,8 +1,8 @@
 import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message } from '../../io/messages.js';
+import type { Journal } from '../../run/journal.js';
 import { isoMs } from '../../util/clock.js';
 import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
-import type { Journal } from '../journal.js';
 import type { RollbackStack } from '../rollback.js';
 import type { WatcherSet } from '../watchers/watchers.js';
 

@@ -1,4 +1,4 @@
-import type { Sample } from '../../probes/sample.js';
+import type { Sample } from '../../run/samples.js';
 
 /**
  * Live per-probe view of the samples, for the decisions the engine takes while running: is the

@@ -1,7 +1,7 @@
 import { type MessageSink, message } from '../../io/messages.js';
+import type { Journal } from '../../run/journal.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
 import type { FollowUpResult } from '../faults/types.js';
-import type { Journal } from '../journal.js';
 import type { InjectedFault } from './inject.js';
 import type { LiveProbeState } from './live-state.js';
 

@@ -1,7 +1,7 @@
 import type { DrillproofError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { MEASUREMENTS_SCHEMA_VERSION, type Measurements, type ObjectiveVerdict } from '../../measurements/types.js';
-import type { CallerIdentity, FaultRecord, RunRecord, Verdict } from '../../reports/run-record.js';
+import { MEASUREMENTS_SCHEMA_VERSION, type Measurements, type ObjectiveVerdict } from '../../run/measurements.js';
+import type { CallerIdentity, FaultRecord, RunRecord, Verdict } from '../../run/record.js';
 import { isoMs } from '../../util/clock.js';
 import { toolVersion } from '../../util/version.js';
 import type { GuardrailTrip } from '../guardrails-runtime.js';

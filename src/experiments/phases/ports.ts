@@ -1,9 +1,9 @@
-import type { Measurements, ObjectiveVerdict } from '../../measurements/types.js';
-import type { Sample } from '../../probes/sample.js';
-import type { RunRecord } from '../../reports/run-record.js';
+import type { JournalEntry } from '../../run/journal-types.js';
+import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
+import type { RunRecord } from '../../run/record.js';
+import type { Sample } from '../../run/samples.js';
 import type { AnchoredClock } from '../../util/clock.js';
 import type { DbAccess } from '../faults/types.js';
-import type { JournalEntry } from '../journal-types.js';
 import type { DrillScenario } from './drill-input.js';
 
 /** A running set of probes (and optional load). Probes only emit samples. */

@@ -1,11 +1,11 @@
 import type { AwsApis } from '../../aws/apis.js';
 import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message } from '../../io/messages.js';
-import type { CallerIdentity } from '../../reports/run-record.js';
+import type { Journal } from '../../run/journal.js';
+import type { CallerIdentity } from '../../run/record.js';
 import { parseDurationMs } from '../../util/units.js';
 import type { FaultAction, FaultContext, FaultRuntime, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
-import type { Journal } from '../journal.js';
 import { type ResolvedResource, resolveResources } from '../preflight-resources.js';
 import type { DrillScenario } from './drill-input.js';
 

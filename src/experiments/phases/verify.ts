@@ -1,6 +1,6 @@
 import { type MessageSink, message } from '../../io/messages.js';
+import type { Journal } from '../../run/journal.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
-import type { Journal } from '../journal.js';
 import type { LiveProbeState } from './live-state.js';
 
 /**

@@ -1,5 +1,5 @@
+import { durationMs, probeIntervalMs } from '../../scenario/helpers.js';
 import type { FisTemplate } from '../fis-template.js';
-import { durationMs, probeIntervalMs } from '../schema/helpers.js';
 import type { Probe } from '../schema/probes.js';
 import type { Scenario } from '../schema/scenario.js';
 import { arns, call, known, type PlanContext, planContext } from './context.js';

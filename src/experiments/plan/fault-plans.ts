@@ -1,6 +1,6 @@
+import { durationMs } from '../../scenario/helpers.js';
 import type { FisTemplate } from '../fis-template.js';
 import type { Fault, FaultOf } from '../schema/faults.js';
-import { durationMs } from '../schema/helpers.js';
 import type { Resource } from '../schema/resources.js';
 import {
   arns,

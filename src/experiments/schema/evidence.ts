@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { strict, text } from './common.js';
+import { strict, text } from '../../scenario/common.js';
 
 export const signingSchema = z.discriminatedUnion('type', [
   strict({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { describeInput, name, positiveDuration, secretRef, strict, stringMap, text } from '../../scenario/common.js';
 import { fisTemplateSchema } from '../fis-template.js';
-import { describeInput, name, positiveDuration, secretRef, strict, stringMap, text } from './common.js';
 
 /**
  * Fault types. Each names its targets by resource name (see `resources`); the loader checks that the

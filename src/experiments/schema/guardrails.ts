@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name, percent, positiveDuration, strict, text } from './common.js';
+import { name, percent, positiveDuration, strict, text } from '../../scenario/common.js';
 import { region } from './target.js';
 
 export const abortCondition = strict({

@@ -1,13 +1,13 @@
 /** The scenario language: zod schemas (single source of truth) and their inferred types. */
-export * from './common.js';
+export * from '../../scenario/common.js';
+export * from '../../scenario/helpers.js';
+export * from '../../scenario/objectives.js';
 export * from './evidence.js';
 export * from './faults.js';
 export * from './guardrails.js';
-export * from './helpers.js';
 export * from './json-schema.js';
 export * from './load.js';
 export * from './metadata.js';
-export * from './objectives.js';
 export * from './probes.js';
 export * from './reference.js';
 export * from './resources.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveDuration, rate, strict, stringMap, text } from './common.js';
+import { positiveDuration, rate, strict, stringMap, text } from '../../scenario/common.js';
 
 export const k6Generate = strict({
   url: text.meta({ description: 'URL the generated script requests.' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name, strict, text } from './common.js';
+import { name, strict, text } from '../../scenario/common.js';
 
 /** FTR checklist items a drill can give evidence for. */
 export const FTR_ITEMS = ['RES-001', 'RES-002', 'RES-004', 'BAR-001', 'BAR-002'] as const;

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { describeInput, name, port, positiveDuration, rate, secretRef, strict, stringMap, text } from './common.js';
+import {
+  describeInput,
+  name,
+  port,
+  positiveDuration,
+  rate,
+  secretRef,
+  strict,
+  stringMap,
+  text,
+} from '../../scenario/common.js';
 
 /** Every probe runs open-loop on a fixed schedule: give `interval` (or `rate` for http). */
 const common = {

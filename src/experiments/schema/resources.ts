@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInput, percent, strict, tagMap, text } from './common.js';
+import { describeInput, percent, strict, tagMap, text } from '../../scenario/common.js';
 
 /** EC2 instances: by ids, by tags, or the instances registered in an ALB target group. */
 export const ec2InstanceSelector = strict({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInput, strict } from './common.js';
+import { describeInput, strict } from '../../scenario/common.js';
 import { execFault, httpFault } from './faults.js';
 
 /** Explicit rollback steps: commands or HTTP calls (their own `inverse` is not used). */

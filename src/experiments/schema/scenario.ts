@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { collectVars } from '../vars.js';
-import { name, strict } from './common.js';
+import { name, strict } from '../../scenario/common.js';
+import { objectivesSchema } from '../../scenario/objectives.js';
+import { collectVars } from '../../scenario/vars.js';
 import { evidenceSchema } from './evidence.js';
 import { guardrailsSchema } from './guardrails.js';
 import { loadSchema } from './load.js';
 import { metadataSchema } from './metadata.js';
-import { objectivesSchema } from './objectives.js';
 import { probeSchema } from './probes.js';
 import { RESOURCE_TYPES, type ResourceType, resourceSchema } from './resources.js';
 import { rollbackSchema } from './rollback.js';

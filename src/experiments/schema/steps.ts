@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, name, positiveDuration, strict } from './common.js';
+import { duration, name, positiveDuration, strict } from '../../scenario/common.js';
 import { faultSchema } from './faults.js';
 
 export const observeSchema = strict({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInput, strict, text } from './common.js';
+import { describeInput, strict, text } from '../../scenario/common.js';
 
 export const ACCOUNT_PATTERN = /^\d{12}$/;
 

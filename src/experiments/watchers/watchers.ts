@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import type { AwsApis } from '../../aws/apis.js';
+import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
-import type { Journal } from '../journal.js';
 import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */

@@ -1,4 +1,4 @@
-import type { Sample, SampleError } from '../sample.js';
+import type { Sample, SampleError } from '../../run/samples.js';
 import { mapK6ErrorCode, neverSent } from './errors-map.js';
 import type { K6Line, K6PointLine } from './ndjson.js';
 import { rfc3339ToEpochMs } from './ndjson.js';

@@ -1,4 +1,4 @@
-import type { SampleError } from '../sample.js';
+import type { SampleError } from '../../run/samples.js';
 
 /**
  * k6 `error_code` tag → drillproof sample error. Codes from k6 `lib/netext/httpext/error_codes.go`

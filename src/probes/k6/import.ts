@@ -4,6 +4,7 @@ import { mkdir, open, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { DrillproofError } from '../../errors.js';
+import { sampleFilePath } from '../../run/files.js';
 import { K6SampleConverter, type K6SampleSource, WALL_LATENCY_METRIC } from './convert.js';
 import { LineSplitter, parseK6Line } from './ndjson.js';
 import { K6_DEFAULT_TIMEOUT_MS } from './prepare.js';
@@ -86,7 +87,7 @@ export async function importK6Output(opts: ImportK6Options): Promise<ImportK6Res
     }
   }
   const timeoutMs = opts.timeoutMs ?? K6_DEFAULT_TIMEOUT_MS;
-  const samplesPath = join(opts.outDir, 'samples', `${probe}.ndjson`);
+  const samplesPath = sampleFilePath(opts.outDir, probe);
   const writer = new K6SampleFileWriter(samplesPath);
   await writer.open();
   const conv = new K6SampleConverter({ probe, source, timeoutMs });

@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type MessageSink, message, silentSink } from '../../io/messages.js';
+import { sampleFilePath } from '../../run/files.js';
+import type { Sample } from '../../run/samples.js';
 import { type AnchoredClock, type Clock, systemClock } from '../../util/clock.js';
 import { formatDurationMs } from '../../util/units.js';
-import type { Sample } from '../sample.js';
 import { K6SampleConverter } from './convert.js';
 import { classifyK6Exit } from './exit-codes.js';
 import { LineSplitter, parseK6Line } from './ndjson.js';
@@ -86,7 +87,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   const k6Dir = join(opts.outDir, 'k6');
   const rawOutputPath = join(k6Dir, 'k6-output.json');
   const summaryPath = join(k6Dir, prepared.generated ? 'summary.json' : 'summary-export.json');
-  const samplesPath = join(opts.outDir, 'samples', `${probe}.ndjson`);
+  const samplesPath = sampleFilePath(opts.outDir, probe);
   const port = await freeLoopbackPort();
   const rest = new K6RestClient(port);
 

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import { SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../sample.js';
+import { SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../../run/samples.js';
 
 /**
  * Writes `<run>/samples/<probe>.ndjson` for k6: sample lines stream to `<file>.part` while k6

@@ -1,9 +1,9 @@
 import { DrillproofError } from '../../errors.js';
+import type { HeartbeatReadback } from '../../run/samples.js';
 import type { AnchoredClock } from '../../util/clock.js';
 import { errorDetail } from '../classify.js';
 import type { HeartbeatProbeConfig } from '../config.js';
 import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../runner.js';
-import type { HeartbeatReadback } from '../sample.js';
 
 /** A database behind the heartbeat writer (PostgreSQL or MySQL). */
 export interface HeartbeatDriver {

@@ -1,4 +1,4 @@
-import type { ProbeMeasurements } from '../../measurements/types.js';
+import type { ProbeMeasurements } from '../../run/measurements.js';
 import { escapeHtml } from '../escape.js';
 import { fmtMs } from '../format.js';
 import type { ProbeSeries } from '../series.js';

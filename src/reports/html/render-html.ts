@@ -1,4 +1,4 @@
-import type { PhaseName, PhaseStats } from '../../measurements/types.js';
+import type { PhaseName, PhaseStats } from '../../run/measurements.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds, fmtTime } from '../format.js';

@@ -5,7 +5,7 @@ import { checkStaticGuardrails } from '../../../src/experiments/guardrails.js';
 import { GuardrailMonitor, type GuardrailTrip } from '../../../src/experiments/guardrails-runtime.js';
 import type { ResolvedResource } from '../../../src/experiments/preflight-resources.js';
 import { InterruptController, ManualSignalSource } from '../../../src/experiments/signals.js';
-import type { Sample } from '../../../src/probes/sample.js';
+import type { Sample } from '../../../src/run/samples.js';
 import { systemClock } from '../../../src/util/clock.js';
 
 const sample = (seq: number, ok: boolean, interval = 100): Sample => ({

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CallRecorder } from '../../../src/aws/call-record.js';
 import { DrillproofError } from '../../../src/errors.js';
-import { readJournal } from '../../../src/experiments/journal.js';
 import type { DrillInput, DrillScenario } from '../../../src/experiments/phases/drill-input.js';
 import type { DrillPorts, ProbeSession } from '../../../src/experiments/phases/ports.js';
 import { runDrill } from '../../../src/experiments/runner.js';
 import { type ScenarioInput, scenarioSchema } from '../../../src/experiments/schema/scenario.js';
 import { ManualSignalSource } from '../../../src/experiments/signals.js';
 import { RecordingSink } from '../../../src/io/messages.js';
-import type { Sample } from '../../../src/probes/sample.js';
+import { readJournal } from '../../../src/run/journal.js';
+import type { Sample } from '../../../src/run/samples.js';
 import type { AnchoredClock } from '../../../src/util/clock.js';
 import { type FakeInstance, fakeAws } from '../../_helpers/fake-aws.js';
 

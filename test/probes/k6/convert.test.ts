@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { K6SampleConverter } from '../../../src/probes/k6/convert.js';
 import { mapK6ErrorCode } from '../../../src/probes/k6/errors-map.js';
 import { parseK6Line } from '../../../src/probes/k6/ndjson.js';
-import type { Sample } from '../../../src/probes/sample.js';
+import type { Sample } from '../../../src/run/samples.js';
 import { K6_FIXTURES } from '../../_helpers/fake-k6.js';
 
 interface RawPoint {

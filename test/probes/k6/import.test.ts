@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { importK6Output } from '../../../src/probes/k6/import.js';
-import type { Sample, SampleFileHeader } from '../../../src/probes/sample.js';
+import type { Sample, SampleFileHeader } from '../../../src/run/samples.js';
 import { runCli } from '../../_helpers/cli.js';
 import { K6_FIXTURES } from '../../_helpers/fake-k6.js';
 import { type RefSample, refPhase, refRto } from '../../measurements/_reference.js';

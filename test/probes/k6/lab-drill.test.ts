@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeRunDir } from '../../../src/measurements/run-dir.js';
-import type { SampleFileHeader } from '../../../src/probes/sample.js';
+import { analyzeRunDir } from '../../../src/experiments/analysis/run-dir.js';
+import type { SampleFileHeader } from '../../../src/run/samples.js';
 import { FAKE_K6, fakeK6Env, K6_FIXTURES } from '../../_helpers/fake-k6.js';
 import { useLab } from '../../_helpers/lab.js';
 import { drill, variant } from '../../integration/_drill.js';

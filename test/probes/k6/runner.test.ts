@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordingSink } from '../../../src/io/messages.js';
 import { prepareK6Load } from '../../../src/probes/k6/prepare.js';
 import { k6RunRecord, startK6Load } from '../../../src/probes/k6/runner.js';
-import type { Sample, SampleFileHeader } from '../../../src/probes/sample.js';
+import type { Sample, SampleFileHeader } from '../../../src/run/samples.js';
 import { FAKE_K6, type FakeK6Behaviour, fakeK6Env, K6_FIXTURES } from '../../_helpers/fake-k6.js';
 
 const fx = (n: string) => join(K6_FIXTURES, n);

@@ -2,7 +2,8 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } f
 import { DrillproofError } from '../errors.js';
 import type { AnchoredClock } from '../util/clock.js';
 import { isoMs } from '../util/clock.js';
-import type { JournalEntry, JournalKind } from './journal-types.js';
+import { journalPath } from './files.js';
+import type { JournalEntry, JournalKind, RecordedInverse, RestoreVerification } from './journal-types.js';
 
 /**
  * The write-ahead journal of a run (`journal.ndjson`). `append` returns only after the line is
@@ -69,10 +70,14 @@ export class Journal {
 
 /**
  * Reads a journal. A torn last line (crash mid-write) is ignored and reported as `truncated`;
- * a damaged line elsewhere is an error, because the record would be unreliable.
+ * a damaged line elsewhere is an error, because the record would be unreliable, unless
+ * `skipBadLines` (looking for one fact, such as F, in whatever is readable).
  * @throws DrillproofError `JournalUnreadable`
  */
-export function readJournal(path: string): { entries: JournalEntry[]; truncated: boolean } {
+export function readJournal(
+  path: string,
+  opts: { skipBadLines?: boolean } = {},
+): { entries: JournalEntry[]; truncated: boolean } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -96,8 +101,53 @@ export function readJournal(path: string): { entries: JournalEntry[]; truncated:
         truncated = true;
         break;
       }
+      if (opts.skipBadLines) continue;
       throw DrillproofError.user('JournalUnreadable', `journal ${path} line ${i + 1} is not valid JSON`, { cause });
     }
   }
   return { entries, truncated };
+}
+
+/** The journal of a run directory; no entries when there is none. */
+export function readRunJournal(runDir: string, opts: { skipBadLines?: boolean } = {}): JournalEntry[] {
+  const path = journalPath(runDir);
+  return existsSync(path) ? readJournal(path, opts).entries : [];
+}
+
+/** F = `t` of the first `fault.requested` entry (null when nothing was injected). */
+export function faultTimeFromJournal(journal: readonly JournalEntry[]): number | null {
+  const e = journal.find((x) => x.kind === 'fault.requested');
+  if (!e) return null;
+  if (typeof e.t === 'number') return e.t;
+  return typeof e.time === 'string' && !Number.isNaN(Date.parse(e.time)) ? Date.parse(e.time) : null;
+}
+
+/**
+ * The inverses of a journal that never completed: the latest recorded inverse of each step
+ * without a later `rollback.succeeded`, in recording order.
+ */
+export function pendingInverses(entries: readonly JournalEntry[]): RecordedInverse[] {
+  const order: string[] = [];
+  const latest = new Map<string, RecordedInverse>();
+  for (const e of entries) {
+    const d = e.data as Record<string, unknown>;
+    const stepId = d.stepId as string;
+    if (e.kind === 'inverse.recorded') {
+      if (!latest.has(stepId)) order.push(stepId);
+      latest.set(stepId, { stepId, fault: d.fault as string, inverse: d.inverse as RecordedInverse['inverse'] });
+    } else if (e.kind === 'rollback.succeeded') {
+      latest.delete(stepId);
+    }
+  }
+  return order.filter((s) => latest.has(s)).map((s) => latest.get(s) as RecordedInverse);
+}
+
+/** The first restore verification a follow-up recorded (restore drills), or null. */
+export function restoreVerificationOf(entries: readonly JournalEntry[]): RestoreVerification | null {
+  for (const e of entries) {
+    const fu = (e.data as { followUp?: { data?: Partial<RestoreVerification> } }).followUp?.data;
+    if (e.kind !== 'note' || !fu || typeof fu.restoredInstance !== 'string') continue;
+    return fu as RestoreVerification;
+  }
+  return null;
 }

@@ -1,12 +1,12 @@
 import { DrillproofError } from '../../errors.js';
-import type { DrillPorts, ProbeSession } from '../../experiments/phases/ports.js';
 import { type MessageSink, silentSink } from '../../io/messages.js';
+import type { K6LoadConfig } from '../../probes/k6/config.js';
+import { prepareK6Load } from '../../probes/k6/prepare.js';
+import { type K6LoadHandle, type K6Result, k6RunRecord, startK6Load } from '../../probes/k6/runner.js';
+import type { Sample } from '../../run/samples.js';
 import type { Clock } from '../../util/clock.js';
 import { formatDurationMs, parseDurationMs } from '../../util/units.js';
-import type { Sample } from '../sample.js';
-import type { K6LoadConfig } from './config.js';
-import { prepareK6Load } from './prepare.js';
-import { type K6LoadHandle, type K6Result, k6RunRecord, startK6Load } from './runner.js';
+import type { DrillPorts, ProbeSession } from '../phases/ports.js';
 
 export interface K6DrillOptions {
   /** `--k6` from the command line. */

@@ -1,6 +1,6 @@
-import { DrillproofError } from '../../errors.js';
-import { parseDurationMs, parsePercent, parseRatePerSecond } from '../../util/units.js';
-import type { Probe } from './probes.js';
+import { DrillproofError } from '../errors.js';
+import { defaultRecoveryWindowMs } from '../run/samples.js';
+import { parseDurationMs, parsePercent, parseRatePerSecond } from '../util/units.js';
 
 /**
  * Unit helpers for code that consumes a loaded scenario. Every duration, rate and percentage in a
@@ -26,16 +26,24 @@ export function percentRatio(s: string): number {
   return p;
 }
 
-/** The probe's interval Δ in ms (from `interval`, or 1000 / rate for http probes). */
-export function probeIntervalMs(p: Probe): number {
+/** The schedule of a scenario probe, whatever its kind (`rate` exists only where a kind has it). */
+export interface ProbeSchedule {
+  name: string;
+  interval?: string | undefined;
+  rate?: string | undefined;
+  recoveryWindow?: string | undefined;
+}
+
+/** The probe's interval Δ in ms (from `interval`, or 1000 / rate for kinds with a rate). */
+export function probeIntervalMs(p: ProbeSchedule): number {
   if (p.interval !== undefined) return durationMs(p.interval);
-  if (p.type === 'http' && p.rate !== undefined) return 1000 / ratePerSecond(p.rate);
+  if (p.rate !== undefined) return 1000 / ratePerSecond(p.rate);
   throw DrillproofError.tool('ProbeWithoutSchedule', `probe "${p.name}" has neither interval nor rate`);
 }
 
 /** The recovery window W in ms: the configured one, else max(10 × Δ, 5 s). */
-export function recoveryWindowMs(p: Probe): number {
-  return p.recoveryWindow !== undefined ? durationMs(p.recoveryWindow) : Math.max(10 * probeIntervalMs(p), 5000);
+export function recoveryWindowMs(p: ProbeSchedule): number {
+  return p.recoveryWindow !== undefined ? durationMs(p.recoveryWindow) : defaultRecoveryWindowMs(probeIntervalMs(p));
 }
 
 /** A port after `resolveScenarioVars` (always a number then). */

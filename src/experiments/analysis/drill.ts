@@ -1,9 +1,11 @@
-import type { JournalEntry } from '../experiments/journal-types.js';
-import type { Objectives } from '../experiments/schema/objectives.js';
-import { computeMeasurements } from './compute.js';
-import { judgeObjectives, objectivesFromScenario } from './objectives.js';
+import { computeMeasurements } from '../../measurements/compute.js';
+import { judgeObjectives, objectivesFromScenario } from '../../measurements/objectives.js';
+import { writeMeasurementsFile } from '../../run/fault-file.js';
+import { faultTimeFromJournal, restoreVerificationOf } from '../../run/journal.js';
+import type { JournalEntry } from '../../run/journal-types.js';
+import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
+import type { Objectives } from '../../scenario/objectives.js';
 import { loadRunSamples } from './run-dir.js';
-import type { Measurements, ObjectiveVerdict } from './types.js';
 
 /** The parts of a scenario the drill analysis reads. */
 export interface DrillAnalysisScenario {
@@ -11,20 +13,17 @@ export interface DrillAnalysisScenario {
   steps?: { observe?: { recovery?: { probes?: string[] } } };
 }
 
-/** F = `t` of the first `fault.requested` journal entry (null when nothing was injected). */
-export function faultTimeFromJournal(journal: readonly JournalEntry[]): number | null {
-  return journal.find((e) => e.kind === 'fault.requested')?.t ?? null;
-}
-
 /**
  * The analysis step of a drill: every measurement recomputed from the run directory's samples and
- * read-backs, F from the journal, the headline RTO over the scenario's recovery probes, and the
- * objective verdicts. A pure function of the files and the journal.
+ * read-backs, F from the journal, the headline RTO over the scenario's recovery probes (a restore
+ * drill's: its verification, from the journal), and the objective verdicts. A function of the
+ * files and the journal only; `write` also writes measurements.json.
  */
 export async function analyzeDrill(i: {
   runDir: string;
   scenario: DrillAnalysisScenario;
   journal: readonly JournalEntry[];
+  write?: boolean;
 }): Promise<{ measurements: Measurements; objectives: ObjectiveVerdict[] }> {
   const run = await loadRunSamples(i.runDir);
   const recoveryProbes = i.scenario.steps?.observe?.recovery?.probes;
@@ -32,8 +31,10 @@ export async function analyzeDrill(i: {
     series: run.series,
     readbacks: run.readbacks,
     faultMs: faultTimeFromJournal(i.journal),
+    restore: restoreVerificationOf(i.journal),
     ...(recoveryProbes?.length ? { rtoProbes: recoveryProbes } : {}),
   });
   const objectives = judgeObjectives(objectivesFromScenario(i.scenario.objectives), measurements);
+  if (i.write) writeMeasurementsFile(i.runDir, measurements);
   return { measurements, objectives };
 }

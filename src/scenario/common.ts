@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseDurationMs, parsePercent, parseRatePerSecond } from '../../util/units.js';
-import { checkVarSyntax } from '../vars.js';
+import { parseDurationMs, parsePercent, parseRatePerSecond } from '../util/units.js';
+import { checkVarSyntax } from './vars.js';
 
 /**
  * Building blocks shared by every section of the scenario schema: units, names, strings that may

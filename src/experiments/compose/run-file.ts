@@ -1,14 +1,14 @@
 import { dirname, join, resolve } from 'node:path';
 import { type AwsTarget, createAwsApis } from '../../aws/clients.js';
 import type { MessageSink } from '../../io/messages.js';
-import { withK6Load } from '../../probes/k6/drill-load.js';
+import { resolveScenarioVars } from '../../scenario/vars.js';
 import { loadScenarioFile } from '../load.js';
+import type { DrillPorts } from '../phases/ports.js';
 import { type DrillResult, runDrill } from '../runner.js';
 import type { SignalSource } from '../signals.js';
-import { resolveScenarioVars } from '../vars.js';
 import { defaultDrillPorts } from './default-ports.js';
 import { evidencePort } from './evidence-port.js';
-import type { DrillPorts } from './ports.js';
+import { withK6Load } from './k6-load.js';
 import { awsTargetOf, defaultLabDir, type LabFacts, newRunId, readLabFacts } from './target.js';
 
 export interface RunFileOptions {
@@ -71,7 +71,6 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
         defaultDrillPorts({
           env: o.env,
           sink: o.sink,
-          pollMs,
           scenarioPath: file,
           writeEvidence:
             o.writeEvidence ??

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import { type MessageSink, silentSink } from '../../io/messages.js';
 import { startScenarioProbes } from '../../probes/session.js';
-import { analyzeDrillRun, writeMinimalEvidence } from './analysis.js';
+import type { DrillPorts, ProbeSession } from '../phases/ports.js';
+import { analysisPort, writeMinimalEvidence } from './analysis-port.js';
 import { createDbAccess } from './db-access.js';
-import type { DrillPorts, ProbeSession } from './ports.js';
 
 /**
  * The real collaborators: probes from src/probes, analysis from src/measurements, evidence.json
@@ -12,7 +12,6 @@ import type { DrillPorts, ProbeSession } from './ports.js';
 export function defaultDrillPorts(o: {
   env: NodeJS.ProcessEnv;
   sink?: MessageSink;
-  pollMs: number;
   /** Directory of the scenario file (relative `{file: ...}` passwords). */
   scenarioPath?: string;
   writeEvidence?: DrillPorts['writeEvidence'];
@@ -40,7 +39,7 @@ export function defaultDrillPorts(o: {
         },
       };
     },
-    analyze: ({ runDir, scenario, journal }) => analyzeDrillRun({ runDir, scenario, journal, pollMs: o.pollMs }),
+    analyze: analysisPort,
     writeEvidence: o.writeEvidence ?? (async (runDir, record) => writeMinimalEvidence(runDir, record)),
     dbAccess: (scenario, runId) => createDbAccess(scenario, runId, o.env, baseDir),
   };

@@ -1,4 +1,4 @@
-import type { Measurements, ObjectiveVerdict } from '../measurements/types.js';
+import type { Measurements, ObjectiveVerdict } from './measurements.js';
 
 /**
  * Everything the evidence pack is built from, assembled by the drill engine at the end of a run

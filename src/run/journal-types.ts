@@ -34,3 +34,43 @@ export interface JournalEntry<D extends Record<string, unknown> = Record<string,
   kind: JournalKind;
   data: D;
 }
+
+/**
+ * A serialisable undo step (`inverse.recorded` data), written and fsynced before the step it
+ * undoes. `action` names a handler of the inverse registry (src/experiments/faults/inverses.ts);
+ * `recover` replays it from the journal alone.
+ */
+export interface InverseSpec {
+  /** e.g. `ec2.start-instances`. */
+  action: string;
+  params: Record<string, unknown>;
+  /** For people, e.g. `start i-0abc, i-0def`. */
+  description: string;
+  /** Exact steps an operator runs when the automatic inverse fails. */
+  manualSteps: string[];
+}
+
+/** An inverse as journalled for one step. */
+export interface RecordedInverse {
+  stepId: string;
+  fault: string;
+  inverse: InverseSpec;
+}
+
+/**
+ * What a restore drill's verification recorded (in the `note` entry of its follow-up, under
+ * `followUp.data`): the facts its RTO is computed from (src/measurements/restore.ts).
+ */
+export interface RestoreVerification {
+  /** The restored copy, e.g. the new DB instance id. */
+  restoredInstance: string;
+  /** F of the restore (the restore requested), RFC 3339 and epoch ms. */
+  faultAt: string;
+  faultAtMs: number;
+  /** When the verification finished, RFC 3339 and epoch ms. */
+  verifiedAt: string;
+  verifiedAtMs: number;
+  /** How often the restore was polled, ms: the resolution of its RTO. */
+  resolutionMs: number;
+  verification: { ok: boolean; checks: { name: string; ok: boolean; expected: string; actual: string }[] };
+}

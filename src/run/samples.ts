@@ -5,7 +5,22 @@
  */
 export const SAMPLE_FORMAT_VERSION = 1;
 
-export type ProbeKind = 'http' | 'tcp' | 'dns' | 'postgres-heartbeat' | 'mysql-heartbeat' | 'k6';
+/** The kind of probe that wrote a sample file: a scenario probe kind (`http`, `postgres-heartbeat` ...) or `k6`. */
+export type ProbeKind = string;
+
+/**
+ * What a probe's samples stand for, so measurements need no list of probe kinds. Written into the
+ * sample file header from the probe kind's definition (src/probes/kinds) or by k6.
+ */
+export interface SampleMeaning {
+  /**
+   * `user`: what users feel, the headline RTO; `service`: a dependency, in the headline RTO only
+   * when no user probe ran; `none`: never in the headline RTO (DNS answers).
+   */
+  rto: 'user' | 'service' | 'none';
+  /** Heartbeat writes with read-backs: the RPO is measured from these samples. */
+  rpo: boolean;
+}
 
 /** Stable error codes recorded in samples (never thrown). */
 export type SampleError =
@@ -66,6 +81,28 @@ export interface SampleFileHeader {
   recoveryWindowMs?: number;
   /** Clock information recorded at start (source, wall/monotonic offset). */
   clock?: { source: string; driftMs: number };
+  /** What the samples stand for; files written before this field existed: see `meaningOf`. */
+  measures?: SampleMeaning;
+}
+
+/** Files written before headers carried `measures`: the meaning of the kinds that existed then. */
+const EARLIER_KINDS: Record<string, SampleMeaning> = {
+  http: { rto: 'user', rpo: false },
+  k6: { rto: 'user', rpo: false },
+  tcp: { rto: 'service', rpo: false },
+  dns: { rto: 'none', rpo: false },
+  'postgres-heartbeat': { rto: 'service', rpo: true },
+  'mysql-heartbeat': { rto: 'service', rpo: true },
+};
+
+/** What a sample file's samples stand for (its header's `measures`, else by its kind). */
+export function meaningOf(h: Pick<SampleFileHeader, 'kind' | 'measures'>): SampleMeaning {
+  return h.measures ?? EARLIER_KINDS[h.kind] ?? { rto: 'service', rpo: false };
+}
+
+/** The recovery window W when a probe configures none: max(10 × Δ, 5 s) (docs/measurements.md). */
+export function defaultRecoveryWindowMs(intervalMs: number): number {
+  return Math.max(10 * intervalMs, 5000);
 }
 
 /**

@@ -1,10 +1,10 @@
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip, constants as zlibConstants } from 'node:zlib';
 import { DrillproofError } from '../errors.js';
-import type { Sample, SampleFileHeader } from './sample.js';
-import { samplesDir } from './store.js';
+import { samplesDir } from './files.js';
+import type { HeartbeatReadback, Sample, SampleFileHeader } from './samples.js';
 
 /** The sample files of a run: `<name>.ndjson` or `<name>.ndjson.gz` (the plain one wins if both). */
 export function listSampleFiles(runDir: string): { probe: string; path: string }[] {
@@ -23,6 +23,8 @@ export function listSampleFiles(runDir: string): { probe: string; path: string }
 export interface SampleFileStats {
   /** Lines that did not parse (a torn last line after a crash, or a truncated gzip). */
   badLines: number;
+  /** The last line was one of them: what a crash mid-write leaves, unlike damage inside the file. */
+  lastLineBad: boolean;
   truncated: boolean;
 }
 
@@ -36,7 +38,7 @@ export async function readSampleFile(
   onHeader: (h: SampleFileHeader) => void,
   onSample: (s: Sample) => void,
 ): Promise<SampleFileStats> {
-  const stats: SampleFileStats = { badLines: 0, truncated: false };
+  const stats: SampleFileStats = { badLines: 0, lastLineBad: false, truncated: false };
   if (!existsSync(path)) {
     throw DrillproofError.user('SamplesNotFound', `sample file ${path} does not exist`);
   }
@@ -56,10 +58,12 @@ export async function readSampleFile(
   for await (const line of rl) {
     if (line.length === 0) continue;
     let obj: Record<string, unknown>;
+    stats.lastLineBad = false;
     try {
       obj = JSON.parse(line) as Record<string, unknown>;
     } catch {
       stats.badLines++;
+      stats.lastLineBad = true;
       continue;
     }
     if (obj.type === 'header') {
@@ -80,4 +84,47 @@ export async function readSampleFile(
     });
   }
   return stats;
+}
+
+/** A whole sample file in memory (charts of the report): its header and samples in file order. */
+export interface ProbeSamples {
+  header: SampleFileHeader;
+  samples: Sample[];
+}
+
+/**
+ * Reads a whole sample file into memory. Stricter than `readSampleFile`: a damaged line inside
+ * the file is an error (only a torn last line, what a crash leaves, is tolerated).
+ * @throws DrillproofError `RunFileCorrupt`, `SamplesInvalid`, `SamplesNotFound`
+ */
+export async function readProbeSamples(path: string): Promise<ProbeSamples> {
+  let header: SampleFileHeader | undefined;
+  const samples: Sample[] = [];
+  const stats = await readSampleFile(
+    path,
+    (h) => {
+      header ??= h;
+    },
+    (s) => samples.push(s),
+  );
+  if (stats.badLines > (stats.lastLineBad ? 1 : 0)) {
+    throw DrillproofError.user('RunFileCorrupt', `${path}: ${stats.badLines} line(s) are not sample JSON lines`);
+  }
+  return { header: header as SampleFileHeader, samples };
+}
+
+/** The heartbeat read-backs of a run (`samples/*.readback.json`), in file name order. */
+export function readReadbacks(runDir: string): HeartbeatReadback[] {
+  const dir = samplesDir(runDir);
+  if (!existsSync(dir)) return [];
+  const out: HeartbeatReadback[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.readback.json')) continue;
+    try {
+      out.push(JSON.parse(readFileSync(join(dir, f), 'utf8')) as HeartbeatReadback);
+    } catch (cause) {
+      throw DrillproofError.user('ReadbackInvalid', `heartbeat read-back ${join(dir, f)} is not valid json`, { cause });
+    }
+  }
+  return out;
 }

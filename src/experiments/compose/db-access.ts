@@ -5,11 +5,11 @@ import type { HeartbeatProbeConfig } from '../../probes/config.js';
 import { passwordProvider } from '../../probes/credentials.js';
 import { MysqlHeartbeatDriver } from '../../probes/kinds/mysql.js';
 import { PostgresHeartbeatDriver, pgSsl } from '../../probes/kinds/postgres.js';
-import type { HeartbeatReadback } from '../../probes/sample.js';
 import { probeConfigFromScenario } from '../../probes/scenario-config.js';
+import type { HeartbeatReadback } from '../../run/samples.js';
 import type { DbAccess, DbEndpoint } from '../faults/types.js';
+import type { DrillScenario } from '../phases/drill-input.js';
 import { probeSchema } from '../schema/probes.js';
-import type { DrillScenario } from './drill-input.js';
 
 const HEARTBEAT = new Set(['postgres-heartbeat', 'mysql-heartbeat']);
 

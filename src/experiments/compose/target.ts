@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AwsTarget } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
-import type { DrillScenario } from './drill-input.js';
+import type { DrillScenario } from '../phases/drill-input.js';
 
 /** The facts of a running lab that drills need (`<state dir>/lab.json`). */
 export interface LabFacts {

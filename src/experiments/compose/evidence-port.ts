@@ -6,9 +6,9 @@ import { createEvidenceWriter } from '../../reports/pack.js';
 import { generateSigningKey, loadPrivateKey } from '../../reports/signing/keys.js';
 import { kmsSigner } from '../../reports/signing/kms-signer.js';
 import { type EvidenceSigner, localSigner } from '../../reports/signing/signer.js';
-import { writeMinimalEvidence } from './analysis.js';
-import type { DrillScenario } from './drill-input.js';
-import type { DrillPorts } from './ports.js';
+import type { DrillScenario } from '../phases/drill-input.js';
+import type { DrillPorts } from '../phases/ports.js';
+import { writeMinimalEvidence } from './analysis-port.js';
 
 /**
  * The evidence pack writer for a drill: signed with the scenario's key (a PEM file, a KMS key, or
