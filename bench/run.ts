@@ -12,8 +12,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { nearestRank } from '../src/measurements/percentiles.js';
-import { httpProbe } from '../src/probes/config.js';
 import { startProbes } from '../src/probes/engine.js';
+import { httpProbe } from '../src/probes/kinds/http/definition.js';
 import type { Sample, SampleFileHeader } from '../src/run/samples.js';
 
 const HERE = import.meta.dirname;

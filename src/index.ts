@@ -1,9 +1,18 @@
 /** The public library API of drillproof. The CLI is a thin shell over these exports. */
+
+export { type AwsTarget, createAwsApis } from './aws/clients.js';
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
 export { ExitCode, errorToExitCode } from './exit-codes.js';
 export { analyzeDrill } from './experiments/analysis/drill.js';
-export { analyzeRunDir } from './experiments/analysis/run-dir.js';
-export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/fis-template.js';
+export { type AnalyzeOptions, analyzeRunDir, parseTimeArg } from './experiments/analysis/run-dir.js';
+export { type K6DrillOptions, scenarioK6, withK6Load } from './experiments/compose/k6-load.js';
+export { type RunFileOptions, runScenarioFile } from './experiments/compose/run-file.js';
+export { defaultLabDir, readLabFacts } from './experiments/compose/target.js';
+export { DEMO_SCENARIOS, runDemo } from './experiments/demo.js';
+export type { FaultDefinition } from './experiments/faults/definition.js';
+export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/faults/fis/template.js';
+export { FAULT_TYPES, FAULTS, faultDefinition } from './experiments/faults/registry.js';
+export { expandScenarioArgs } from './experiments/files.js';
 export { buildIamPolicy, type IamPolicy } from './experiments/iam-policy.js';
 export {
   type LoadedScenario,
@@ -16,6 +25,10 @@ export {
 export { buildPlan, type PlanInput } from './experiments/plan/build.js';
 export { formatPlanText } from './experiments/plan/text.js';
 export type { AwsCall, Plan, PlanStep } from './experiments/plan/types.js';
+export { loadScenarioProbes } from './experiments/probe-scenario.js';
+export { type RecoverOptions, recoverRun } from './experiments/recover.js';
+export { RESOURCE_KINDS } from './experiments/resources/registry.js';
+export { type DrillOptions, type DrillResult, runDrill } from './experiments/runner.js';
 export {
   type Fault,
   type FaultOf,
@@ -27,7 +40,9 @@ export {
   scenarioSchema,
 } from './experiments/schema/index.js';
 export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
-export { type Message, type MessageSink, type Progress, RecordingSink, silentSink } from './io/messages.js';
+export { scenarioReferenceMarkdown } from './experiments/schema/reference.js';
+export { sweep } from './experiments/sweep.js';
+export { type Message, type MessageSink, message, type Progress, RecordingSink, silentSink } from './io/messages.js';
 export {
   type LabStatus,
   type LabUpOptions,
@@ -58,12 +73,10 @@ export {
   objectivesFromScenario,
 } from './measurements/index.js';
 export {
-  type HeartbeatReadback,
+  httpProbe,
   type ProbeConfig,
   type ProbeRunHandle,
   probeConfigsFromScenario,
-  type Sample,
-  type SampleFileHeader,
   startProbes,
   startScenarioProbes,
 } from './probes/index.js';
@@ -72,7 +85,6 @@ export {
   type ImportK6Options,
   type ImportK6Result,
   importK6Output,
-  type K6DrillOptions,
   type K6LoadConfig,
   type K6LoadHandle,
   type K6Prepared,
@@ -81,8 +93,8 @@ export {
   prepareK6Load,
   type StartK6LoadOptions,
   startK6Load,
-  withK6Load,
 } from './probes/k6/index.js';
+export { PROBE_KINDS } from './probes/kinds/registry.js';
 export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
 export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
 export {
@@ -91,18 +103,26 @@ export {
   evidenceSchema,
   PREDICATE_TYPE,
 } from './reports/evidence-schema.js';
-export { createEvidenceWriter, renderPack, rerenderRunDir, writeEvidencePack } from './reports/pack.js';
+export {
+  createEvidenceWriter,
+  HTML_FILE,
+  PDF_FILE,
+  renderPack,
+  rerenderRunDir,
+  writeEvidencePack,
+} from './reports/pack.js';
 export { printPdf } from './reports/pdf.js';
 export { redact, redactText, redactValue } from './reports/redact.js';
 export { type LoadedRun, loadRunDir } from './reports/run-dir.js';
-export { keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
+export { KEY_TYPES, type KeyType, keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
 export { kmsSigner } from './reports/signing/kms-signer.js';
+export { BUNDLE_FILE } from './reports/signing/pack-files.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
 export { type SignerOptions, signerFromOptions } from './reports/signing/signer-options.js';
 export { verifyPack } from './reports/signing/verify-pack.js';
+export * from './run/index.js';
 export type { Measurements, ObjectiveVerdict, PhaseStats, RpoResult, RtoResult } from './run/measurements.js';
-export { RUN_RECORD_FILE, type RunRecord } from './run/record.js';
 export {
   durationMs,
   percentRatio,
@@ -112,5 +132,6 @@ export {
   recoveryWindowMs,
 } from './scenario/helpers.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './scenario/vars.js';
-export { AnchoredClock, type Clock, systemClock } from './util/clock.js';
+export { AnchoredClock, type Clock, isoMs, systemClock } from './util/clock.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';
+export { toolVersion } from './util/version.js';

@@ -72,3 +72,7 @@ export interface AwsApis {
   sts: StsApi;
   cloudwatch: CloudWatchApi;
 }
+
+/** SDK shapes other layers name (they never import the SDK themselves). */
+export type Ec2Instance = ec2.Instance;
+export type FisExperimentTemplateInput = fis.CreateExperimentTemplateCommandInput;

@@ -24,7 +24,15 @@ import {
   StartExperimentCommand,
   StopExperimentCommand,
 } from '@aws-sdk/client-fis';
-import { KMSClient } from '@aws-sdk/client-kms';
+import {
+  GetPublicKeyCommand,
+  type GetPublicKeyCommandInput,
+  type GetPublicKeyCommandOutput,
+  KMSClient,
+  SignCommand,
+  type SignCommandInput,
+  type SignCommandOutput,
+} from '@aws-sdk/client-kms';
 import {
   DeleteDBInstanceCommand,
   DescribeDBClustersCommand,
@@ -189,8 +197,64 @@ function safeRecord(record: CallRecorder, r: Parameters<CallRecorder>[0]): void 
   }
 }
 
-/** A KMS client for signing evidence with a KMS key (same region, profile and endpoint rules). */
-export function createKmsClient(target: AwsTarget): KMSClient {
+export type KmsPublicKey = GetPublicKeyCommandOutput;
+
+/** The KMS calls evidence signing makes. */
+export interface KmsApi {
+  getPublicKey(i: GetPublicKeyCommandInput): Promise<GetPublicKeyCommandOutput>;
+  sign(i: SignCommandInput): Promise<SignCommandOutput>;
+}
+
+/**
+ * KMS for signing evidence with a KMS key (same region, profile and endpoint rules), each call
+ * recorded and its errors translated like every other AWS call.
+ */
+export function createKmsApi(target: AwsTarget, record: CallRecorder = () => {}): KmsApi {
+  const kms = createKmsClient(target);
+  const call =
+    <I extends object, O>(operation: string, Cmd: new (input: I) => unknown) =>
+    async (input: I): Promise<O> => {
+      const started = performance.now();
+      try {
+        const out = (await kms.send(new Cmd(input) as never)) as O & {
+          $metadata?: { requestId?: string; attempts?: number };
+        };
+        safeRecord(record, {
+          service: 'kms',
+          operation,
+          requestId: out.$metadata?.requestId ?? null,
+          ms: performance.now() - started,
+          attempts: out.$metadata?.attempts ?? 1,
+          ok: true,
+          params: redactParams(input) as Record<string, unknown>,
+        });
+        return out;
+      } catch (err) {
+        safeRecord(record, {
+          service: 'kms',
+          operation,
+          requestId: null,
+          ms: performance.now() - started,
+          attempts: 1,
+          ok: false,
+          errorCode: awsErrorCode(err) ?? 'Unknown',
+          params: redactParams(input) as Record<string, unknown>,
+        });
+        throw translateAwsError(err, {
+          service: 'kms',
+          operation,
+          region: target.region,
+          ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+        });
+      }
+    };
+  return {
+    getPublicKey: call<GetPublicKeyCommandInput, GetPublicKeyCommandOutput>('GetPublicKey', GetPublicKeyCommand),
+    sign: call<SignCommandInput, SignCommandOutput>('Sign', SignCommand),
+  };
+}
+
+function createKmsClient(target: AwsTarget): KMSClient {
   return new KMSClient({
     region: target.region,
     maxAttempts: target.maxAttempts ?? 6,

@@ -1,7 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DrillproofError, formatProblem } from '../errors.js';
-import { ExitCode, errorToExitCode } from '../exit-codes.js';
-import { toolVersion } from '../util/version.js';
+import { DrillproofError, ExitCode, errorToExitCode, formatProblem, toolVersion } from '../index.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import { type CliIo, processIo } from './render.js';

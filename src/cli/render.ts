@@ -1,4 +1,4 @@
-import type { Message, MessageSink, Progress } from '../io/messages.js';
+import type { Message, MessageSink, Progress } from '../index.js';
 
 /** Where the CLI writes. Injected so commands can be tested in-process. */
 export interface CliIo {

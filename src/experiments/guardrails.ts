@@ -1,6 +1,6 @@
 import { parseDurationMs } from '../util/units.js';
 import type { FaultAction, PreflightCheckResult } from './faults/types.js';
-import type { ResolvedResource } from './preflight-resources.js';
+import type { ResolvedResource } from './resources/registry.js';
 
 /** The scenario's `guardrails` block as the engine reads it. */
 export interface GuardrailsConfig {

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { DrillproofError, type Problem } from '../errors.js';
-import { type FisTemplate, fisTemplateSchema } from './fis-template.js';
+import { type FisTemplate, fisTemplateSchema } from './faults/fis/template.js';
+import { faultDefinition } from './faults/registry.js';
+import { decodeText, MAX_SCENARIO_BYTES, readText, whole } from './read-text.js';
 import { scenarioWarnings } from './scenario-warnings.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { issuesToProblems } from './schema-problems.js';
 import { pathAtOffset, positionOf } from './yaml-positions.js';
 
-/** Scenario files larger than this are refused before parsing (a scenario is a page of YAML). */
-export const MAX_SCENARIO_BYTES = 1024 * 1024;
+export { MAX_SCENARIO_BYTES };
 
 export interface LoadedScenario {
   scenario: Scenario;
@@ -22,8 +23,8 @@ export interface LoadedScenario {
   warnings: Problem[];
   /** The path as given. */
   path: string;
-  /** FIS templates read from `templateFile`, by fault id (validated). */
-  fisTemplates: Record<string, FisTemplate>;
+  /** Files the faults name (a FIS `templateFile`), read and validated, by fault id. */
+  attachments: Record<string, unknown>;
 }
 
 interface Parsed {
@@ -31,113 +32,6 @@ interface Parsed {
   doc?: Document;
   lc: LineCounter;
   problems: Problem[];
-}
-
-function whole(file: string, message: string, hint?: string, line = 1, col = 1): Problem {
-  const p: Problem = { code: 'ScenarioInvalid', message, path: '', position: { file, line, col }, severity: 'error' };
-  if (hint) p.hint = hint;
-  return p;
-}
-
-/** Reads a text file for the loader: size limit, UTF-8 check, no binary content. */
-function readText(file: string, shown: string): { text?: string; bytes?: Buffer; problems: Problem[] } {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) return { problems: [whole(shown, 'not a file', 'give the path of a YAML scenario file')] };
-    size = st.size;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return {
-      problems: [
-        whole(
-          shown,
-          code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? 'error'})`,
-          'check the path',
-        ),
-      ],
-    };
-  }
-  if (size > MAX_SCENARIO_BYTES) {
-    return {
-      problems: [
-        whole(
-          shown,
-          `file is ${(size / 1024 / 1024).toFixed(1)} MB; a scenario may be at most ${MAX_SCENARIO_BYTES / 1024 / 1024} MB`,
-          'is this the right file? scenarios are short YAML documents',
-        ),
-      ],
-    };
-  }
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    return { problems: [whole(shown, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)] };
-  }
-  return decodeText(bytes, shown);
-}
-
-/** Bytes to text: refuses binary content and invalid UTF-8 with the position of the first bad byte. */
-function decodeText(bytes: Buffer, shown: string): { text?: string; bytes?: Buffer; problems: Problem[] } {
-  if (bytes.length > MAX_SCENARIO_BYTES) {
-    return { problems: [whole(shown, `scenario is ${bytes.length} bytes; at most ${MAX_SCENARIO_BYTES} are read`)] };
-  }
-  const bad = firstBinaryOffset(bytes);
-  if (bad !== undefined) {
-    const before = bytes.subarray(0, bad).toString('utf8');
-    const line = before.split('\n').length;
-    const col = before.length - before.lastIndexOf('\n');
-    return {
-      problems: [
-        whole(
-          shown,
-          `file is not UTF-8 text (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')} at offset ${bad})`,
-          'scenarios are UTF-8 YAML files',
-          line,
-          col,
-        ),
-      ],
-    };
-  }
-  return { text: bytes.toString('utf8').replace(/^\uFEFF/, ''), bytes, problems: [] };
-}
-
-/** Offset of the first NUL / control byte or invalid UTF-8 sequence, if any. */
-function firstBinaryOffset(bytes: Buffer): number | undefined {
-  let control: number | undefined;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i] as number;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) {
-      control = i;
-      break;
-    }
-  }
-  const utf8 = firstInvalidUtf8(bytes);
-  if (control === undefined) return utf8;
-  return utf8 === undefined ? control : Math.min(control, utf8);
-}
-
-function firstInvalidUtf8(bytes: Buffer): number | undefined {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return undefined;
-  } catch {
-    // Find the first invalid sequence by decoding growing prefixes at character boundaries.
-    let i = 0;
-    while (i < bytes.length) {
-      const b = bytes[i] as number;
-      const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-      if (len === 0) return i;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + len));
-      } catch {
-        return i;
-      }
-      i += len;
-    }
-    return 0;
-  }
 }
 
 /** YAML text to a plain value, with every syntax problem positioned. */
@@ -210,7 +104,7 @@ export function parseScenarioText(
   text: string,
   file: string,
   opts: { baseDir?: string } = {},
-): { scenario: Scenario; warnings: Problem[]; fisTemplates: Record<string, FisTemplate> } {
+): { scenario: Scenario; warnings: Problem[]; attachments: Record<string, unknown> } {
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0 || !parsed.doc) throw invalid(file, parsed.problems);
   // Top-level `x-` keys are ignored: a place for YAML anchors (`x-probe: &probe {...}`).
@@ -228,29 +122,29 @@ export function parseScenarioText(
   const scenario = result.data;
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const fisTemplates: Record<string, FisTemplate> = {};
+  const attachments: Record<string, unknown> = {};
   const baseDir = opts.baseDir ?? process.cwd();
   scenario.steps.faults.forEach((f, i) => {
-    if (f.type !== 'fis-experiment' || f.templateFile === undefined) return;
-    if (f.templateFile.includes('${')) return;
-    const shown = resolve(baseDir, f.templateFile);
-    const t = loadFisTemplateFile(shown, f.templateFile);
+    const att = faultDefinition(f.type)?.attachment;
+    const name = att ? (f as Record<string, unknown>)[att.key] : undefined;
+    if (!att || typeof name !== 'string' || name.includes('${')) return;
+    const t = loadAttachmentFile(resolve(baseDir, name), att.schema, name);
     if (t.problems.length > 0) {
-      const at = positionOf(parsed.doc as Document, parsed.lc, ['steps', 'faults', i, 'templateFile']);
+      const at = positionOf(parsed.doc as Document, parsed.lc, ['steps', 'faults', i, att.key]);
       problems.push({
         code: 'ScenarioInvalid',
-        message: `FIS template file ${f.templateFile} is not valid (${t.problems.length} problem${t.problems.length === 1 ? '' : 's'} listed below)`,
-        path: `steps.faults[${i}].templateFile`,
+        message: `${att.what} file ${name} is not valid (${t.problems.length} problem${t.problems.length === 1 ? '' : 's'} listed below)`,
+        path: `steps.faults[${i}].${att.key}`,
         position: { file, line: at.line, col: at.col },
         severity: 'error',
       });
       problems.push(...t.problems);
-    } else if (t.template) {
-      fisTemplates[f.id] = t.template;
+    } else {
+      attachments[f.id] = t.value;
     }
   });
   if (problems.length > 0) throw invalid(file, problems);
-  for (const w of scenarioWarnings(scenario, fisTemplates)) {
+  for (const w of scenarioWarnings(scenario, attachments)) {
     const pos = positionOf(parsed.doc, parsed.lc, w.path);
     warnings.push({
       code: w.code,
@@ -261,7 +155,7 @@ export function parseScenarioText(
       ...(w.hint ? { hint: w.hint } : {}),
     });
   }
-  return { scenario, warnings, fisTemplates };
+  return { scenario, warnings, attachments };
 }
 
 function byPosition(ps: Problem[]): Problem[] {
@@ -286,19 +180,29 @@ function invalid(file: string, problems: Problem[]): DrillproofError {
   });
 }
 
-/** Reads and validates a FIS experiment template file (JSON, or YAML). */
-export function loadFisTemplateFile(path: string, shown = path): { template?: FisTemplate; problems: Problem[] } {
+/** Reads a file a fault names (JSON, or YAML) and validates it with `schema`, problems positioned. */
+export function loadAttachmentFile<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  shown = path,
+): { value?: T; problems: Problem[] } {
   const read = readText(path, shown);
   if (read.problems.length > 0 || read.text === undefined) return { problems: read.problems };
   const parsed = parseYaml(read.text, shown);
   if (parsed.problems.length > 0 || !parsed.doc) return { problems: parsed.problems };
-  const r = fisTemplateSchema.safeParse(parsed.value);
+  const r = schema.safeParse(parsed.value);
   if (!r.success) {
     return {
       problems: issuesToProblems(r.error.issues, { file: shown, doc: parsed.doc, lc: parsed.lc, root: parsed.value }),
     };
   }
-  return { template: r.data, problems: [] };
+  return { value: r.data, problems: [] };
+}
+
+/** Reads and validates a FIS experiment template file (JSON, or YAML). */
+export function loadFisTemplateFile(path: string, shown = path): { template?: FisTemplate; problems: Problem[] } {
+  const r = loadAttachmentFile(path, fisTemplateSchema, shown);
+  return r.value ? { template: r.value, problems: r.problems } : { problems: r.problems };
 }
 
 /**
@@ -310,8 +214,8 @@ export function loadScenarioBytes(bytes: Uint8Array, file: string, opts: { baseD
   const read = decodeText(buf, file);
   if (read.problems.length > 0 || read.text === undefined) throw invalid(file, read.problems);
   const sha256 = createHash('sha256').update(buf).digest('hex');
-  const { scenario, warnings, fisTemplates } = parseScenarioText(read.text, file, opts);
-  return { scenario, text: read.text, sha256, warnings, path: file, fisTemplates };
+  const { scenario, warnings, attachments } = parseScenarioText(read.text, file, opts);
+  return { scenario, text: read.text, sha256, warnings, path: file, attachments };
 }
 
 /**
@@ -324,6 +228,6 @@ export function loadScenarioFile(path: string): LoadedScenario {
     throw invalid(path, read.problems);
   }
   const sha256 = createHash('sha256').update(read.bytes).digest('hex');
-  const { scenario, warnings, fisTemplates } = parseScenarioText(read.text, path, { baseDir: dirname(resolve(path)) });
-  return { scenario, text: read.text, sha256, warnings, path, fisTemplates };
+  const { scenario, warnings, attachments } = parseScenarioText(read.text, path, { baseDir: dirname(resolve(path)) });
+  return { scenario, text: read.text, sha256, warnings, path, attachments };
 }

@@ -1,15 +1,12 @@
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message } from '../io/messages.js';
 import type { Journal } from '../run/journal.js';
-import type { JournalEntry } from '../run/journal-types.js';
-import { executeInverse, type InverseContext } from './faults/inverses.js';
-import type { InverseSpec } from './faults/types.js';
+import { pendingInverses } from '../run/journal.js';
+import type { RecordedInverse } from '../run/journal-types.js';
+import { executeInverse } from './faults/registry.js';
+import type { InverseContext, InverseSpec } from './faults/types.js';
 
-export interface RecordedInverse {
-  stepId: string;
-  fault: string;
-  inverse: InverseSpec;
-}
+export type { RecordedInverse };
 
 export interface RollbackOutcome {
   stepId: string;
@@ -107,22 +104,4 @@ export class RollbackStack {
   }
 }
 
-/**
- * The inverses of a journal that never completed: the latest recorded inverse of each step
- * without a later `rollback.succeeded`, in recording order.
- */
-export function pendingInverses(entries: JournalEntry[]): RecordedInverse[] {
-  const order: string[] = [];
-  const latest = new Map<string, RecordedInverse>();
-  for (const e of entries) {
-    const d = e.data as Record<string, unknown>;
-    const stepId = d.stepId as string;
-    if (e.kind === 'inverse.recorded') {
-      if (!latest.has(stepId)) order.push(stepId);
-      latest.set(stepId, { stepId, fault: d.fault as string, inverse: d.inverse as InverseSpec });
-    } else if (e.kind === 'rollback.succeeded') {
-      latest.delete(stepId);
-    }
-  }
-  return order.filter((s) => latest.has(s)).map((s) => latest.get(s) as RecordedInverse);
-}
+export { pendingInverses };

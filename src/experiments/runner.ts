@@ -1,18 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AwsApis } from '../aws/apis.js';
 import type { CallRecorder } from '../aws/call-record.js';
 import { DrillproofError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type MessageSink, message } from '../io/messages.js';
+import { journalPath, samplesDir, scenarioCopyName } from '../run/files.js';
 import { Journal } from '../run/journal.js';
 import type { CallerIdentity, RunRecord } from '../run/record.js';
 import { AnchoredClock, type Clock, isoMs, systemClock } from '../util/clock.js';
 import { parseDurationMs, parsePercent } from '../util/units.js';
 import { toolVersion } from '../util/version.js';
 import { confirmInjection } from './confirm.js';
-import { createFaultRegistry } from './faults/registry.js';
-import type { FaultAction, FaultContext, FaultRuntime } from './faults/types.js';
+import { execInverseSpec } from './faults/exec.js';
+import { httpInverseSpec } from './faults/http.js';
+import type { FaultAction, FaultContext } from './faults/types.js';
 import { GuardrailMonitor, type GuardrailTrip } from './guardrails-runtime.js';
 import type { DrillInput } from './phases/drill-input.js';
 import { type InjectedFault, injectFaults } from './phases/inject.js';
@@ -22,6 +24,7 @@ import { buildRunRecord, decideOutcome } from './phases/outcome.js';
 import type { DrillPorts, ProbeSession } from './phases/ports.js';
 import { runPreflight } from './phases/preflight.js';
 import { verifySteadyState } from './phases/verify.js';
+import { recoveryProbes } from './recovery-probes.js';
 import { type RollbackOutcome, RollbackStack } from './rollback.js';
 import { InterruptController, processSignalSource, type SignalSource } from './signals.js';
 import { WatcherSet } from './watchers/watchers.js';
@@ -39,7 +42,6 @@ export interface DrillOptions {
   pollMs?: number;
   /** Longest single wait (default 30 min). */
   waitTimeoutMs?: number;
-  registry?: Map<string, FaultRuntime>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -61,11 +63,11 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
   const clock = o.clock ?? systemClock;
   const timeline = new AnchoredClock(clock);
   const { runDir, runId } = input;
-  const scenario = withLoadedTemplates(input);
+  const scenario = input.scenario;
   const sink = o.sink;
-  mkdirSync(join(runDir, 'samples'), { recursive: true });
-  writeFileSync(join(runDir, `scenario${extOf(input.scenarioPath)}`), input.scenarioText);
-  const journal = Journal.create(join(runDir, 'journal.ndjson'), timeline);
+  mkdirSync(samplesDir(runDir), { recursive: true });
+  writeFileSync(join(runDir, scenarioCopyName(input.scenarioPath)), input.scenarioText);
+  const journal = Journal.create(journalPath(runDir), timeline);
   let journalOpen = true;
   const record: CallRecorder = (r) => {
     if (journalOpen) journal.append('aws.call', r as unknown as Record<string, unknown>);
@@ -112,7 +114,6 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
       );
     },
   });
-  const registry = o.registry ?? createFaultRegistry();
   const faultCtxBase: Omit<FaultContext, 'resources'> = {
     aws,
     runId,
@@ -178,7 +179,14 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
   let actions: FaultAction[] = [];
   try {
     const pf = await phase('preflight', async () => {
-      const r = await runPreflight({ scenario, aws, journal, sink, registry, faultCtx: faultCtxBase });
+      const r = await runPreflight({
+        scenario,
+        aws,
+        journal,
+        sink,
+        faultCtx: faultCtxBase,
+        ...(input.attachments ? { attachments: input.attachments } : {}),
+      });
       probes = await o.ports.startProbes({ scenario, runDir, runId, timeline, signal: drillAbort.signal });
       probes.onSample((s) => {
         live.add(s);
@@ -247,12 +255,12 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     injectError = inj.failed;
     if (!injectError && !drillAbort.signal.aborted && faultAt !== null) {
       const recovery = scenario.steps.observe?.recovery;
-      const recoveryProbes = recovery?.probes ?? (scenario.probes ?? []).map((p) => p.name);
+      const holding = recoveryProbes(scenario);
       observed = await phase('observe', () =>
         observe({
           injected,
           live,
-          probes: recoveryProbes,
+          probes: holding,
           intervals: (probes as ProbeSession | null)?.intervals() ?? {},
           holdMs: parseDurationMs(recovery?.hold ?? '10s') ?? 10_000,
           timeoutMs: parseDurationMs(scenario.steps.observe?.timeout ?? '5m') ?? 300_000,
@@ -290,7 +298,7 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
     steadyAfter = await phase('verify', () =>
       verifySteadyState({
         live,
-        probes: scenario.steps.observe?.recovery?.probes ?? (scenario.probes ?? []).map((p) => p.name),
+        probes: recoveryProbes(scenario),
         intervals: (probes as ProbeSession).intervals(),
         clock,
         timeline,
@@ -376,21 +384,6 @@ export async function runDrill(input: DrillInput, o: DrillOptions): Promise<Dril
   return { runDir, exitCode: rec.exitCode, record: rec, files };
 }
 
-/** Faults with a templateFile get the template the loader already read and validated. */
-function withLoadedTemplates(input: DrillInput): DrillInput['scenario'] {
-  const t = input.fisTemplates ?? {};
-  if (Object.keys(t).length === 0) return input.scenario;
-  return {
-    ...input.scenario,
-    steps: {
-      ...input.scenario.steps,
-      faults: input.scenario.steps.faults.map((f) =>
-        f.type === 'fis-experiment' && f.templateFile && t[f.id] ? ({ ...f, template: t[f.id] } as typeof f) : f,
-      ),
-    },
-  };
-}
-
 /**
  * Rollback steps of the scenario become recorded inverses before injection. `auto` runs them
  * after the faults' own inverses (recorded first, so drained last); `explicit` runs only them.
@@ -399,35 +392,21 @@ function recordScenarioRollback(scenario: DrillInput['scenario'], rollback: Roll
   const steps = scenario.rollback?.steps ?? [];
   for (const [n, st] of [...steps.entries()].reverse()) {
     const stepId = `rollback-${n + 1}-${st.id}`;
+    const timeoutMs = parseDurationMs(st.timeout) ?? (st.type === 'exec' ? 30_000 : 10_000);
     if (st.type === 'exec') {
-      rollback.record(stepId, 'rollback', {
-        action: 'exec',
-        params: { command: st.command, timeoutMs: parseDurationMs(st.timeout) ?? 30_000 },
-        description: `run ${st.command.join(' ')}`,
-        manualSteps: [st.command.join(' ')],
-      });
+      rollback.record(stepId, 'rollback', execInverseSpec(st.command, timeoutMs));
     } else {
-      rollback.record(stepId, 'rollback', {
-        action: 'http',
-        params: {
-          url: st.url,
-          method: st.method,
-          ...(st.body !== undefined ? { body: st.body } : {}),
-          ...(st.headers ? { headers: st.headers } : {}),
-          expectStatus: st.expectStatus,
-          timeoutMs: parseDurationMs(st.timeout) ?? 10_000,
-        },
-        description: `${st.method} ${st.url}`,
-        manualSteps: [`curl -X ${st.method} ${st.url}`],
-      });
+      const call = {
+        url: st.url,
+        method: st.method,
+        ...(st.body !== undefined ? { body: st.body } : {}),
+        ...(st.headers ? { headers: st.headers } : {}),
+        expectStatus: st.expectStatus,
+        timeoutMs,
+      };
+      rollback.record(stepId, 'rollback', httpInverseSpec(call, `curl -X ${st.method} ${st.url}`));
     }
   }
-}
-
-function extOf(path: string): string {
-  const b = basename(path);
-  const i = b.lastIndexOf('.');
-  return i > 0 ? b.slice(i) : '.yaml';
 }
 
 /**

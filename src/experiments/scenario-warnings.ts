@@ -1,73 +1,30 @@
-import { type FisTemplate, OBSERVABLE_FIS_ACTIONS, templatePlaceholders } from './fis-template.js';
+import type { ScenarioWarning } from './faults/definition.js';
+import { faultDefinition } from './faults/registry.js';
 import type { Scenario } from './schema/scenario.js';
 
-export interface ScenarioWarning {
-  code: string;
-  message: string;
-  path: PropertyKey[];
-  hint?: string;
-}
+export type { ScenarioWarning };
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x-auth-token']);
 
 /**
- * Things that are allowed but deserve a look: FIS actions drillproof cannot observe, irreversible
- * faults, missing safety nets, secrets written inline. `fisTemplates` holds the templates read
- * from `templateFile`, by fault id.
+ * Things that are allowed but deserve a look: each fault type's own (FIS actions drillproof
+ * cannot observe, irreversible faults ...), resources no fault uses, missing safety nets, secrets
+ * written inline. `attachments` holds the files the faults name (FIS templates), by fault id.
  */
-export function scenarioWarnings(s: Scenario, fisTemplates: Record<string, FisTemplate>): ScenarioWarning[] {
+export function scenarioWarnings(s: Scenario, attachments: Record<string, unknown>): ScenarioWarning[] {
   const out: ScenarioWarning[] = [];
   const used = new Set<string>();
 
   s.steps.faults.forEach((f, i) => {
-    const at: PropertyKey[] = ['steps', 'faults', i];
-    if ('resource' in f) used.add(f.resource);
-    if (f.type === 'elbv2-deregister') used.add(f.targetGroup);
-    if (f.type === 'az-impairment') {
-      for (const r of f.resources) used.add(r);
-      if (f.database) used.add(f.database);
+    const def = faultDefinition(f.type);
+    if (!def) return;
+    for (const ref of def.resourceRefs) {
+      const v = (f as Record<string, unknown>)[ref.key];
+      for (const name of Array.isArray(v) ? v : [v]) if (typeof name === 'string') used.add(name);
     }
-    if (f.type === 'ec2-terminate') {
-      out.push({
-        code: 'FaultIrreversible',
-        message: 'ec2-terminate cannot be undone: rollback cannot bring the instances back',
-        path: [...at, 'type'],
-        hint: 'make sure an Auto Scaling group replaces them, or use ec2-stop',
-      });
-    }
-    if (f.type === 'exec' && !f.inverse && s.rollback.mode === 'auto') {
-      out.push({
-        code: 'FaultWithoutInverse',
-        message: `exec fault "${f.id}" has no inverse: rollback will not undo it`,
-        path: [...at, 'command'],
-        hint: 'add inverse: [program, args...] if the command changes anything',
-      });
-    }
-    if (f.type === 'fis-experiment') {
-      const template = f.template ?? fisTemplates[f.id];
-      const tPath: PropertyKey[] = f.template ? [...at, 'template'] : [...at, 'templateFile'];
-      if (template) {
-        for (const [name, action] of Object.entries(template.actions)) {
-          if (!OBSERVABLE_FIS_ACTIONS.has(action.actionId)) {
-            out.push({
-              code: 'FisActionNotObservable',
-              message: `FIS action "${name}" (${action.actionId}) runs through FIS, but drillproof cannot watch its effect`,
-              path: f.template ? [...tPath, 'actions', name, 'actionId'] : tPath,
-              hint: 'its effect shows only through the probes; make sure a probe covers what it breaks',
-            });
-          }
-        }
-        const holes = templatePlaceholders(template);
-        if (holes.length > 0 && s.target.provider === 'aws' && !f.roleArn) {
-          out.push({
-            code: 'FisTemplatePlaceholder',
-            message: `the FIS template still contains placeholders: ${holes.join(', ')}`,
-            path: tPath,
-            hint: 'fill them in, or set roleArn on the fault to override the template role',
-          });
-        }
-      }
-    }
+    out.push(
+      ...(def.warnings?.(f as never, { scenario: s, at: ['steps', 'faults', i], attachment: attachments[f.id] }) ?? []),
+    );
   });
 
   for (const name of Object.keys(s.resources)) {

@@ -3,21 +3,14 @@ import { join } from 'node:path';
 import type { AwsApis } from '../aws/apis.js';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message } from '../io/messages.js';
-import { readJournal } from '../run/journal.js';
+import { journalPath } from '../run/files.js';
+import { pendingInverses, readJournal } from '../run/journal.js';
 import type { Clock } from '../util/clock.js';
-import { executeInverse, RUN_ID_TAG } from './faults/inverses.js';
-import { pendingInverses } from './rollback.js';
+import type { FaultDefinition, Leftover } from './faults/definition.js';
+import { startInstancesSpec } from './faults/ec2/inverses.js';
+import { executeInverse, FAULTS } from './faults/registry.js';
 
-export interface Leftover {
-  kind: 'fis-experiment' | 'restored-db-instance' | 'stopped-lab-instance' | 'unfinished-run';
-  id: string;
-  detail: string;
-  action: string;
-  done?: boolean;
-  error?: string;
-}
-
-const FIS_ACTIVE = new Set(['pending', 'initiating', 'running']);
+export type { Leftover };
 
 /**
  * Finds what drills left behind and (unless dryRun) cleans it up: FIS experiments tagged with a
@@ -37,28 +30,7 @@ export async function sweep(o: {
   waitTimeoutMs: number;
 }): Promise<Leftover[]> {
   const found: Leftover[] = [];
-  const ex = await o.aws.fis.listExperiments({});
-  for (const e of ex.experiments ?? []) {
-    if (!e.id || !e.tags?.[RUN_ID_TAG] || !FIS_ACTIVE.has(e.state?.status ?? '')) continue;
-    found.push({
-      kind: 'fis-experiment',
-      id: e.id,
-      detail: `run ${e.tags[RUN_ID_TAG]}, ${e.state?.status}`,
-      action: `stop FIS experiment ${e.id}`,
-    });
-  }
-  const dbs = await o.aws.rds.describeDBInstances({});
-  for (const db of dbs.DBInstances ?? []) {
-    const tags = Object.fromEntries((db.TagList ?? []).map((t) => [t.Key, t.Value]));
-    if (!db.DBInstanceIdentifier || !tags[RUN_ID_TAG] || tags['drillproof:keep'] === 'true') continue;
-    if (db.DBInstanceStatus === 'deleting') continue;
-    found.push({
-      kind: 'restored-db-instance',
-      id: db.DBInstanceIdentifier,
-      detail: `restored by run ${tags[RUN_ID_TAG]} from ${tags['drillproof:restored-from'] ?? '?'}`,
-      action: `delete DB instance ${db.DBInstanceIdentifier}`,
-    });
-  }
+  for (const f of FAULTS as readonly FaultDefinition[]) if (f.leftovers) found.push(...(await f.leftovers(o.aws)));
   if (o.labInstanceIds?.length) {
     const res = await o.aws.ec2.describeInstances({ InstanceIds: o.labInstanceIds });
     for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
@@ -68,13 +40,14 @@ export async function sweep(o: {
           id: i.InstanceId,
           detail: i.State.Name,
           action: `start ${i.InstanceId}`,
+          inverse: startInstancesSpec([i.InstanceId], o.aws.region),
         });
       }
     }
   }
   if (o.runsDir && existsSync(o.runsDir)) {
     for (const name of readdirSync(o.runsDir).sort()) {
-      const j = join(o.runsDir, name, 'journal.ndjson');
+      const j = journalPath(join(o.runsDir, name));
       if (!existsSync(j)) continue;
       try {
         const pending = pendingInverses(readJournal(j).entries);
@@ -104,31 +77,9 @@ export async function sweep(o: {
     scenarioDir: '.',
   };
   for (const f of found) {
+    if (!f.inverse) continue;
     try {
-      if (f.kind === 'fis-experiment') {
-        await executeInverse(ctx, {
-          action: 'fis.stop-experiment',
-          params: { experimentId: f.id, runId: '', stepId: '' },
-          description: f.action,
-          manualSteps: [],
-        });
-      } else if (f.kind === 'restored-db-instance') {
-        await executeInverse(ctx, {
-          action: 'rds.delete-instance',
-          params: { id: f.id },
-          description: f.action,
-          manualSteps: [],
-        });
-      } else if (f.kind === 'stopped-lab-instance') {
-        await executeInverse(ctx, {
-          action: 'ec2.start-instances',
-          params: { instanceIds: [f.id] },
-          description: f.action,
-          manualSteps: [],
-        });
-      } else {
-        continue;
-      }
+      await executeInverse(ctx, f.inverse);
       f.done = true;
     } catch (err) {
       f.error = DrillproofError.is(err) || err instanceof Error ? err.message : String(err);

@@ -15,22 +15,37 @@ export type LabUpOptions = Partial<Omit<LabOptions, 'dir'>> & {
   env?: NodeJS.ProcessEnv;
 };
 
-/** Reads `<dir>/lab.json`; throws LabNotRunning when absent or its supervisor is gone. */
-export function readLabInfo(dir?: string, env: NodeJS.ProcessEnv = process.env): LabInfo {
+/**
+ * Reads `<dir>/lab.json`, the one reader of it (lab commands, and drills for `${lab.*}` and the
+ * endpoint). `exitCode`: what a missing lab means to the caller (3 for a drill: nothing injected).
+ * @throws DrillproofError `LabNotRunning` when absent or its supervisor is gone, `LabStateInvalid`
+ */
+export function readLabInfo(
+  dir?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  o: { exitCode?: number } = {},
+): LabInfo {
   const d = resolveLabDir(dir, env);
-  const info = readJson<LabInfo>(labPaths(d).labJson);
-  if (!info) {
+  const path = labPaths(d).labJson;
+  const code = o.exitCode !== undefined ? { exitCode: o.exitCode } : {};
+  if (!existsSync(path)) {
     throw DrillproofError.user('LabNotRunning', `no lab is running in ${d} (no lab.json)`, {
+      ...code,
       hint: 'start one with: drillproof lab up (or pass --dir / set DRILLPROOF_LAB_DIR to its state dir)',
+    });
+  }
+  const info = readJson<LabInfo>(path);
+  if (!info || typeof info.awsEndpoint !== 'string') {
+    throw DrillproofError.user('LabStateInvalid', `lab state ${path} is unreadable`, {
+      ...code,
+      hint: 'restart the lab: `drillproof lab down && drillproof lab up`',
     });
   }
   if (!isAlive(info.supervisorPid)) {
     throw DrillproofError.user(
       'LabNotRunning',
       `the lab in ${d} is not running (supervisor ${info.supervisorPid} is gone)`,
-      {
-        hint: 'clean up with: drillproof lab down, then start again with: drillproof lab up',
-      },
+      { ...code, hint: 'clean up with: drillproof lab down, then start again with: drillproof lab up' },
     );
   }
   return info;

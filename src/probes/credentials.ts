@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { defaultProbeAwsClients, type ProbeAwsClients } from '../aws/credential-clients.js';
 import { DrillproofError } from '../errors.js';
-import { defaultProbeAwsClients, type ProbeAwsClients } from './aws-clients.js';
 import type { DbConnectionConfig } from './config.js';
 
 export interface CredentialContext {
@@ -54,7 +53,7 @@ export function passwordProvider(conn: DbConnectionConfig, ctx: CredentialContex
         });
         let secret: string | undefined;
         try {
-          const out = await client.send(new GetSecretValueCommand({ SecretId: src.secretId }));
+          const out = await client.getSecretValue({ SecretId: src.secretId });
           secret = out.SecretString;
         } catch (cause) {
           throw DrillproofError.aws(

@@ -5,10 +5,8 @@ import { readbackFilePath, samplesDir } from '../run/files.js';
 import { type HeartbeatReadback, SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../run/samples.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
 import { formatDurationMs } from '../util/units.js';
-import type { ProbeConfig } from './config.js';
-import { createProbeRunner } from './create.js';
 import type { CredentialContext } from './credentials.js';
-import { HeartbeatProbe } from './kinds/heartbeat.js';
+import { createProbeRunner, type ProbeConfig, probeKind } from './kinds/registry.js';
 import { type LiveProbeStats, LiveProbeWindow } from './live.js';
 import type { ProbeRunner } from './runner.js';
 import { OpenLoopScheduler } from './scheduler.js';
@@ -117,6 +115,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
   const t0 = clock.toEpochMs(t0Mono);
   const listeners = new Set<(s: Sample) => void>();
   const running: Running[] = opts.probes.map((cfg, i) => {
+    const measures = probeKind(cfg.kind)?.measures;
     const header: SampleFileHeader = {
       type: 'header',
       formatVersion: SAMPLE_FORMAT_VERSION,
@@ -128,6 +127,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
       clock: { source: 'performance.now anchored to Date.now', driftMs: Math.round(clock.driftMs() * 1000) / 1000 },
     };
     if (cfg.recoveryWindowMs !== undefined) header.recoveryWindowMs = cfg.recoveryWindowMs;
+    if (measures) header.measures = measures;
     const writer = new SampleWriter(opts.outDir, header);
     const live = new LiveProbeWindow(cfg.name, t0);
     const runner = runners[i] as ProbeRunner;
@@ -181,7 +181,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
   const readbackErrors: { probe: string; error: string }[] = [];
   const readback = async (probe: string, kind: 'failover' | 'restore' = 'failover') => {
     const r = get(probe);
-    if (!(r.runner instanceof HeartbeatProbe)) {
+    if (!r.runner.readback) {
       throw DrillproofError.user('ProbeNotHeartbeat', `probe "${probe}" is a ${r.cfg.kind} probe, not a heartbeat`);
     }
     const rb = await r.runner.readback(kind);
@@ -206,7 +206,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
       clearInterval(progressTimer);
       if (stopOpts.readback !== false) {
         for (const r of running) {
-          if (!(r.runner instanceof HeartbeatProbe)) continue;
+          if (!r.runner.readback) continue;
           try {
             await readback(r.cfg.name);
           } catch (err) {

@@ -1,4 +1,4 @@
-import type { ProbeKind, Sample } from '../run/samples.js';
+import type { HeartbeatReadback, ProbeKind, Sample } from '../run/samples.js';
 
 /** What one attempt of a probe kind produced. The engine adds seq, times and latency. */
 export interface ProbeOutcome {
@@ -30,5 +30,7 @@ export interface ProbeRunner {
   attempt(a: ProbeAttempt): Promise<ProbeOutcome>;
   /** Outcome recorded when the deadline fires first (heartbeats mark the write indeterminate). */
   timeoutOutcome?(a: ProbeAttempt): ProbeOutcome;
+  /** Heartbeat writers: reads back this run's rows (after recovery, or from a restored copy). */
+  readback?(kind?: 'failover' | 'restore'): Promise<HeartbeatReadback>;
   close(): Promise<void>;
 }

@@ -48,7 +48,9 @@ describe('real FIS templates (aws-samples/fis-template-library)', () => {
       scenarioWith(`    - { id: t, type: fis-experiment, templateFile: ${file} }`),
     );
     const byFile = loadScenarioFile(join(dir, `${file}.yaml`));
-    expect(byFile.fisTemplates.t?.description).toBe(JSON.parse(json).description);
+    expect((byFile.attachments.t as { description?: string } | undefined)?.description).toBe(
+      JSON.parse(json).description,
+    );
   });
 
   it('actions drillproof cannot watch are accepted with a warning, not rejected', () => {

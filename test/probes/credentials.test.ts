@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultProbeAwsClients, type ProbeAwsClients } from '../../src/probes/aws-clients.js';
+import { defaultProbeAwsClients, type ProbeAwsClients } from '../../src/aws/credential-clients.js';
 import type { CredentialSource, DbConnectionConfig } from '../../src/probes/config.js';
 import { passwordProvider } from '../../src/probes/credentials.js';
 

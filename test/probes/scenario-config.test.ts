@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/experiments/load.js';
+import { loadScenarioProbes } from '../../src/experiments/probe-scenario.js';
 import { objectivesFromScenario } from '../../src/measurements/objectives.js';
-import { loadScenarioProbes, probeConfigsFromScenario } from '../../src/probes/scenario-config.js';
+import { probeConfigsFromScenario } from '../../src/probes/scenario-config.js';
 
 const FIXTURE = resolve(import.meta.dirname, '../_fixtures/measure/scenario-every-probe-kind.yaml');
 const env = { DP_TEST_URL: 'http://127.0.0.1:8080/health', DP_TEST_PORT: '6543' };

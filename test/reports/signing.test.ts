@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createKmsApi } from '../../src/aws/clients.js';
 import { generateSigningKey, keyFingerprint, publicKeyPem } from '../../src/reports/signing/keys.js';
 import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
 import { listPackFiles } from '../../src/reports/signing/pack-files.js';
@@ -122,7 +123,7 @@ describe('AWS KMS signing', () => {
     try {
       const { dir } = await signedPack('az-impairment-failed');
       // WHEN the pack is re-signed through KMS
-      const signer = await kmsSigner(new KMSClient({ region: 'us-east-1' }), 'alias/drill-evidence');
+      const signer = await kmsSigner(createKmsApi({ region: 'us-east-1' }), 'alias/drill-evidence');
       const r = await signPack({ dir, signer });
       // THEN KMS saw a 32-byte digest, and the pack verifies with the KMS public key
       expect(mock.signInputs).toEqual([
@@ -144,7 +145,7 @@ describe('AWS KMS signing', () => {
       .on(GetPublicKeyCommand)
       .resolves({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY', PublicKey: new Uint8Array(1) });
     try {
-      await expect(kmsSigner(new KMSClient({ region: 'us-east-1' }), 'alias/rsa')).rejects.toMatchObject({
+      await expect(kmsSigner(createKmsApi({ region: 'us-east-1' }), 'alias/rsa')).rejects.toMatchObject({
         code: 'KmsKeySpecUnsupported',
       });
     } finally {

@@ -1,10 +1,14 @@
 import type { Command } from 'commander';
-import { DrillproofError } from '../../errors.js';
-import { type AnalyzeOptions, analyzeRunDir, parseTimeArg } from '../../experiments/analysis/run-dir.js';
-import { message } from '../../io/messages.js';
-import { formatMeasurements } from '../../measurements/format.js';
-import { writeMeasurementsFile } from '../../run/fault-file.js';
-import { parseDurationMs } from '../../util/units.js';
+import {
+  type AnalyzeOptions,
+  analyzeRunDir,
+  DrillproofError,
+  formatMeasurements,
+  message,
+  parseDurationMs,
+  parseTimeArg,
+  writeMeasurementsFile,
+} from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

@@ -1,5 +1,4 @@
-import { ExitCode } from '../../exit-codes.js';
-import { compareEvidence, parseTolerance, readEvidenceFile } from '../../reports/compare.js';
+import { compareEvidence, ExitCode, parseTolerance, readEvidenceFile } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 export const registerCompare: RegisterCommand = (program, ctx) => {

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { runDemo } from '../../experiments/demo.js';
-import { labDown, labUp } from '../../lab/lab.js';
+import { labDown, labUp, runDemo } from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

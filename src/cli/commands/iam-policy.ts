@@ -1,6 +1,4 @@
-import { buildIamPolicy } from '../../experiments/iam-policy.js';
-import { loadScenarioFile } from '../../experiments/load.js';
-import { buildPlan } from '../../experiments/plan/build.js';
+import { buildIamPolicy, buildPlan, loadScenarioFile } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 export const registerIamPolicy: RegisterCommand = (program, ctx) => {

@@ -1,7 +1,4 @@
-import { DrillproofError } from '../../errors.js';
-import { message } from '../../io/messages.js';
-import { importK6Output } from '../../probes/k6/import.js';
-import { parseDurationMs } from '../../util/units.js';
+import { DrillproofError, importK6Output, message, parseDurationMs } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

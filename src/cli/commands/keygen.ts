@@ -1,5 +1,4 @@
-import { DrillproofError } from '../../errors.js';
-import { KEY_TYPES, type KeyType, writeKeyPair } from '../../reports/signing/keys.js';
+import { DrillproofError, KEY_TYPES, type KeyType, writeKeyPair } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 export const registerKeygen: RegisterCommand = (program, ctx) => {

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
-import { DrillproofError } from '../../errors.js';
-import { labDown, labReset, labStatus, labUp, setLabFaults } from '../../lab/lab.js';
-import type { ControlPlaneFaults } from '../../lab/types.js';
+import {
+  type ControlPlaneFaults,
+  DrillproofError,
+  labDown,
+  labReset,
+  labStatus,
+  labUp,
+  setLabFaults,
+} from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

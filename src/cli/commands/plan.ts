@@ -1,7 +1,4 @@
-import { formatProblem } from '../../errors.js';
-import { loadScenarioFile } from '../../experiments/load.js';
-import { buildPlan } from '../../experiments/plan/build.js';
-import { formatPlanText } from '../../experiments/plan/text.js';
+import { buildPlan, formatPlanText, formatProblem, loadScenarioFile } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 export const registerPlan: RegisterCommand = (program, ctx) => {

@@ -1,15 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DrillproofError } from '../../errors.js';
-import { analyzeRunDir } from '../../experiments/analysis/run-dir.js';
-import { message } from '../../io/messages.js';
-import { formatMeasurements } from '../../measurements/format.js';
-import { httpProbe, type ProbeConfig } from '../../probes/config.js';
-import { startProbes } from '../../probes/engine.js';
-import { loadScenarioProbes } from '../../probes/scenario-config.js';
-import { writeFaultFile } from '../../run/fault-file.js';
-import { AnchoredClock, isoMs } from '../../util/clock.js';
-import { parseDurationMs, parseRatePerSecond } from '../../util/units.js';
+import {
+  AnchoredClock,
+  analyzeRunDir,
+  DrillproofError,
+  formatMeasurements,
+  httpProbe,
+  isoMs,
+  loadScenarioProbes,
+  message,
+  type ProbeConfig,
+  parseDurationMs,
+  parseRatePerSecond,
+  startProbes,
+  writeFaultFile,
+} from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 import { timeFlag } from './analyze.js';

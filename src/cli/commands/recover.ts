@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createAwsApis } from '../../aws/clients.js';
-import { defaultLabDir, readLabFacts } from '../../experiments/compose/target.js';
-import { recoverRun } from '../../experiments/recover.js';
+import { createAwsApis, defaultLabDir, readLabFacts, recoverRun } from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

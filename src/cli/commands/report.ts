@@ -1,10 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { message } from '../../io/messages.js';
-import { HTML_FILE, PDF_FILE, rerenderRunDir } from '../../reports/pack.js';
-import { printPdf } from '../../reports/pdf.js';
-import { BUNDLE_FILE } from '../../reports/signing/pack-files.js';
-import { verifyPack } from '../../reports/signing/verify-pack.js';
+import { BUNDLE_FILE, HTML_FILE, message, PDF_FILE, printPdf, rerenderRunDir, verifyPack } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

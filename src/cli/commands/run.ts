@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { runScenarioFile } from '../../experiments/compose/run-file.js';
+import { runScenarioFile } from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { type CliIo, ConsoleSink } from '../render.js';
 

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { scenarioJsonSchema } from '../../experiments/schema/json-schema.js';
-import { scenarioReferenceMarkdown } from '../../experiments/schema/reference.js';
+import { scenarioJsonSchema, scenarioReferenceMarkdown } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 export const registerSchema: RegisterCommand = (program, ctx) => {

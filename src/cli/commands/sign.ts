@@ -1,5 +1,4 @@
-import { signPack } from '../../reports/signing/sign-pack.js';
-import { type SignerOptions, signerFromOptions } from '../../reports/signing/signer-options.js';
+import { type SignerOptions, signerFromOptions, signPack } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createAwsApis } from '../../aws/clients.js';
-import { DrillproofError } from '../../errors.js';
-import { ExitCode } from '../../exit-codes.js';
-import { defaultLabDir, readLabFacts } from '../../experiments/compose/target.js';
-import { sweep } from '../../experiments/sweep.js';
-import { systemClock } from '../../util/clock.js';
+import {
+  createAwsApis,
+  DrillproofError,
+  defaultLabDir,
+  ExitCode,
+  readLabFacts,
+  sweep,
+  systemClock,
+} from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 

@@ -1,7 +1,11 @@
-import { DrillproofError, formatProblem, type Problem } from '../../errors.js';
-import { ExitCode } from '../../exit-codes.js';
-import { expandScenarioArgs } from '../../experiments/files.js';
-import { loadScenarioFile } from '../../experiments/load.js';
+import {
+  DrillproofError,
+  ExitCode,
+  expandScenarioArgs,
+  formatProblem,
+  loadScenarioFile,
+  type Problem,
+} from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 interface FileResult {

@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { DrillproofError } from '../../errors.js';
-import { ExitCode } from '../../exit-codes.js';
-import { verifyPack } from '../../reports/signing/verify-pack.js';
+import { DrillproofError, ExitCode, verifyPack } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 
 async function readPem(path: string, what: string): Promise<string> {

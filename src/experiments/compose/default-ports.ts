@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { type MessageSink, silentSink } from '../../io/messages.js';
 import { startScenarioProbes } from '../../probes/session.js';
+import { faultDefinition } from '../faults/registry.js';
 import type { DrillPorts, ProbeSession } from '../phases/ports.js';
 import { analysisPort, writeMinimalEvidence } from './analysis-port.js';
 import { createDbAccess } from './db-access.js';
@@ -28,7 +29,7 @@ export function defaultDrillPorts(o: {
         env: o.env,
         ...(baseDir ? { baseDir } : {}),
       });
-      const restore = scenario.steps.faults.some((f) => f.type === 'rds-restore');
+      const restore = scenario.steps.faults.some((f) => faultDefinition(f.type)?.measuresRestore);
       return {
         onSample: (l) => session.onSample(l),
         intervals: () => session.intervals(),

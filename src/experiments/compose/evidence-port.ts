@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import type { AwsTarget } from '../../aws/clients.js';
-import { createKmsClient } from '../../aws/clients.js';
+import { createKmsApi } from '../../aws/clients.js';
 import { type MessageSink, message } from '../../io/messages.js';
 import { createEvidenceWriter } from '../../reports/pack.js';
 import { generateSigningKey, loadPrivateKey } from '../../reports/signing/keys.js';
@@ -25,7 +25,7 @@ export function evidencePort(i: {
     let signer: EvidenceSigner;
     const s = i.scenario.evidence?.signing ?? { type: 'ecdsa-p256' as const };
     if (s.type === 'kms') {
-      signer = await kmsSigner(createKmsClient(i.aws), s.kmsKeyId);
+      signer = await kmsSigner(createKmsApi(i.aws), s.kmsKeyId);
     } else if (s.key) {
       signer = localSigner(await loadPrivateKey(isAbsolute(s.key) ? s.key : join(i.scenarioDir, s.key)));
     } else {

@@ -62,7 +62,7 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       runId,
       yes: o.yes,
       interactive: o.ask !== undefined,
-      fisTemplates: loaded.fisTemplates,
+      attachments: loaded.attachments,
     },
     {
       createAws: (record) => createAwsApis(target, record),

@@ -1,43 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { AwsTarget } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
+import { readLabInfo } from '../../lab/lab.js';
+import { resolveLabDir } from '../../lab/state-dir.js';
+import type { LabInfo } from '../../lab/types.js';
 import type { DrillScenario } from '../phases/drill-input.js';
 
-/** The facts of a running lab that drills need (`<state dir>/lab.json`). */
-export interface LabFacts {
-  awsEndpoint: string;
-  region: string;
-  accountId: string;
-  [field: string]: unknown;
-}
+/** The facts of a running lab that drills need (`<state dir>/lab.json`, read by the lab's reader). */
+export type LabFacts = LabInfo;
 
 /** Default lab state directory (the lab module writes lab.json there). */
 export function defaultLabDir(env: NodeJS.ProcessEnv): string {
-  return resolve(env.DRILLPROOF_LAB_DIR ?? '.lab');
+  return resolveLabDir(undefined, env);
 }
 
-/** @throws DrillproofError `LabNotRunning` (exit 3: nothing can be injected without it) */
+/** The running lab's facts. @throws DrillproofError `LabNotRunning` (exit 3: nothing can be injected without it) */
 export function readLabFacts(dir: string): LabFacts {
-  const path = join(dir, 'lab.json');
-  if (!existsSync(path)) {
-    throw DrillproofError.user('LabNotRunning', `no running lab: ${path} does not exist`, {
-      exitCode: 3,
-      hint: 'start it with `drillproof lab up` (or pass --lab <state dir>)',
-    });
-  }
-  try {
-    const facts = JSON.parse(readFileSync(path, 'utf8')) as LabFacts;
-    if (typeof facts.awsEndpoint !== 'string') throw new Error('awsEndpoint missing');
-    return facts;
-  } catch (cause) {
-    throw DrillproofError.user('LabStateInvalid', `lab state ${path} is unreadable`, {
-      cause,
-      exitCode: 3,
-      hint: 'restart the lab: `drillproof lab down && drillproof lab up`',
-    });
-  }
+  return readLabInfo(dir, process.env, { exitCode: 3 });
 }
 
 /** Where the drill's AWS calls go: the lab endpoint (any credentials) or real AWS. */

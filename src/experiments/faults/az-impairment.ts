@@ -1,205 +1,166 @@
+import { z } from 'zod';
 import { DrillproofError } from '../../errors.js';
-import { instancesOf } from '../preflight-resources.js';
-import { dryRunCheck } from './dry-run.js';
-import { startInverse } from './ec2.js';
-import { fisExperimentRuntime } from './fis.js';
-import { dbOf } from './rds.js';
-import type { FaultAction, FaultContext, FaultRuntime } from './types.js';
+import { strict, text } from '../../scenario/common.js';
+import { arns, call, type PlanContext, tagged } from '../plan/context.js';
+import type { AwsCall, FaultPlan } from '../plan/types.js';
+import { resolvedOf } from '../resources/registry.js';
+import { AZ_FIS_ACTIONS, viaFis } from './az-impairment-fis.js';
+import { defineFault } from './definition.js';
+import { instanceArns, resolveInstancesCalls, startInstancesCall, targetGroupWatch } from './ec2/common.js';
+import { startInstances } from './ec2/inverses.js';
+import { stopInstancesAction } from './ec2/stop.js';
+import { fisPermissionCalls } from './fis/experiment.js';
+import { deleteTemplate, fisInversePlan, stopExperiment } from './fis/inverses.js';
+import { fisRoleActions } from './fis/template.js';
+import { clusterFailoverAction, clusterFailoverCall } from './rds/aurora-failover.js';
+import { awaitAvailable, awaitAvailablePlan } from './rds/await-available.js';
+import { instanceFailoverAction, instanceFailoverCall, rdsEventsCall } from './rds/failover.js';
+import { M, planTarget, resourceName, S, stepShape } from './step.js';
+import type { FaultAction, FaultContext } from './types.js';
+
+export const azImpairmentFault = strict({
+  ...stepShape,
+  type: z.literal('az-impairment'),
+  az: text.meta({ description: 'The Availability Zone to impair, e.g. us-east-1a.' }),
+  resources: z
+    .array(resourceName)
+    .min(1)
+    .meta({ description: 'ec2-instance resources; every selected instance in the AZ is stopped.' }),
+  database: resourceName
+    .optional()
+    .meta({ description: 'rds-instance or aurora-cluster resource to fail over away from the AZ.' }),
+  fis: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Inject through AWS FIS (aws:ec2:stop-instances + RDS actions) instead of direct calls.' }),
+  roleArn: text.optional().meta({ description: 'IAM role FIS assumes (needed with fis: true on AWS).' }),
+}).meta({ description: 'All selected instances in one AZ stop, and the database fails over away from it.' });
+
+type AzStep = z.infer<typeof azImpairmentFault>;
+
+/** The ec2-stop and rds-failover / aurora-failover actions, limited to the AZ. */
+function directActions(step: AzStep, ctx: FaultContext): FaultAction[] {
+  const who = `fault ${step.id} (${step.type})`;
+  const ids = step.resources.flatMap((r) =>
+    resolvedOf(ctx.resources, r, 'ec2-instance', who)
+      .instances.filter((i) => i.az === step.az)
+      .map((i) => i.id),
+  );
+  const region = ctx.aws.region;
+  const actions: FaultAction[] = [];
+  if (ids.length) {
+    const watch = targetGroupWatch(ctx, step.resources);
+    actions.push(stopInstancesAction({ stepId: `${step.id}.stop`, fault: step.type, ids, force: true, region, watch }));
+  }
+  if (step.database !== undefined) {
+    const stepId = `${step.id}.failover`;
+    if (ctx.resources.get(step.database)?.type === 'aurora-cluster') {
+      const c = resolvedOf(ctx.resources, step.database, 'aurora-cluster', who);
+      actions.push(clusterFailoverAction(c, { stepId, fault: step.type, region }));
+    } else {
+      const db = resolvedOf(ctx.resources, step.database, 'rds-instance', who);
+      actions.push(instanceFailoverAction(db, { stepId, fault: step.type, region, onlyIfPrimaryIn: step.az }));
+    }
+  }
+  return actions;
+}
+
+function plan(f: AzStep, ctx: PlanContext): FaultPlan {
+  const db = f.database ? (ctx.resources[f.database] as { type: string; id?: string } | undefined) : undefined;
+  const cluster = db?.type === 'aurora-cluster';
+  const instanceSelectors = f.resources.map((n) => ctx.resources[n]);
+  const iArns = [...new Set(instanceSelectors.flatMap((r) => instanceArns(ctx, r)))];
+  const dbCall =
+    db?.type === 'rds-instance'
+      ? instanceFailoverCall(ctx, db.id, `only if the primary is in ${f.az}`)
+      : cluster
+        ? clusterFailoverCall(ctx, db?.id, undefined, `to a replica outside ${f.az}, only if the writer is in ${f.az}`)
+        : undefined;
+  const dbDescribe = cluster
+    ? call('rds', 'DescribeDBClusters', ['*'], { note: 'writer AZ and replicas' })
+    : call('rds', 'DescribeDBInstances', ['*'], { note: 'primary AZ and Multi-AZ standby' });
+  const preflight: AwsCall[] = [
+    ...resolveInstancesCalls(
+      instanceSelectors.find((r) => r?.type === 'ec2-instance' && (r as { targetGroup?: string }).targetGroup),
+      `instances of the selectors in ${f.az}`,
+    ),
+    call('ec2', 'StopInstances', iArns, { ...tagged(ctx), dryRun: true, note: 'permission check' }),
+    ...(db ? [dbDescribe] : []),
+  ];
+  const stop = call('ec2', 'StopInstances', iArns, { ...tagged(ctx), note: `every selected instance in ${f.az}` });
+  const start = startInstancesCall(ctx, iArns, 'the instances stopped in the AZ');
+  const dbKind = cluster ? 'cluster' : 'instance';
+  const inverse = f.fis
+    ? {
+        description: `${fisInversePlan(ctx, true).description}; start the instances stopped in ${f.az}`,
+        awsCalls: [...fisInversePlan(ctx, true).awsCalls, start],
+      }
+    : {
+        description: `start the instances stopped in ${f.az}${db ? ` and ${awaitAvailablePlan(dbKind).description}` : ''}`,
+        awsCalls: [start, ...(db ? awaitAvailablePlan(dbKind).awsCalls : [])],
+      };
+  const dbRecovery = db ? (ctx.lab ? 5 * S : cluster ? 30 * S : 90 * S) : 0;
+  const fisActions = [
+    AZ_FIS_ACTIONS.stop,
+    ...(db?.type === 'rds-instance'
+      ? [AZ_FIS_ACTIONS.instanceFailover]
+      : cluster
+        ? [AZ_FIS_ACTIONS.clusterFailover]
+        : []),
+  ];
+  return {
+    title: `impair Availability Zone ${f.az}`,
+    description: `Stops every selected instance in ${f.az}${db ? ` and fails the database ${f.database} over away from it` : ''}${f.fis ? ', through an AWS FIS experiment' : ''}. The FTR RES-004 minimum.`,
+    targets: [...f.resources.map((n) => planTarget(ctx, n)), ...(f.database ? [planTarget(ctx, f.database)] : [])],
+    preflight,
+    inject: f.fis ? fisPermissionCalls(ctx, f.roleArn, true) : [stop, ...(dbCall ? [dbCall] : [])],
+    watch: [
+      call('ec2', 'DescribeInstances', ['*'], { note: 'instance states' }),
+      call('elbv2', 'DescribeTargetHealth', ['*'], { note: 'target states' }),
+      ...(db ? [rdsEventsCall, dbDescribe] : []),
+      ...(f.fis ? [call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'))] : []),
+    ],
+    inverse,
+    inverseActions: f.fis
+      ? [startInstances.action, stopExperiment.action, deleteTemplate.action]
+      : [startInstances.action, ...(db ? [awaitAvailable.action] : [])],
+    destructive: true,
+    recoveryTypicalMs: Math.max(ctx.lab ? 8 * S : 70 * S, dbRecovery),
+    injectMs: { typical: 2 * S, max: 60 * S },
+    inverseMs: ctx.lab ? { typical: 3 * S, max: 30 * S } : { typical: 45 * S, max: 5 * M },
+    ...(f.fis ? { fisRoleActions: fisRoleActions(fisActions) } : {}),
+  };
+}
 
 /**
- * az-impairment: the FTR minimum. Stops every selected web instance in one AZ, fails the
- * database over away from that AZ when its primary is there, and optionally disrupts the AZ's
- * subnets with a FIS network action. Each part is its own step with its own inverse.
+ * az-impairment: the FTR minimum. Stops every selected web instance in one AZ (the ec2-stop
+ * action), fails the database over away from that AZ when its primary is there (the rds-failover
+ * or aurora-failover action), optionally all through one FIS experiment (the fis-experiment
+ * action). Each part is its own step with its own inverse.
  */
-export const azImpairmentRuntime: FaultRuntime = {
+export const azImpairmentDefinition = defineFault({
   type: 'az-impairment',
-  iamActions: [
-    'ec2:StopInstances',
-    'ec2:StartInstances',
-    'ec2:DescribeInstances',
-    'rds:RebootDBInstance',
-    'rds:FailoverDBCluster',
-    'rds:DescribeDBInstances',
-    'rds:DescribeEvents',
+  schema: azImpairmentFault,
+  resourceRefs: [
+    { key: 'resources', types: ['ec2-instance'], list: true, what: 'az-impairment resources' },
+    { key: 'database', types: ['rds-instance', 'aurora-cluster'], what: 'database' },
   ],
+  crossCheck(f, c) {
+    if (f.fis === true && c.provider === 'aws' && f.roleArn === undefined) {
+      c.issue(['fis'], 'fis: true on AWS needs roleArn: the IAM role FIS assumes to stop the instances', f.fis);
+    }
+  },
+  plan,
   async prepare(step, ctx) {
-    const az = step.az as string | undefined;
-    if (!az) throw DrillproofError.user('AzMissing', `fault ${step.id} needs az (e.g. us-east-1a)`);
-    const refs = (step.resources as string[] | undefined) ?? (step.resource ? [step.resource] : []);
-    const ids = refs.flatMap((r) =>
-      instancesOf(ctx.resources.get(r), r)
-        .filter((i) => i.az === az)
-        .map((i) => i.id),
-    );
-    const actions: FaultAction[] = [];
-    if (ids.length) {
-      const tgs = refs
-        .map((r) => ctx.resources.get(r))
-        .flatMap((r) => (r?.type === 'ec2-instance' && r.targetGroup ? [r.targetGroup] : []));
-      actions.push({
-        stepId: `${step.id}.stop`,
-        fault: step.type,
-        action: 'ec2:StopInstances',
-        targets: ids,
-        inverse: startInverse(ids, ctx.aws.region),
-        preflight: async (c) => [
-          await dryRunCheck('ec2:StopInstances', () => c.aws.ec2.stopInstances({ InstanceIds: ids, DryRun: true })),
-          await dryRunCheck('ec2:StartInstances', () => c.aws.ec2.startInstances({ InstanceIds: ids, DryRun: true })),
-        ],
-        run: async (c) => {
-          const res = await c.aws.ec2.stopInstances({ InstanceIds: ids, Force: true });
-          return { requestIds: res.$metadata.requestId ? [res.$metadata.requestId] : [] };
-        },
-        watch: [
-          { source: 'ec2', instanceIds: ids },
-          ...[...new Set(tgs)].map((arn) => ({ source: 'elbv2' as const, targetGroupArn: arn })),
-        ],
-      });
-    }
-    if (typeof step.database === 'string') {
-      const res = ctx.resources.get(step.database);
-      if (res?.type === 'aurora-cluster') {
-        const c = dbOf({ ...step, resource: step.database }, ctx, 'aurora-cluster');
-        actions.push({
-          stepId: `${step.id}.failover`,
-          fault: step.type,
-          action: 'rds:FailoverDBCluster',
-          targets: [c.id],
-          inverse: {
-            action: 'rds.await-available',
-            params: { id: c.id, kind: 'cluster' },
-            description: `wait for cluster ${c.id} to be available`,
-            manualSteps: [`aws rds describe-db-clusters --region ${ctx.aws.region} --db-cluster-identifier ${c.id}`],
-          },
-          preflight: async () => [
-            {
-              check: 'replica present',
-              ok: c.members.some((m) => !m.writer),
-              detail: `${c.members.filter((m) => !m.writer).length} reader(s) in ${c.id}`,
-            },
-          ],
-          run: async (cx) => {
-            const r = await cx.aws.rds.failoverDBCluster({ DBClusterIdentifier: c.id });
-            return { requestIds: r.$metadata.requestId ? [r.$metadata.requestId] : [] };
-          },
-          watch: [{ source: 'rds', sourceType: 'db-cluster', id: c.id }],
-        });
-      } else {
-        const db = dbOf({ ...step, resource: step.database }, ctx, 'rds-instance');
-        const primaryHere = db.az === az;
-        actions.push({
-          stepId: `${step.id}.failover`,
-          fault: step.type,
-          action: 'rds:RebootDBInstance',
-          targets: [db.id],
-          inverse: {
-            action: 'rds.await-available',
-            params: { id: db.id, kind: 'instance' },
-            description: `wait for ${db.id} to be available`,
-            manualSteps: [`aws rds describe-db-instances --region ${ctx.aws.region} --db-instance-identifier ${db.id}`],
-          },
-          preflight: async () => [
-            {
-              check: 'multi-az',
-              ok: db.multiAz,
-              detail: db.multiAz
-                ? `${db.id} is Multi-AZ (primary ${db.az ?? '?'}, standby ${db.secondaryAz ?? '?'})`
-                : `${db.id} is not Multi-AZ: it cannot fail over away from ${az}`,
-              ...(db.multiAz ? {} : { hint: 'enable Multi-AZ on the instance' }),
-            },
-          ],
-          run: async (cx) => {
-            if (!primaryHere) {
-              // The primary is already outside the impaired AZ: a real AZ loss would not fail it over.
-              return { requestIds: [], response: { skipped: `primary of ${db.id} is in ${db.az}, not ${az}` } };
-            }
-            const r = await cx.aws.rds.rebootDBInstance({ DBInstanceIdentifier: db.id, ForceFailover: true });
-            return { requestIds: r.$metadata.requestId ? [r.$metadata.requestId] : [] };
-          },
-          watch: [
-            { source: 'rds', sourceType: 'db-instance', id: db.id },
-            ...(db.endpoint ? [{ source: 'dns' as const, hostname: db.endpoint.host }] : []),
-          ],
-        });
-      }
-    }
-    if (step.fis === true) return viaFis(step.id, step.type, az, actions, ctx);
+    const actions = directActions(step, ctx);
+    if (step.fis) return viaFis({ id: step.id, type: step.type, az: step.az, direct: actions }, ctx);
     if (actions.length === 0) {
-      throw DrillproofError.user('AzNothingToImpair', `fault ${step.id}: nothing selected runs in ${az}`, {
+      throw DrillproofError.user('AzNothingToImpair', `fault ${step.id}: nothing selected runs in ${step.az}`, {
         exitCode: 3,
         hint: 'check az and the resources list; at least one selected instance or the database must be there',
       });
     }
     return actions;
   },
-};
-
-/**
- * `fis: true`: the same impairment injected by one AWS FIS experiment (aws:ec2:stop-instances on
- * the AZ's instances, aws:rds:reboot-db-instances with forceFailover or aws:rds:failover-db-cluster),
- * so the drill also proves the FIS setup. The instances stay stopped after the experiment, so the
- * start-instances inverse is kept (recorded first, drained last) next to the experiment's own.
- */
-async function viaFis(
-  id: string,
-  type: string,
-  az: string,
-  direct: FaultAction[],
-  ctx: FaultContext,
-): Promise<FaultAction[]> {
-  const account = ctx.account ?? '000000000000';
-  const region = ctx.aws.region;
-  const stop = direct.find((a) => a.stepId.endsWith('.stop'));
-  const failover = direct.find((a) => a.stepId.endsWith('.failover'));
-  const targets: Record<string, unknown> = {};
-  const fisActions: Record<string, unknown> = {};
-  if (stop) {
-    targets.instances = {
-      resourceType: 'aws:ec2:instance',
-      resourceArns: stop.targets.map((i) => `arn:aws:ec2:${region}:${account}:instance/${i}`),
-      selectionMode: 'ALL',
-    };
-    fisActions.stopInstances = {
-      actionId: 'aws:ec2:stop-instances',
-      parameters: {},
-      targets: { Instances: 'instances' },
-    };
-  }
-  if (failover) {
-    const cluster = failover.action === 'rds:FailoverDBCluster';
-    const dbId = failover.targets[0] as string;
-    targets.database = {
-      resourceType: cluster ? 'aws:rds:cluster' : 'aws:rds:db',
-      resourceArns: [`arn:aws:rds:${region}:${account}:${cluster ? 'cluster' : 'db'}:${dbId}`],
-      selectionMode: 'ALL',
-    };
-    fisActions.failover = cluster
-      ? { actionId: 'aws:rds:failover-db-cluster', parameters: {}, targets: { Clusters: 'database' } }
-      : {
-          actionId: 'aws:rds:reboot-db-instances',
-          parameters: { forceFailover: 'true' },
-          targets: { DBInstances: 'database' },
-        };
-  }
-  const template = {
-    description: `drillproof az-impairment of ${az}`,
-    roleArn: ctx.env.DRILLPROOF_FIS_ROLE_ARN ?? `arn:aws:iam::${account}:role/drillproof-fis`,
-    stopConditions: [{ source: 'none' }],
-    targets,
-    actions: fisActions,
-    tags: {},
-  };
-  const [experiment] = await fisExperimentRuntime.prepare({ id: `${id}.fis`, type, template }, ctx);
-  const out: FaultAction[] = [];
-  if (stop) {
-    // Only the undo: the stop itself is the experiment's aws:ec2:stop-instances action.
-    out.push({
-      ...stop,
-      stepId: `${id}.restart`,
-      action: 'fis:aws:ec2:stop-instances',
-      run: async () => ({ requestIds: [], response: { via: 'fis experiment', instances: stop.targets } }),
-    });
-  }
-  if (experiment) out.push(experiment);
-  return out;
-}
+  inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate],
+});

@@ -1,32 +1,110 @@
+import { z } from 'zod';
 import { DrillproofError } from '../../errors.js';
-import { azImpairmentRuntime } from './az-impairment.js';
-import { ec2RebootRuntime, ec2StopRuntime, ec2TerminateRuntime } from './ec2.js';
-import { elbv2DeregisterRuntime } from './elbv2.js';
-import { execRuntime, httpRuntime } from './exec-http.js';
-import { fisExperimentRuntime } from './fis.js';
-import { auroraFailoverRuntime, rdsFailoverRuntime } from './rds.js';
-import { rdsRestoreRuntime } from './rds-restore.js';
-import type { FaultRuntime } from './types.js';
+import { describeInput } from '../../scenario/common.js';
+import { azImpairmentDefinition } from './az-impairment.js';
+import type { FaultDefinition } from './definition.js';
+import { ec2RebootDefinition } from './ec2/reboot.js';
+import { ec2StopDefinition } from './ec2/stop.js';
+import { ec2TerminateDefinition } from './ec2/terminate.js';
+import { elbv2DeregisterDefinition } from './elbv2-deregister.js';
+import { execDefinition } from './exec.js';
+import { fisExperimentDefinition } from './fis/experiment.js';
+import { httpDefinition } from './http.js';
+import type { InverseHandler } from './inverse.js';
+import { auroraFailoverDefinition } from './rds/aurora-failover.js';
+import { rdsFailoverDefinition } from './rds/failover.js';
+import { rdsRestoreDefinition } from './rds/restore.js';
+import type { InverseContext, InverseSpec } from './types.js';
 
-/** Fault runtimes by scenario `type`. Built explicitly; registering a type twice is a bug. */
-export function createFaultRegistry(extra: FaultRuntime[] = []): Map<string, FaultRuntime> {
-  const reg = new Map<string, FaultRuntime>();
-  for (const f of [
-    ec2StopRuntime,
-    ec2RebootRuntime,
-    ec2TerminateRuntime,
-    elbv2DeregisterRuntime,
-    rdsFailoverRuntime,
-    auroraFailoverRuntime,
-    rdsRestoreRuntime,
-    fisExperimentRuntime,
-    azImpairmentRuntime,
-    execRuntime,
-    httpRuntime,
-    ...extra,
-  ]) {
-    if (reg.has(f.type)) throw DrillproofError.tool('FaultTypeDuplicate', `fault type ${f.type} registered twice`);
-    reg.set(f.type, f);
+/**
+ * Every fault type, explicitly (no registration by import side effects). The order is the order
+ * of the scenario schema's fault union, hence of the JSON Schema and the reference.
+ */
+export const FAULTS = [
+  ec2StopDefinition,
+  ec2RebootDefinition,
+  ec2TerminateDefinition,
+  elbv2DeregisterDefinition,
+  rdsFailoverDefinition,
+  auroraFailoverDefinition,
+  rdsRestoreDefinition,
+  fisExperimentDefinition,
+  azImpairmentDefinition,
+  execDefinition,
+  httpDefinition,
+] as const;
+
+type Faults = typeof FAULTS;
+type SchemasOf<T extends readonly { schema: z.ZodType }[]> = { -readonly [K in keyof T]: T[K]['schema'] };
+
+export const FAULT_TYPES: readonly string[] = FAULTS.map((f) => f.type);
+
+const byType = new Map<string, FaultDefinition>();
+for (const f of FAULTS as readonly FaultDefinition[]) {
+  if (byType.has(f.type)) throw DrillproofError.tool('FaultTypeDuplicate', `fault type ${f.type} registered twice`);
+  byType.set(f.type, f);
+}
+
+/** The definition of a fault type (undefined for a type drillproof does not have). */
+export function faultDefinition(type: string): FaultDefinition | undefined {
+  return byType.get(type);
+}
+
+/** The scenario's fault step: the union of every fault type's schema. */
+export const faultSchema = z.discriminatedUnion('type', FAULTS.map((f) => f.schema) as SchemasOf<Faults>, {
+  error: (iss) =>
+    iss.code === 'invalid_union'
+      ? `unknown fault type ${describeInput((iss.input as { type?: unknown } | undefined)?.type)}: use one of ${FAULT_TYPES.join(', ')}`
+      : undefined,
+});
+
+export type Fault = z.infer<typeof faultSchema>;
+export type FaultType = Fault['type'];
+export type FaultOf<T extends FaultType> = Extract<Fault, { type: T }>;
+
+type AnyInverse = InverseHandler<Record<string, unknown>>;
+
+/**
+ * The one inverse registry: every undo any fault module can journal, by action name. A name
+ * owned by two different handlers is a bug; the same handler shared by two modules (az-impairment
+ * journals ec2-stop's start-instances) is registered once.
+ */
+const inverses = new Map<string, AnyInverse>();
+for (const f of FAULTS as readonly FaultDefinition[]) {
+  for (const h of f.inverses) {
+    const known = inverses.get(h.action);
+    if (known && known !== h) throw DrillproofError.tool('InverseDuplicate', `inverse ${h.action} defined twice`);
+    inverses.set(h.action, h);
   }
-  return reg;
+}
+
+export function inverseHandler(action: string): AnyInverse | undefined {
+  return inverses.get(action);
+}
+
+/** Every registered inverse action name. */
+export function inverseActionNames(): string[] {
+  return [...inverses.keys()];
+}
+
+/**
+ * Executes one recorded inverse (rollback, `recover`, `sweep`). Every inverse is idempotent (safe
+ * to run again after a crash mid-rollback): starting running instances, registering registered
+ * targets, deleting a deleted instance or stopping a finished experiment all succeed without
+ * changing anything.
+ * @returns the AWS request ids of the calls that changed something
+ * @throws DrillproofError `InverseUnknown`, `InverseParamsInvalid`, or what the undo threw
+ */
+export async function executeInverse(ctx: InverseContext, spec: InverseSpec): Promise<string[]> {
+  const h = inverses.get(spec.action);
+  if (!h) {
+    throw DrillproofError.tool('InverseUnknown', `no inverse named ${spec.action}`, {
+      hint: `known inverses: ${[...inverses.keys()].join(', ')}`,
+    });
+  }
+  const p = h.params.safeParse(spec.params);
+  if (!p.success) {
+    throw DrillproofError.tool('InverseParamsInvalid', `inverse ${spec.action} has invalid params: ${p.error.message}`);
+  }
+  return h.run(ctx, p.data);
 }

@@ -1,9 +1,10 @@
 import type { AwsApis } from '../../aws/apis.js';
 import type { MessageSink } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
+import type { InverseSpec } from '../../run/journal-types.js';
 import type { HeartbeatReadback } from '../../run/samples.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
-import type { ResolvedResource } from '../preflight-resources.js';
+import type { ResolvedResource } from '../resources/registry.js';
 
 /** Everything the runtime half of a fault may use. Built by the runner (or by `recover`). */
 export interface FaultContext {
@@ -47,28 +48,6 @@ export interface DbAccess {
   query(probe: string, endpoint: DbEndpoint, sql: string, override?: Record<string, unknown>): Promise<unknown[][]>;
   /** The heartbeat probe to use when the fault names none. */
   defaultProbe(): string | undefined;
-}
-
-/** Names of the serialisable undo operations (`inverse.recorded` holds one; `recover` replays it). */
-export type InverseAction =
-  | 'ec2.start-instances'
-  | 'ec2.await-replacement'
-  | 'elbv2.register-targets'
-  | 'rds.await-available'
-  | 'rds.delete-instance'
-  | 'fis.stop-experiment'
-  | 'fis.delete-template'
-  | 'exec'
-  | 'http';
-
-/** A serialisable undo step: written (and fsynced) to the journal before the step it undoes. */
-export interface InverseSpec {
-  action: InverseAction;
-  params: Record<string, unknown>;
-  /** For people, e.g. `start i-0abc, i-0def`. */
-  description: string;
-  /** Exact steps an operator runs when the automatic inverse fails. */
-  manualSteps: string[];
 }
 
 export interface PreflightCheckResult {
@@ -125,22 +104,7 @@ export interface FaultAction {
   followUp?(ctx: FaultContext): Promise<FollowUpResult>;
 }
 
-/** The runtime half of a fault type: turns a scenario step into concrete actions. */
-export interface FaultRuntime {
-  type: string;
-  /** IAM actions the fault needs (for preflight hints and docs). */
-  iamActions: string[];
-  /** @throws DrillproofError when the step cannot be planned (resource missing, bad params). */
-  prepare(step: FaultStep, ctx: FaultContext): Promise<FaultAction[]>;
-}
+/** What an undo needs: no abort signal on purpose, a rollback is never cut short by the abort. */
+export type InverseContext = Pick<FaultContext, 'aws' | 'clock' | 'pollMs' | 'waitTimeoutMs' | 'env' | 'scenarioDir'>;
 
-/**
- * A scenario fault step as the engine reads it (the schema module validates the full shape;
- * this is the subset the runtime uses, with params passed through).
- */
-export interface FaultStep {
-  id: string;
-  type: string;
-  resource?: string;
-  [param: string]: unknown;
-}
+export type { InverseSpec };

@@ -14,6 +14,6 @@ export interface DrillInput {
   runId: string;
   yes: boolean;
   interactive: boolean;
-  /** FIS templates the loader read from `templateFile`, by fault id. */
-  fisTemplates?: Record<string, unknown>;
+  /** Files the faults name (a FIS `templateFile`), as the loader read them, by fault id. */
+  attachments?: Record<string, unknown>;
 }

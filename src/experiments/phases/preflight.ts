@@ -4,9 +4,10 @@ import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
 import type { CallerIdentity } from '../../run/record.js';
 import { parseDurationMs } from '../../util/units.js';
-import type { FaultAction, FaultContext, FaultRuntime, PreflightCheckResult } from '../faults/types.js';
+import { faultDefinition } from '../faults/registry.js';
+import type { FaultAction, FaultContext, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
-import { type ResolvedResource, resolveResources } from '../preflight-resources.js';
+import { describeResolved, type ResolvedResource, resolveResources } from '../resources/registry.js';
 import type { DrillScenario } from './drill-input.js';
 
 export interface PreflightResult {
@@ -29,8 +30,9 @@ export async function runPreflight(i: {
   aws: AwsApis;
   journal: Journal;
   sink: MessageSink;
-  registry: Map<string, FaultRuntime>;
   faultCtx: Omit<FaultContext, 'resources'>;
+  /** Files the faults name, as the loader read them, by fault id. */
+  attachments?: Record<string, unknown>;
 }): Promise<PreflightResult> {
   const { scenario, aws, journal, sink } = i;
   const checks: PreflightCheckResult[] = [];
@@ -78,7 +80,7 @@ export async function runPreflight(i: {
   let resources = new Map<string, ResolvedResource>();
   try {
     resources = await resolveResources(aws, scenario.resources ?? {});
-    for (const r of resources.values()) add({ check: `resource ${r.name}`, ok: true, detail: describeResource(r) });
+    for (const r of resources.values()) add({ check: `resource ${r.name}`, ok: true, detail: describeResolved(r) });
   } catch (err) {
     if (!DrillproofError.is(err)) throw err;
     add({ check: 'resources', ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
@@ -88,13 +90,13 @@ export async function runPreflight(i: {
   const ctx: FaultContext = { ...i.faultCtx, resources, ...(caller?.account ? { account: caller.account } : {}) };
   const actions: FaultAction[] = [];
   for (const step of scenario.steps.faults) {
-    const rt = i.registry.get(step.type);
-    if (!rt) {
+    const def = faultDefinition(step.type);
+    if (!def) {
       add({ check: `fault ${step.id}`, ok: false, detail: `unknown fault type ${step.type}` });
       continue;
     }
     try {
-      actions.push(...(await rt.prepare(step, ctx)));
+      actions.push(...(await def.prepare(step as never, ctx, i.attachments?.[step.id])));
     } catch (err) {
       if (!DrillproofError.is(err)) throw err;
       add({ check: `fault ${step.id}`, ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
@@ -120,17 +122,4 @@ export async function runPreflight(i: {
   }
   if (checks.some((c) => !c.ok)) fail();
   return { caller, resources, actions, checks, ctx };
-}
-
-function describeResource(r: ResolvedResource): string {
-  switch (r.type) {
-    case 'ec2-instance':
-      return `${r.instances.map((x) => `${x.id} (${x.az ?? '?'}, ${x.state})`).join(', ')}`;
-    case 'elbv2-target-group':
-      return r.arn;
-    case 'rds-instance':
-      return `${r.id} ${r.status}${r.multiAz ? ' multi-az' : ''} primary ${r.az ?? '?'}`;
-    case 'aurora-cluster':
-      return `${r.id} ${r.status}, ${r.members.length} member(s)`;
-  }
 }

@@ -1,18 +1,19 @@
+import { type Probe, probeKind } from '../../probes/kinds/registry.js';
 import { durationMs, probeIntervalMs } from '../../scenario/helpers.js';
-import type { FisTemplate } from '../fis-template.js';
-import type { Probe } from '../schema/probes.js';
+import { faultDefinition } from '../faults/registry.js';
+import { recoveryProbes } from '../recovery-probes.js';
+import { describeSelector } from '../resources/registry.js';
 import type { Scenario } from '../schema/scenario.js';
 import { arns, call, known, type PlanContext, planContext } from './context.js';
-import { type FaultPlan, planFault } from './fault-plans.js';
-import { describeSelector } from './selectors.js';
-import type { AwsCall, Plan, PlanPhase, PlanStep } from './types.js';
+import type { AwsCall, FaultPlan, Plan, PlanPhase, PlanStep } from './types.js';
 
 /** What a plan is built from: a loaded scenario (see load.ts). No network access, no side effects. */
 export interface PlanInput {
   scenario: Scenario;
   path: string;
   sha256: string;
-  fisTemplates?: Record<string, FisTemplate>;
+  /** Files the faults name (a FIS template file), as the loader read them, by fault id. */
+  attachments?: Record<string, unknown>;
 }
 
 const S = 1000;
@@ -22,47 +23,31 @@ function iamOf(calls: AwsCall[]): string[] {
 }
 
 function describeProbe(p: Probe): string {
-  const every = `every ${p.interval ?? (p.type === 'http' ? `1/${p.rate}` : '?')}`;
-  switch (p.type) {
-    case 'http':
-      return `${p.method} ${p.url} ${p.rate ? `at ${p.rate}` : every}, timeout ${p.timeout}, ok = status ${p.expect.status.join('/')}${p.expect.bodyContains ? ` and body contains "${p.expect.bodyContains}"` : ''}`;
-    case 'tcp':
-      return `TCP connect to ${p.host}:${p.port} ${every}, timeout ${p.timeout}`;
-    case 'dns':
-      return `resolve ${p.hostname} (${p.recordType}) ${every}, timeout ${p.timeout}`;
-    case 'postgres-heartbeat':
-    case 'mysql-heartbeat': {
-      const c = p.connection;
-      const secret =
-        'env' in c.password
-          ? `env ${c.password.env}`
-          : 'file' in c.password
-            ? `file ${c.password.file}`
-            : 'secretsManager' in c.password
-              ? `Secrets Manager ${c.password.secretsManager}`
-              : 'RDS IAM auth';
-      return `write (run_id, seq, sent_at) into ${p.schema}.${p.table} ${every} on ${c.host}:${c.port}/${c.database} as ${c.user} (password from ${secret}); read back after recovery`;
-    }
-  }
+  const rate = 'rate' in p ? p.rate : undefined;
+  const every = `every ${p.interval ?? (rate ? `1/${rate}` : '?')}`;
+  return probeKind(p.type)?.describe(p as never, every) ?? p.type;
+}
+
+/** The plan descriptor of one fault, from its module. */
+export function planFault(ctx: PlanContext, f: Scenario['steps']['faults'][number], attachment?: unknown): FaultPlan {
+  const def = faultDefinition(f.type);
+  if (!def) throw new Error(`no fault type ${f.type}`);
+  return def.plan(f as never, ctx, attachment);
 }
 
 /** AWS calls probes and signing need: secrets, IAM database auth, KMS. */
-function supportCalls(ctx: PlanContext): { preflight: AwsCall[]; evidence: AwsCall[] } {
-  const s = ctx.scenario;
+function supportCalls(
+  s: Scenario,
+  ctx: PlanContext,
+  faultPlans: [string, FaultPlan][],
+): { preflight: AwsCall[]; evidence: AwsCall[] } {
   const preflight: AwsCall[] = [];
   const passwords = [
-    ...s.probes.flatMap((p) =>
-      p.type === 'postgres-heartbeat' || p.type === 'mysql-heartbeat' ? [{ c: p.connection }] : [],
-    ),
-    ...s.steps.faults.flatMap((f) =>
-      f.type === 'rds-restore' && f.connection?.password
-        ? [{ c: { ...f.connection, user: f.connection.user ?? '*' } }]
-        : [],
-    ),
+    ...s.probes.flatMap((p) => probeKind(p.type)?.secrets?.(p as never) ?? []),
+    ...faultPlans.flatMap(([, fp]) => fp.secrets ?? []),
   ];
-  for (const { c } of passwords) {
+  for (const c of passwords) {
     const pw = c.password;
-    if (!pw) continue;
     if ('secretsManager' in pw) {
       const id = pw.secretsManager;
       const res = known(id)
@@ -111,9 +96,9 @@ function dedupeCalls(calls: AwsCall[]): AwsCall[] {
 export function buildPlan(input: PlanInput): Plan {
   const s = input.scenario;
   const ctx = planContext(s);
-  const templates = input.fisTemplates ?? {};
-  const faultPlans: [string, FaultPlan][] = s.steps.faults.map((f) => [f.id, planFault(ctx, f, templates)]);
-  const support = supportCalls(ctx);
+  const attachments = input.attachments ?? {};
+  const faultPlans: [string, FaultPlan][] = s.steps.faults.map((f) => [f.id, planFault(ctx, f, attachments[f.id])]);
+  const support = supportCalls(s, ctx, faultPlans);
   const steps: PlanStep[] = [];
   const add = (
     phase: PlanPhase,
@@ -228,20 +213,21 @@ export function buildPlan(input: PlanInput): Plan {
   const obs = s.steps.observe;
   const holdMs = durationMs(obs.recovery.hold);
   const timeoutMs = durationMs(obs.timeout);
-  const restores = s.steps.faults.filter((f) => f.type === 'rds-restore').map((f) => f.id);
+  const byCondition = new Map<string, string[]>();
+  for (const [id, fp] of faultPlans) {
+    if (fp.recoveredWhen) byCondition.set(fp.recoveredWhen, [...(byCondition.get(fp.recoveredWhen) ?? []), id]);
+  }
   const recoveryTypical = Math.max(0, ...faultPlans.map(([, fp]) => fp.recoveryTypicalMs));
-  const recoveryProbes = obs.recovery.probes ?? s.probes.filter((p) => p.type !== 'dns').map((p) => p.name);
+  const holding = recoveryProbes(s);
   add(
     'observe',
     'observe',
     `observe until recovered (at most ${obs.timeout})`,
     [
-      recoveryProbes.length
-        ? `Recovered when ${recoveryProbes.join(', ')} ${recoveryProbes.length === 1 ? 'stays' : 'stay'} ok for ${obs.recovery.hold}`
+      holding.length
+        ? `Recovered when ${holding.join(', ')} ${holding.length === 1 ? 'stays' : 'stay'} ok for ${obs.recovery.hold}`
         : undefined,
-      restores.length
-        ? `${restores.join(', ')}: recovered when the restored database is available and answers the verification queries correctly`
-        : undefined,
+      ...[...byCondition].map(([when, ids]) => `${ids.join(', ')}: ${when}`),
       `AWS watchers poll every ${obs.watch.interval}`,
       `Not recovered by ${obs.timeout}: RTO unmeasured and the objective fails.`,
     ]
@@ -287,7 +273,7 @@ export function buildPlan(input: PlanInput): Plan {
       s.probes.length
         ? `After rollback the probes must be ok again for ${obs.recovery.hold}`
         : 'After rollback nothing is left over',
-      s.probes.some((p) => p.type.endsWith('-heartbeat')) ? 'heartbeat rows are read back for the RPO' : undefined,
+      s.probes.some((p) => probeKind(p.type)?.measures.rpo) ? 'heartbeat rows are read back for the RPO' : undefined,
     ]
       .filter(Boolean)
       .join('; ')

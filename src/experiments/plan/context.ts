@@ -1,10 +1,12 @@
-import type { Resource } from '../schema/resources.js';
-import type { Scenario } from '../schema/scenario.js';
 import type { AwsCall, AwsService } from './types.js';
 
-/** What every plan descriptor needs: the scenario and ARN builders for its region and accounts. */
+/**
+ * What every plan descriptor needs: the scenario's resource selectors (by name, as validated) and
+ * ARN builders for its region and accounts. Structural on purpose: the fault and resource modules
+ * that use it are themselves what the scenario schema is assembled from.
+ */
 export interface PlanContext {
-  scenario: Scenario;
+  resources: Readonly<Record<string, { type: string }>>;
   lab: boolean;
   region: string;
   accounts: string[];
@@ -14,10 +16,14 @@ export interface PlanContext {
 /** ELBv2 is `elasticloadbalancing` in IAM actions and ARNs. */
 const ARN_SERVICE: Record<string, string> = { elbv2: 'elasticloadbalancing' };
 
-export function planContext(scenario: Scenario): PlanContext {
+export function planContext(scenario: {
+  resources: Readonly<Record<string, { type: string }>>;
+  target: { provider: string; region: string; allowedAccounts?: string[] | undefined };
+  guardrails: { requiredTag?: { key: string; value: string } | undefined };
+}): PlanContext {
   const region = scenario.target.region.includes('${') ? '*' : scenario.target.region;
   const ctx: PlanContext = {
-    scenario,
+    resources: scenario.resources,
     lab: scenario.target.provider === 'lab',
     region,
     accounts: scenario.target.allowedAccounts ?? ['*'],
@@ -51,28 +57,4 @@ export function call(
 /** Calls on tagged resources carry the required-tag condition when the scenario sets one. */
 export function tagged(ctx: PlanContext): Pick<AwsCall, 'tagCondition'> {
   return ctx.requiredTag ? { tagCondition: ctx.requiredTag } : {};
-}
-
-export function instanceArns(ctx: PlanContext, r: Resource | undefined): string[] {
-  if (r?.type === 'ec2-instance' && r.ids && r.ids.every(known)) {
-    return r.ids.flatMap((id) => arns(ctx, 'ec2', `instance/${id}`));
-  }
-  return arns(ctx, 'ec2', 'instance/*');
-}
-
-export function dbInstanceArns(ctx: PlanContext, id: string | undefined): string[] {
-  return arns(ctx, 'rds', `db:${known(id) ? id : '*'}`);
-}
-
-export function dbClusterArns(ctx: PlanContext, id: string | undefined): string[] {
-  return arns(ctx, 'rds', `cluster:${known(id) ? id : '*'}`);
-}
-
-export function targetGroupArns(ctx: PlanContext, r: Resource | undefined): string[] {
-  if (r?.type === 'elbv2-target-group') {
-    if (known(r.arn)) return [r.arn];
-    if (known(r.name)) return arns(ctx, 'elbv2', `targetgroup/${r.name}/*`);
-  }
-  if (r?.type === 'ec2-instance' && known(r.targetGroup)) return [r.targetGroup];
-  return arns(ctx, 'elbv2', 'targetgroup/*');
 }

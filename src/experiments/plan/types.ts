@@ -75,3 +75,37 @@ export interface Plan {
   estimatedDurationMs: { typical: number; max: number };
   warnings: string[];
 }
+
+/**
+ * What one fault contributes to the plan (its module's `plan`): what it does, the AWS calls it
+ * makes (preflight, inject, watch), its inverse, and how long it typically takes to recover from.
+ * The fault's runtime makes exactly these calls and journals exactly `inverseActions`.
+ */
+export interface FaultPlan {
+  title: string;
+  description: string;
+  targets: { resource: string; selector: string }[];
+  preflight: AwsCall[];
+  inject: AwsCall[];
+  watch: AwsCall[];
+  inverse: PlanInverse | null;
+  /** The inverse handlers (journal action names) its runtime records for this step. */
+  inverseActions: string[];
+  destructive: boolean;
+  /** Time from injection to users seeing recovery, typically (AWS or lab speeds). */
+  recoveryTypicalMs: number;
+  /** Time the inject calls themselves take: typical and worst case. */
+  injectMs: { typical: number; max: number };
+  /** Time the inverse takes: typical and worst case. */
+  inverseMs: { typical: number; max: number };
+  /** IAM actions the FIS experiment role needs (not the caller). */
+  fisRoleActions?: string[];
+  /** Passwords it reads (the plan adds the Secrets Manager / RDS IAM auth calls). */
+  secrets?: { password: SecretRefLike; user: string }[];
+  /** What "recovered" means for it, when it is not the probes holding (a restore's verification). */
+  recoveredWhen?: string;
+  notes?: string[];
+}
+
+/** A scenario secret reference (scenario/common.ts `SecretRef`), as the plan reads it. */
+export type SecretRefLike = { env: string } | { file: string } | { secretsManager: string } | { rdsIamAuth: true };

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { fisExperimentFault } from './faults.js';
+import { PROBE_KINDS } from '../../probes/kinds/registry.js';
+import type { JsonSchemaOverride } from '../../scenario/json-schema.js';
+import { oneOfKeys } from '../../scenario/json-schema.js';
+import { FAULTS } from '../faults/registry.js';
+import { RESOURCE_KINDS } from '../resources/registry.js';
 import { k6Load } from './load.js';
-import { dnsProbe, httpProbe, mysqlHeartbeatProbe, postgresHeartbeatProbe, tcpProbe } from './probes.js';
-import { ec2InstanceSelector, targetGroupSelector } from './resources.js';
 import { scenarioSchema } from './scenario.js';
 
 export const SCENARIO_SCHEMA_ID = 'https://drillproof.dev/schema/scenario.schema.json';
@@ -10,30 +12,15 @@ export const SCENARIO_SCHEMA_ID = 'https://drillproof.dev/schema/scenario.schema
 type Json = Record<string, unknown>;
 
 /**
- * "One of these keys" rules live in zod refinements, which JSON Schema output cannot see; they are
- * added here so editors (and any JSON Schema validator) reject the same selectors drillproof does.
+ * "One of these keys" rules live in zod refinements, which JSON Schema output cannot see; each
+ * probe kind, resource type and fault type adds its own (its definition's `jsonSchema`), so
+ * editors (and any JSON Schema validator) reject the same entries drillproof does.
  */
-const oneOfKeys = (keys: string[]) => (js: Json) => {
-  js.oneOf = keys.map((k) => ({ required: [k] }));
-};
-const anyOfKeys = (keys: string[]) => (js: Json) => {
-  js.anyOf = keys.map((k) => ({ required: [k] }));
-};
-const requireKey = (key: string) => (js: Json) => {
-  js.required = [...new Set([...((js.required as string[] | undefined) ?? []), key])];
-};
-
-const OVERRIDES = new Map<unknown, (js: Json) => void>([
-  [ec2InstanceSelector, anyOfKeys(['ids', 'tags', 'targetGroup'])],
-  [targetGroupSelector, oneOfKeys(['arn', 'name'])],
-  [fisExperimentFault, oneOfKeys(['templateId', 'templateFile', 'template'])],
-  [k6Load, oneOfKeys(['script', 'generate'])],
-  [httpProbe, oneOfKeys(['interval', 'rate'])],
-  [tcpProbe, requireKey('interval')],
-  [dnsProbe, requireKey('interval')],
-  [postgresHeartbeatProbe, requireKey('interval')],
-  [mysqlHeartbeatProbe, requireKey('interval')],
-]);
+function overrides(): Map<unknown, JsonSchemaOverride> {
+  const m = new Map<unknown, JsonSchemaOverride>([[k6Load, oneOfKeys(['script', 'generate'])]]);
+  for (const d of [...RESOURCE_KINDS, ...PROBE_KINDS, ...FAULTS]) if (d.jsonSchema) m.set(d.schema, d.jsonSchema);
+  return m;
+}
 
 /**
  * The scenario JSON Schema (draft 2020-12), generated from the zod schema: what editors use through
@@ -41,11 +28,12 @@ const OVERRIDES = new Map<unknown, (js: Json) => void>([
  * sections (a fault naming a resource) are checked only by drillproof itself.
  */
 export function scenarioJsonSchema(): Json {
+  const o = overrides();
   const schema = z.toJSONSchema(scenarioSchema, {
     io: 'input',
     target: 'draft-2020-12',
     unrepresentable: 'any',
-    override: (ctx) => OVERRIDES.get(ctx.zodSchema)?.(ctx.jsonSchema as Json),
+    override: (ctx) => o.get(ctx.zodSchema)?.(ctx.jsonSchema as Json),
   });
   // Top-level `x-` keys are ignored by the loader (a place for YAML anchors).
   return { ...schema, patternProperties: { '^x-': {} }, $id: SCENARIO_SCHEMA_ID };

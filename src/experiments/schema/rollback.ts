@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describeInput, strict } from '../../scenario/common.js';
-import { execFault, httpFault } from './faults.js';
+import { execFault } from '../faults/exec.js';
+import { httpFault } from '../faults/http.js';
 
 /** Explicit rollback steps: commands or HTTP calls (their own `inverse` is not used). */
 export const rollbackStep = z.discriminatedUnion(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { duration, name, positiveDuration, strict } from '../../scenario/common.js';
-import { faultSchema } from './faults.js';
+import { faultSchema } from '../faults/registry.js';
 
 export const observeSchema = strict({
   timeout: positiveDuration.meta({

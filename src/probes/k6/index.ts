@@ -1,6 +1,5 @@
 /** k6 load during drills: preflight, run, samples, import. */
 
-export { type K6DrillOptions, scenarioK6, withK6Load } from '../../experiments/compose/k6-load.js';
 export { inspectK6Binary, type K6BinarySources, resolveK6Binary } from './binary.js';
 export { type K6GenerateSpec, type K6LoadConfig, resolveGenerateSpec } from './config.js';
 export { K6SampleConverter, type K6SampleSource, OK_RATE_METRIC, WALL_LATENCY_METRIC } from './convert.js';

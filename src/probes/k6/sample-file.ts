@@ -86,6 +86,8 @@ export function k6SampleHeader(h: HeaderInput): SampleFileHeader {
     intervalMs: h.intervalMs,
     timeoutMs: h.timeoutMs,
     t0: h.t0,
+    // k6 load is what users feel: it can carry the headline RTO.
+    measures: { rto: 'user', rpo: false },
   };
   if (h.recoveryWindowMs !== undefined) header.recoveryWindowMs = h.recoveryWindowMs;
   if (h.clock) header.clock = h.clock;

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, type GetPublicKeyCommandOutput, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { KmsApi, KmsPublicKey } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import { keyTypeOf } from './keys.js';
 import { type EvidenceSigner, sha256 } from './signer.js';
@@ -11,10 +11,10 @@ import { type EvidenceSigner, sha256 } from './signer.js';
  * ordinary ECDSA-SHA256 signature over the PAE (openssl, cosign, sigstore). Every Sign call also
  * leaves a CloudTrail record of who signed and when.
  */
-export async function kmsSigner(client: KMSClient, keyId: string): Promise<EvidenceSigner> {
-  let pub: GetPublicKeyCommandOutput;
+export async function kmsSigner(client: KmsApi, keyId: string): Promise<EvidenceSigner> {
+  let pub: KmsPublicKey;
   try {
-    pub = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));
+    pub = await client.getPublicKey({ KeyId: keyId });
   } catch (err) {
     throw DrillproofError.aws(
       'KmsGetPublicKeyFailed',
@@ -42,14 +42,12 @@ export async function kmsSigner(client: KMSClient, keyId: string): Promise<Evide
     description: `aws kms ${keyArn}`,
     async sign(pae) {
       try {
-        const out = await client.send(
-          new SignCommand({
-            KeyId: keyId,
-            Message: sha256(pae),
-            MessageType: 'DIGEST',
-            SigningAlgorithm: 'ECDSA_SHA_256',
-          }),
-        );
+        const out = await client.sign({
+          KeyId: keyId,
+          Message: sha256(pae),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: 'ECDSA_SHA_256',
+        });
         if (!out.Signature) throw new Error('empty signature');
         return Buffer.from(out.Signature);
       } catch (err) {

@@ -1,4 +1,4 @@
-import { createKmsClient } from '../../aws/clients.js';
+import { createKmsApi } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import { loadPrivateKey } from './keys.js';
 import { kmsSigner } from './kms-signer.js';
@@ -32,7 +32,7 @@ export async function signerFromOptions(opts: SignerOptions, env: NodeJS.Process
       throw DrillproofError.user('KmsRegionMissing', `no region for the KMS key ${keyId}`, {
         hint: 'pass --region, set AWS_REGION, or give the key as a full ARN',
       });
-    const client = createKmsClient({
+    const client = createKmsApi({
       region,
       ...(endpoint ? { endpoint } : {}),
       ...(opts.profile ? { profile: opts.profile } : {}),

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { positiveDuration, strict } from '../../../scenario/common.js';
+import { parseDurationMs } from '../../../util/units.js';
+import { call, tagged } from '../../plan/context.js';
+import { defineFault } from '../definition.js';
+import { dryRunCheck } from '../dry-run.js';
+import { requestIds } from '../inverse.js';
+import { M, planTarget, resourceName, S, stepShape } from '../step.js';
+import type { FaultAction, WatchSpec } from '../types.js';
+import {
+  ec2WatchCalls,
+  instanceArns,
+  instancesOfStep,
+  resolveInstancesCalls,
+  startInstancesCall,
+  targetGroupWatch,
+} from './common.js';
+import { startInstances, startInstancesSpec } from './inverses.js';
+import { waitForStates } from './state.js';
+
+export const ec2StopFault = strict({
+  ...stepShape,
+  type: z.literal('ec2-stop'),
+  resource: resourceName,
+  force: z.boolean().default(false).meta({ description: 'Force stop (no graceful OS shutdown).' }),
+  startAfter: positiveDuration
+    .optional()
+    .meta({ description: 'Start the instances again this long after stopping them (else at rollback).' }),
+}).meta({ description: 'Stop EC2 instances (inverse: start them).' });
+
+/**
+ * The stop action: StopInstances, its start-instances inverse journaled first, DryRun checks of
+ * both calls, and the instance (and target health) watchers. az-impairment uses it too.
+ */
+export function stopInstancesAction(o: {
+  stepId: string;
+  fault: string;
+  ids: string[];
+  force: boolean;
+  region: string;
+  watch: WatchSpec[];
+}): FaultAction {
+  const { ids } = o;
+  return {
+    stepId: o.stepId,
+    fault: o.fault,
+    action: 'ec2:StopInstances',
+    targets: ids,
+    inverse: startInstancesSpec(ids, o.region),
+    preflight: async (c) => [
+      await dryRunCheck('ec2:StopInstances', () => c.aws.ec2.stopInstances({ InstanceIds: ids, DryRun: true })),
+      await dryRunCheck('ec2:StartInstances', () => c.aws.ec2.startInstances({ InstanceIds: ids, DryRun: true })),
+    ],
+    run: async (c) => {
+      const res = await c.aws.ec2.stopInstances({ InstanceIds: ids, Force: o.force });
+      return {
+        requestIds: requestIds(res),
+        response: {
+          instances: (res.StoppingInstances ?? []).map((s) => ({ id: s.InstanceId, state: s.CurrentState?.Name })),
+        },
+      };
+    },
+    watch: [{ source: 'ec2', instanceIds: ids }, ...o.watch],
+  };
+}
+
+/** ec2-stop: StopInstances; inverse StartInstances (and wait running). */
+export const ec2StopDefinition = defineFault({
+  type: 'ec2-stop',
+  schema: ec2StopFault,
+  resourceRefs: [{ key: 'resource', types: ['ec2-instance'] }],
+  plan(f, ctx) {
+    const r = ctx.resources[f.resource];
+    const iArns = instanceArns(ctx, r);
+    const after = f.startAfter ? ` and starts them again after ${f.startAfter}` : '';
+    return {
+      title: `stop EC2 instances (${f.resource})`,
+      description: `Stops the selected instances${f.force ? ' (force, no OS shutdown)' : ''}${after}.`,
+      targets: [planTarget(ctx, f.resource)],
+      preflight: [
+        ...resolveInstancesCalls(r),
+        call('ec2', 'StopInstances', iArns, { ...tagged(ctx), dryRun: true, note: 'permission check' }),
+      ],
+      inject: [call('ec2', 'StopInstances', iArns, { ...tagged(ctx), params: { Force: f.force } })],
+      watch: ec2WatchCalls(ctx, r),
+      inverse: {
+        description: 'start the stopped instances',
+        awsCalls: [startInstancesCall(ctx, iArns, 'the instances stopped by this step')],
+      },
+      inverseActions: [startInstances.action],
+      destructive: true,
+      recoveryTypicalMs: ctx.lab ? 8 * S : 70 * S,
+      injectMs: { typical: 1 * S, max: 30 * S },
+      inverseMs: ctx.lab ? { typical: 2 * S, max: 30 * S } : { typical: 40 * S, max: 5 * M },
+    };
+  },
+  async prepare(step, ctx) {
+    const ids = instancesOfStep(step, ctx).map((i) => i.id);
+    const action = stopInstancesAction({
+      stepId: step.id,
+      fault: step.type,
+      ids,
+      force: step.force,
+      region: ctx.aws.region,
+      watch: targetGroupWatch(ctx, [step.resource]),
+    });
+    if (step.startAfter !== undefined) {
+      // startAfter: the fault undoes itself after the duration (like FIS startInstancesAfterDuration).
+      const after = parseDurationMs(step.startAfter) ?? 0;
+      action.followUp = async (c) => {
+        await c.clock.sleep(after, c.signal);
+        await waitForStates(c, ids, ['stopped'], c.signal);
+        await c.aws.ec2.startInstances({ InstanceIds: ids });
+        return { ok: true, detail: `started ${ids.join(', ')} after ${step.startAfter}` };
+      };
+    }
+    return [action];
+  },
+  inverses: [startInstances],
+});

@@ -1,0 +1,191 @@
+import { writeFileSync } from 'node:fs';
+import { DrillproofError } from '../../../errors.js';
+import { readbackFilePath } from '../../../run/files.js';
+import type { RestoreVerification } from '../../../run/journal-types.js';
+import type { HeartbeatReadback } from '../../../run/samples.js';
+import { isoMs } from '../../../util/clock.js';
+import type { ResolvedDbInstance } from '../../resources/rds-instance.js';
+import { requestIds } from '../inverse.js';
+import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
+import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
+import { pollUntil } from '../wait.js';
+import { waitDbAvailable } from './await-available.js';
+import { judgeCheck, type RdsRestoreStep, type VerifyCheck } from './restore-schema.js';
+
+/** What one restore step needs at run time, fixed when it is prepared. */
+export interface RestorePlan {
+  step: RdsRestoreStep;
+  db: ResolvedDbInstance;
+  newId: string;
+  /** `latest` or an RFC 3339 time for a point-in-time restore; undefined: a snapshot restore. */
+  pit: string | undefined;
+  state: { snapshotId?: string; requestedAt?: number };
+}
+
+async function pickSnapshot(c: FaultContext, r: RestorePlan): Promise<string | undefined> {
+  const from = r.step.from;
+  if (typeof from === 'object' && 'snapshot' in from) return from.snapshot;
+  const res = await c.aws.rds.describeDBSnapshots({ DBInstanceIdentifier: r.db.id });
+  const snaps = (res.DBSnapshots ?? [])
+    .filter((s) => s.Status === 'available' && s.DBSnapshotIdentifier)
+    .sort((a, b) => (a.SnapshotCreateTime?.getTime() ?? 0) - (b.SnapshotCreateTime?.getTime() ?? 0));
+  return snaps[snaps.length - 1]?.DBSnapshotIdentifier;
+}
+
+export async function restorePreflight(c: FaultContext, r: RestorePlan): Promise<PreflightCheckResult[]> {
+  const out: PreflightCheckResult[] = [{ check: 'source db', ok: true, detail: `${r.db.id} is ${r.db.status}` }];
+  if (!r.pit) {
+    r.state.snapshotId = await pickSnapshot(c, r);
+    out.push({
+      check: 'snapshot',
+      ok: !!r.state.snapshotId,
+      detail: r.state.snapshotId
+        ? `restoring from snapshot ${r.state.snapshotId}`
+        : `no available snapshot of ${r.db.id}`,
+    });
+  } else if (r.pit !== 'latest' && Number.isNaN(Date.parse(r.pit))) {
+    out.push({ check: 'point in time', ok: false, detail: `pointInTime ${r.pit} is not RFC 3339 or latest` });
+  }
+  const checks = r.step.verify;
+  const probe = r.step.heartbeatProbe ?? c.db?.defaultProbe();
+  if (checks.length || probe) {
+    out.push({
+      check: 'verification access',
+      ok: !!c.db && (!!probe || checks.length === 0),
+      detail: c.db ? `verifying through probe ${probe ?? '(none)'}` : 'no heartbeat probe to connect with',
+    });
+  }
+  return out;
+}
+
+/** RestoreDBInstanceToPointInTime or RestoreDBInstanceFromDBSnapshot, tagged with the run id. */
+export async function startRestore(c: FaultContext, r: RestorePlan) {
+  r.state.requestedAt = c.timeline.nowMs();
+  const common = {
+    ...(r.step.instanceClass ? { DBInstanceClass: r.step.instanceClass } : {}),
+    Tags: [
+      { Key: RUN_ID_TAG, Value: c.runId },
+      { Key: RESTORED_FROM_TAG, Value: r.db.id },
+      // sweep deletes restored instances it finds, except the ones kept on purpose.
+      ...(r.step.keep ? [{ Key: KEEP_TAG, Value: 'true' }] : []),
+    ],
+    MultiAZ: false,
+  };
+  if (r.pit) {
+    const res = await c.aws.rds.restoreDBInstanceToPointInTime({
+      SourceDBInstanceIdentifier: r.db.id,
+      TargetDBInstanceIdentifier: r.newId,
+      ...(r.pit === 'latest' ? { UseLatestRestorableTime: true } : { RestoreTime: new Date(r.pit) }),
+      ...common,
+    });
+    return { requestIds: requestIds(res), response: { newId: r.newId } };
+  }
+  r.state.snapshotId ??= await pickSnapshot(c, r);
+  if (!r.state.snapshotId) throw DrillproofError.user('SnapshotMissing', `no available snapshot of ${r.db.id}`);
+  const res = await c.aws.rds.restoreDBInstanceFromDBSnapshot({
+    DBInstanceIdentifier: r.newId,
+    DBSnapshotIdentifier: r.state.snapshotId,
+    ...common,
+  });
+  return { requestIds: requestIds(res), response: { newId: r.newId, snapshotId: r.state.snapshotId } };
+}
+
+type CheckResult = { name: string; ok: boolean; expected: string; actual: string };
+
+async function runChecks(
+  c: FaultContext,
+  r: RestorePlan,
+  probe: string | undefined,
+  endpoint: { host: string; port: number },
+) {
+  const results: CheckResult[] = [];
+  for (const chk of r.step.verify as VerifyCheck[]) {
+    try {
+      const rows = (await c.db?.query(probe as string, endpoint, chk.sql, r.step.connection)) ?? [];
+      results.push({ name: chk.name, ...judgeCheck(chk.expect, rows) });
+    } catch (err) {
+      results.push({
+        name: chk.name,
+        ok: false,
+        expected: JSON.stringify(chk.expect),
+        actual: `error: ${(err as Error).message}`,
+      });
+    }
+  }
+  return results;
+}
+
+/** The database accepts connections a moment after `available`: the first read is retried. */
+async function readBackRestored(
+  c: FaultContext,
+  r: RestorePlan,
+  probe: string,
+  endpoint: { host: string; port: number },
+): Promise<HeartbeatReadback> {
+  const readback = await pollUntil(
+    async () => {
+      try {
+        return await c.db?.readBack(probe, endpoint, r.step.connection);
+      } catch {
+        return undefined;
+      }
+    },
+    {
+      clock: c.clock,
+      intervalMs: c.pollMs,
+      timeoutMs: c.waitTimeoutMs,
+      signal: c.signal,
+      what: `${r.newId} to accept connections`,
+    },
+  );
+  writeFileSync(readbackFilePath(c.runDir, probe, 'restore'), `${JSON.stringify({ ...readback, kind: 'restore' })}\n`);
+  return readback;
+}
+
+/**
+ * Waits for the restored copy, connects, verifies (heartbeat read-back plus the scenario's SQL
+ * checks) and records the facts its RTO and RPO are computed from (src/measurements).
+ */
+export async function verifyRestore(c: FaultContext, r: RestorePlan): Promise<FollowUpResult> {
+  const faultAt = r.state.requestedAt ?? c.timeline.nowMs();
+  await waitDbAvailable(c, r.newId, 'instance', c.signal);
+  const desc = await c.aws.rds.describeDBInstances({ DBInstanceIdentifier: r.newId });
+  const ep = desc.DBInstances?.[0]?.Endpoint;
+  if (!ep?.Address) throw DrillproofError.aws('RestoreNoEndpoint', `restored instance ${r.newId} has no endpoint`);
+  const endpoint = { host: ep.Address, port: ep.Port ?? 5432 };
+  const probe = r.step.heartbeatProbe ?? c.db?.defaultProbe();
+  if (!c.db || (!probe && r.step.verify.length)) {
+    return {
+      ok: false,
+      detail: `restored ${r.newId} is available but drillproof has no heartbeat probe to connect with`,
+    };
+  }
+  const readback = probe ? await readBackRestored(c, r, probe, endpoint) : null;
+  const results = await runChecks(c, r, probe, endpoint);
+  const verifiedAt = c.timeline.nowMs();
+  const newest = readback?.sentAt.length ? Math.max(...readback.sentAt) : null;
+  const rows = readback?.seqs.length ?? 0;
+  // Verified = every check passed; a restore without rows of this run leaves the RPO unmeasured
+  // (the objective then fails), it does not make the restore itself unusable.
+  const ok = results.every((x) => x.ok);
+  const facts: RestoreVerification & Record<string, unknown> = {
+    restoredInstance: r.newId,
+    endpoint: `${endpoint.host}:${endpoint.port}`,
+    faultAt: isoMs(faultAt),
+    faultAtMs: faultAt,
+    verifiedAt: isoMs(verifiedAt),
+    verifiedAtMs: verifiedAt,
+    resolutionMs: c.pollMs,
+    newestHeartbeatAt: newest === null ? null : isoMs(newest),
+    heartbeatRows: rows,
+    verification: { ok, checks: results },
+  };
+  const failed = results.filter((x) => !x.ok).map((x) => `${x.name} expected ${x.expected}, got ${x.actual}`);
+  return {
+    ok,
+    detail: ok
+      ? `restored ${r.newId} verified: ${rows} heartbeat rows, ${results.length} check(s) passed`
+      : `restored ${r.newId} failed verification: ${failed.join('; ')}`,
+    data: facts,
+  };
+}

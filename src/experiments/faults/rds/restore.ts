@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import type { AwsApis } from '../../../aws/apis.js';
+import { DrillproofError } from '../../../errors.js';
+import { resolvedOf } from '../../resources/registry.js';
+import type { CrossCheckContext, Leftover } from '../definition.js';
+import { defineFault } from '../definition.js';
+import { defineInverse, requestIds } from '../inverse.js';
+import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
+import { pollUntil } from '../wait.js';
+import { rdsRestorePlan } from './restore-plan.js';
+import { restorePreflight, startRestore, verifyRestore } from './restore-run.js';
+import { rdsRestoreFault, restoredInstanceId } from './restore-schema.js';
+
+export { judgeCheck, restoredInstanceId } from './restore-schema.js';
+
+/** Deletes a restored DB instance (no final snapshot) and waits until it is gone. */
+export const deleteInstance = defineInverse({
+  action: 'rds.delete-instance',
+  params: z.object({ id: z.string() }),
+  async run(ctx, { id }) {
+    const rids: string[] = [];
+    const poll = { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs };
+    // A restore still being created cannot be deleted yet (InvalidDBInstanceState): keep trying.
+    const deleted = await pollUntil(
+      async () => {
+        try {
+          const res = await ctx.aws.rds.deleteDBInstance({
+            DBInstanceIdentifier: id,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          });
+          rids.push(...requestIds(res));
+          return 'requested' as const;
+        } catch (err) {
+          if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return 'gone' as const;
+          if (DrillproofError.is(err) && err.code === 'AwsInvalidState') return undefined;
+          throw err;
+        }
+      },
+      { ...poll, what: `DB instance ${id} to accept deletion` },
+    );
+    if (deleted === 'gone') return rids;
+    await pollUntil(
+      async () => {
+        try {
+          const res = await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: id });
+          return (res.DBInstances ?? []).length === 0 ? true : undefined;
+        } catch (err) {
+          if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return true;
+          throw err;
+        }
+      },
+      { ...poll, what: `DB instance ${id} to be deleted` },
+    );
+    return rids;
+  },
+});
+
+export function deleteInstanceSpec(id: string, region: string) {
+  return deleteInstance.spec({ id }, `delete restored instance ${id}`, [
+    `aws rds delete-db-instance --region ${region} --db-instance-identifier ${id} --skip-final-snapshot --delete-automated-backups`,
+  ]);
+}
+
+function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
+  const hb = typeof f.heartbeatProbe === 'string' ? f.heartbeatProbe : undefined;
+  if (hb !== undefined) {
+    const p = c.probes.find((x) => x.name === hb);
+    if (!p) c.probeRef(hb, ['heartbeatProbe']);
+    else if (!c.isHeartbeat(p.type)) {
+      c.issue(['heartbeatProbe'], `heartbeatProbe "${hb}" is a ${String(p.type)} probe, not a heartbeat`, hb);
+    }
+  }
+  const hasHeartbeat = c.probes.some((p) => c.isHeartbeat(p.type));
+  if (
+    Array.isArray(f.verify) &&
+    f.verify.length > 0 &&
+    f.connection === undefined &&
+    hb === undefined &&
+    !hasHeartbeat
+  ) {
+    c.issue(
+      ['verify'],
+      'verification queries need a connection: add connection {database, user, password} or a heartbeat probe',
+      f.verify,
+    );
+  }
+}
+
+/** DB instances a drill restored (tagged with its run id) and did not keep on purpose. */
+async function restoredInstances(aws: AwsApis): Promise<Leftover[]> {
+  const dbs = await aws.rds.describeDBInstances({});
+  const out: Leftover[] = [];
+  for (const db of dbs.DBInstances ?? []) {
+    const tags = Object.fromEntries((db.TagList ?? []).map((t) => [t.Key, t.Value]));
+    if (!db.DBInstanceIdentifier || !tags[RUN_ID_TAG] || tags[KEEP_TAG] === 'true') continue;
+    if (db.DBInstanceStatus === 'deleting') continue;
+    out.push({
+      kind: 'restored-db-instance',
+      id: db.DBInstanceIdentifier,
+      detail: `restored by run ${tags[RUN_ID_TAG]} from ${tags[RESTORED_FROM_TAG] ?? '?'}`,
+      action: `delete DB instance ${db.DBInstanceIdentifier}`,
+      inverse: deleteInstance.spec(
+        { id: db.DBInstanceIdentifier },
+        `delete DB instance ${db.DBInstanceIdentifier}`,
+        [],
+      ),
+    });
+  }
+  return out;
+}
+
+/**
+ * rds-restore: the BAR-002 drill. Restores a new instance from the latest snapshot or to a point
+ * in time, waits until it is available, connects, verifies (heartbeat read-back plus the
+ * scenario's SQL checks); its RTO (verified − F) and RPO (F − newest heartbeat found) are
+ * computed by the measurements from what it records. The restored instance is deleted afterwards
+ * unless `keep: true`.
+ */
+export const rdsRestoreDefinition = defineFault({
+  type: 'rds-restore',
+  schema: rdsRestoreFault,
+  resourceRefs: [{ key: 'resource', types: ['rds-instance', 'aurora-cluster'] }],
+  crossCheck,
+  measuresRestore: true,
+  plan: (f, ctx) => rdsRestorePlan(f, ctx, deleteInstance.action),
+  async prepare(step, ctx) {
+    if (ctx.resources.get(step.resource)?.type === 'aurora-cluster') {
+      throw DrillproofError.user(
+        'RestoreAuroraUnsupported',
+        `fault ${step.id}: restoring an Aurora cluster is not supported yet`,
+        { hint: 'point rds-restore at an rds-instance resource' },
+      );
+    }
+    const db = resolvedOf(ctx.resources, step.resource, 'rds-instance', `fault ${step.id} (${step.type})`);
+    const newId = step.restoredId ?? restoredInstanceId(ctx.runId, step.id);
+    const pit = typeof step.from === 'object' && 'pointInTime' in step.from ? step.from.pointInTime : undefined;
+    const r = { step, db, newId, pit, state: {} };
+    return [
+      {
+        stepId: step.id,
+        fault: step.type,
+        action: pit ? 'rds:RestoreDBInstanceToPointInTime' : 'rds:RestoreDBInstanceFromDBSnapshot',
+        targets: [db.id, newId],
+        inverse: step.keep ? null : deleteInstanceSpec(newId, ctx.aws.region),
+        preflight: (c) => restorePreflight(c, r),
+        run: (c) => startRestore(c, r),
+        watch: [{ source: 'rds', sourceType: 'db-instance', id: newId }],
+        followUp: (c) => verifyRestore(c, r),
+      },
+    ];
+  },
+  inverses: [deleteInstance],
+  leftovers: restoredInstances,
+});
