@@ -23,6 +23,9 @@ afterEach(() => {
 /**
  * A probe that answers ok while any instance of the fake is running, like a service behind a
  * load balancer, every 20 ms. Samples are synthetic; the engine logic is what is under test.
+ * Like the real open-loop scheduler it stays on its grid of the drill's timeline: when timers fire
+ * late on a busy machine it emits every slot due by now (a count of ticks would fall seconds
+ * behind the timeline, and the recovery hold would never see samples in its window).
  */
 function fakeProbe(isUp: () => boolean, opts: { failAlways?: boolean } = {}): DrillPorts['startProbes'] {
   return async ({ timeline }: { timeline: AnchoredClock }): Promise<ProbeSession> => {
@@ -31,18 +34,19 @@ function fakeProbe(isUp: () => boolean, opts: { failAlways?: boolean } = {}): Dr
     const t0 = timeline.nowMs();
     const timer = setInterval(() => {
       const ok = !opts.failAlways && isUp();
-      const s: Sample = {
-        probe: 'web',
-        seq,
-        scheduled: t0 + seq * 20,
-        ok,
-        latencyMs: 1,
-        serviceMs: 1,
-        status: ok ? 200 : 503,
-        error: ok ? null : 'http_status',
-      };
-      seq++;
-      for (const l of listeners) l(s);
+      for (const now = timeline.nowMs(); t0 + seq * 20 <= now; seq++) {
+        const s: Sample = {
+          probe: 'web',
+          seq,
+          scheduled: t0 + seq * 20,
+          ok,
+          latencyMs: 1,
+          serviceMs: 1,
+          status: ok ? 200 : 503,
+          error: ok ? null : 'http_status',
+        };
+        for (const l of listeners) l(s);
+      }
     }, 20);
     return {
       onSample: (l) => listeners.push(l),

@@ -31,11 +31,22 @@ describe('drillproof plan', () => {
     expect(inject?.destructive).toBe(true);
     expect(inject?.awsCalls.map((c) => c.iamAction)).toEqual(['ec2:StopInstances', 'rds:RebootDBInstance']);
     expect(inject?.awsCalls[1]?.params).toEqual({ ForceFailover: true });
-    expect(inject?.inverse?.awsCalls.map((c) => c.iamAction)).toEqual(['ec2:StartInstances']);
-    expect(inject?.iamActions).toEqual(['ec2:StartInstances', 'ec2:StopInstances', 'rds:RebootDBInstance']);
+    // The inverse starts the instances and, as the runtime journals rds.await-available for the
+    // failover, waits for the database (a read-only call).
+    expect(inject?.inverse?.awsCalls.map((c) => c.iamAction)).toEqual([
+      'ec2:StartInstances',
+      'rds:DescribeDBInstances',
+    ]);
+    expect(inject?.iamActions).toEqual([
+      'ec2:StartInstances',
+      'ec2:StopInstances',
+      'rds:DescribeDBInstances',
+      'rds:RebootDBInstance',
+    ]);
     expect(inject?.targets.map((t) => t.resource)).toEqual(['web', 'db']);
     // The required tag guards every destructive call.
-    for (const c of [...(inject?.awsCalls ?? []), ...(inject?.inverse?.awsCalls ?? [])]) {
+    const calls = [...(inject?.awsCalls ?? []), ...(inject?.inverse?.awsCalls ?? [])];
+    for (const c of calls.filter((x) => !x.operation.startsWith('Describe'))) {
       expect(c.tagCondition).toEqual({ key: 'drillproof', value: 'allowed' });
     }
     expect(plan.iamActions).toEqual([
