@@ -1,11 +1,12 @@
-import { join } from 'node:path';
 import type { AwsApis } from '../aws/apis.js';
 import type { CallRecorder } from '../aws/call-record.js';
 import type { AwsTarget } from '../aws/clients.js';
 import { DrillproofError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type MessageSink, message } from '../io/messages.js';
+import { journalPath } from '../run/files.js';
 import { Journal, readJournal } from '../run/journal.js';
+import type { JournalEntry } from '../run/journal-types.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
 import { pendingInverses, type RollbackOutcome, RollbackStack } from './rollback.js';
 
@@ -44,20 +45,9 @@ const alive = (pid: number): boolean => {
  * @throws DrillproofError `RunStillActive`, `JournalUnreadable`
  */
 export async function recoverRun(runDir: string, o: RecoverOptions): Promise<RecoverResult> {
-  const path = join(runDir, 'journal.ndjson');
+  const path = journalPath(runDir);
   const { entries } = readJournal(path);
-  const started = entries.find((e) => e.kind === 'run.started');
-  if (!started) {
-    throw DrillproofError.user('JournalUnreadable', `${path} has no run.started entry`, {
-      hint: 'pass the run directory of a drill',
-    });
-  }
-  const d = started.data as {
-    pid?: number;
-    runId?: string;
-    profile?: string | null;
-    target?: { provider?: string; region?: string; endpoint?: string };
-  };
+  const d = runStarted(path, entries);
   const finished = entries.some((e) => e.kind === 'run.finished');
   if (!finished && typeof d.pid === 'number' && d.pid !== process.pid && (o.isAlive ?? alive)(d.pid)) {
     throw DrillproofError.user('RunStillActive', `the drill that wrote ${path} is still running (pid ${d.pid})`, {
@@ -69,16 +59,7 @@ export async function recoverRun(runDir: string, o: RecoverOptions): Promise<Rec
     o.sink.emit(message('result', 'DP_RECOVER_I8001', `nothing to recover in ${runDir}: every recorded inverse ran`));
     return { exitCode: ExitCode.Ok, outcomes: [], nothingToDo: true };
   }
-  const region = d.target?.region ?? 'us-east-1';
-  const endpoint = o.endpointOverride ?? d.target?.endpoint;
-  const target: AwsTarget =
-    d.target?.provider === 'lab'
-      ? {
-          region,
-          ...(endpoint ? { endpoint } : {}),
-          credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
-        }
-      : { region, ...(d.profile ? { profile: d.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+  const lab = d.target?.provider === 'lab';
   const clock = o.clock ?? systemClock;
   const journal = Journal.reopen(path, new AnchoredClock(clock));
   try {
@@ -90,14 +71,15 @@ export async function recoverRun(runDir: string, o: RecoverOptions): Promise<Rec
         `recovering ${pending.length} step(s): ${pending.map((p) => p.inverse.description).join('; ')}`,
       ),
     );
+    const target = awsTargetOf(d, o.endpointOverride);
     const aws = o.createAws(target, (r) => journal.append('aws.call', r as unknown as Record<string, unknown>));
     const stack = new RollbackStack(journal, o.sink);
     stack.load(pending);
     const outcomes = await stack.drain({
       aws,
       clock,
-      pollMs: o.pollMs ?? (d.target?.provider === 'lab' ? 200 : 5000),
-      waitTimeoutMs: o.waitTimeoutMs ?? (d.target?.provider === 'lab' ? 120_000 : 30 * 60_000),
+      pollMs: o.pollMs ?? (lab ? 200 : 5000),
+      waitTimeoutMs: o.waitTimeoutMs ?? (lab ? 120_000 : 30 * 60_000),
       env: o.env ?? process.env,
       scenarioDir: runDir,
     });
@@ -111,26 +93,61 @@ export async function recoverRun(runDir: string, o: RecoverOptions): Promise<Rec
         reason: 'interrupted; rolled back by drillproof recover',
       });
     }
-    for (const f of failed) {
-      o.sink.emit(
-        message(
-          'error',
-          'DP_RECOVER_E8003',
-          `${f.stepId} not rolled back: ${f.error ?? f.status}. Do it by hand:\n  ${(f.manualSteps ?? []).join('\n  ')}`,
-        ),
-      );
-    }
-    o.sink.emit(
-      message(
-        'result',
-        'DP_RECOVER_I8004',
-        failed.length
-          ? `recover incomplete: ${failed.length} step(s) need manual action`
-          : `recovered ${outcomes.length} step(s)`,
-      ),
-    );
+    sayRecovered(o.sink, outcomes, failed);
     return { exitCode, outcomes, nothingToDo: false };
   } finally {
     journal.close();
   }
+}
+
+/** What recover needs of the run's `run.started` entry. */
+interface RunStart {
+  pid?: number;
+  runId?: string;
+  profile?: string | null;
+  target?: { provider?: string; region?: string; endpoint?: string };
+}
+
+function runStarted(path: string, entries: JournalEntry[]): RunStart {
+  const started = entries.find((e) => e.kind === 'run.started');
+  if (!started) {
+    throw DrillproofError.user('JournalUnreadable', `${path} has no run.started entry`, {
+      hint: 'pass the run directory of a drill',
+    });
+  }
+  return started.data as RunStart;
+}
+
+/** The AWS target the drill ran against (the lab's fixed credentials for a lab run). */
+function awsTargetOf(d: RunStart, endpointOverride: string | undefined): AwsTarget {
+  const region = d.target?.region ?? 'us-east-1';
+  const endpoint = endpointOverride ?? d.target?.endpoint;
+  return d.target?.provider === 'lab'
+    ? {
+        region,
+        ...(endpoint ? { endpoint } : {}),
+        credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
+      }
+    : { region, ...(d.profile ? { profile: d.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+}
+
+function sayRecovered(sink: MessageSink, outcomes: RollbackOutcome[], failed: RollbackOutcome[]): void {
+  for (const f of failed) {
+    sink.emit(
+      message(
+        'error',
+        'DP_RECOVER_E8003',
+        `${f.stepId} not rolled back: ${f.error ?? f.status}. Do it by hand:\n  ${(f.manualSteps ?? []).join('\n  ')}`,
+      ),
+    );
+  }
+  sink.emit(
+    message(
+      'result',
+      'DP_RECOVER_I8004',
+      failed.length
+        ? `recover incomplete: ${failed.length} step(s) need manual action`
+        : `recovered ${outcomes.length} step(s)`,
+    ),
+  );
 }

@@ -86,101 +86,31 @@ function bestBranch(branches: z.core.$ZodIssue[][]): z.core.$ZodIssue[] | undefi
   return best;
 }
 
-export function issuesToProblems(issues: readonly z.core.$ZodIssue[], ctx: Ctx, base: PropertyKey[] = []): Problem[] {
+type Issue = z.core.$ZodIssue;
+type IssueOf<C extends Issue['code']> = Extract<Issue, { code: C }>;
+type Found = { found: boolean; value: unknown };
+
+export function issuesToProblems(issues: readonly Issue[], ctx: Ctx, base: PropertyKey[] = []): Problem[] {
   const out: Problem[] = [];
   for (const iss of issues) {
     const path = [...base, ...iss.path];
     const at = valueAt(ctx.root, path);
     switch (iss.code) {
-      case 'unrecognized_keys': {
-        const known = iss.message.startsWith(KNOWN_KEYS_MARK)
-          ? (JSON.parse(iss.message.slice(KNOWN_KEYS_MARK.length)) as string[])
-          : [];
-        for (const key of iss.keys) {
-          const guess = closest(key, known);
-          out.push(
-            problem(
-              ctx,
-              [...path, key],
-              `unknown key "${key}"`,
-              guess ? `did you mean "${guess}"?` : known.length ? `allowed keys here: ${known.join(', ')}` : undefined,
-              true,
-            ),
-          );
-        }
+      case 'unrecognized_keys':
+        out.push(...unknownKeys(iss, ctx, path));
         break;
-      }
-      case 'invalid_union': {
-        const note = (iss as { note?: string }).note;
-        const options = (iss as { options?: unknown[] }).options;
-        if (note === 'No matching discriminator' && options) {
-          const v = at.found ? at.value : undefined;
-          const list = options.map(String);
-          const guess = typeof v === 'string' ? closest(v, list) : undefined;
-          const msg =
-            v === undefined
-              ? `missing ${String(path[path.length - 1] ?? 'type')}: use one of ${list.join(', ')}`
-              : DEFAULT_MESSAGE.test(iss.message)
-                ? `unknown value ${describeInput(v)}: use one of ${list.join(', ')}`
-                : iss.message;
-          out.push(problem(ctx, path, msg, guess ? `did you mean "${guess}"?` : undefined, v === undefined));
-          break;
-        }
-        if (!DEFAULT_MESSAGE.test(iss.message)) {
-          out.push(problem(ctx, path, iss.message));
-          break;
-        }
-        const branch = bestBranch(iss.errors);
-        if (branch) out.push(...issuesToProblems(branch, ctx, path));
-        else out.push(problem(ctx, path, `invalid value ${describeInput(at.value)}`));
+      case 'invalid_union':
+        out.push(...unionProblems(iss, ctx, path, at));
         break;
-      }
-      case 'invalid_type': {
-        if (!at.found || at.value === undefined) {
-          const key = path[path.length - 1];
-          out.push(
-            problem(
-              ctx,
-              path,
-              typeof key === 'string' ? `missing required field "${key}"` : 'missing value',
-              `add ${typeof key === 'string' ? `${key}: ` : ''}(${typeName(iss.expected)})`,
-            ),
-          );
-        } else if (DEFAULT_MESSAGE.test(iss.message)) {
-          out.push(problem(ctx, path, `expected ${typeName(iss.expected)}, got ${describeInput(at.value)}`));
-        } else {
-          out.push(problem(ctx, path, iss.message));
-        }
+      case 'invalid_type':
+        out.push(typeProblem(iss, ctx, path, at));
         break;
-      }
-      case 'invalid_value': {
-        const values = iss.values.map((v) => String(v));
-        const guess = typeof at.value === 'string' ? closest(at.value, values) : undefined;
-        const msg = DEFAULT_MESSAGE.test(iss.message)
-          ? `invalid value ${describeInput(at.value)}: use ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`
-          : iss.message;
-        out.push(problem(ctx, path, msg, guess && guess !== at.value ? `did you mean "${guess}"?` : undefined));
+      case 'invalid_value':
+      case 'too_small':
+      case 'too_big':
+        out.push(valueProblem(iss, ctx, path, at));
         break;
-      }
-      case 'too_small': {
-        const msg = DEFAULT_MESSAGE.test(iss.message)
-          ? iss.origin === 'array'
-            ? `needs at least ${String(iss.minimum)} item${Number(iss.minimum) === 1 ? '' : 's'}`
-            : iss.origin === 'string'
-              ? 'must not be empty'
-              : `must be at least ${String(iss.minimum)}, got ${describeInput(at.value)}`
-          : iss.message;
-        out.push(problem(ctx, path, msg));
-        break;
-      }
-      case 'too_big': {
-        const msg = DEFAULT_MESSAGE.test(iss.message)
-          ? `must be at most ${String(iss.maximum)}, got ${describeInput(at.value)}`
-          : iss.message;
-        out.push(problem(ctx, path, msg));
-        break;
-      }
-      case 'invalid_key': {
+      case 'invalid_key':
         out.push(
           problem(
             ctx,
@@ -191,8 +121,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], ctx: Ctx, 
           ),
         );
         break;
-      }
-      case 'invalid_format': {
+      case 'invalid_format':
         out.push(
           problem(
             ctx,
@@ -203,12 +132,97 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], ctx: Ctx, 
           ),
         );
         break;
-      }
       default:
         out.push(problem(ctx, path, iss.message));
     }
   }
   return dedupe(out);
+}
+
+/** One problem per unknown key, with the closest allowed key (the schema lists them in the message). */
+function unknownKeys(iss: IssueOf<'unrecognized_keys'>, ctx: Ctx, path: PropertyKey[]): Problem[] {
+  const known = iss.message.startsWith(KNOWN_KEYS_MARK)
+    ? (JSON.parse(iss.message.slice(KNOWN_KEYS_MARK.length)) as string[])
+    : [];
+  return iss.keys.map((key) => {
+    const guess = closest(key, known);
+    return problem(
+      ctx,
+      [...path, key],
+      `unknown key "${key}"`,
+      guess ? `did you mean "${guess}"?` : known.length ? `allowed keys here: ${known.join(', ')}` : undefined,
+      true,
+    );
+  });
+}
+
+/**
+ * A discriminator that matches no branch names the allowed values; otherwise the problems of the
+ * branch that got furthest, so a typo deep in a fault step is reported there.
+ */
+function unionProblems(iss: IssueOf<'invalid_union'>, ctx: Ctx, path: PropertyKey[], at: Found): Problem[] {
+  const note = (iss as { note?: string }).note;
+  const options = (iss as { options?: unknown[] }).options;
+  if (note === 'No matching discriminator' && options) {
+    const v = at.found ? at.value : undefined;
+    const list = options.map(String);
+    const guess = typeof v === 'string' ? closest(v, list) : undefined;
+    const msg =
+      v === undefined
+        ? `missing ${String(path[path.length - 1] ?? 'type')}: use one of ${list.join(', ')}`
+        : DEFAULT_MESSAGE.test(iss.message)
+          ? `unknown value ${describeInput(v)}: use one of ${list.join(', ')}`
+          : iss.message;
+    return [problem(ctx, path, msg, guess ? `did you mean "${guess}"?` : undefined, v === undefined)];
+  }
+  if (!DEFAULT_MESSAGE.test(iss.message)) return [problem(ctx, path, iss.message)];
+  const branch = bestBranch(iss.errors);
+  if (branch) return issuesToProblems(branch, ctx, path);
+  return [problem(ctx, path, `invalid value ${describeInput(at.value)}`)];
+}
+
+function typeProblem(iss: IssueOf<'invalid_type'>, ctx: Ctx, path: PropertyKey[], at: Found): Problem {
+  if (!at.found || at.value === undefined) {
+    const key = path[path.length - 1];
+    return problem(
+      ctx,
+      path,
+      typeof key === 'string' ? `missing required field "${key}"` : 'missing value',
+      `add ${typeof key === 'string' ? `${key}: ` : ''}(${typeName(iss.expected)})`,
+    );
+  }
+  if (DEFAULT_MESSAGE.test(iss.message)) {
+    return problem(ctx, path, `expected ${typeName(iss.expected)}, got ${describeInput(at.value)}`);
+  }
+  return problem(ctx, path, iss.message);
+}
+
+/** A value outside its enum or bounds, in words (the schema's own message wins when it has one). */
+function valueProblem(
+  iss: IssueOf<'invalid_value' | 'too_small' | 'too_big'>,
+  ctx: Ctx,
+  path: PropertyKey[],
+  at: Found,
+): Problem {
+  const own = !DEFAULT_MESSAGE.test(iss.message);
+  if (iss.code === 'invalid_value') {
+    const values = iss.values.map((v) => String(v));
+    const guess = typeof at.value === 'string' ? closest(at.value, values) : undefined;
+    const msg = own
+      ? iss.message
+      : `invalid value ${describeInput(at.value)}: use ${values.length === 1 ? values[0] : `one of ${values.join(', ')}`}`;
+    return problem(ctx, path, msg, guess && guess !== at.value ? `did you mean "${guess}"?` : undefined);
+  }
+  if (own) return problem(ctx, path, iss.message);
+  if (iss.code === 'too_big')
+    return problem(ctx, path, `must be at most ${String(iss.maximum)}, got ${describeInput(at.value)}`);
+  const msg =
+    iss.origin === 'array'
+      ? `needs at least ${String(iss.minimum)} item${Number(iss.minimum) === 1 ? '' : 's'}`
+      : iss.origin === 'string'
+        ? 'must not be empty'
+        : `must be at least ${String(iss.minimum)}, got ${describeInput(at.value)}`;
+  return problem(ctx, path, msg);
 }
 
 function dedupe(ps: Problem[]): Problem[] {

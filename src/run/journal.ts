@@ -61,6 +61,11 @@ export class Journal {
     return entry;
   }
 
+  /** False once closed: late writers (AWS call records of a stray poll) check before appending. */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -2,18 +2,13 @@ import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
 import { isoMs } from '../../util/clock.js';
-import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
+import { parseDurationMs } from '../../util/units.js';
+import type { FaultAction, FaultContext } from '../faults/types.js';
 import type { RollbackStack } from '../rollback.js';
 import type { WatcherSet } from '../watchers/watchers.js';
-
-export interface InjectedFault {
-  action: FaultAction;
-  requestedAt: number | null;
-  acknowledgedAt: number | null;
-  requestIds: string[];
-  error?: string;
-  followUp?: Promise<FollowUpResult>;
-}
+import { type Drill, journaled } from './drill-state.js';
+import type { InjectedFault } from './facts.js';
+import { recordScenarioRollback } from './rollback.js';
 
 /**
  * Runs the fault actions in order. For each: its setup (if any), then its inverse is written to
@@ -89,6 +84,36 @@ export async function injectFaults(i: {
     }
   }
   return { injected, failed: null };
+}
+
+/**
+ * The inject phase: the scenario's own rollback steps are recorded, the duration guardrail starts,
+ * then the faults run (with `rollback.mode: explicit` their own inverses are not recorded). At F
+ * the guardrails arm and the AWS watchers start.
+ */
+export async function injectPhase(d: Drill): Promise<void> {
+  const { scenario, facts } = d;
+  recordScenarioRollback(scenario, d.rollback);
+  const maxDur = scenario.guardrails?.maxDuration ? (parseDurationMs(scenario.guardrails.maxDuration) ?? null) : null;
+  d.guard.start(maxDur);
+  const actions = facts.actions;
+  const inj = await journaled(d, 'inject', () =>
+    injectFaults({
+      actions: scenario.rollback?.mode === 'explicit' ? actions.map((a) => ({ ...a, inverse: null })) : actions,
+      ctx: facts.ctx,
+      journal: d.journal,
+      rollback: d.rollback,
+      watchers: d.watchers,
+      sink: d.sink,
+      onFirstFault: (at) => {
+        facts.faultAt = at;
+        d.guard.arm();
+        d.watchers.start();
+      },
+    }),
+  );
+  facts.injected = inj.injected;
+  facts.injectError = inj.failed;
 }
 
 export function faultTimeIso(ms: number | null): string | null {

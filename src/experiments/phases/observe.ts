@@ -1,17 +1,11 @@
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
-import type { FollowUpResult } from '../faults/types.js';
-import type { InjectedFault } from './inject.js';
+import { parseDurationMs } from '../../util/units.js';
+import { recoveryProbes } from '../recovery-probes.js';
+import { type Drill, journaled } from './drill-state.js';
+import type { InjectedFault, ObserveResult } from './facts.js';
 import type { LiveProbeState } from './live-state.js';
-
-export interface ObserveResult {
-  recovered: boolean;
-  /** Epoch ms when the recovery condition was first seen holding, null when it never did. */
-  recoveredAt: number | null;
-  timedOut: boolean;
-  followUps: { stepId: string; result: FollowUpResult | null; error?: string }[];
-}
 
 /**
  * Observes after injection until the recovery condition holds (every recovery probe ok for the
@@ -95,4 +89,32 @@ export async function observe(i: {
       return { recovered: false, recoveredAt: null, timedOut: false, followUps };
     }
   }
+}
+
+/**
+ * The observe phase, when the faults went in without error or abort: until the recovery condition
+ * holds or the timeout. From recovery on, only the `recovery` abort rules apply (until the rollback).
+ */
+export async function observePhase(d: Drill): Promise<void> {
+  const { scenario, facts } = d;
+  if (facts.injectError || d.abort.signal.aborted || facts.faultAt === null) return;
+  const recovery = scenario.steps.observe?.recovery;
+  const faultAt = facts.faultAt;
+  facts.observed = await journaled(d, 'observe', () =>
+    observe({
+      injected: facts.injected,
+      live: d.live,
+      probes: recoveryProbes(scenario),
+      intervals: facts.probes?.intervals() ?? {},
+      holdMs: parseDurationMs(recovery?.hold ?? '10s') ?? 10_000,
+      timeoutMs: parseDurationMs(scenario.steps.observe?.timeout ?? '5m') ?? 300_000,
+      faultAt,
+      clock: d.clock,
+      timeline: d.timeline,
+      journal: d.journal,
+      sink: d.sink,
+      signal: d.abort.signal,
+    }),
+  );
+  if (facts.observed.recovered) d.guard.arm('recovery');
 }

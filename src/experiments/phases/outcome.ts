@@ -1,14 +1,11 @@
-import type { DrillproofError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { MEASUREMENTS_SCHEMA_VERSION, type Measurements, type ObjectiveVerdict } from '../../run/measurements.js';
-import type { CallerIdentity, FaultRecord, RunRecord, Verdict } from '../../run/record.js';
+import { type MessageSink, message } from '../../io/messages.js';
+import { MEASUREMENTS_SCHEMA_VERSION, type Measurements } from '../../run/measurements.js';
+import type { FaultRecord, RunRecord, Verdict } from '../../run/record.js';
 import { isoMs } from '../../util/clock.js';
 import { toolVersion } from '../../util/version.js';
-import type { GuardrailTrip } from '../guardrails-runtime.js';
-import type { RollbackOutcome } from '../rollback.js';
-import type { DrillInput } from './drill-input.js';
-import type { InjectedFault } from './inject.js';
-import type { ObserveResult } from './observe.js';
+import type { Drill, DrillResult } from './drill-state.js';
+import type { DrillFacts } from './facts.js';
 
 export interface Outcome {
   verdict: Verdict;
@@ -21,58 +18,47 @@ export interface Outcome {
  * (6) outranks an abort (5), which outranks everything else; a preflight failure is 3 only when
  * nothing was injected.
  */
-export function decideOutcome(i: {
-  preflightFailed: DrillproofError | null;
-  injectError: DrillproofError | null;
-  toolError: unknown;
-  aborted: boolean;
-  abortReason: string | null;
-  trip: GuardrailTrip | null;
-  observed: ObserveResult | null;
-  rollbacks: RollbackOutcome[];
-  steadyAfter: boolean | null;
-  objectives: ObjectiveVerdict[];
-  injectedAnything: boolean;
-}): Outcome {
-  const badRollback = i.rollbacks.filter((r) => r.status !== 'succeeded');
+export function decideOutcome(f: DrillFacts, aborted: boolean): Outcome {
+  const injectedAnything = f.faultAt !== null;
+  const badRollback = f.rollbacks.filter((r) => r.status !== 'succeeded');
   if (badRollback.length) {
     return {
-      verdict: i.aborted ? 'aborted' : 'error',
+      verdict: aborted ? 'aborted' : 'error',
       exitCode: ExitCode.RollbackFailed,
       reason: `rollback ${badRollback.map((r) => `${r.stepId} ${r.status}${r.error ? ` (${r.error})` : ''}`).join(', ')}; manual steps: ${badRollback.flatMap((r) => r.manualSteps ?? []).join(' ; ')}`,
     };
   }
-  if (i.preflightFailed && !i.injectedAnything) {
+  if (f.preflightFailed && !injectedAnything) {
     return {
       verdict: 'error',
-      exitCode: i.preflightFailed.exitCode ?? ExitCode.Preflight,
-      reason: i.preflightFailed.message,
+      exitCode: f.preflightFailed.exitCode ?? ExitCode.Preflight,
+      reason: f.preflightFailed.message,
     };
   }
-  if (i.aborted) {
-    return { verdict: 'aborted', exitCode: ExitCode.Aborted, reason: i.abortReason ?? 'aborted' };
+  if (aborted) {
+    return { verdict: 'aborted', exitCode: ExitCode.Aborted, reason: f.abortReason ?? 'aborted' };
   }
-  if (i.injectError) return { verdict: 'error', exitCode: ExitCode.ToolError, reason: i.injectError.message };
-  if (i.toolError) {
+  if (f.injectError) return { verdict: 'error', exitCode: ExitCode.ToolError, reason: f.injectError.message };
+  if (f.toolError) {
     return {
       verdict: 'error',
       exitCode: ExitCode.ToolError,
-      reason: (i.toolError as Error).message ?? String(i.toolError),
+      reason: (f.toolError as Error).message ?? String(f.toolError),
     };
   }
   const reasons: string[] = [];
-  const failedObjectives = i.objectives.filter((o) => !o.ok);
+  const failedObjectives = (f.analysis?.objectives ?? []).filter((o) => !o.ok);
   if (failedObjectives.length) {
     reasons.push(
       `objectives not met: ${failedObjectives.map((o) => `${o.name} ${o.measured ?? 'unmeasured'} vs ${o.target}`).join(', ')}`,
     );
   }
-  if (i.observed && !i.observed.recovered) reasons.push('not recovered before the observe timeout');
-  for (const f of i.observed?.followUps ?? []) {
-    if (f.error) reasons.push(`${f.stepId}: ${f.error}`);
-    else if (f.result && !f.result.ok) reasons.push(`${f.stepId}: ${f.result.detail}`);
+  if (f.observed && !f.observed.recovered) reasons.push('not recovered before the observe timeout');
+  for (const u of f.observed?.followUps ?? []) {
+    if (u.error) reasons.push(`${u.stepId}: ${u.error}`);
+    else if (u.result && !u.result.ok) reasons.push(`${u.stepId}: ${u.result.detail}`);
   }
-  if (i.steadyAfter === false) reasons.push('steady state not regained after rollback');
+  if (f.steadyAfter === false) reasons.push('steady state not regained after rollback');
   if (reasons.length) return { verdict: 'failed', exitCode: ExitCode.ObjectivesNotMet, reason: reasons.join('; ') };
   return { verdict: 'passed', exitCode: ExitCode.Ok };
 }
@@ -89,30 +75,18 @@ export function emptyMeasurements(): Measurements {
 }
 
 /** Assembles what the evidence pack is built from. */
-export function buildRunRecord(i: {
-  input: DrillInput;
-  provider: 'aws' | 'lab';
-  region: string;
-  endpoint?: string;
-  caller: CallerIdentity | null;
-  startedAt: number;
-  finishedAt: number;
-  driftMs: number;
-  outcome: Outcome;
-  injected: InjectedFault[];
-  rollbacks: RollbackOutcome[];
-  observed: ObserveResult | null;
-  analysis: { measurements: Measurements; objectives: ObjectiveVerdict[] } | null;
-}): RunRecord {
-  const faults: FaultRecord[] = i.injected.map((f) => {
-    const rb = i.rollbacks.find((r) => r.stepId === f.action.stepId);
+export function buildRunRecord(d: Drill, outcome: Outcome): RunRecord {
+  const f = d.facts;
+  const { input, aws } = d;
+  const faults: FaultRecord[] = f.injected.map((x) => {
+    const rb = f.rollbacks.find((r) => r.stepId === x.action.stepId);
     return {
-      stepId: f.action.stepId,
-      type: f.action.fault,
-      action: f.action.action,
-      targets: f.action.targets,
-      injectedAt: f.requestedAt === null ? null : isoMs(f.requestedAt),
-      acknowledgedAt: f.acknowledgedAt === null ? null : isoMs(f.acknowledgedAt),
+      stepId: x.action.stepId,
+      type: x.action.fault,
+      action: x.action.action,
+      targets: x.action.targets,
+      injectedAt: x.requestedAt === null ? null : isoMs(x.requestedAt),
+      acknowledgedAt: x.acknowledgedAt === null ? null : isoMs(x.acknowledgedAt),
       rolledBackAt: rb?.status === 'succeeded' ? isoMs(rb.at) : null,
       rollback: rb
         ? rb.status === 'succeeded'
@@ -120,40 +94,76 @@ export function buildRunRecord(i: {
           : rb.status === 'skipped'
             ? 'skipped'
             : 'failed'
-        : f.action.inverse
+        : x.action.inverse
           ? 'pending'
           : 'not-needed',
-      requestIds: [...f.requestIds, ...(rb?.requestIds ?? [])],
-      ...(f.error ? { error: f.error } : {}),
+      requestIds: [...x.requestIds, ...(rb?.requestIds ?? [])],
+      ...(x.error ? { error: x.error } : {}),
       ...(rb && rb.status !== 'succeeded' && rb.manualSteps ? { manualSteps: rb.manualSteps } : {}),
     };
   });
-  const s = i.input.scenario;
+  const s = input.scenario;
   const rec: RunRecord = {
-    runId: i.input.runId,
+    runId: input.runId,
     toolVersion: toolVersion(),
     scenario: {
       name: s.metadata.name,
-      path: i.input.scenarioPath,
-      sha256: i.input.scenarioSha256,
-      text: i.input.scenarioText,
+      path: input.scenarioPath,
+      sha256: input.scenarioSha256,
+      text: input.scenarioText,
       ftrItems: s.metadata.ftr ?? [],
     },
-    target: { provider: i.provider, region: i.region, ...(i.endpoint ? { endpoint: i.endpoint } : {}) },
-    caller: i.caller,
-    startedAt: isoMs(i.startedAt),
-    finishedAt: isoMs(i.finishedAt),
-    clock: { source: 'performance.now anchored to Date.now', driftMs: i.driftMs },
-    verdict: i.outcome.verdict,
-    exitCode: i.outcome.exitCode,
-    ...(i.outcome.reason ? { reason: i.outcome.reason } : {}),
+    target: { provider: d.options.provider, region: aws.region, ...(aws.endpoint ? { endpoint: aws.endpoint } : {}) },
+    caller: f.caller,
+    startedAt: isoMs(d.startedAt),
+    finishedAt: isoMs(d.timeline.nowMs()),
+    clock: { source: 'performance.now anchored to Date.now', driftMs: d.timeline.driftMs() },
+    verdict: outcome.verdict,
+    exitCode: outcome.exitCode,
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
     faults,
-    measurements: i.analysis?.measurements ?? emptyMeasurements(),
-    objectives: i.analysis?.objectives ?? [],
+    measurements: f.analysis?.measurements ?? emptyMeasurements(),
+    objectives: f.analysis?.objectives ?? [],
   };
-  const verification = i.observed?.followUps
-    .map((f) => f.result?.data?.verification as RunRecord['verification'] | undefined)
+  const verification = f.observed?.followUps
+    .map((u) => u.result?.data?.verification as RunRecord['verification'] | undefined)
     .find((v) => v !== undefined);
   if (verification) rec.verification = verification;
   return rec;
+}
+
+/**
+ * The end of every drill: the outcome decided from the facts, `run.finished`, the journal closed,
+ * the evidence written (a failure to write it turns a pass into a tool error) and the verdict said.
+ */
+export async function finishDrill(d: Drill): Promise<DrillResult> {
+  const outcome = decideOutcome(d.facts, d.abort.signal.aborted);
+  const rec = buildRunRecord(d, outcome);
+  d.journal.append('run.finished', {
+    verdict: outcome.verdict,
+    exitCode: outcome.exitCode,
+    reason: outcome.reason ?? null,
+  });
+  d.journal.close();
+  const runDir = d.input.runDir;
+  let files: string[] = [];
+  try {
+    files = await d.options.ports.writeEvidence(runDir, rec);
+  } catch (err) {
+    d.sink.emit(message('error', 'DP_RUN_E1006', `evidence not written: ${(err as Error).message}`));
+    if (rec.exitCode === ExitCode.Ok) rec.exitCode = ExitCode.ToolError;
+  }
+  sayVerdict(d.sink, runDir, rec);
+  return { runDir, exitCode: rec.exitCode, record: rec, files };
+}
+
+function sayVerdict(sink: MessageSink, runDir: string, rec: RunRecord): void {
+  sink.emit(
+    message(
+      'result',
+      'DP_RUN_I1009',
+      `verdict ${rec.verdict} (exit ${rec.exitCode})${rec.reason ? `: ${rec.reason}` : ''}`,
+      { runDir, verdict: rec.verdict, exitCode: rec.exitCode },
+    ),
+  );
 }

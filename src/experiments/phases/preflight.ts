@@ -9,6 +9,7 @@ import type { FaultAction, FaultContext, PreflightCheckResult } from '../faults/
 import { checkStaticGuardrails } from '../guardrails.js';
 import { describeResolved, type ResolvedResource, resolveResources } from '../resources/registry.js';
 import type { DrillScenario } from './drill-input.js';
+import { type Drill, journaled } from './drill-state.js';
 
 export interface PreflightResult {
   caller: CallerIdentity | null;
@@ -19,32 +20,24 @@ export interface PreflightResult {
   checks: PreflightCheckResult[];
 }
 
-/**
- * Everything checked before anything is injected: caller identity (STS), allowed account and
- * region, resources resolved and present, the faults planned into actions, tags and limits,
- * and each action's own checks (DryRun permissions, Multi-AZ, snapshots, templates).
- * Changes nothing. @throws DrillproofError `PreflightFailed` (exit 3) listing every failed check.
- */
-export async function runPreflight(i: {
-  scenario: DrillScenario;
-  aws: AwsApis;
-  journal: Journal;
-  sink: MessageSink;
-  faultCtx: Omit<FaultContext, 'resources'>;
-  /** Files the faults name, as the loader read them, by fault id. */
-  attachments?: Record<string, unknown>;
-}): Promise<PreflightResult> {
-  const { scenario, aws, journal, sink } = i;
-  const checks: PreflightCheckResult[] = [];
-  const add = (c: PreflightCheckResult) => {
-    checks.push(c);
-    journal.append('preflight.check', {
+/** The checks of one preflight, journaled and reported as they are made. */
+class PreflightChecks {
+  readonly all: PreflightCheckResult[] = [];
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly sink: MessageSink,
+  ) {}
+
+  add(c: PreflightCheckResult): void {
+    this.all.push(c);
+    this.journal.append('preflight.check', {
       check: c.check,
       ok: c.ok,
       detail: c.detail,
       ...(c.hint ? { hint: c.hint } : {}),
     });
-    sink.emit(
+    this.sink.emit(
       message(
         c.ok ? 'info' : 'error',
         c.ok ? 'DP_PREFLIGHT_I2001' : 'DP_PREFLIGHT_E2002',
@@ -52,9 +45,18 @@ export async function runPreflight(i: {
         c,
       ),
     );
-  };
-  const fail = (): never => {
-    const failed = checks.filter((c) => !c.ok);
+  }
+
+  /** A user error (DrillproofError) becomes a failed check; anything else is a tool error. */
+  failed(check: string, err: unknown): void {
+    if (!DrillproofError.is(err)) throw err;
+    this.add({ check, ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+  }
+
+  /** @throws DrillproofError `PreflightFailed` (exit 3) listing every failed check, if any. */
+  stopIfFailed(): void {
+    const failed = this.all.filter((c) => !c.ok);
+    if (failed.length === 0) return;
     throw DrillproofError.user(
       'PreflightFailed',
       `preflight failed: ${failed.map((c) => `${c.check}: ${c.detail}`).join('; ')}; nothing was injected`,
@@ -64,62 +66,124 @@ export async function runPreflight(i: {
         details: { checks: failed },
       },
     );
-  };
-
-  let caller: CallerIdentity | null = null;
-  try {
-    const id = await aws.sts.getCallerIdentity({});
-    caller = { account: id.Account ?? '', arn: id.Arn ?? '', ...(id.UserId ? { userId: id.UserId } : {}) };
-    add({ check: 'caller identity', ok: true, detail: `${caller.arn} in account ${caller.account}` });
-  } catch (err) {
-    if (!DrillproofError.is(err)) throw err;
-    add({ check: 'caller identity', ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
-    fail();
   }
+}
 
+interface PreflightInput {
+  scenario: DrillScenario;
+  aws: AwsApis;
+  journal: Journal;
+  sink: MessageSink;
+  faultCtx: Omit<FaultContext, 'resources'>;
+  /** Files the faults name, as the loader read them, by fault id. */
+  attachments?: Record<string, unknown>;
+}
+
+/**
+ * Everything checked before anything is injected: caller identity (STS), allowed account and
+ * region, resources resolved and present, the faults planned into actions, tags and limits,
+ * and each action's own checks (DryRun permissions, Multi-AZ, snapshots, templates).
+ * Changes nothing. @throws DrillproofError `PreflightFailed` (exit 3) listing every failed check.
+ */
+export async function runPreflight(i: PreflightInput): Promise<PreflightResult> {
+  const checks = new PreflightChecks(i.journal, i.sink);
+  const caller = await callerIdentity(i.aws, checks);
+  checks.stopIfFailed();
   let resources = new Map<string, ResolvedResource>();
   try {
-    resources = await resolveResources(aws, scenario.resources ?? {});
-    for (const r of resources.values()) add({ check: `resource ${r.name}`, ok: true, detail: describeResolved(r) });
+    resources = await resolveResources(i.aws, i.scenario.resources ?? {});
+    for (const r of resources.values())
+      checks.add({ check: `resource ${r.name}`, ok: true, detail: describeResolved(r) });
   } catch (err) {
-    if (!DrillproofError.is(err)) throw err;
-    add({ check: 'resources', ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
-    fail();
+    checks.failed('resources', err);
   }
+  checks.stopIfFailed();
 
   const ctx: FaultContext = { ...i.faultCtx, resources, ...(caller?.account ? { account: caller.account } : {}) };
-  const actions: FaultAction[] = [];
-  for (const step of scenario.steps.faults) {
-    const def = faultDefinition(step.type);
-    if (!def) {
-      add({ check: `fault ${step.id}`, ok: false, detail: `unknown fault type ${step.type}` });
-      continue;
-    }
-    try {
-      actions.push(...(await def.prepare(step as never, ctx, i.attachments?.[step.id])));
-    } catch (err) {
-      if (!DrillproofError.is(err)) throw err;
-      add({ check: `fault ${step.id}`, ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
-    }
-  }
-  if (checks.some((c) => !c.ok)) fail();
+  const actions = await prepareFaults(i, ctx, checks);
+  checks.stopIfFailed();
 
+  const { scenario } = i;
   const baselineMs = parseDurationMs(scenario.steps.baseline ?? '0s') ?? 0;
   const observeMs = parseDurationMs(scenario.steps.observe?.timeout ?? '5m') ?? 300_000;
   for (const c of checkStaticGuardrails({
     guardrails: scenario.guardrails ?? {},
     ...(scenario.target.allowedAccounts ? { allowedAccounts: scenario.target.allowedAccounts } : {}),
     account: caller?.account ?? null,
-    region: aws.region,
+    region: i.aws.region,
     resources,
     actions,
     plannedDurationMs: baselineMs + observeMs,
   })) {
-    add(c);
+    checks.add(c);
   }
   for (const a of actions) {
-    for (const c of await a.preflight(ctx)) add({ ...c, check: `${a.stepId}: ${c.check}` });
+    for (const c of await a.preflight(ctx)) checks.add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
-  if (checks.some((c) => !c.ok)) fail();
-  return { caller, resources, actions, checks, ctx };
+  checks.stopIfFailed();
+  return { caller, resources, actions, checks: checks.all, ctx };
+}
+
+async function callerIdentity(aws: AwsApis, checks: PreflightChecks): Promise<CallerIdentity | null> {
+  try {
+    const id = await aws.sts.getCallerIdentity({});
+    const caller = { account: id.Account ?? '', arn: id.Arn ?? '', ...(id.UserId ? { userId: id.UserId } : {}) };
+    checks.add({ check: 'caller identity', ok: true, detail: `${caller.arn} in account ${caller.account}` });
+    return caller;
+  } catch (err) {
+    checks.failed('caller identity', err);
+    return null;
+  }
+}
+
+/** Each fault step through its definition's `prepare`; a step that cannot be prepared fails its check. */
+async function prepareFaults(i: PreflightInput, ctx: FaultContext, checks: PreflightChecks): Promise<FaultAction[]> {
+  const actions: FaultAction[] = [];
+  for (const step of i.scenario.steps.faults) {
+    const def = faultDefinition(step.type);
+    if (!def) {
+      checks.add({ check: `fault ${step.id}`, ok: false, detail: `unknown fault type ${step.type}` });
+      continue;
+    }
+    try {
+      actions.push(...(await def.prepare(step as never, ctx, i.attachments?.[step.id])));
+    } catch (err) {
+      checks.failed(`fault ${step.id}`, err);
+    }
+  }
+  return actions;
+}
+
+/**
+ * The preflight phase: the checks above, then the probes start (their baseline follows), every
+ * sample feeding the live view and the guardrails.
+ */
+export async function preflightPhase(d: Drill): Promise<void> {
+  const { facts } = d;
+  const pf = await journaled(d, 'preflight', async () => {
+    const r = await runPreflight({
+      scenario: d.scenario,
+      aws: d.aws,
+      journal: d.journal,
+      sink: d.sink,
+      faultCtx: d.faultCtx,
+      ...(d.input.attachments ? { attachments: d.input.attachments } : {}),
+    });
+    const probes = await d.options.ports.startProbes({
+      scenario: d.scenario,
+      runDir: d.input.runDir,
+      runId: d.input.runId,
+      timeline: d.timeline,
+      signal: d.abort.signal,
+    });
+    facts.probes = probes;
+    probes.onSample((s) => {
+      d.live.add(s);
+      d.guard.onSample(s);
+    });
+    return r;
+  });
+  facts.caller = pf.caller;
+  facts.actions = pf.actions;
+  facts.ctx = pf.ctx;
 }

@@ -1,6 +1,8 @@
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
+import { recoveryProbes } from '../recovery-probes.js';
+import { type Drill, journaled } from './drill-state.js';
 import type { LiveProbeState } from './live-state.js';
 
 /**
@@ -39,4 +41,38 @@ export async function verifySteadyState(i: {
     }
     await i.clock.sleep(Math.min(250, maxInterval));
   }
+}
+
+/**
+ * The verify phase, after a rollback that ran (not after a skipped one, nor when nothing was
+ * injected): the steady state again, waiting at least 10 s, as restarted instances need a few
+ * health checks before they serve again.
+ */
+export async function verifyPhase(d: Drill): Promise<void> {
+  const { facts } = d;
+  const probes = facts.probes;
+  if (facts.faultAt === null || !probes || d.interrupts.skipRollback) return;
+  facts.steadyAfter = await journaled(d, 'verify', () =>
+    verifySteadyState({
+      live: d.live,
+      probes: recoveryProbes(d.scenario),
+      intervals: probes.intervals(),
+      clock: d.clock,
+      timeline: d.timeline,
+      journal: d.journal,
+      sink: d.sink,
+      timeoutMs: Math.max(10_000, Math.min(d.faultCtx.waitTimeoutMs, 120_000)),
+    }),
+  ).catch(() => false);
+}
+
+/** Stops the probes (in-flight requests settle, heartbeats are read back) and the signal handling. */
+export async function stopProbes(d: Drill): Promise<void> {
+  const probes = d.facts.probes;
+  if (probes) {
+    await probes
+      .stop()
+      .catch((err) => d.journal.append('note', { message: `probes did not stop cleanly: ${(err as Error).message}` }));
+  }
+  d.interrupts.dispose();
 }

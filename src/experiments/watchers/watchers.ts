@@ -1,21 +1,10 @@
-import { lookup } from 'node:dns/promises';
 import type { AwsApis } from '../../aws/apis.js';
 import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
-import { rdsEventIdOf } from './rds-event-ids.js';
+import { dnsAnswers, ec2States, fisStates, rdsStatusAndEvents, targetHealth, type WatchEvent } from './pollers.js';
 
-/** One observation of AWS state, journalled as `watch.event` when it changes. */
-export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'rds' | 'fis' | 'dns';
-  resource: string;
-  state: string;
-  reason?: string;
-  eventId?: string;
-  message?: string;
-  /** AWS-side time of an RDS event, RFC 3339. */
-  eventTime?: string;
-}
+export type { WatchEvent };
 
 type Poller = () => Promise<WatchEvent[]>;
 
@@ -94,100 +83,15 @@ export class WatcherSet {
     const { aws } = this.deps;
     switch (spec.source) {
       case 'ec2':
-        return async () => {
-          const res = await aws.ec2.describeInstances({ InstanceIds: spec.instanceIds });
-          return (res.Reservations ?? [])
-            .flatMap((r) => r.Instances ?? [])
-            .filter((i) => i.InstanceId && spec.instanceIds.includes(i.InstanceId))
-            .map((i) => ({
-              source: 'ec2' as const,
-              resource: i.InstanceId as string,
-              state: i.State?.Name ?? 'unknown',
-              ...(i.StateReason?.Code ? { reason: i.StateReason.Code } : {}),
-            }));
-        };
+        return () => ec2States(aws, spec);
       case 'elbv2':
-        return async () => {
-          const res = await aws.elbv2.describeTargetHealth({ TargetGroupArn: spec.targetGroupArn });
-          return (res.TargetHealthDescriptions ?? []).map((d) => ({
-            source: 'elbv2' as const,
-            resource: `${d.Target?.Id ?? '?'}${d.Target?.Port ? `:${d.Target.Port}` : ''}`,
-            state: d.TargetHealth?.State ?? 'unknown',
-            ...(d.TargetHealth?.Reason ? { reason: d.TargetHealth.Reason } : {}),
-          }));
-        };
+        return () => targetHealth(aws, spec);
       case 'rds':
-        return async () => {
-          const out: WatchEvent[] = [];
-          try {
-            const status =
-              spec.sourceType === 'db-cluster'
-                ? (await aws.rds.describeDBClusters({ DBClusterIdentifier: spec.id })).DBClusters?.[0]?.Status
-                : (await aws.rds.describeDBInstances({ DBInstanceIdentifier: spec.id })).DBInstances?.[0]
-                    ?.DBInstanceStatus;
-            out.push({ source: 'rds', resource: spec.id, state: status ?? 'unknown' });
-          } catch {
-            out.push({ source: 'rds', resource: spec.id, state: 'absent' });
-          }
-          const ev = await aws.rds.describeEvents({
-            SourceIdentifier: spec.id,
-            SourceType: spec.sourceType,
-            StartTime: this.deps.since,
-          });
-          for (const e of ev.Events ?? []) {
-            const id = rdsEventIdOf(e.Message);
-            const key = `${spec.id}|${id ?? ''}|${e.Date?.toISOString() ?? ''}|${e.Message ?? ''}`;
-            if (this.seenRdsEvents.has(key)) continue;
-            this.seenRdsEvents.add(key);
-            out.push({
-              source: 'rds',
-              resource: spec.id,
-              state: 'event',
-              ...(id ? { eventId: id } : {}),
-              ...(e.Message ? { message: e.Message } : {}),
-              ...(e.Date ? { eventTime: e.Date.toISOString() } : {}),
-            });
-          }
-          return out;
-        };
+        return () => rdsStatusAndEvents(aws, spec, this.deps.since, this.seenRdsEvents);
       case 'fis':
-        return async () => {
-          const id = spec.experimentId();
-          if (!id) return [];
-          const res = await aws.fis.getExperiment({ id });
-          const ex = res.experiment;
-          const out: WatchEvent[] = [
-            {
-              source: 'fis',
-              resource: id,
-              state: ex?.state?.status ?? 'unknown',
-              ...(ex?.state?.reason ? { reason: ex.state.reason } : {}),
-            },
-          ];
-          for (const [name, a] of Object.entries(ex?.actions ?? {})) {
-            out.push({
-              source: 'fis',
-              resource: `${id}/${name}`,
-              state: a.state?.status ?? 'unknown',
-              ...(a.state?.reason ? { reason: a.state.reason } : {}),
-            });
-          }
-          return out;
-        };
+        return () => fisStates(aws, spec);
       case 'dns':
-        return async () => {
-          const answers = await lookup(spec.hostname, { all: true });
-          return [
-            {
-              source: 'dns' as const,
-              resource: spec.hostname,
-              state: answers
-                .map((a) => a.address)
-                .sort()
-                .join(','),
-            },
-          ];
-        };
+        return () => dnsAnswers(spec);
     }
   }
 }

@@ -6,6 +6,8 @@ import { sampleFilePath } from '../../run/files.js';
 import type { Sample } from '../../run/samples.js';
 import { type AnchoredClock, type Clock, systemClock } from '../../util/clock.js';
 import { formatDurationMs } from '../../util/units.js';
+import { k6RunArgs } from './args.js';
+import { exitOf, OutputTail } from './child.js';
 import { K6SampleConverter } from './convert.js';
 import { classifyK6Exit } from './exit-codes.js';
 import { LineSplitter, parseK6Line } from './ndjson.js';
@@ -13,6 +15,7 @@ import { type K6Prepared, type PrepareK6Options, prepareK6Load } from './prepare
 import { freeLoopbackPort, K6RestClient, type K6Status } from './rest.js';
 import { type K6Result, readSummary, reportK6Result } from './result.js';
 import { estimateIntervalMs, K6SampleFileWriter, k6SampleHeader } from './sample-file.js';
+import { K6Stopper } from './stop.js';
 import { FileTailer } from './tail.js';
 
 export { type K6Result, k6RunRecord } from './result.js';
@@ -91,15 +94,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
   const port = await freeLoopbackPort();
   const rest = new K6RestClient(port);
 
-  const args = ['run', '--quiet', '--no-color', '--log-format', 'json', '--out', `json=${rawOutputPath}`];
-  args.push('--address', `127.0.0.1:${port}`);
-  if (!prepared.generated) args.push('--summary-export', summaryPath);
-  // drillproof's own values go on the command line; the scenario's `env` (possibly secrets) goes
-  // in k6's process environment, which `k6 run` exposes as __ENV, so it never shows in `ps`.
-  const scriptEnv: Record<string, string> = { DRILLPROOF_RUN_ID: opts.runId };
-  if (prepared.generated) scriptEnv.DRILLPROOF_SUMMARY_PATH = summaryPath;
-  for (const [k, v] of Object.entries(scriptEnv)) args.push('-e', `${k}=${v}`);
-  args.push(prepared.scriptPath);
+  const args = k6RunArgs({ prepared, rawOutputPath, summaryPath, port, runId: opts.runId });
   // A stale output or summary from an earlier attempt must not be read as this run's.
   await rm(rawOutputPath, { force: true });
   await rm(summaryPath, { force: true });
@@ -157,15 +152,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const stderrTail: string[] = [];
-  const stderrSplit = new LineSplitter();
-  const stdoutSplit = new LineSplitter();
-  const keep = (line: string) => {
-    stderrTail.push(line.slice(0, 500));
-    if (stderrTail.length > 40) stderrTail.shift();
-  };
-  child.stderr?.on('data', (c: Buffer) => stderrSplit.push(c).forEach(keep));
-  child.stdout?.on('data', (c: Buffer) => stdoutSplit.push(c).forEach(keep));
+  const output = new OutputTail(child);
   sink.emit(
     message(
       'info',
@@ -180,23 +167,13 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     ),
   );
 
-  let exited = false;
-  const exit = new Promise<{ code: number | null; signal: string | null; spawnError?: Error }>((res) => {
-    child.once('error', (err) => {
-      exited = true;
-      res({ code: null, signal: null, spawnError: err });
-    });
-    child.once('close', (code, signal) => {
-      exited = true;
-      res({ code, signal });
-    });
-  });
+  const { exit, exited } = exitOf(child);
   tailer.start();
 
   let lastStatus: K6Status | null = null;
   const watchStop = new AbortController();
   const watch = (async () => {
-    while (!exited && !watchStop.signal.aborted) {
+    while (!exited() && !watchStop.signal.aborted) {
       try {
         lastStatus = await rest.status();
         if (lastStatus.running) markReady();
@@ -218,48 +195,17 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     }
   })();
 
-  let stoppedReason: string | null = null;
-  let stoppedWith: K6Result['stoppedWith'] = null;
-  let stopping: Promise<void> | undefined;
-  const waitExit = async (ms: number): Promise<boolean> => {
-    if (exited) return true;
-    const ac = new AbortController();
-    const timer = clock.sleep(ms, ac.signal).then(
-      () => false,
-      () => false,
-    );
-    const r = await Promise.race([exit.then(() => true), timer]);
-    ac.abort();
-    return r;
-  };
-  const doStop = (reason: string): Promise<void> => {
-    if (stopping) return stopping;
-    stoppedReason = reason;
-    stopping = (async () => {
-      if (exited) return;
-      sink.emit(message('warn', 'DP_K6_W0001', `stopping k6: ${reason}`, { reason }));
-      let asked = false;
-      try {
-        await rest.stop();
-        asked = true;
-        stoppedWith = 'rest';
-      } catch {
-        // REST not reachable (not started, or hung): fall back to a signal at once.
-      }
-      if (asked && (await waitExit(opts.stopGraceMs ?? prepared.gracefulStopMs + 15_000))) return;
-      if (exited) return;
-      sink.emit(
-        message('warn', 'DP_K6_W0002', `k6 did not stop through its REST API: sending SIGTERM to pid ${child.pid}`),
-      );
-      stoppedWith = 'sigterm';
-      child.kill('SIGTERM');
-      if (await waitExit(opts.killAfterMs ?? prepared.gracefulStopMs + 30_000)) return;
-      sink.emit(message('warn', 'DP_K6_W0003', `k6 ignored SIGTERM: sending SIGKILL to pid ${child.pid}`));
-      stoppedWith = 'sigkill';
-      child.kill('SIGKILL');
-    })();
-    return stopping;
-  };
+  const stopper = new K6Stopper({
+    child,
+    rest,
+    sink,
+    clock,
+    exit,
+    exited,
+    stopGraceMs: opts.stopGraceMs ?? prepared.gracefulStopMs + 15_000,
+    killAfterMs: opts.killAfterMs ?? prepared.gracefulStopMs + 30_000,
+  });
+  const doStop = (reason: string) => stopper.stop(reason);
 
   const onAbort = () => void doStop(`aborted: ${String(opts.signal?.reason ?? 'signal')}`);
   if (opts.signal?.aborted) onAbort();
@@ -284,11 +230,10 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
     watchStop.abort();
     opts.signal?.removeEventListener('abort', onAbort);
     await watch;
-    if (stopping) await stopping;
+    await stopper.stopping;
     await tailer.stop();
     for (const line of splitter.flush()) await handleLine(line);
-    stderrSplit.flush().forEach(keep);
-    stdoutSplit.flush().forEach(keep);
+    output.flush();
     const st = converter.stats;
     const intervalMs =
       prepared.intervalMs ?? estimateIntervalMs(st.samples - st.dropped, st.firstScheduled, st.lastScheduled);
@@ -309,15 +254,15 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
           resultsUsable: false,
           description: `k6 could not be started: ${ex.spawnError.message}`,
         }
-      : classifyK6Exit(ex.code, ex.signal, stoppedReason !== null);
+      : classifyK6Exit(ex.code, ex.signal, stopper.reason !== null);
     const result: K6Result = {
       exitCode: ex.code,
       signal: ex.signal,
       ...info,
       thresholds: summary?.thresholds ?? {},
       summary,
-      stoppedReason,
-      stoppedWith,
+      stoppedReason: stopper.reason,
+      stoppedWith: stopper.with,
       samples: st.samples,
       failed: st.failed,
       dropped: st.dropped,
@@ -326,7 +271,7 @@ export async function startK6Load(opts: StartK6LoadOptions): Promise<K6LoadHandl
       rawOutputPath,
       summaryPath,
       lastStatus,
-      stderrTail,
+      stderrTail: output.lines,
       bin: prepared.bin,
       version: prepared.info.version,
     };

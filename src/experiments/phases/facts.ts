@@ -1,0 +1,66 @@
+import type { DrillproofError } from '../../errors.js';
+import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
+import type { CallerIdentity } from '../../run/record.js';
+import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
+import type { GuardrailTrip } from '../guardrails-runtime.js';
+import type { RollbackOutcome } from '../rollback.js';
+import type { ProbeSession } from './ports.js';
+
+/** One fault action as injected: when it was requested and acknowledged, its request ids. */
+export interface InjectedFault {
+  action: FaultAction;
+  requestedAt: number | null;
+  acknowledgedAt: number | null;
+  requestIds: string[];
+  error?: string;
+  followUp?: Promise<FollowUpResult>;
+}
+
+export interface ObserveResult {
+  recovered: boolean;
+  /** Epoch ms when the recovery condition was first seen holding, null when it never did. */
+  recoveredAt: number | null;
+  timedOut: boolean;
+  followUps: { stepId: string; result: FollowUpResult | null; error?: string }[];
+}
+
+/** What the phases found out; the outcome and the run record are decided from it alone. */
+export interface DrillFacts {
+  probes: ProbeSession | null;
+  caller: CallerIdentity | null;
+  /** The faults prepared into actions by preflight, and the context they were prepared with. */
+  actions: FaultAction[];
+  ctx: FaultContext;
+  preflightFailed: DrillproofError | null;
+  injectError: DrillproofError | null;
+  toolError: unknown;
+  abortReason: string | null;
+  trip: GuardrailTrip | null;
+  /** F: the moment the first fault action was issued (run timeline, epoch ms). */
+  faultAt: number | null;
+  injected: InjectedFault[];
+  observed: ObserveResult | null;
+  rollbacks: RollbackOutcome[];
+  steadyAfter: boolean | null;
+  analysis: { measurements: Measurements; objectives: ObjectiveVerdict[] } | null;
+}
+
+export function emptyFacts(ctx: FaultContext): DrillFacts {
+  return {
+    probes: null,
+    caller: null,
+    actions: [],
+    ctx,
+    preflightFailed: null,
+    injectError: null,
+    toolError: null,
+    abortReason: null,
+    trip: null,
+    faultAt: null,
+    injected: [],
+    observed: null,
+    rollbacks: [],
+    steadyAfter: null,
+    analysis: null,
+  };
+}
