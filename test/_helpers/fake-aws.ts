@@ -3,9 +3,28 @@ import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
 
 /**
- * An in-memory AWS for engine unit tests: EC2 instances with states, one target group, one
- * Multi-AZ DB instance, STS. Calls are recorded like the real API layer records them. Methods
- * can be overridden per test to produce failures.
+ * An in-memory AWS for engine and fault unit tests, answering through the same `AwsApis` surface
+ * the SDK clients sit behind. Its behaviour (test/_helpers/fake-aws.test.ts holds it to this):
+ *
+ * - Every call is appended to `calls` as `service:Operation` and recorded like the real API layer
+ *   records it (request id `req-<n>`); a failed call is recorded with its AWS error code.
+ * - Changes take effect at once: a stopped instance is `stopped` on the next describe, a started
+ *   one `running`, a registered target `healthy`, a restored DB `available`, a deleted one gone,
+ *   a stopped experiment `stopped`. So a wait finishes at its first poll and tests need no clock.
+ * - `DryRun: true` on a mutating EC2 call changes nothing and fails with `DryRunOperation`, the
+ *   answer AWS gives when the caller is allowed.
+ * - Unknown ids fail as AWS fails them (`AwsResourceNotFound` with the AWS code): instances on a
+ *   change, target groups, DB instances and clusters, FIS templates and experiments. Describing
+ *   unknown instance ids returns no instance (the resolvers decide what is missing).
+ * - DescribeInstances honours `InstanceIds` and `tag:<key>` filters; DescribeTargetHealth lists the
+ *   registered targets; DescribeDBSnapshots lists a DB's snapshots; ListExperiments every experiment
+ *   with its tags. RDS events, alarms and template actions are always empty.
+ * - With `autoScaling: true`, terminating an instance tagged `aws:autoscaling:groupName` launches a
+ *   running replacement (`<id>-r`) in the same group and AZ; without it nothing replaces it.
+ * - ForceFailover swaps a Multi-AZ instance's AZ with its standby's; FailoverDBCluster makes the
+ *   next member the writer.
+ *
+ * Methods can be overridden per test to produce failures a real part cannot produce on demand.
  */
 export interface FakeInstance {
   id: string;
@@ -14,11 +33,70 @@ export interface FakeInstance {
   tags?: Record<string, string>;
 }
 
-export function fakeAws(
-  opts: { instances?: FakeInstance[]; account?: string; db?: { id: string; multiAz: boolean; az: string } } = {},
-  record: CallRecorder = () => {},
-) {
-  const instances = new Map((opts.instances ?? []).map((i) => [i.id, { ...i }]));
+export interface FakeDb {
+  id: string;
+  multiAz: boolean;
+  az: string;
+  /** The standby's AZ (Multi-AZ). */
+  secondaryAz?: string;
+  status?: string;
+  tags?: Record<string, string>;
+}
+
+export interface FakeTargetGroup {
+  arn: string;
+  name: string;
+  /** Registered targets (all healthy). */
+  targets: { id: string; port?: number }[];
+}
+
+export interface FakeCluster {
+  id: string;
+  /** The first is the writer. */
+  members: string[];
+  status?: string;
+}
+
+export interface FakeAwsOptions {
+  instances?: FakeInstance[];
+  account?: string;
+  db?: FakeDb;
+  targetGroups?: FakeTargetGroup[];
+  clusters?: FakeCluster[];
+  /** Available snapshots: `{ id, dbId }`. */
+  snapshots?: { id: string; dbId: string }[];
+  autoScaling?: boolean;
+}
+
+const ASG_TAG = 'aws:autoscaling:groupName';
+
+type DbState = Required<Omit<FakeDb, 'secondaryAz'>> & { secondaryAz?: string };
+interface ExperimentState {
+  id: string;
+  templateId: string;
+  status: string;
+  tags: Record<string, string>;
+}
+
+/** What the fake holds; tests read it to see what a drill or an undo changed. */
+export interface FakeState {
+  instances: Map<string, FakeInstance>;
+  targetGroups: Map<string, FakeTargetGroup>;
+  dbs: Map<string, DbState>;
+  clusters: Map<string, Required<FakeCluster>>;
+  templates: Map<string, { id: string; tags: Record<string, string> }>;
+  experiments: Map<string, ExperimentState>;
+}
+
+function notFound(what: string, awsCode: string): DrillproofError {
+  return DrillproofError.user('AwsResourceNotFound', `${what} not found`, { details: { awsCode } });
+}
+
+const tagList = (tags: Record<string, string> = {}) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const tagMapOf = (tags: { Key?: string; Value?: string }[] | undefined) =>
+  Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => {}) {
   const calls: string[] = [];
   let n = 0;
   const meta = () => ({ $metadata: { requestId: `req-${++n}`, attempts: 1 } });
@@ -54,92 +132,21 @@ export function fakeAws(
         throw err;
       }
     };
-  const dry = () => {
-    throw DrillproofError.aws('AwsDryRunOk', 'would have succeeded', { details: { awsCode: 'DryRunOperation' } });
+  const state: FakeState = {
+    instances: new Map((opts.instances ?? []).map((i) => [i.id, { ...i }])),
+    targetGroups: new Map((opts.targetGroups ?? []).map((t) => [t.arn, { ...t, targets: [...t.targets] }])),
+    dbs: new Map(),
+    clusters: new Map((opts.clusters ?? []).map((c) => [c.id, { status: 'available', ...c, members: [...c.members] }])),
+    templates: new Map(),
+    experiments: new Map(),
   };
-  const describe = (ids?: string[]) => ({
-    Reservations: [
-      {
-        Instances: [...instances.values()]
-          .filter((i) => !ids || ids.includes(i.id))
-          .map((i) => ({
-            InstanceId: i.id,
-            State: { Name: i.state as 'running' },
-            Placement: { AvailabilityZone: i.az },
-            Tags: Object.entries(i.tags ?? {}).map(([Key, Value]) => ({ Key, Value })),
-          })),
-      },
-    ],
-  });
-  const set = (ids: string[] | undefined, state: string) => {
-    for (const id of ids ?? []) {
-      const inst = instances.get(id);
-      if (!inst)
-        throw DrillproofError.user('AwsResourceNotFound', `no instance ${id}`, {
-          details: { awsCode: 'InvalidInstanceID.NotFound' },
-        });
-      inst.state = state;
-    }
-  };
-  const db = opts.db ? { ...opts.db, status: 'available' } : null;
+  if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
     region: 'us-east-1',
-    ec2: {
-      describeInstances: wrap('ec2', 'DescribeInstances', (i: { InstanceIds?: string[] }) => describe(i.InstanceIds)),
-      stopInstances: wrap('ec2', 'StopInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
-        if (i.DryRun) dry();
-        set(i.InstanceIds, 'stopped');
-        return { StoppingInstances: [] };
-      }),
-      startInstances: wrap('ec2', 'StartInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
-        if (i.DryRun) dry();
-        set(i.InstanceIds, 'running');
-        return {};
-      }),
-      rebootInstances: wrap('ec2', 'RebootInstances', (i: { DryRun?: boolean }) => (i.DryRun ? dry() : {})),
-      terminateInstances: wrap('ec2', 'TerminateInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
-        if (i.DryRun) dry();
-        set(i.InstanceIds, 'terminated');
-        return {};
-      }),
-    },
-    elbv2: {
-      describeTargetHealth: wrap('elbv2', 'DescribeTargetHealth', () => ({ TargetHealthDescriptions: [] })),
-      describeTargetGroups: wrap('elbv2', 'DescribeTargetGroups', () => ({ TargetGroups: [] })),
-      registerTargets: wrap('elbv2', 'RegisterTargets', () => ({})),
-      deregisterTargets: wrap('elbv2', 'DeregisterTargets', () => ({})),
-    },
-    rds: {
-      describeDBInstances: wrap('rds', 'DescribeDBInstances', (i: { DBInstanceIdentifier?: string }) => {
-        if (!db || i.DBInstanceIdentifier !== db.id) {
-          throw DrillproofError.user('AwsResourceNotFound', `DB ${i.DBInstanceIdentifier} not found`, {
-            details: { awsCode: 'DBInstanceNotFound' },
-          });
-        }
-        return {
-          DBInstances: [
-            { DBInstanceIdentifier: db.id, DBInstanceStatus: db.status, MultiAZ: db.multiAz, AvailabilityZone: db.az },
-          ],
-        };
-      }),
-      describeDBClusters: wrap('rds', 'DescribeDBClusters', () => ({ DBClusters: [] })),
-      describeDBSnapshots: wrap('rds', 'DescribeDBSnapshots', () => ({ DBSnapshots: [] })),
-      describeEvents: wrap('rds', 'DescribeEvents', () => ({ Events: [] })),
-      rebootDBInstance: wrap('rds', 'RebootDBInstance', () => ({})),
-      failoverDBCluster: wrap('rds', 'FailoverDBCluster', () => ({})),
-      restoreDBInstanceFromDBSnapshot: wrap('rds', 'RestoreDBInstanceFromDBSnapshot', () => ({})),
-      restoreDBInstanceToPointInTime: wrap('rds', 'RestoreDBInstanceToPointInTime', () => ({})),
-      deleteDBInstance: wrap('rds', 'DeleteDBInstance', () => ({})),
-    },
-    fis: {
-      createExperimentTemplate: wrap('fis', 'CreateExperimentTemplate', () => ({})),
-      deleteExperimentTemplate: wrap('fis', 'DeleteExperimentTemplate', () => ({})),
-      getExperimentTemplate: wrap('fis', 'GetExperimentTemplate', () => ({})),
-      startExperiment: wrap('fis', 'StartExperiment', () => ({})),
-      getExperiment: wrap('fis', 'GetExperiment', () => ({})),
-      stopExperiment: wrap('fis', 'StopExperiment', () => ({})),
-      listExperiments: wrap('fis', 'ListExperiments', () => ({ experiments: [] })),
-    },
+    ec2: ec2Api(wrap, state.instances, opts.autoScaling === true),
+    elbv2: elbv2Api(wrap, state.targetGroups),
+    rds: rdsApi(wrap, state, opts.snapshots ?? []),
+    fis: fisApi(wrap, state),
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
         Account: opts.account ?? '000000000000',
@@ -148,5 +155,249 @@ export function fakeAws(
     },
     cloudwatch: { describeAlarms: wrap('cloudwatch', 'DescribeAlarms', () => ({ MetricAlarms: [] })) },
   };
-  return { aws: aws as unknown as AwsApis, instances, calls };
+  return { aws: aws as unknown as AwsApis, calls, ...state };
+}
+
+type Wrap = <I, O>(
+  service: string,
+  op: string,
+  fn: (i: I) => O,
+) => (i: I) => Promise<O & { $metadata: { requestId: string; attempts: number } }>;
+
+function ec2Api(wrap: Wrap, instances: Map<string, FakeInstance>, autoScaling: boolean) {
+  const dry = () => {
+    throw DrillproofError.aws('AwsDryRunOk', 'would have succeeded', { details: { awsCode: 'DryRunOperation' } });
+  };
+  const describe = (i: { InstanceIds?: string[]; Filters?: { Name?: string; Values?: string[] }[] }) => {
+    const tagFilters = (i.Filters ?? []).filter((f) => f.Name?.startsWith('tag:'));
+    const match = (x: FakeInstance) =>
+      (!i.InstanceIds || i.InstanceIds.includes(x.id)) &&
+      tagFilters.every((f) => (f.Values ?? []).includes(x.tags?.[(f.Name as string).slice(4)] ?? '\u0000'));
+    return {
+      Reservations: [
+        {
+          Instances: [...instances.values()].filter(match).map((x) => ({
+            InstanceId: x.id,
+            State: { Name: x.state as 'running' },
+            Placement: { AvailabilityZone: x.az },
+            Tags: tagList(x.tags),
+          })),
+        },
+      ],
+    };
+  };
+  const set = (ids: string[] | undefined, to: string) => {
+    for (const id of ids ?? []) {
+      const inst = instances.get(id);
+      if (!inst) throw notFound(`instance ${id}`, 'InvalidInstanceID.NotFound');
+      inst.state = to;
+    }
+  };
+  const terminate = (ids: string[] | undefined) => {
+    set(ids, 'terminated');
+    for (const id of ids ?? []) {
+      const inst = instances.get(id) as FakeInstance;
+      if (autoScaling && inst.tags?.[ASG_TAG]) {
+        instances.set(`${id}-r`, { id: `${id}-r`, az: inst.az, state: 'running', tags: { ...inst.tags } });
+      }
+    }
+  };
+  return {
+    describeInstances: wrap('ec2', 'DescribeInstances', describe),
+    stopInstances: wrap('ec2', 'StopInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
+      if (i.DryRun) dry();
+      set(i.InstanceIds, 'stopped');
+      return { StoppingInstances: [] };
+    }),
+    startInstances: wrap('ec2', 'StartInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
+      if (i.DryRun) dry();
+      set(i.InstanceIds, 'running');
+      return {};
+    }),
+    rebootInstances: wrap('ec2', 'RebootInstances', (i: { DryRun?: boolean }) => (i.DryRun ? dry() : {})),
+    terminateInstances: wrap('ec2', 'TerminateInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
+      if (i.DryRun) dry();
+      terminate(i.InstanceIds);
+      return {};
+    }),
+  };
+}
+
+function elbv2Api(wrap: Wrap, groups: Map<string, FakeTargetGroup>) {
+  const group = (arn: string | undefined) => {
+    const g = groups.get(arn ?? '');
+    if (!g) throw notFound(`target group ${arn}`, 'TargetGroupNotFound');
+    return g;
+  };
+  type Targets = { TargetGroupArn?: string; Targets?: { Id?: string; Port?: number }[] };
+  return {
+    describeTargetHealth: wrap('elbv2', 'DescribeTargetHealth', (i: { TargetGroupArn?: string }) => ({
+      TargetHealthDescriptions: group(i.TargetGroupArn).targets.map((t) => ({
+        Target: { Id: t.id, ...(t.port ? { Port: t.port } : {}) },
+        TargetHealth: { State: 'healthy' },
+      })),
+    })),
+    describeTargetGroups: wrap(
+      'elbv2',
+      'DescribeTargetGroups',
+      (i: { TargetGroupArns?: string[]; Names?: string[] }) => {
+        const found = [...groups.values()].filter(
+          (g) => i.TargetGroupArns?.includes(g.arn) || i.Names?.includes(g.name),
+        );
+        if (found.length === 0) throw notFound('target group', 'TargetGroupNotFound');
+        return { TargetGroups: found.map((g) => ({ TargetGroupArn: g.arn, TargetGroupName: g.name })) };
+      },
+    ),
+    registerTargets: wrap('elbv2', 'RegisterTargets', (i: Targets) => {
+      const g = group(i.TargetGroupArn);
+      for (const t of i.Targets ?? []) {
+        if (!g.targets.some((x) => x.id === t.Id))
+          g.targets.push({ id: t.Id ?? '', ...(t.Port ? { port: t.Port } : {}) });
+      }
+      return {};
+    }),
+    deregisterTargets: wrap('elbv2', 'DeregisterTargets', (i: Targets) => {
+      const g = group(i.TargetGroupArn);
+      g.targets = g.targets.filter((x) => !(i.Targets ?? []).some((t) => t.Id === x.id));
+      return {};
+    }),
+  };
+}
+
+function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: { id: string; dbId: string }[]) {
+  const db = (id: string | undefined) => {
+    const d = s.dbs.get(id ?? '');
+    if (!d) throw notFound(`DB instance ${id}`, 'DBInstanceNotFound');
+    return d;
+  };
+  const cluster = (id: string | undefined) => {
+    const c = s.clusters.get(id ?? '');
+    if (!c) throw notFound(`DB cluster ${id}`, 'DBClusterNotFoundFault');
+    return c;
+  };
+  type Restore = { Tags?: { Key?: string; Value?: string }[] };
+  const restore = (id: string | undefined, i: Restore) => {
+    s.dbs.set(id ?? '', {
+      id: id ?? '',
+      multiAz: false,
+      az: 'us-east-1a',
+      status: 'available',
+      tags: tagMapOf(i.Tags),
+    });
+    return { DBInstance: { DBInstanceIdentifier: id } };
+  };
+  return {
+    describeDBInstances: wrap('rds', 'DescribeDBInstances', (i: { DBInstanceIdentifier?: string }) => ({
+      DBInstances: (i.DBInstanceIdentifier ? [db(i.DBInstanceIdentifier)] : [...s.dbs.values()]).map((d) => ({
+        DBInstanceIdentifier: d.id,
+        DBInstanceStatus: d.status,
+        MultiAZ: d.multiAz,
+        AvailabilityZone: d.az,
+        ...(d.secondaryAz ? { SecondaryAvailabilityZone: d.secondaryAz } : {}),
+        TagList: tagList(d.tags),
+      })),
+    })),
+    describeDBClusters: wrap('rds', 'DescribeDBClusters', (i: { DBClusterIdentifier?: string }) => {
+      const c = cluster(i.DBClusterIdentifier);
+      return {
+        DBClusters: [
+          {
+            DBClusterIdentifier: c.id,
+            Status: c.status,
+            DBClusterMembers: c.members.map((m, k) => ({ DBInstanceIdentifier: m, IsClusterWriter: k === 0 })),
+          },
+        ],
+      };
+    }),
+    describeDBSnapshots: wrap('rds', 'DescribeDBSnapshots', (i: { DBInstanceIdentifier?: string }) => ({
+      DBSnapshots: snapshots
+        .filter((x) => x.dbId === i.DBInstanceIdentifier)
+        .map((x) => ({ DBSnapshotIdentifier: x.id, DBInstanceIdentifier: x.dbId, Status: 'available' })),
+    })),
+    describeEvents: wrap('rds', 'DescribeEvents', () => ({ Events: [] })),
+    rebootDBInstance: wrap(
+      'rds',
+      'RebootDBInstance',
+      (i: { DBInstanceIdentifier?: string; ForceFailover?: boolean }) => {
+        const d = db(i.DBInstanceIdentifier);
+        if (i.ForceFailover && d.multiAz && d.secondaryAz) [d.az, d.secondaryAz] = [d.secondaryAz, d.az];
+        return {};
+      },
+    ),
+    failoverDBCluster: wrap('rds', 'FailoverDBCluster', (i: { DBClusterIdentifier?: string }) => {
+      const c = cluster(i.DBClusterIdentifier);
+      c.members.push(c.members.shift() as string);
+      return {};
+    }),
+    restoreDBInstanceFromDBSnapshot: wrap(
+      'rds',
+      'RestoreDBInstanceFromDBSnapshot',
+      (i: Restore & { DBInstanceIdentifier?: string }) => restore(i.DBInstanceIdentifier, i),
+    ),
+    restoreDBInstanceToPointInTime: wrap(
+      'rds',
+      'RestoreDBInstanceToPointInTime',
+      (i: Restore & { SourceDBInstanceIdentifier?: string; TargetDBInstanceIdentifier?: string }) => {
+        db(i.SourceDBInstanceIdentifier);
+        return restore(i.TargetDBInstanceIdentifier, i);
+      },
+    ),
+    deleteDBInstance: wrap('rds', 'DeleteDBInstance', (i: { DBInstanceIdentifier?: string }) => {
+      db(i.DBInstanceIdentifier);
+      s.dbs.delete(i.DBInstanceIdentifier as string);
+      return {};
+    }),
+  };
+}
+
+function fisApi(wrap: Wrap, s: Pick<FakeState, 'templates' | 'experiments'>) {
+  const experiment = (id: string | undefined) => {
+    const e = s.experiments.get(id ?? '');
+    if (!e) throw notFound(`experiment ${id}`, 'ResourceNotFoundException');
+    return e;
+  };
+  const shape = (e: ExperimentState) => ({
+    id: e.id,
+    experimentTemplateId: e.templateId,
+    state: { status: e.status },
+    tags: e.tags,
+    actions: {},
+  });
+  return {
+    createExperimentTemplate: wrap('fis', 'CreateExperimentTemplate', (i: { tags?: Record<string, string> }) => {
+      const id = `EXT${s.templates.size + 1}`;
+      s.templates.set(id, { id, tags: i.tags ?? {} });
+      return { experimentTemplate: { id } };
+    }),
+    deleteExperimentTemplate: wrap('fis', 'DeleteExperimentTemplate', (i: { id?: string }) => {
+      if (!s.templates.delete(i.id ?? '')) throw notFound(`experiment template ${i.id}`, 'ResourceNotFoundException');
+      return {};
+    }),
+    getExperimentTemplate: wrap('fis', 'GetExperimentTemplate', (i: { id?: string }) => {
+      if (!s.templates.has(i.id ?? '')) throw notFound(`experiment template ${i.id}`, 'ResourceNotFoundException');
+      return { experimentTemplate: { id: i.id, actions: {} } };
+    }),
+    startExperiment: wrap(
+      'fis',
+      'StartExperiment',
+      (i: { experimentTemplateId?: string; tags?: Record<string, string> }) => {
+        if (!s.templates.has(i.experimentTemplateId ?? '')) {
+          throw notFound(`experiment template ${i.experimentTemplateId}`, 'ResourceNotFoundException');
+        }
+        const id = `EXP${s.experiments.size + 1}`;
+        const e = { id, templateId: i.experimentTemplateId as string, status: 'running', tags: i.tags ?? {} };
+        s.experiments.set(id, e);
+        return { experiment: shape(e) };
+      },
+    ),
+    getExperiment: wrap('fis', 'GetExperiment', (i: { id?: string }) => ({ experiment: shape(experiment(i.id)) })),
+    stopExperiment: wrap('fis', 'StopExperiment', (i: { id?: string }) => {
+      const e = experiment(i.id);
+      e.status = 'stopped';
+      return { experiment: shape(e) };
+    }),
+    listExperiments: wrap('fis', 'ListExperiments', () => ({
+      experiments: [...s.experiments.values()].map((e) => ({ id: e.id, state: { status: e.status }, tags: e.tags })),
+    })),
+  };
 }

@@ -1,16 +1,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { AwsTarget } from '../../src/aws/clients.js';
 import { runScenarioFile } from '../../src/experiments/compose/run-file.js';
 import { RecordingSink } from '../../src/io/messages.js';
+import { type LabUpOptions, labReset } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
 import { readJournal } from '../../src/run/journal.js';
-import { labClients } from '../_helpers/lab.js';
+import { eventually, type LabHandle, labClients, useLab } from '../_helpers/lab.js';
 
 export const LAB_SCENARIOS = resolve(import.meta.dirname, '..', '..', 'scenarios', 'lab');
 
@@ -72,4 +74,47 @@ export function expectedState(info: LabInfo, dbIds: string[]) {
   };
 }
 
-export { dirname };
+export interface DrillLab extends LabHandle {
+  /** The lab as found at start: every instance running, every target healthy, the initial DBs only. */
+  asFound(): ReturnType<typeof expectedState>;
+  /** Waits until the lab is as found (instances restart, targets pass health checks), then asserts it. */
+  expectAsFound(withinMs: number): Promise<void>;
+}
+
+/**
+ * One lab for the calling drill test file, and the drill tests' contract with it: every test
+ * starts from the lab as found, and the lab is reset after each. `leavesAsFoundWithinMs`: each
+ * test must also leave the lab as found within that time (rollback proven, not just reset).
+ * `afterTest` runs first (e.g. clearing control-plane faults the test set).
+ */
+export function useDrillLab(
+  opts: Omit<LabUpOptions, 'dir'>,
+  o: { leavesAsFoundWithinMs?: number; afterTest?: (lab: LabHandle) => Promise<unknown> } = {},
+): DrillLab {
+  const lab = useLab(opts);
+  let initialDbs: string[] = [];
+  const asFound = () => expectedState(lab.info(), initialDbs);
+  const untilAsFound = (ms: number) =>
+    eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(asFound()), ms, 200);
+  beforeAll(async () => {
+    initialDbs = (await labState(lab.info())).dbIds;
+  });
+  // A reset restarts instances; their targets need a few health checks before they are healthy.
+  beforeEach(() => untilAsFound(30_000).then(() => {}), 40_000);
+  afterEach(async () => {
+    await o.afterTest?.(lab);
+    if (o.leavesAsFoundWithinMs !== undefined) {
+      await untilAsFound(o.leavesAsFoundWithinMs);
+      expect(await labState(lab.info())).toEqual(asFound());
+    }
+    await labReset({ dir: lab.dir() });
+  });
+  return {
+    ...lab,
+    asFound,
+    expectAsFound: async (withinMs) => {
+      await untilAsFound(withinMs);
+      expect(await labState(lab.info())).toEqual(asFound());
+    },
+  };
+}

@@ -1,38 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labReset } from '../../src/lab/lab.js';
-import { eventually, useLab } from '../_helpers/lab.js';
-import { drill, expectedState, LAB_SCENARIOS, labState } from './_drill.js';
+import { describe, expect, it } from 'vitest';
+import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
 
 /**
  * The shipped lab scenarios end to end against one real lab (real SDK clients, real processes,
  * real PostgreSQL): each drill passes, measures what it should, and leaves the lab as found.
  */
-const lab = useLab({ aurora: false });
-let initialDbs: string[] = [];
-
-beforeAll(async () => {
-  initialDbs = (await labState(lab.info())).dbIds;
-});
-// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
-beforeEach(async () => {
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
-}, 40_000);
-
-afterEach(async () => {
-  // THEN the lab is as found: every instance running, every target healthy, no restored DB.
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 15_000, 200);
-  expect(await labState(lab.info())).toEqual(want);
-  await labReset({ dir: lab.dir() });
-});
+const lab = useDrillLab({ aurora: false }, { leavesAsFoundWithinMs: 15_000 });
 
 describe('lab drills', { timeout: 150_000 }, () => {
   it('ec2 stop: RTO measured through the ALB, instance started again', async () => {
     const { result, journal } = await drill(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'), lab.dir());
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.record.reason).toBe(0);
     const rto = result.record.measurements.rto;
     expect(rto?.probe).toBe('web');
     // the ALB notices a stopped target within a few health checks: a short outage, never none
@@ -53,7 +33,7 @@ describe('lab drills', { timeout: 150_000 }, () => {
 
   it('database failover: no acknowledged write lost, failover events by id', async () => {
     const { result, journal } = await drill(join(LAB_SCENARIOS, 'rds-multi-az-failover.yaml'), lab.dir());
-    expect([0, 4]).toContain(result.exitCode);
+    expect([0, 4], result.record.reason).toContain(result.exitCode);
     const rpo = result.record.measurements.rpo;
     expect(rpo?.kind).toBe('failover');
     expect(rpo?.lostWrites).toBe(0);
@@ -67,7 +47,7 @@ describe('lab drills', { timeout: 150_000 }, () => {
 
   it('AZ impairment: instances in the AZ stopped, database failed over, users served', async () => {
     const { result, journal } = await drill(join(LAB_SCENARIOS, 'az-impairment.yaml'), lab.dir());
-    expect([0, 4]).toContain(result.exitCode);
+    expect([0, 4], result.record.reason).toContain(result.exitCode);
     const inAz = lab
       .info()
       .instances.filter((i) => i.az === 'lab-1a')

@@ -2,36 +2,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
-import { labReset } from '../../src/lab/lab.js';
 import { readJournal } from '../../src/run/journal.js';
 import { systemClock } from '../../src/util/clock.js';
-import { eventually, useLab } from '../_helpers/lab.js';
-import { expectedState, LAB_SCENARIOS, labState, type ScenarioDoc, variant } from './_drill.js';
+import { LAB_SCENARIOS, labState, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
 
 /**
  * kill -9 of `drillproof run` right after it injected, then `drillproof recover <dir>` (the
  * library function behind it) must bring the lab back, for every kind of inverse.
  */
-const lab = useLab({ aurora: false, fisTimeScale: 0.1 });
+const lab = useDrillLab({ aurora: false, fisTimeScale: 0.1 });
 const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
-let initialDbs: string[] = [];
-beforeAll(async () => {
-  initialDbs = (await labState(lab.info())).dbIds;
-});
-// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
-beforeEach(async () => {
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
-}, 40_000);
-afterEach(async () => {
-  await labReset({ dir: lab.dir() });
-});
-
 /**
  * Runs the CLI as a real process and SIGKILLs it as soon as its journal shows the fault was
  * acknowledged by the (lab) AWS API: the fault is really in place, the rollback never ran.
@@ -57,7 +42,7 @@ async function killedAfterInjection(file: string, o: { faultVisibleAtOnce?: bool
   await exited;
   // The fault is in place: the lab is not as found (a FIS experiment acts a moment later).
   if (o.faultVisibleAtOnce !== false) {
-    expect(await labState(lab.info())).not.toEqual(expectedState(lab.info(), initialDbs));
+    expect(await labState(lab.info())).not.toEqual(lab.asFound());
   }
   return out;
 }
@@ -73,9 +58,7 @@ async function recoverAndCheck(runDir: string) {
     waitTimeoutMs: 60_000,
   });
   expect(r.exitCode).toBe(0);
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
-  expect(await labState(lab.info())).toEqual(want);
+  await lab.expectAsFound(20_000);
   return r;
 }
 
@@ -138,7 +121,6 @@ describe('kill -9 after injection, then recover', { timeout: 150_000 }, () => {
     expect(listed.map((l) => l.kind).sort()).toEqual(['stopped-lab-instance', 'unfinished-run']);
     const done = await sweep({ ...common, dryRun: false });
     expect(done.find((l) => l.kind === 'stopped-lab-instance')?.done).toBe(true);
-    const want = expectedState(lab.info(), initialDbs);
-    await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
+    await lab.expectAsFound(20_000);
   });
 });

@@ -1,34 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labReset } from '../../src/lab/lab.js';
+import { describe, expect, it } from 'vitest';
 import type { HeartbeatReadback } from '../../src/run/samples.js';
-import { eventually, labClients, useLab } from '../_helpers/lab.js';
-import { drill, expectedState, LAB_SCENARIOS, labState } from './_drill.js';
+import { labClients } from '../_helpers/lab.js';
+import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
 
 /** Point-in-time restore (BAR-002) and a FIS template drill against one lab. */
-const lab = useLab({ aurora: false, fisTimeScale: 0.1 });
-let initialDbs: string[] = [];
-beforeAll(async () => {
-  initialDbs = (await labState(lab.info())).dbIds;
-});
-// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
-beforeEach(async () => {
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
-}, 40_000);
-afterEach(async () => {
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 20_000, 200);
-  expect(await labState(lab.info())).toEqual(want);
-  await labReset({ dir: lab.dir() });
-});
+const lab = useDrillLab({ aurora: false, fisTimeScale: 0.1 }, { leavesAsFoundWithinMs: 20_000 });
 
 describe('restore and FIS drills', { timeout: 150_000 }, () => {
   it('point-in-time restore: verified, RPO = F − H from the restored rows, restored instance deleted', async () => {
     const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'rds-pitr-restore.yaml'), lab.dir());
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.ok).toBe(true);
     // independently: F from the journal, H from the restored database's read-back
     const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
@@ -52,7 +36,7 @@ describe('restore and FIS drills', { timeout: 150_000 }, () => {
 
   it('FIS template: experiment tagged with the run id, states recorded, template deleted afterwards', async () => {
     const { result, journal } = await drill(join(LAB_SCENARIOS, 'fis-template.yaml'), lab.dir());
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.record.reason).toBe(0);
     const states = journal
       .filter((e) => e.kind === 'watch.event' && e.data.source === 'fis' && !String(e.data.resource).includes('/'))
       .map((e) => e.data.state);

@@ -1,29 +1,13 @@
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
-import { labReset, setLabFaults } from '../../src/lab/lab.js';
-import { eventually, useLab } from '../_helpers/lab.js';
-import { drill, expectedState, LAB_SCENARIOS, labState, variant } from './_drill.js';
+import { setLabFaults } from '../../src/lab/lab.js';
+import { drill, LAB_SCENARIOS, labState, useDrillLab, variant } from './_drill.js';
 
 /** Preflight refusals (exit 3), guardrail aborts (exit 5) and a failing AWS API (exit 6) on a real lab. */
-const lab = useLab({ aurora: false });
-let initialDbs: string[] = [];
-beforeAll(async () => {
-  initialDbs = (await labState(lab.info())).dbIds;
-});
-// Each drill starts from the lab as found (a reset restarts instances; targets need health checks).
-beforeEach(async () => {
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 30_000, 200);
-}, 40_000);
-afterEach(async () => {
-  await setLabFaults({}, { dir: lab.dir() });
-  await labReset({ dir: lab.dir() });
-  const want = expectedState(lab.info(), initialDbs);
-  await eventually(async () => JSON.stringify(await labState(lab.info())) === JSON.stringify(want), 15_000, 200);
-});
+const lab = useDrillLab({ aurora: false }, { afterTest: (l) => setLabFaults({}, { dir: l.dir() }) });
 
 const EC2_STOP = join(LAB_SCENARIOS, 'ec2-instance-stop.yaml');
 
@@ -33,7 +17,7 @@ describe('failed preflight: exit 3 and nothing changed', { timeout: 150_000 }, (
     const { result, journal } = await drill(EC2_STOP, lab.dir(), {
       targetOverride: (t) => ({ ...t, credentials: { accessKeyId: 'readonly-drills', secretAccessKey: 'x' } }),
     });
-    expect(result.exitCode).toBe(3);
+    expect(result.exitCode, result.record.reason).toBe(3);
     expect(result.record.reason).toContain('ec2:StopInstances');
     expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
     expect(await labState(lab.info())).toEqual(before);
@@ -45,7 +29,7 @@ describe('failed preflight: exit 3 and nothing changed', { timeout: 150_000 }, (
     });
     const before = await labState(lab.info());
     const { result, journal } = await drill(file, lab.dir());
-    expect(result.exitCode).toBe(3);
+    expect(result.exitCode, result.record.reason).toBe(3);
     expect(result.record.reason).toMatch(/account 000000000000 is not in target.allowedAccounts/);
     expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
     expect(await labState(lab.info())).toEqual(before);
@@ -56,7 +40,7 @@ describe('failed preflight: exit 3 and nothing changed', { timeout: 150_000 }, (
       d.resources.db.id = 'no-such-db';
     });
     const { result, journal } = await drill(file, lab.dir());
-    expect(result.exitCode).toBe(3);
+    expect(result.exitCode, result.record.reason).toBe(3);
     expect(result.record.reason).toContain('no-such-db');
     expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
   });
@@ -70,7 +54,7 @@ describe('guardrails', { timeout: 150_000 }, () => {
       d.guardrails.abort = [{ probe: 'web', errorRate: '50%', window: '1s' }];
     });
     const { result, journal } = await drill(file, lab.dir());
-    expect(result.exitCode).toBe(5);
+    expect(result.exitCode, result.record.reason).toBe(5);
     expect(result.record.verdict).toBe('aborted');
     const trip = journal.find((e) => e.kind === 'guardrail.tripped');
     const f = journal.find((e) => e.kind === 'fault.requested');
@@ -84,7 +68,7 @@ describe('a misbehaving AWS API', { timeout: 150_000 }, () => {
   it('with 30% of API calls throttled the drill still completes with correct results', async () => {
     await setLabFaults({ throttleRate: 0.3 }, { dir: lab.dir() });
     const { result, journal } = await drill(EC2_STOP, lab.dir());
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.measurements.rto?.seconds).not.toBeNull();
     expect(result.record.faults[0]?.rollback).toBe('succeeded');
     // the throttling really happened and was retried
@@ -111,7 +95,7 @@ describe('a misbehaving AWS API', { timeout: 150_000 }, () => {
     const { result, runDir } = await run;
     await breaker;
     expect(failedApi).toBe(true);
-    expect(result.exitCode).toBe(6);
+    expect(result.exitCode, result.record.reason).toBe(6);
     const f = result.record.faults[0];
     expect(f?.rollback).toBe('failed');
     expect(f?.manualSteps?.[0]).toMatch(/^aws ec2 start-instances --region us-east-1 --instance-ids i-/);
