@@ -94,7 +94,7 @@ export function scenarioReferenceMarkdown(): string {
   const out: string[] = [
     '# Scenario reference',
     '',
-    '<!-- Generated from the zod schema by `npm run schema`; test/experiments/json-schema.test.ts fails when it is out of date. Do not edit by hand. -->',
+    '<!-- Generated from the zod schema by `npm run schema`; test/experiments/schema/json-schema.test.ts fails when it is out of date. Do not edit by hand. -->',
     '',
     'A scenario is one YAML file. Durations are a number and a unit (`500ms`, `30s`, `2m`, `1h`, `1m30s`),',
     'rates a count per unit (`20/s`, `600/m`), percentages a number and `%` (`99.9%`). Strings may hold',

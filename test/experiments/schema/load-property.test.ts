@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { DrillproofError } from '../../src/errors.js';
-import { loadScenarioBytes } from '../../src/experiments/load.js';
-import { repoRoot, shippedScenarios } from '../_helpers/scenario-files.js';
+import { DrillproofError } from '../../../src/errors.js';
+import { loadScenarioBytes } from '../../../src/experiments/load.js';
+import { repoRoot, shippedScenarios } from '../../_helpers/scenario-files.js';
 
 /**
  * Whatever a user writes, the loader either accepts it or throws drillproof's own user error

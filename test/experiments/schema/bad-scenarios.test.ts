@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DrillproofError } from '../../src/errors.js';
-import { loadScenarioFile, MAX_SCENARIO_BYTES } from '../../src/experiments/load.js';
-import { runCli } from '../_helpers/cli.js';
-import { badFixturesDir } from '../_helpers/scenario-files.js';
+import { DrillproofError } from '../../../src/errors.js';
+import { loadScenarioFile, MAX_SCENARIO_BYTES } from '../../../src/experiments/load.js';
+import { runCli } from '../../_helpers/cli.js';
+import { badFixturesDir } from '../../_helpers/scenario-files.js';
 
 /** Each bad fixture: a problem that must be reported at this line:col, with this field path. */
 const CASES: { file: string; line: number; col: number; path: string; text: RegExp }[] = [

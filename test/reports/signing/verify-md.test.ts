@@ -3,7 +3,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, signedPack } from '../_helpers/evidence.js';
+import { cleanupTempDirs, signedPack } from '../../_helpers/evidence.js';
 
 afterAll(cleanupTempDirs);
 

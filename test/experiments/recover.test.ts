@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recoverRun } from '../../../src/experiments/recover.js';
-import { RecordingSink } from '../../../src/io/messages.js';
-import { Journal, readJournal } from '../../../src/run/journal.js';
-import { AnchoredClock } from '../../../src/util/clock.js';
-import { fakeAws } from '../../_helpers/fake-aws.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import { Journal, readJournal } from '../../src/run/journal.js';
+import { AnchoredClock } from '../../src/util/clock.js';
+import { fakeAws } from '../_helpers/fake-aws.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../_helpers/cli.js';
+import { runCli } from '../_helpers/cli.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -13,7 +13,7 @@ const tmp = () => {
   dirs.push(d);
   return d;
 };
-const SCENARIO = resolve(import.meta.dirname, '..', '..', '..', 'scenarios', 'lab', 'ec2-instance-stop.yaml');
+const SCENARIO = resolve(import.meta.dirname, '..', '..', 'scenarios', 'lab', 'ec2-instance-stop.yaml');
 
 describe('drillproof run / recover / sweep (CLI)', () => {
   it('an invalid scenario exits 2 and names the problem', async () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RollbackStack } from '../../../src/experiments/rollback.js';
-import { RecordingSink } from '../../../src/io/messages.js';
-import { Journal } from '../../../src/run/journal.js';
-import { AnchoredClock, systemClock } from '../../../src/util/clock.js';
-import { fakeAws } from '../../_helpers/fake-aws.js';
+import { RollbackStack } from '../../src/experiments/rollback.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import { Journal } from '../../src/run/journal.js';
+import { AnchoredClock, systemClock } from '../../src/util/clock.js';
+import { fakeAws } from '../_helpers/fake-aws.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { CloudWatchApi } from '../../../src/aws/apis.js';
-import { confirmInjection } from '../../../src/experiments/confirm.js';
-import { checkStaticGuardrails } from '../../../src/experiments/guardrails.js';
-import { GuardrailMonitor, type GuardrailTrip } from '../../../src/experiments/guardrails-runtime.js';
-import type { ResolvedResource } from '../../../src/experiments/resources/registry.js';
-import { InterruptController, ManualSignalSource } from '../../../src/experiments/signals.js';
-import type { Sample } from '../../../src/run/samples.js';
-import { systemClock } from '../../../src/util/clock.js';
+import type { CloudWatchApi } from '../../src/aws/apis.js';
+import { confirmInjection } from '../../src/experiments/confirm.js';
+import { checkStaticGuardrails } from '../../src/experiments/guardrails.js';
+import { GuardrailMonitor, type GuardrailTrip } from '../../src/experiments/guardrails-runtime.js';
+import type { ResolvedResource } from '../../src/experiments/resources/registry.js';
+import { InterruptController, ManualSignalSource } from '../../src/experiments/signals.js';
+import type { Sample } from '../../src/run/samples.js';
+import { systemClock } from '../../src/util/clock.js';
 
 const sample = (seq: number, ok: boolean, interval = 100): Sample => ({
   probe: 'web',

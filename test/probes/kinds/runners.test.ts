@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyNetworkError } from '../../src/probes/classify.js';
-import { DnsProbe } from '../../src/probes/kinds/dns/runner.js';
-import { httpProbe } from '../../src/probes/kinds/http/definition.js';
-import { HttpProbe } from '../../src/probes/kinds/http/runner.js';
-import { TcpProbe } from '../../src/probes/kinds/tcp/runner.js';
-import type { ProbeAttempt } from '../../src/probes/runner.js';
-import { FlakyServer } from '../_helpers/flaky-server.js';
+import { classifyNetworkError } from '../../../src/probes/classify.js';
+import { DnsProbe } from '../../../src/probes/kinds/dns/runner.js';
+import { httpProbe } from '../../../src/probes/kinds/http/definition.js';
+import { HttpProbe } from '../../../src/probes/kinds/http/runner.js';
+import { TcpProbe } from '../../../src/probes/kinds/tcp/runner.js';
+import type { ProbeAttempt } from '../../../src/probes/runner.js';
+import { FlakyServer } from '../../_helpers/flaky-server.js';
 
 function attempt(timeoutMs = 1000): ProbeAttempt {
   return { seq: 0, scheduled: Date.now(), signal: AbortSignal.timeout(timeoutMs) };

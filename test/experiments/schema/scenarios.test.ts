@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../src/experiments/load.js';
-import { runCli } from '../_helpers/cli.js';
-import { repoRoot, shippedScenarios } from '../_helpers/scenario-files.js';
+import { loadScenarioFile } from '../../../src/experiments/load.js';
+import { runCli } from '../../_helpers/cli.js';
+import { repoRoot, shippedScenarios } from '../../_helpers/scenario-files.js';
 
 const REQUIRED = [
   'ec2-instance-stop',

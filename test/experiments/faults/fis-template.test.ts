@@ -2,9 +2,9 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DrillproofError } from '../../src/errors.js';
-import { loadFisTemplateFile, loadScenarioFile, parseScenarioText } from '../../src/experiments/load.js';
-import { fisFixturesDir } from '../_helpers/scenario-files.js';
+import { DrillproofError } from '../../../src/errors.js';
+import { loadFisTemplateFile, loadScenarioFile, parseScenarioText } from '../../../src/experiments/load.js';
+import { fisFixturesDir } from '../../_helpers/scenario-files.js';
 
 // Every template fixture; the lab's own (lab-*.json) sits next to the twelve real ones.
 const templates = readdirSync(fisFixturesDir).filter((f) => f.endsWith('.json'));

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createKmsApi } from '../../src/aws/clients.js';
-import { generateSigningKey, keyFingerprint, publicKeyPem } from '../../src/reports/signing/keys.js';
-import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
-import { listPackFiles } from '../../src/reports/signing/pack-files.js';
-import { signPack } from '../../src/reports/signing/sign-pack.js';
-import { localSigner } from '../../src/reports/signing/signer.js';
-import { verifyPack } from '../../src/reports/signing/verify-pack.js';
-import { cleanupTempDirs, signedPack, tempDir } from '../_helpers/evidence.js';
-import { KMS_KEY_ARN, mockKmsWithLocalKey } from '../_helpers/kms.js';
-import { startLoopbackTsa } from '../_helpers/tsa.js';
+import { createKmsApi } from '../../../src/aws/clients.js';
+import { generateSigningKey, keyFingerprint, publicKeyPem } from '../../../src/reports/signing/keys.js';
+import { kmsSigner } from '../../../src/reports/signing/kms-signer.js';
+import { listPackFiles } from '../../../src/reports/signing/pack-files.js';
+import { signPack } from '../../../src/reports/signing/sign-pack.js';
+import { localSigner } from '../../../src/reports/signing/signer.js';
+import { verifyPack } from '../../../src/reports/signing/verify-pack.js';
+import { cleanupTempDirs, signedPack, tempDir } from '../../_helpers/evidence.js';
+import { KMS_KEY_ARN, mockKmsWithLocalKey } from '../../_helpers/kms.js';
+import { startLoopbackTsa } from '../../_helpers/tsa.js';
 
 afterAll(cleanupTempDirs);
 

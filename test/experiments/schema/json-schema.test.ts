@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { scenarioJsonSchema } from '../../src/experiments/schema/json-schema.js';
-import { scenarioReferenceMarkdown } from '../../src/experiments/schema/reference.js';
-import { runCli } from '../_helpers/cli.js';
-import { badFixturesDir, repoRoot, shippedScenarios } from '../_helpers/scenario-files.js';
+import { scenarioJsonSchema } from '../../../src/experiments/schema/json-schema.js';
+import { scenarioReferenceMarkdown } from '../../../src/experiments/schema/reference.js';
+import { runCli } from '../../_helpers/cli.js';
+import { badFixturesDir, repoRoot, shippedScenarios } from '../../_helpers/scenario-files.js';
 
 // Enough structure to edit a parsed scenario in tests.
 type Scn = { resources: Record<string, unknown>; probes: Record<string, unknown>[] };

@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeDrill } from '../../src/experiments/analysis/drill.js';
-import { parseTimeArg } from '../../src/experiments/analysis/run-dir.js';
-import { resolveFaultTime } from '../../src/run/fault-file.js';
-import type { JournalEntry } from '../../src/run/journal-types.js';
-import type { Measurements } from '../../src/run/measurements.js';
-import type { Sample, SampleFileHeader } from '../../src/run/samples.js';
-import { runCli } from '../_helpers/cli.js';
+import { analyzeDrill } from '../../../src/experiments/analysis/drill.js';
+import { parseTimeArg } from '../../../src/experiments/analysis/run-dir.js';
+import { resolveFaultTime } from '../../../src/run/fault-file.js';
+import type { JournalEntry } from '../../../src/run/journal-types.js';
+import type { Measurements } from '../../../src/run/measurements.js';
+import type { Sample, SampleFileHeader } from '../../../src/run/samples.js';
+import { runCli } from '../../_helpers/cli.js';
 
 const t0 = Date.parse('2026-11-22T10:00:00.000Z');
 

@@ -2,9 +2,9 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pendingInverses } from '../../../src/experiments/rollback.js';
-import { Journal, readJournal } from '../../../src/run/journal.js';
-import { AnchoredClock } from '../../../src/util/clock.js';
+import { pendingInverses } from '../../src/experiments/rollback.js';
+import { Journal, readJournal } from '../../src/run/journal.js';
+import { AnchoredClock } from '../../src/util/clock.js';
 
 const dirs: string[] = [];
 const tmp = () => {
