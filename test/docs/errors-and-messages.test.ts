@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../_helpers/scenario-files.js';
@@ -23,6 +23,26 @@ describe('docs/errors-and-messages.md', () => {
     expect(documented.length).toBeGreaterThan(100);
     const missing = documented.filter((c) => !src.includes(`'${c}'`));
     expect(missing).toEqual([]);
+  });
+
+  it('names the files each code is in', () => {
+    // The rows of the tables with a `where` column (error codes, message codes).
+    const tables = doc
+      .split(/\n(?=\| code )/)
+      .slice(1)
+      .filter((t) => /^\| code +\|(?:.*\|)? where +\|/.test(t));
+    const rows = tables.flatMap((t) => [...t.split(/\n(?!\|)/)[0]!.matchAll(/^\| `([A-Za-z0-9_]+)` +\|(.*)\|$/gm)]);
+    expect(rows.length).toBeGreaterThan(150);
+    const wrong: string[] = [];
+    for (const [, code, rest] of rows) {
+      const paths = [...(rest as string).matchAll(/`([a-z0-9/.-]+\.ts)`/g)].map((m) => m[1] as string);
+      if (paths.length === 0) wrong.push(`${code}: no file`);
+      for (const p of paths) {
+        const file = join(repoRoot, 'src', p);
+        if (!existsSync(file) || !readFileSync(file, 'utf8').includes(`'${code}'`)) wrong.push(`${code}: ${p}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   it('documents every error and warning code of the scenario language', () => {
