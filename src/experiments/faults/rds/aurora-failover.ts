@@ -6,9 +6,9 @@ import { dbClusterArns, type ResolvedDbCluster } from '../../resources/aurora-cl
 import { resolvedOf, selectorOf } from '../../resources/registry.js';
 import { defineFault } from '../definition.js';
 import { requestIds } from '../inverse.js';
-import { M, planTarget, resourceName, S, stepShape } from '../step.js';
+import { planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultAction } from '../types.js';
-import { awaitAvailable, awaitAvailablePlan, awaitClusterSpec } from './await-available.js';
+import { awaitAvailable, awaitAvailablePlanParts, awaitClusterSpec } from './await-available.js';
 import { rdsEventsCall } from './failover.js';
 
 export const auroraFailoverFault = strict({
@@ -78,12 +78,10 @@ export const auroraFailoverDefinition = defineFault({
       preflight: [call('rds', 'DescribeDBClusters', ['*'], { note: 'cluster available with at least one replica' })],
       inject: [clusterFailoverCall(ctx, id, f.targetInstance)],
       watch: [rdsEventsCall, call('rds', 'DescribeDBClusters', ['*'], { note: 'writer and members' })],
-      inverse: awaitAvailablePlan('cluster'),
-      inverseActions: [awaitAvailable.action],
       destructive: true,
       recoveryTypicalMs: ctx.lab ? 5 * S : 30 * S,
       injectMs: { typical: 1 * S, max: 30 * S },
-      inverseMs: ctx.lab ? { typical: 1 * S, max: 30 * S } : { typical: 10 * S, max: 5 * M },
+      ...awaitAvailablePlanParts(ctx, 'cluster'),
       notes: ['the promoted replica stays writer'],
     };
   },

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DrillproofError } from '../../../errors.js';
-import { call } from '../../plan/context.js';
-import type { PlanInverse } from '../../plan/types.js';
+import { call, type PlanContext } from '../../plan/context.js';
+import type { FaultPlan, PlanInverse } from '../../plan/types.js';
 import { defineInverse } from '../inverse.js';
+import { M, S } from '../step.js';
 import type { InverseContext } from '../types.js';
 import { pollUntil } from '../wait.js';
 
@@ -66,5 +67,17 @@ export function awaitAvailablePlan(kind: 'instance' | 'cluster'): PlanInverse {
     awsCalls: [
       call('rds', kind === 'cluster' ? 'DescribeDBClusters' : 'DescribeDBInstances', ['*'], { note: 'status' }),
     ],
+  };
+}
+
+/** A failover's plan of its undo: the wait in words and calls, its journal name, how long it takes. */
+export function awaitAvailablePlanParts(
+  ctx: PlanContext,
+  kind: 'instance' | 'cluster',
+): Pick<FaultPlan, 'inverse' | 'inverseActions' | 'inverseMs'> {
+  return {
+    inverse: awaitAvailablePlan(kind),
+    inverseActions: [awaitAvailable.action],
+    inverseMs: ctx.lab ? { typical: 1 * S, max: 30 * S } : { typical: 10 * S, max: 5 * M },
   };
 }

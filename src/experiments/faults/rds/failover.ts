@@ -6,9 +6,9 @@ import { dbInstanceArns, type ResolvedDbInstance } from '../../resources/rds-ins
 import { resolvedOf, selectorOf } from '../../resources/registry.js';
 import { defineFault } from '../definition.js';
 import { requestIds } from '../inverse.js';
-import { M, planTarget, resourceName, S, stepShape } from '../step.js';
+import { planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultAction, PreflightCheckResult } from '../types.js';
-import { awaitAvailable, awaitAvailablePlan, awaitInstanceSpec } from './await-available.js';
+import { awaitAvailable, awaitAvailablePlanParts, awaitInstanceSpec } from './await-available.js';
 
 export const rdsFailoverFault = strict({ ...stepShape, type: z.literal('rds-failover'), resource: resourceName }).meta({
   description: 'Reboot a Multi-AZ DB instance with failover (the standby becomes primary).',
@@ -87,12 +87,10 @@ export const rdsFailoverDefinition = defineFault({
       preflight: [call('rds', 'DescribeDBInstances', ['*'], { note: 'instance available and Multi-AZ' })],
       inject: [instanceFailoverCall(ctx, id)],
       watch: [rdsEventsCall, call('rds', 'DescribeDBInstances', ['*'], { note: 'status and AZ' })],
-      inverse: awaitAvailablePlan('instance'),
-      inverseActions: [awaitAvailable.action],
       destructive: true,
       recoveryTypicalMs: ctx.lab ? 5 * S : 90 * S,
       injectMs: { typical: 1 * S, max: 30 * S },
-      inverseMs: ctx.lab ? { typical: 1 * S, max: 30 * S } : { typical: 10 * S, max: 5 * M },
+      ...awaitAvailablePlanParts(ctx, 'instance'),
       notes: ['the former standby stays primary (fail back with another drill if needed)'],
     };
   },
