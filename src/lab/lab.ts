@@ -171,7 +171,7 @@ export async function labDown(
 function isLabCommand(pid: number): boolean {
   try {
     const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    return comm === 'postgres' || comm === 'node' || comm.startsWith('postgres');
+    return comm === 'postgres' || comm === 'node' || comm.startsWith('postgres') || comm === 'mariadbd';
   } catch {
     return false;
   }

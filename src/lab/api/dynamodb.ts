@@ -99,11 +99,17 @@ async function own(lab: DynamoLab, op: string, input: Json): Promise<Json | unde
       const meta = lab.tableMeta(required(input, 'TableName'));
       const spec = input.PointInTimeRecoverySpecification as Json | undefined;
       if (typeof spec?.PointInTimeRecoveryEnabled !== 'boolean') {
-        throw ddbError('ValidationException', 'PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled is required');
+        throw ddbError(
+          'ValidationException',
+          'PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled is required',
+        );
       }
       const days = spec.RecoveryPeriodInDays === undefined ? 35 : Number(spec.RecoveryPeriodInDays);
       if (!(Number.isInteger(days) && days >= 1 && days <= 35)) {
-        throw ddbError('ValidationException', `RecoveryPeriodInDays must be 1 to 35, not ${String(spec.RecoveryPeriodInDays)}`);
+        throw ddbError(
+          'ValidationException',
+          `RecoveryPeriodInDays must be 1 to 35, not ${String(spec.RecoveryPeriodInDays)}`,
+        );
       }
       if (!spec.PointInTimeRecoveryEnabled) delete meta.pitr;
       else if (!meta.pitr) meta.pitr = { enabledAt: new Date(), recoveryPeriodInDays: days };
@@ -115,7 +121,9 @@ async function own(lab: DynamoLab, op: string, input: Json): Promise<Json | unde
     case 'RestoreTableFromBackup':
       return { TableDescription: await restoreFromBackup(lab, input) };
     case 'CreateBackup':
-      return { BackupDetails: details(await createBackup(lab, required(input, 'TableName'), required(input, 'BackupName'))) };
+      return {
+        BackupDetails: details(await createBackup(lab, required(input, 'TableName'), required(input, 'BackupName'))),
+      };
     case 'DescribeBackup':
       return { BackupDescription: description(backup(lab, required(input, 'BackupArn'))) };
     case 'DeleteBackup': {
@@ -137,7 +145,9 @@ async function own(lab: DynamoLab, op: string, input: Json): Promise<Json | unde
             b.createdAt.getTime() <= hi,
         )
         .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
-      const start = input.ExclusiveStartBackupArn ? all.findIndex((b) => b.arn === input.ExclusiveStartBackupArn) + 1 : 0;
+      const start = input.ExclusiveStartBackupArn
+        ? all.findIndex((b) => b.arn === input.ExclusiveStartBackupArn) + 1
+        : 0;
       const limit = Number(input.Limit ?? 100) || 100;
       const page = all.slice(start, start + limit);
       return {
@@ -158,7 +168,8 @@ async function own(lab: DynamoLab, op: string, input: Json): Promise<Json | unde
 /** Which (table, key, image) pairs a successful write changed; images are read back for UpdateItem. */
 async function recordWrite(lab: DynamoLab, op: string, input: Json, out: Json, at: number): Promise<void> {
   const changes: { table: string; key: Item; image: Item | null | 'read' }[] = [];
-  if (op === 'PutItem') changes.push({ table: String(input.TableName), key: input.Item as Item, image: input.Item as Item });
+  if (op === 'PutItem')
+    changes.push({ table: String(input.TableName), key: input.Item as Item, image: input.Item as Item });
   if (op === 'DeleteItem') changes.push({ table: String(input.TableName), key: input.Key as Item, image: null });
   if (op === 'UpdateItem') changes.push({ table: String(input.TableName), key: input.Key as Item, image: 'read' });
   if (op === 'BatchWriteItem') {
@@ -192,7 +203,10 @@ async function forwarded(lab: DynamoLab, op: string, body: string, input: Json):
   if (meta?.restore?.inProgress) {
     if (TABLE_OPS.has(op)) throw ddbError('ResourceNotFoundException', 'Requested resource not found');
     if (op === 'DeleteTable' || op === 'UpdateTable') {
-      throw ddbError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being restored: ${table}`);
+      throw ddbError(
+        'ResourceInUseException',
+        `Attempt to change a resource which is still in use: Table is being restored: ${table}`,
+      );
     }
   }
   const send = async () => {
@@ -202,7 +216,8 @@ async function forwarded(lab: DynamoLab, op: string, body: string, input: Json):
     return { r, out };
   };
   const { r, out } = WRITES.has(op) ? await lab.serialized(send) : await send();
-  if (r.status >= 300) return { status: r.status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: r.body };
+  if (r.status >= 300)
+    return { status: r.status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: r.body };
   if (op === 'CreateTable') {
     const desc = out.TableDescription as Json;
     lab.track(desc);
@@ -239,7 +254,9 @@ export function dynamodbHandler(lab: DynamoLab): (req: ApiRequest) => Promise<Ap
       if (e instanceof ApiError) {
         return ddbErrorReply(e.code === 'AccessDenied' ? new ApiError('AccessDeniedException', e.message, 400) : e);
       }
-      return ddbErrorReply(new ApiError('InternalServerError', `internal error in the lab: ${(e as Error)?.message}`, 500));
+      return ddbErrorReply(
+        new ApiError('InternalServerError', `internal error in the lab: ${(e as Error)?.message}`, 500),
+      );
     }
   };
 }

@@ -32,8 +32,10 @@ function createInput(target: string, source: Json, o: RestoreOverrides): Json {
   const billing =
     o.BillingModeOverride ?? ((source.BillingModeSummary as Json | undefined)?.BillingMode as string) ?? 'PROVISIONED';
   const pt = source.ProvisionedThroughput as Json | undefined;
-  const gsis = o.GlobalSecondaryIndexOverride ?? ((source.GlobalSecondaryIndexes as Json[] | undefined) ?? []).map(indexIn);
-  const lsis = o.LocalSecondaryIndexOverride ?? ((source.LocalSecondaryIndexes as Json[] | undefined) ?? []).map(indexIn);
+  const gsis =
+    o.GlobalSecondaryIndexOverride ?? ((source.GlobalSecondaryIndexes as Json[] | undefined) ?? []).map(indexIn);
+  const lsis =
+    o.LocalSecondaryIndexOverride ?? ((source.LocalSecondaryIndexes as Json[] | undefined) ?? []).map(indexIn);
   return {
     TableName: target,
     AttributeDefinitions: source.AttributeDefinitions,
@@ -49,7 +51,8 @@ function createInput(target: string, source: Json, o: RestoreOverrides): Json {
       : {}),
     ...(gsis.length > 0
       ? {
-          GlobalSecondaryIndexes: billing === 'PROVISIONED' ? gsis : gsis.map(({ ProvisionedThroughput: _p, ...g }) => g),
+          GlobalSecondaryIndexes:
+            billing === 'PROVISIONED' ? gsis : gsis.map(({ ProvisionedThroughput: _p, ...g }) => g),
         }
       : {}),
     ...(lsis.length > 0 ? { LocalSecondaryIndexes: lsis.map(({ ProvisionedThroughput: _p, ...l }) => l) } : {}),
@@ -78,7 +81,9 @@ export async function restoreInto(
       while ((await lab.describe(target)).TableStatus !== 'ACTIVE') await sleep(20);
       for (let i = 0; i < items.length; i += 25) {
         const chunk = items.slice(i, i + 25);
-        await lab.call('BatchWriteItem', { RequestItems: { [target]: chunk.map((Item) => ({ PutRequest: { Item } })) } });
+        await lab.call('BatchWriteItem', {
+          RequestItems: { [target]: chunk.map((Item) => ({ PutRequest: { Item } })) },
+        });
       }
       const at = Date.now();
       for (const it of items) meta.history.record(at, it, it);
@@ -110,10 +115,7 @@ export function withRestore(meta: TableMeta | undefined, desc: Json): Json {
 }
 
 /** RestoreTableToPointInTime: the source's items as of the restore time, from its recorded writes. */
-export async function restoreToPointInTime(
-  lab: DynamoLab,
-  input: Json & RestoreOverrides,
-): Promise<Json> {
+export async function restoreToPointInTime(lab: DynamoLab, input: Json & RestoreOverrides): Promise<Json> {
   const target = required(input, 'TargetTableName');
   const src = input.SourceTableArn ?? input.SourceTableName;
   if (typeof src !== 'string') {
@@ -200,7 +202,10 @@ export async function restoreFromBackup(lab: DynamoLab, input: Json & RestoreOve
 export function required(input: Json, name: string): string {
   const v = input[name];
   if (typeof v !== 'string' || v === '') {
-    throw ddbError('ValidationException', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+    throw ddbError(
+      'ValidationException',
+      `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return v;
 }

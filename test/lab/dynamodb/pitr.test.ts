@@ -29,7 +29,11 @@ import { dynamoServer } from './_server.js';
 let srv: Awaited<ReturnType<typeof dynamoServer>>;
 let ddb: DynamoDBClient;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const errName = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.name);
+const errName = (p: Promise<unknown>) =>
+  p.then(
+    () => 'no error',
+    (e: Error) => e.name,
+  );
 
 beforeAll(async () => {
   srv = await dynamoServer({ pitrLagMs: 300, transitionMs: 200 });
@@ -38,7 +42,10 @@ beforeAll(async () => {
 afterAll(async () => srv?.close());
 
 async function active(name: string): Promise<void> {
-  await eventually(async () => (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus === 'ACTIVE', 10_000);
+  await eventually(
+    async () => (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus === 'ACTIVE',
+    10_000,
+  );
 }
 
 const key = (n: number) => ({ pk: { S: 'v' }, sk: { N: String(n) } });
@@ -56,19 +63,33 @@ describe('lab DynamoDB: tables and items (dynalite behind the lab port)', () => 
     const seeded = await ddb.send(new ScanCommand({ TableName: DDB_TABLE }));
     expect(seeded.Items?.length).toBe(DDB_SEED_ITEMS.length);
 
-    await ddb.send(new PutItemCommand({ TableName: DDB_TABLE, Item: { ...key(1), n: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await ddb.send(
+      new PutItemCommand({
+        TableName: DDB_TABLE,
+        Item: { ...key(1), n: { N: '1' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     expect(
       await errName(
-        ddb.send(new PutItemCommand({ TableName: DDB_TABLE, Item: key(1), ConditionExpression: 'attribute_not_exists(pk)' })),
+        ddb.send(
+          new PutItemCommand({ TableName: DDB_TABLE, Item: key(1), ConditionExpression: 'attribute_not_exists(pk)' }),
+        ),
       ),
     ).toBe('ConditionalCheckFailedException');
     const got = await ddb.send(new GetItemCommand({ TableName: DDB_TABLE, Key: key(1), ConsistentRead: true }));
     expect(got.Item?.n).toEqual({ N: '1' });
     const q = await ddb.send(
-      new QueryCommand({ TableName: DDB_TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'order' } } }),
+      new QueryCommand({
+        TableName: DDB_TABLE,
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': { S: 'order' } },
+      }),
     );
     expect(q.Items?.map((i) => i.sk?.N)).toEqual(['1', '2', '3']);
-    expect(await errName(ddb.send(new GetItemCommand({ TableName: 'nope-table', Key: key(1) })))).toBe('ResourceNotFoundException');
+    expect(await errName(ddb.send(new GetItemCommand({ TableName: 'nope-table', Key: key(1) })))).toBe(
+      'ResourceNotFoundException',
+    );
 
     await ddb.send(new TagResourceCommand({ ResourceArn: d.Table?.TableArn, Tags: [{ Key: 'team', Value: 'ops' }] }));
     const tags = await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: d.Table?.TableArn }));
@@ -102,13 +123,19 @@ describe('lab DynamoDB: tables and items (dynalite behind the lab port)', () => 
     );
     expect(scratchTags.Tags).toEqual([{ Key: 'k', Value: 'v' }]);
     await ddb.send(new DeleteTableCommand({ TableName: 'scratch' }));
-    await eventually(async () => (await errName(ddb.send(new DescribeTableCommand({ TableName: 'scratch' })))) === 'ResourceNotFoundException', 10_000);
+    await eventually(
+      async () =>
+        (await errName(ddb.send(new DescribeTableCommand({ TableName: 'scratch' })))) === 'ResourceNotFoundException',
+      10_000,
+    );
   });
 
   it('read-only credentials may read but not write', async () => {
     const ro = srv.client('readonly-user');
     await ro.send(new DescribeTableCommand({ TableName: DDB_TABLE }));
-    expect(await errName(ro.send(new PutItemCommand({ TableName: DDB_TABLE, Item: key(99) })))).toBe('AccessDeniedException');
+    expect(await errName(ro.send(new PutItemCommand({ TableName: DDB_TABLE, Item: key(99) })))).toBe(
+      'AccessDeniedException',
+    );
   });
 });
 
@@ -126,7 +153,9 @@ describe('lab DynamoDB: point-in-time recovery', () => {
     expect(latest).toBeGreaterThanOrEqual(before - 300);
     expect(latest).toBeLessThanOrEqual(after - 300);
     expect(p?.EarliestRestorableDateTime?.getTime()).toBeLessThanOrEqual(latest);
-    expect(await errName(ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'nope-table' })))).toBe('TableNotFoundException');
+    expect(await errName(ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'nope-table' })))).toBe(
+      'TableNotFoundException',
+    );
   });
 
   it('restores exactly the item versions of the restore time (put, update, delete)', async () => {
@@ -162,12 +191,18 @@ describe('lab DynamoDB: point-in-time recovery', () => {
     for (const [i, t] of marks.entries()) {
       const target = `pitr-${i}`;
       const r = await ddb.send(
-        new RestoreTableToPointInTimeCommand({ SourceTableName: DDB_TABLE, TargetTableName: target, RestoreDateTime: new Date(t) }),
+        new RestoreTableToPointInTimeCommand({
+          SourceTableName: DDB_TABLE,
+          TargetTableName: target,
+          RestoreDateTime: new Date(t),
+        }),
       );
       expect(r.TableDescription?.TableStatus).toBe('CREATING');
       expect(r.TableDescription?.RestoreSummary?.RestoreInProgress).toBe(true);
       expect(r.TableDescription?.RestoreSummary?.SourceTableArn).toContain(`table/${DDB_TABLE}`);
-      expect(await errName(ddb.send(new GetItemCommand({ TableName: target, Key: key(10) })))).toBe('ResourceNotFoundException');
+      expect(await errName(ddb.send(new GetItemCommand({ TableName: target, Key: key(10) })))).toBe(
+        'ResourceNotFoundException',
+      );
       await active(target);
       const d = await ddb.send(new DescribeTableCommand({ TableName: target }));
       expect(d.Table?.RestoreSummary?.RestoreInProgress).toBe(false);
@@ -184,30 +219,69 @@ describe('lab DynamoDB: point-in-time recovery', () => {
     const now = Date.now();
     expect(
       await errName(
-        ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: DDB_TABLE, TargetTableName: 'x-future', RestoreDateTime: new Date(now + 60_000) })),
+        ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: DDB_TABLE,
+            TargetTableName: 'x-future',
+            RestoreDateTime: new Date(now + 60_000),
+          }),
+        ),
       ),
     ).toBe('InvalidRestoreTimeException');
     expect(
       await errName(
-        ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: DDB_TABLE, TargetTableName: 'x-old', RestoreDateTime: new Date(now - 3_600_000) })),
+        ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: DDB_TABLE,
+            TargetTableName: 'x-old',
+            RestoreDateTime: new Date(now - 3_600_000),
+          }),
+        ),
       ),
     ).toBe('InvalidRestoreTimeException');
     expect(
       await errName(
-        ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: DDB_TABLE, TargetTableName: 'pitr-0', UseLatestRestorableTime: true })),
+        ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: DDB_TABLE,
+            TargetTableName: 'pitr-0',
+            UseLatestRestorableTime: true,
+          }),
+        ),
       ),
     ).toBe('TableAlreadyExistsException');
     expect(
-      await errName(ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'nope-table', TargetTableName: 'x', UseLatestRestorableTime: true }))),
+      await errName(
+        ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: 'nope-table',
+            TargetTableName: 'x',
+            UseLatestRestorableTime: true,
+          }),
+        ),
+      ),
     ).toBe('TableNotFoundException');
     // pitr-0 is a restored table: point-in-time recovery is off there until enabled.
     expect(
-      await errName(ddb.send(new RestoreTableToPointInTimeCommand({ SourceTableName: 'pitr-0', TargetTableName: 'x', UseLatestRestorableTime: true }))),
+      await errName(
+        ddb.send(
+          new RestoreTableToPointInTimeCommand({
+            SourceTableName: 'pitr-0',
+            TargetTableName: 'x',
+            UseLatestRestorableTime: true,
+          }),
+        ),
+      ),
     ).toBe('PointInTimeRecoveryUnavailableException');
     const off = await ddb.send(new DescribeContinuousBackupsCommand({ TableName: 'pitr-0' }));
-    expect(off.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('DISABLED');
+    expect(off.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe(
+      'DISABLED',
+    );
     const on = await ddb.send(
-      new UpdateContinuousBackupsCommand({ TableName: 'pitr-0', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 } }),
+      new UpdateContinuousBackupsCommand({
+        TableName: 'pitr-0',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 7 },
+      }),
     );
     expect(on.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe('ENABLED');
     expect(on.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.RecoveryPeriodInDays).toBe(7);
@@ -226,7 +300,12 @@ describe('lab DynamoDB: on-demand backups', () => {
     expect(
       await errName(ddb.send(new RestoreTableFromBackupCommand({ BackupArn: arn, TargetTableName: 'from-backup' }))),
     ).toBe('BackupInUseException');
-    await eventually(async () => (await ddb.send(new DescribeBackupCommand({ BackupArn: arn }))).BackupDescription?.BackupDetails?.BackupStatus === 'AVAILABLE', 5000);
+    await eventually(
+      async () =>
+        (await ddb.send(new DescribeBackupCommand({ BackupArn: arn }))).BackupDescription?.BackupDetails
+          ?.BackupStatus === 'AVAILABLE',
+      5000,
+    );
     const d = await ddb.send(new DescribeBackupCommand({ BackupArn: arn }));
     expect(d.BackupDescription?.SourceTableDetails?.TableName).toBe(DDB_TABLE);
     expect(d.BackupDescription?.SourceTableDetails?.BillingMode).toBe('PAY_PER_REQUEST');
