@@ -91,7 +91,9 @@ export interface BackupApi {
   listRecoveryPointsByResource(
     i: backup.ListRecoveryPointsByResourceCommandInput,
   ): Promise<backup.ListRecoveryPointsByResourceCommandOutput>;
-  describeRecoveryPoint(i: backup.DescribeRecoveryPointCommandInput): Promise<backup.DescribeRecoveryPointCommandOutput>;
+  describeRecoveryPoint(
+    i: backup.DescribeRecoveryPointCommandInput,
+  ): Promise<backup.DescribeRecoveryPointCommandOutput>;
   getRecoveryPointRestoreMetadata(
     i: backup.GetRecoveryPointRestoreMetadataCommandInput,
   ): Promise<backup.GetRecoveryPointRestoreMetadataCommandOutput>;

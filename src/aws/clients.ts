@@ -210,8 +210,18 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
       describeTable: call('dynamodb', 'DescribeTable', dynamodb, DescribeTableCommand),
       listTables: call('dynamodb', 'ListTables', dynamodb, ListTablesCommand),
       listTagsOfResource: call('dynamodb', 'ListTagsOfResource', dynamodb, ListTagsOfResourceCommand),
-      describeContinuousBackups: call('dynamodb', 'DescribeContinuousBackups', dynamodb, DescribeContinuousBackupsCommand),
-      restoreTableToPointInTime: call('dynamodb', 'RestoreTableToPointInTime', dynamodb, RestoreTableToPointInTimeCommand),
+      describeContinuousBackups: call(
+        'dynamodb',
+        'DescribeContinuousBackups',
+        dynamodb,
+        DescribeContinuousBackupsCommand,
+      ),
+      restoreTableToPointInTime: call(
+        'dynamodb',
+        'RestoreTableToPointInTime',
+        dynamodb,
+        RestoreTableToPointInTimeCommand,
+      ),
       restoreTableFromBackup: call('dynamodb', 'RestoreTableFromBackup', dynamodb, RestoreTableFromBackupCommand),
       describeBackup: call('dynamodb', 'DescribeBackup', dynamodb, DescribeBackupCommand),
       listBackups: call('dynamodb', 'ListBackups', dynamodb, ListBackupsCommand),
@@ -228,7 +238,12 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
         backup,
         ListRecoveryPointsByBackupVaultCommand,
       ),
-      listRecoveryPointsByResource: call('backup', 'ListRecoveryPointsByResource', backup, ListRecoveryPointsByResourceCommand),
+      listRecoveryPointsByResource: call(
+        'backup',
+        'ListRecoveryPointsByResource',
+        backup,
+        ListRecoveryPointsByResourceCommand,
+      ),
       describeRecoveryPoint: call('backup', 'DescribeRecoveryPoint', backup, DescribeRecoveryPointCommand),
       getRecoveryPointRestoreMetadata: call(
         'backup',
@@ -238,7 +253,12 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
       ),
       startRestoreJob: call('backup', 'StartRestoreJob', backup, StartRestoreJobCommand),
       describeRestoreJob: call('backup', 'DescribeRestoreJob', backup, DescribeRestoreJobCommand),
-      putRestoreValidationResult: call('backup', 'PutRestoreValidationResult', backup, PutRestoreValidationResultCommand),
+      putRestoreValidationResult: call(
+        'backup',
+        'PutRestoreValidationResult',
+        backup,
+        PutRestoreValidationResultCommand,
+      ),
     },
   };
 }

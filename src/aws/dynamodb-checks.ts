@@ -40,7 +40,11 @@ function project(actual: DynamoItem | undefined, like: DynamoItem): DynamoItem |
   return Object.fromEntries(Object.keys(like).map((k) => [k, actual[k] ?? null])) as DynamoItem;
 }
 
-async function queryAll(api: Pick<DynamoDbApi, 'query'>, table: string, q: Extract<DynamoCheck, { query: unknown }>['query']) {
+async function queryAll(
+  api: Pick<DynamoDbApi, 'query'>,
+  table: string,
+  q: Extract<DynamoCheck, { query: unknown }>['query'],
+) {
   const items: DynamoItem[] = [];
   let start: DynamoItem | undefined;
   do {
@@ -84,7 +88,13 @@ export async function runDynamoChecks(
     try {
       const items = await queryAll(api, table, c.query);
       if ('count' in c.expect) {
-        out.push({ name: c.name, ok: items.length === c.expect.count, call, expected, actual: { count: items.length } });
+        out.push({
+          name: c.name,
+          ok: items.length === c.expect.count,
+          call,
+          expected,
+          actual: { count: items.length },
+        });
       } else {
         const want = c.expect.items;
         const got = items.map((it, i) => project(it, want[i] ?? it));

@@ -17,7 +17,7 @@ import type { ApiReply, ApiRequest } from './protocol.js';
 type Json = Record<string, unknown>;
 const secs = (d: Date | undefined) => (d ? d.getTime() / 1000 : undefined);
 
-function reply(status: number, value: unknown): ApiReply {
+export function backupReply(status: number, value: unknown): ApiReply {
   return {
     status,
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() },
@@ -26,7 +26,7 @@ function reply(status: number, value: unknown): ApiReply {
 }
 
 /** restJson1 errors: the type in `x-amzn-errortype`; AWS Backup's exceptions carry Code and Message. */
-function errorReply(e: ApiError): ApiReply {
+export function backupErrorReply(e: ApiError): ApiReply {
   return {
     status: e.status,
     headers: { 'content-type': 'application/json', 'x-amzn-errortype': e.code, 'x-amzn-requestid': randomUUID() },
@@ -142,7 +142,7 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
       const [a, b, c, d, e] = parts;
       if (a === 'backup-vaults' && m === 'GET') {
         if (!b) {
-          return reply(200, {
+          return backupReply(200, {
             BackupVaultList: [
               {
                 BackupVaultName: LAB_VAULT,
@@ -159,7 +159,7 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
         }
         lab.vault(b);
         if (!c) {
-          return reply(200, {
+          return backupReply(200, {
             BackupVaultName: b,
             BackupVaultArn: vaultArn(b),
             VaultType: 'BACKUP_VAULT',
@@ -184,12 +184,12 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
             )
             .sort((x, y) => y.creationDate.getTime() - x.creationDate.getTime());
           const p = page(all, q);
-          return reply(200, { RecoveryPoints: p.items.map(pointByVault), NextToken: p.next });
+          return backupReply(200, { RecoveryPoints: p.items.map(pointByVault), NextToken: p.next });
         }
-        if (c === 'recovery-points' && d && !e) return reply(200, pointByVault(lab.recoveryPoint(b, d)));
+        if (c === 'recovery-points' && d && !e) return backupReply(200, pointByVault(lab.recoveryPoint(b, d)));
         if (c === 'recovery-points' && d && e === 'restore-metadata') {
           const rp = lab.recoveryPoint(b, d);
-          return reply(200, {
+          return backupReply(200, {
             BackupVaultArn: vaultArn(b),
             RecoveryPointArn: rp.arn,
             ResourceType: rp.resourceType,
@@ -202,7 +202,7 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
           .filter((rp) => rp.resourceArn === b)
           .sort((x, y) => y.creationDate.getTime() - x.creationDate.getTime());
         const p = page(all, q);
-        return reply(200, {
+        return backupReply(200, {
           RecoveryPoints: p.items.map((rp) => ({
             RecoveryPointArn: rp.arn,
             CreationDate: secs(rp.creationDate),
@@ -220,7 +220,7 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
       if (a === 'restore-jobs') {
         if (m === 'PUT' && !b) {
           write('StartRestoreJob');
-          return reply(200, lab.startRestoreJob(body(req)));
+          return backupReply(200, lab.startRestoreJob(body(req)));
         }
         if (m === 'GET' && !b) {
           const after = timeQuery(q, 'createdAfter');
@@ -233,14 +233,14 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
               (before === undefined || j.creationDate.getTime() <= before),
           );
           const p = page(all, q);
-          return reply(200, { RestoreJobs: p.items.map(restoreJobOut), NextToken: p.next });
+          return backupReply(200, { RestoreJobs: p.items.map(restoreJobOut), NextToken: p.next });
         }
-        if (m === 'GET' && b && !c) return reply(200, restoreJobOut(lab.restoreJob(b)));
+        if (m === 'GET' && b && !c) return backupReply(200, restoreJobOut(lab.restoreJob(b)));
         if (m === 'PUT' && b && c === 'validations') {
           write('PutRestoreValidationResult');
           const x = body(req);
           lab.putValidation(b, x.ValidationStatus, x.ValidationStatusMessage);
-          return reply(204, undefined);
+          return backupReply(204, undefined);
         }
       }
       if (a === 'backup-jobs') {
@@ -258,16 +258,16 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
             );
           }
           const r = await lab.startBackupJob(x.BackupVaultName, x.ResourceArn, x.IamRoleArn);
-          return reply(200, { ...r, CreationDate: secs(r.CreationDate), IsParent: false });
+          return backupReply(200, { ...r, CreationDate: secs(r.CreationDate), IsParent: false });
         }
-        if (m === 'GET' && b && !c) return reply(200, backupJobOut(lab.backupJob(b)));
+        if (m === 'GET' && b && !c) return backupReply(200, backupJobOut(lab.backupJob(b)));
       }
       throw backupError('UnknownOperationException', `the lab's AWS Backup has no route ${m} ${req.path}`, 404);
     } catch (e) {
       if (e instanceof ApiError) {
-        return errorReply(e.code === 'AccessDenied' ? new ApiError('AccessDeniedException', e.message, 403) : e);
+        return backupErrorReply(e.code === 'AccessDenied' ? new ApiError('AccessDeniedException', e.message, 403) : e);
       }
-      return errorReply(
+      return backupErrorReply(
         new ApiError('ServiceUnavailableException', `internal error in the lab: ${(e as Error).message}`, 500),
       );
     }

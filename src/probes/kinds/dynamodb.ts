@@ -51,28 +51,35 @@ export class DynamoHeartbeatDriver implements HeartbeatDriver {
   /** The sort key's type, from DescribeTable once (before any write is attempted). */
   private keyType(signal?: AbortSignal): Promise<'N' | 'S'> {
     if (!this.sortType) {
-      const p = this.client.send(new DescribeTableCommand({ TableName: this.cfg.table }), { abortSignal: signal }).then((d) => {
-        const t = d.Table;
-        const hash = t?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
-        const range = t?.KeySchema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
-        const type = (n: string | undefined) => t?.AttributeDefinitions?.find((a) => a.AttributeName === n)?.AttributeType;
-        if (hash !== this.cfg.partitionKey || type(hash) !== 'S' || range !== this.cfg.sortKey) {
-          throw DrillproofError.user(
-            'HeartbeatTableKeys',
-            `DynamoDB table ${this.cfg.table} has key ${hash ?? '?'} (${type(hash) ?? '?'}) / ${range ?? 'none'}, not ${this.cfg.partitionKey} (S) / ${this.cfg.sortKey}`,
-            {
-              hint: `set partitionKey and sortKey to the table's key attributes; the partition key must be a string (it holds the run id) and the table needs a sort key (it holds seq)`,
-            },
-          );
-        }
-        const st = type(range);
-        if (st !== 'N' && st !== 'S') {
-          throw DrillproofError.user('HeartbeatTableKeys', `the sort key ${range} of ${this.cfg.table} is ${st}, not N or S`, {
-            hint: 'use a table whose sort key is a number or a string',
-          });
-        }
-        return st;
-      });
+      const p = this.client
+        .send(new DescribeTableCommand({ TableName: this.cfg.table }), { abortSignal: signal })
+        .then((d) => {
+          const t = d.Table;
+          const hash = t?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+          const range = t?.KeySchema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+          const type = (n: string | undefined) =>
+            t?.AttributeDefinitions?.find((a) => a.AttributeName === n)?.AttributeType;
+          if (hash !== this.cfg.partitionKey || type(hash) !== 'S' || range !== this.cfg.sortKey) {
+            throw DrillproofError.user(
+              'HeartbeatTableKeys',
+              `DynamoDB table ${this.cfg.table} has key ${hash ?? '?'} (${type(hash) ?? '?'}) / ${range ?? 'none'}, not ${this.cfg.partitionKey} (S) / ${this.cfg.sortKey}`,
+              {
+                hint: `set partitionKey and sortKey to the table's key attributes; the partition key must be a string (it holds the run id) and the table needs a sort key (it holds seq)`,
+              },
+            );
+          }
+          const st = type(range);
+          if (st !== 'N' && st !== 'S') {
+            throw DrillproofError.user(
+              'HeartbeatTableKeys',
+              `the sort key ${range} of ${this.cfg.table} is ${st}, not N or S`,
+              {
+                hint: 'use a table whose sort key is a number or a string',
+              },
+            );
+          }
+          return st;
+        });
       this.sortType = p;
       p.catch(() => {
         if (this.sortType === p) this.sortType = undefined;
