@@ -23,8 +23,8 @@ export const INNODB_ARGS = ['--innodb-buffer-pool-size=16M', '--innodb-log-file-
 
 const SEARCH = ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin'];
 
-function find(names: string[]): string | undefined {
-  for (const d of SEARCH) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
+function find(names: string[], dirs: string[]): string | undefined {
+  for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return join(d, n);
   return undefined;
 }
 
@@ -36,10 +36,26 @@ function idOf(flag: '-u' | '-g', user: string): number | undefined {
   }
 }
 
-function missing(what: string): DrillproofError {
-  return DrillproofError.user('LabMariadbMissing', `the Aurora MySQL cluster of the lab needs MariaDB: ${what}`, {
-    hint: 'install the Debian package: apt-get install mariadb-server (the lab starts its own servers; the system service is not used)',
-  });
+function missing(what: string, dirs: string[]): DrillproofError {
+  return DrillproofError.user(
+    'LabMariadbMissing',
+    `the Aurora MySQL cluster of the lab needs MariaDB: ${what} in ${dirs.join(', ')}`,
+    {
+      hint: 'install the Debian package: apt-get install mariadb-server (the lab starts its own servers; the system service is not used)',
+    },
+  );
+}
+
+/**
+ * Debian's `mariadbd` and `mariadb-install-db`; `LabMariadbMissing` (naming the apt package) when
+ * absent. `lab up --aurora-mysql` checks this before it starts anything.
+ */
+export function requireMariadbBinaries(dirs: string[] = SEARCH): { mariadbd: string; installDb: string } {
+  const mariadbd = find(['mariadbd', 'mysqld'], dirs);
+  const installDb = find(['mariadb-install-db', 'mysql_install_db'], dirs);
+  if (!mariadbd) throw missing('no mariadbd binary was found', dirs);
+  if (!installDb) throw missing('no mariadb-install-db binary was found', dirs);
+  return { mariadbd, installDb };
 }
 
 /**
@@ -47,10 +63,7 @@ function missing(what: string): DrillproofError {
  * initialized template data directory: initializing takes seconds, copying it milliseconds.
  */
 export async function prepareMariaRuntime(): Promise<MariaRuntime> {
-  const mariadbd = find(['mariadbd', 'mysqld']);
-  const installDb = find(['mariadb-install-db', 'mysql_install_db']);
-  if (!mariadbd) throw missing('no mariadbd binary was found');
-  if (!installDb) throw missing('no mariadb-install-db binary was found');
+  const { mariadbd, installDb } = requireMariadbBinaries();
   const version = execFileSync(mariadbd, ['--version'], { encoding: 'utf8' }).match(/Ver\s+(\S+)/)?.[1] ?? 'unknown';
   const root = process.getuid?.() === 0;
   let uid: number | undefined;
