@@ -11,8 +11,10 @@ import {
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { createDbAccess } from '../../src/experiments/phases/db-access.js';
-import { labReset } from '../../src/lab/lab.js';
+import { labDown, labReset } from '../../src/lab/lab.js';
+import { isAlive, ProcessRegistry } from '../../src/lab/processes.js';
 import { rdsEventIdForMessage } from '../../src/lab/rds/events.js';
+import { labPaths } from '../../src/lab/state-dir.js';
 import { analyzeRunDir } from '../../src/measurements/run-dir.js';
 import type { HeartbeatProbeConfig } from '../../src/probes/config.js';
 import { startProbes } from '../../src/probes/engine.js';
@@ -194,5 +196,17 @@ describe('lab Aurora MySQL (MariaDB writer + semi-synchronous replica)', () => {
     const c = (await rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: CLUSTER }))).DBClusters?.[0];
     expect(c?.DBClusterMembers?.find((m) => m.IsClusterWriter)?.DBInstanceIdentifier).toBe(`${CLUSTER}-1`);
     expect(c?.Status).toBe('available');
+  });
+
+  it('lab down after a crashed supervisor leaves no MariaDB server running', async () => {
+    const paths = labPaths(lab.dir());
+    const servers = ProcessRegistry.read(paths.pidsJson).filter((r) => r.name.startsWith('mariadbd'));
+    expect(servers.length).toBe(2);
+    process.kill(lab.info().supervisorPid, 'SIGKILL');
+    await eventually(() => !isAlive(lab.info().supervisorPid), 5000);
+    expect(servers.every((r) => isAlive(r.pid))).toBe(true);
+    const r = await labDown({ dir: lab.dir() });
+    expect(r.leftovers).toBeGreaterThanOrEqual(2);
+    expect(servers.filter((x) => isAlive(x.pid))).toEqual([]);
   });
 });
