@@ -89,6 +89,18 @@ export interface LabEndpoint {
   port: number;
 }
 
+/** An Aurora-style cluster in lab.json: its endpoints (TCP proxies that move on failover) and login. */
+export interface LabClusterInfo {
+  clusterId: string;
+  arn: string;
+  writer: LabEndpoint;
+  reader: LabEndpoint;
+  user: string;
+  password: string;
+  database: string;
+  instanceIds: string[];
+}
+
 /** `<stateDir>/lab.json`. */
 export interface LabInfo {
   version: 1;
@@ -118,28 +130,9 @@ export interface LabInfo {
     engine: 'postgres';
     arn: string;
   };
-  aurora?: {
-    clusterId: string;
-    arn: string;
-    writer: LabEndpoint;
-    reader: LabEndpoint;
-    user: string;
-    password: string;
-    database: string;
-    instanceIds: string[];
-  };
+  aurora?: LabClusterInfo;
   /** With `auroraMysql`. */
-  auroraMysql?: {
-    clusterId: string;
-    arn: string;
-    engine: 'aurora-mysql';
-    writer: LabEndpoint;
-    reader: LabEndpoint;
-    user: string;
-    password: string;
-    database: string;
-    instanceIds: string[];
-  };
+  auroraMysql?: LabClusterInfo & { engine: 'aurora-mysql' };
   /** With `dynamodb`: served on `awsEndpoint` like every service. */
   dynamodb?: { endpoint: string; tableName: string; tableArn: string };
   /** With `backup`. */

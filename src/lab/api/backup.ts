@@ -118,6 +118,20 @@ function backupJobOut(j: BackupJob): Json {
   };
 }
 
+/** ListBackupVaults member and DescribeBackupVault answer (same members). */
+function vaultOut(lab: BackupLab, name: string): Json {
+  return {
+    BackupVaultName: name,
+    BackupVaultArn: vaultArn(name),
+    VaultType: 'BACKUP_VAULT',
+    VaultState: 'AVAILABLE',
+    CreationDate: secs(lab.vaultCreated),
+    NumberOfRecoveryPoints: [...lab.recoveryPoints.values()].filter((r) => r.vaultName === name).length,
+    Locked: false,
+    EncryptionKeyType: 'AWS_OWNED_KMS_KEY',
+  };
+}
+
 function body(req: ApiRequest): Json {
   if (!req.body) return {};
   try {
@@ -142,33 +156,11 @@ export function backupHandler(lab: BackupLab): (req: ApiRequest) => Promise<ApiR
       const [a, b, c, d, e] = parts;
       if (a === 'backup-vaults' && m === 'GET') {
         if (!b) {
-          return backupReply(200, {
-            BackupVaultList: [
-              {
-                BackupVaultName: LAB_VAULT,
-                BackupVaultArn: vaultArn(LAB_VAULT),
-                VaultType: 'BACKUP_VAULT',
-                VaultState: 'AVAILABLE',
-                CreationDate: secs(lab.vaultCreated),
-                NumberOfRecoveryPoints: lab.recoveryPoints.size,
-                Locked: false,
-                EncryptionKeyType: 'AWS_OWNED_KMS_KEY',
-              },
-            ],
-          });
+          return backupReply(200, { BackupVaultList: [vaultOut(lab, LAB_VAULT)] });
         }
         lab.vault(b);
         if (!c) {
-          return backupReply(200, {
-            BackupVaultName: b,
-            BackupVaultArn: vaultArn(b),
-            VaultType: 'BACKUP_VAULT',
-            VaultState: 'AVAILABLE',
-            CreationDate: secs(lab.vaultCreated),
-            NumberOfRecoveryPoints: lab.recoveryPoints.size,
-            Locked: false,
-            EncryptionKeyType: 'AWS_OWNED_KMS_KEY',
-          });
+          return backupReply(200, vaultOut(lab, b));
         }
         if (c === 'recovery-points' && !d) {
           const after = timeQuery(q, 'createdAfter');
