@@ -8,6 +8,9 @@ const labFiles = [
   'test/lab/fis.test.ts',
   'test/lab/lifecycle.test.ts',
   'test/lab/rds.test.ts',
+  'test/lab/aurora-mysql.test.ts',
+  'test/lab/backup.test.ts',
+  'test/lab/dynamodb/**/*.test.ts',
   'test/integration/**/*.test.ts',
   'test/probes/k6/lab-drill.test.ts',
 ];

@@ -1,4 +1,6 @@
+import type * as backup from '@aws-sdk/client-backup';
 import type * as cw from '@aws-sdk/client-cloudwatch';
+import type * as ddb from '@aws-sdk/client-dynamodb';
 import type * as ec2 from '@aws-sdk/client-ec2';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as fis from '@aws-sdk/client-fis';
@@ -62,6 +64,46 @@ export interface CloudWatchApi {
   describeAlarms(i: cw.DescribeAlarmsCommandInput): Promise<cw.DescribeAlarmsCommandOutput>;
 }
 
+export interface DynamoDbApi {
+  describeTable(i: ddb.DescribeTableCommandInput): Promise<ddb.DescribeTableCommandOutput>;
+  listTables(i: ddb.ListTablesCommandInput): Promise<ddb.ListTablesCommandOutput>;
+  listTagsOfResource(i: ddb.ListTagsOfResourceCommandInput): Promise<ddb.ListTagsOfResourceCommandOutput>;
+  describeContinuousBackups(
+    i: ddb.DescribeContinuousBackupsCommandInput,
+  ): Promise<ddb.DescribeContinuousBackupsCommandOutput>;
+  restoreTableToPointInTime(
+    i: ddb.RestoreTableToPointInTimeCommandInput,
+  ): Promise<ddb.RestoreTableToPointInTimeCommandOutput>;
+  restoreTableFromBackup(i: ddb.RestoreTableFromBackupCommandInput): Promise<ddb.RestoreTableFromBackupCommandOutput>;
+  describeBackup(i: ddb.DescribeBackupCommandInput): Promise<ddb.DescribeBackupCommandOutput>;
+  listBackups(i: ddb.ListBackupsCommandInput): Promise<ddb.ListBackupsCommandOutput>;
+  deleteTable(i: ddb.DeleteTableCommandInput): Promise<ddb.DeleteTableCommandOutput>;
+  getItem(i: ddb.GetItemCommandInput): Promise<ddb.GetItemCommandOutput>;
+  query(i: ddb.QueryCommandInput): Promise<ddb.QueryCommandOutput>;
+  scan(i: ddb.ScanCommandInput): Promise<ddb.ScanCommandOutput>;
+}
+
+export interface BackupApi {
+  listBackupVaults(i: backup.ListBackupVaultsCommandInput): Promise<backup.ListBackupVaultsCommandOutput>;
+  listRecoveryPointsByBackupVault(
+    i: backup.ListRecoveryPointsByBackupVaultCommandInput,
+  ): Promise<backup.ListRecoveryPointsByBackupVaultCommandOutput>;
+  listRecoveryPointsByResource(
+    i: backup.ListRecoveryPointsByResourceCommandInput,
+  ): Promise<backup.ListRecoveryPointsByResourceCommandOutput>;
+  describeRecoveryPoint(
+    i: backup.DescribeRecoveryPointCommandInput,
+  ): Promise<backup.DescribeRecoveryPointCommandOutput>;
+  getRecoveryPointRestoreMetadata(
+    i: backup.GetRecoveryPointRestoreMetadataCommandInput,
+  ): Promise<backup.GetRecoveryPointRestoreMetadataCommandOutput>;
+  startRestoreJob(i: backup.StartRestoreJobCommandInput): Promise<backup.StartRestoreJobCommandOutput>;
+  describeRestoreJob(i: backup.DescribeRestoreJobCommandInput): Promise<backup.DescribeRestoreJobCommandOutput>;
+  putRestoreValidationResult(
+    i: backup.PutRestoreValidationResultCommandInput,
+  ): Promise<backup.PutRestoreValidationResultCommandOutput>;
+}
+
 export interface AwsApis {
   region: string;
   endpoint?: string;
@@ -71,4 +113,6 @@ export interface AwsApis {
   fis: FisApi;
   sts: StsApi;
   cloudwatch: CloudWatchApi;
+  dynamodb: DynamoDbApi;
+  backup: BackupApi;
 }

@@ -1,4 +1,30 @@
+import {
+  BackupClient,
+  DescribeRecoveryPointCommand,
+  DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
+  ListBackupVaultsCommand,
+  ListRecoveryPointsByBackupVaultCommand,
+  ListRecoveryPointsByResourceCommand,
+  PutRestoreValidationResultCommand,
+  StartRestoreJobCommand,
+} from '@aws-sdk/client-backup';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DeleteTableCommand,
+  DescribeBackupCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListBackupsCommand,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  QueryCommand,
+  RestoreTableFromBackupCommand,
+  RestoreTableToPointInTimeCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import {
   DescribeInstancesCommand,
   EC2Client,
@@ -86,6 +112,8 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
   const rds = new RDSClient(shared);
   const fis = new FisClient(shared);
   const cloudwatch = new CloudWatchClient(shared);
+  const dynamodb = new DynamoDBClient(shared);
+  const backup = new BackupClient(shared);
 
   const call =
     <I extends object, O>(service: string, operation: string, client: Sendable, Cmd: new (input: I) => unknown) =>
@@ -178,6 +206,60 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
     },
     sts: { getCallerIdentity: call('sts', 'GetCallerIdentity', sts, GetCallerIdentityCommand) },
     cloudwatch: { describeAlarms: call('cloudwatch', 'DescribeAlarms', cloudwatch, DescribeAlarmsCommand) },
+    dynamodb: {
+      describeTable: call('dynamodb', 'DescribeTable', dynamodb, DescribeTableCommand),
+      listTables: call('dynamodb', 'ListTables', dynamodb, ListTablesCommand),
+      listTagsOfResource: call('dynamodb', 'ListTagsOfResource', dynamodb, ListTagsOfResourceCommand),
+      describeContinuousBackups: call(
+        'dynamodb',
+        'DescribeContinuousBackups',
+        dynamodb,
+        DescribeContinuousBackupsCommand,
+      ),
+      restoreTableToPointInTime: call(
+        'dynamodb',
+        'RestoreTableToPointInTime',
+        dynamodb,
+        RestoreTableToPointInTimeCommand,
+      ),
+      restoreTableFromBackup: call('dynamodb', 'RestoreTableFromBackup', dynamodb, RestoreTableFromBackupCommand),
+      describeBackup: call('dynamodb', 'DescribeBackup', dynamodb, DescribeBackupCommand),
+      listBackups: call('dynamodb', 'ListBackups', dynamodb, ListBackupsCommand),
+      deleteTable: call('dynamodb', 'DeleteTable', dynamodb, DeleteTableCommand),
+      getItem: call('dynamodb', 'GetItem', dynamodb, GetItemCommand),
+      query: call('dynamodb', 'Query', dynamodb, QueryCommand),
+      scan: call('dynamodb', 'Scan', dynamodb, ScanCommand),
+    },
+    backup: {
+      listBackupVaults: call('backup', 'ListBackupVaults', backup, ListBackupVaultsCommand),
+      listRecoveryPointsByBackupVault: call(
+        'backup',
+        'ListRecoveryPointsByBackupVault',
+        backup,
+        ListRecoveryPointsByBackupVaultCommand,
+      ),
+      listRecoveryPointsByResource: call(
+        'backup',
+        'ListRecoveryPointsByResource',
+        backup,
+        ListRecoveryPointsByResourceCommand,
+      ),
+      describeRecoveryPoint: call('backup', 'DescribeRecoveryPoint', backup, DescribeRecoveryPointCommand),
+      getRecoveryPointRestoreMetadata: call(
+        'backup',
+        'GetRecoveryPointRestoreMetadata',
+        backup,
+        GetRecoveryPointRestoreMetadataCommand,
+      ),
+      startRestoreJob: call('backup', 'StartRestoreJob', backup, StartRestoreJobCommand),
+      describeRestoreJob: call('backup', 'DescribeRestoreJob', backup, DescribeRestoreJobCommand),
+      putRestoreValidationResult: call(
+        'backup',
+        'PutRestoreValidationResult',
+        backup,
+        PutRestoreValidationResultCommand,
+      ),
+    },
   };
 }
 
@@ -187,6 +269,24 @@ function safeRecord(record: CallRecorder, r: Parameters<CallRecorder>[0]): void 
   } catch {
     // A broken recorder must never change the outcome of an AWS call.
   }
+}
+
+/**
+ * A DynamoDB client for the heartbeat writer: its own attempts and timeouts (a heartbeat must settle
+ * within its deadline), the same region, profile, endpoint and credential rules as every client.
+ */
+export function createDynamoDbClient(
+  target: AwsTarget,
+  o: { maxAttempts: number; connectTimeoutMs: number; requestTimeoutMs: number },
+): DynamoDBClient {
+  return new DynamoDBClient({
+    region: target.region,
+    maxAttempts: o.maxAttempts,
+    requestHandler: { connectionTimeout: o.connectTimeoutMs, requestTimeout: o.requestTimeoutMs },
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(target.credentials ? { credentials: target.credentials } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+  });
 }
 
 /** A KMS client for signing evidence with a KMS key (same region, profile and endpoint rules). */

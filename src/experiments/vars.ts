@@ -91,6 +91,13 @@ function lookupLab(lab: unknown, expr: string): unknown {
   return cur;
 }
 
+/** lab.json sections that exist only when `lab up` was asked for them. */
+const OPTIONAL_LAB_PARTS: Record<string, string> = {
+  auroraMysql: '--aurora-mysql',
+  dynamodb: '--dynamodb',
+  backup: '--backup',
+};
+
 function lookup(expr: string, sources: VarSources): { ok: true; value: unknown } | { ok: false; why: string } {
   const env = ENV_NAME.exec(expr);
   if (env) {
@@ -102,6 +109,11 @@ function lookup(expr: string, sources: VarSources): { ok: true; value: unknown }
   }
   const v = lookupLab(sources.lab, expr);
   if (v === undefined || v === null || typeof v === 'object') {
+    const part = /^lab\.([A-Za-z]+)/.exec(expr)?.[1] ?? '';
+    const flag = OPTIONAL_LAB_PARTS[part];
+    if (flag && lookupLab(sources.lab, `lab.${part}`) === undefined) {
+      return { ok: false, why: `\${${expr}} needs the lab's ${part}: start the lab with drillproof lab up ${flag}` };
+    }
     return { ok: false, why: `the lab has no value for \${${expr}}` };
   }
   return { ok: true, value: v };

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import { requireMariadbBinaries } from './mysql/binaries.js';
 import { nodeArgsFor, sleep } from './node-entry.js';
 import { isAlive, isSameProcess, ProcessRegistry, processesWithCwdUnder, signal, waitForExit } from './processes.js';
 import { labPaths, readJson, resolveLabDir } from './state-dir.js';
@@ -71,6 +72,8 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
   if (options.azCount < 2 || options.azCount > 3) {
     throw DrillproofError.user('LabOptionInvalid', `the lab has 2 or 3 AZs, not ${options.azCount}`);
   }
+  // A missing system package is the user's to install: say so before anything starts.
+  if (options.auroraMysql) requireMariadbBinaries();
   mkdirSync(paths.logsDir, { recursive: true });
   mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o755 });
   rmSync(paths.labJson, { force: true });
@@ -171,7 +174,7 @@ export async function labDown(
 function isLabCommand(pid: number): boolean {
   try {
     const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    return comm === 'postgres' || comm === 'node' || comm.startsWith('postgres');
+    return comm === 'postgres' || comm === 'node' || comm.startsWith('postgres') || comm === 'mariadbd';
   } catch {
     return false;
   }

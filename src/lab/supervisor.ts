@@ -10,6 +10,7 @@ import { fisHandler } from './api/fis.js';
 import { rdsService } from './api/rds.js';
 import { ApiServer } from './api/server.js';
 import { stsService } from './api/sts.js';
+import { DataServices } from './data-services.js';
 import { Ec2Fleet, type InstanceSpec } from './ec2/fleet.js';
 import { FisEngine } from './fis/engine.js';
 import { LabNetwork } from './network.js';
@@ -99,7 +100,10 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   const subnets = azs.map((az) => ({ id: subnetId(az), az }));
 
   log(`starting ${specs.length} instances and the databases`);
-  await Promise.all([rds.start(), fleet.launch(specs)]);
+  const onError = (what: string, e: unknown) => log(`error: ${what}: ${(e as Error)?.stack ?? String(e)}`);
+  const data = new DataServices(o, { rds, ...paths, registry, azs, user, password, database, freePort, onError });
+  await Promise.all([rds.start(), fleet.launch(specs), data.start()]);
+  await data.startBackup();
   log(`instances and databases up after ${Date.now() - started} ms`);
 
   const group = new TargetGroup(
@@ -132,8 +136,9 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     try {
       const db = rds.instances.get(DB_ID);
       if (db?.pair && db.status === 'available' && db.pair.primary.az === az) rds.reboot(DB_ID, true);
-      const cl = rds.clusters.get(CLUSTER_ID);
-      if (cl && cl.status === 'available' && cl.pair.primary.az === az) rds.failoverCluster(CLUSTER_ID);
+      for (const cl of rds.clusters.values()) {
+        if (cl.status === 'available' && cl.pair.primary.az === az) rds.failoverCluster(cl.id);
+      }
     } catch (e) {
       // No standby in sync: the database stays where it is (and unreachable AZs stay unreachable).
       log(`no automatic failover for ${az}: ${(e as Error).message}`);
@@ -158,6 +163,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     disruptedAzs: network.list(),
     faults: faults.config,
     experiments: [...fis.experiments.values()].map((e) => ({ id: e.id, status: e.state.status })),
+    ...data.status(),
   });
   const api = new ApiServer(
     {
@@ -176,6 +182,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         await fleet.reset();
         group.reset(specs.map((s) => ({ id: s.id, port: s.port })));
         await resetRds(rds);
+        await data.reset();
         await waitHealthy(group, 30_000);
         return status();
       },
@@ -185,6 +192,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       },
     },
     faults,
+    data.handlers(),
   );
   const apiPort = await api.listen(o.apiPort);
   await waitHealthy(group, 30_000);
@@ -232,6 +240,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
           },
         }
       : {}),
+    ...data.info(`http://127.0.0.1:${apiPort}`),
     options,
   };
   writeJsonAtomic(paths.labJson, info);
@@ -252,6 +261,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         api.close(),
         fleet.shutdown().then(() => log(`apps stopped after ${Date.now() - t0} ms`)),
         rds.stop().then(() => log(`databases stopped after ${Date.now() - t0} ms`)),
+        data.stop(),
       ]);
     } catch (e) {
       log(`error during shutdown: ${(e as Error).stack}`);

@@ -49,6 +49,14 @@ export interface LabOptions {
   fisTimeScale: number;
   /** Start the Aurora-style cluster `lab-aurora` too. */
   aurora: boolean;
+  /** Start `lab-aurora-mysql`, an Aurora-MySQL-style cluster on two MariaDB servers. */
+  auroraMysql: boolean;
+  /** Serve DynamoDB (table `lab-app`, point-in-time recovery on). */
+  dynamodb: boolean;
+  /** DynamoDB's LatestRestorableDateTime trails now by this much (AWS: about 5 minutes). */
+  dynamodbPitrLagMs: number;
+  /** Serve AWS Backup (vault `lab-vault` with recovery points of lab-db and, with dynamodb, lab-app). */
+  backup: boolean;
   /** API port; 0 = any free port. */
   apiPort: number;
   faults: ControlPlaneFaults;
@@ -68,6 +76,10 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
   backupRetentionMs: 3_600_000,
   fisTimeScale: 1,
   aurora: true,
+  auroraMysql: false,
+  dynamodb: false,
+  dynamodbPitrLagMs: 3000,
+  backup: false,
   apiPort: 0,
   faults: {},
 };
@@ -75,6 +87,18 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
 export interface LabEndpoint {
   host: string;
   port: number;
+}
+
+/** An Aurora-style cluster in lab.json: its endpoints (TCP proxies that move on failover) and login. */
+export interface LabClusterInfo {
+  clusterId: string;
+  arn: string;
+  writer: LabEndpoint;
+  reader: LabEndpoint;
+  user: string;
+  password: string;
+  database: string;
+  instanceIds: string[];
 }
 
 /** `<stateDir>/lab.json`. */
@@ -106,15 +130,12 @@ export interface LabInfo {
     engine: 'postgres';
     arn: string;
   };
-  aurora?: {
-    clusterId: string;
-    arn: string;
-    writer: LabEndpoint;
-    reader: LabEndpoint;
-    user: string;
-    password: string;
-    database: string;
-    instanceIds: string[];
-  };
+  aurora?: LabClusterInfo;
+  /** With `auroraMysql`. */
+  auroraMysql?: LabClusterInfo & { engine: 'aurora-mysql' };
+  /** With `dynamodb`: served on `awsEndpoint` like every service. */
+  dynamodb?: { endpoint: string; tableName: string; tableArn: string };
+  /** With `backup`. */
+  backup?: { vaultName: string; vaultArn: string; roleArn: string };
   options: Omit<LabOptions, 'dir'>;
 }

@@ -5,7 +5,7 @@
  */
 export const SAMPLE_FORMAT_VERSION = 1;
 
-export type ProbeKind = 'http' | 'tcp' | 'dns' | 'postgres-heartbeat' | 'mysql-heartbeat' | 'k6';
+export type ProbeKind = 'http' | 'tcp' | 'dns' | 'postgres-heartbeat' | 'mysql-heartbeat' | 'dynamodb-heartbeat' | 'k6';
 
 /** Stable error codes recorded in samples (never thrown). */
 export type SampleError =

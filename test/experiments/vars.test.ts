@@ -75,6 +75,29 @@ describe('resolveScenarioVars', () => {
     ]);
   });
 
+  it('resolves the optional lab services and says which lab up flag a missing one needs', () => {
+    const withMysql = {
+      ...lab,
+      auroraMysql: { writer: { host: '127.0.0.1', port: 33061 } },
+      dynamodb: { tableName: 'lab-app' },
+    };
+    expect(
+      resolveScenarioVars(
+        { port: v('lab.auroraMysql.writer.port'), t: v('lab.dynamodb.tableName') },
+        { env: {}, lab: withMysql },
+      ),
+    ).toEqual({ port: 33061, t: 'lab-app' });
+    let err: unknown;
+    try {
+      resolveScenarioVars({ vault: v('lab.backup.vaultName') }, { env: {}, lab });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as DrillproofError).problems.map((p) => p.message)).toEqual([
+      `${v('lab.backup.vaultName')} needs the lab's backup: start the lab with drillproof lab up --backup`,
+    ]);
+  });
+
   it('lab variables need the lab', () => {
     expect(() => resolveScenarioVars({ u: v('lab.appUrl') }, { env: {} })).toThrow(/could not be resolved/);
   });

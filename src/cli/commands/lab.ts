@@ -61,6 +61,9 @@ export const register: RegisterCommand = (program, ctx) => {
       .option('--azs <n>', 'number of lab AZs (2 or 3)', num('azs', 2, 3))
       .option('--instances-per-az <n>', 'app instances per AZ', num('instances-per-az', 2, 8))
       .option('--no-aurora', 'do not start the Aurora-style cluster lab-aurora')
+      .option('--aurora-mysql', 'also start lab-aurora-mysql (Aurora MySQL style, on MariaDB servers)')
+      .option('--dynamodb', 'also serve DynamoDB (table lab-app with point-in-time recovery)')
+      .option('--backup', 'also serve AWS Backup (vault lab-vault over lab-db and, with --dynamodb, lab-app)')
       .option(
         '--fis-time-scale <factor>',
         'multiply FIS durations (e.g. 0.1 makes PT5M last 30 s)',
@@ -74,6 +77,9 @@ export const register: RegisterCommand = (program, ctx) => {
         azs?: number;
         instancesPerAz?: number;
         aurora: boolean;
+        auroraMysql?: boolean;
+        dynamodb?: boolean;
+        backup?: boolean;
         fisTimeScale?: number;
       },
     ) => {
@@ -86,6 +92,9 @@ export const register: RegisterCommand = (program, ctx) => {
           ...(f.instancesPerAz !== undefined ? { instancesPerAz: f.instancesPerAz } : {}),
           ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
           aurora: f.aurora,
+          auroraMysql: Boolean(f.auroraMysql),
+          dynamodb: Boolean(f.dynamodb),
+          backup: Boolean(f.backup),
           faults: faultsFrom(f),
         },
         sink,
@@ -101,6 +110,13 @@ export const register: RegisterCommand = (program, ctx) => {
           `  lab-db        postgres://${info.db.user}@${info.db.host}:${info.db.port}/${info.db.database}`,
           `  password      export DRILLPROOF_LAB_DB_PASSWORD='${info.db.password}'`,
           `  instances     ${info.instances.map((i) => `${i.id} (${i.az})`).join(', ')}`,
+          ...(info.auroraMysql
+            ? [
+                `  aurora-mysql  mysql://${info.auroraMysql.user}@127.0.0.1:${info.auroraMysql.writer.port}/${info.auroraMysql.database} (reader port ${info.auroraMysql.reader.port}; same password)`,
+              ]
+            : []),
+          ...(info.dynamodb ? [`  dynamodb      table ${info.dynamodb.tableName} on the AWS endpoint`] : []),
+          ...(info.backup ? [`  backup        vault ${info.backup.vaultName}, role ${info.backup.roleArn}`] : []),
           `  use with      AWS_ENDPOINT_URL=${info.awsEndpoint} AWS_REGION=${info.region} AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab`,
         ].join('\n'),
       );
@@ -122,6 +138,10 @@ export const register: RegisterCommand = (program, ctx) => {
             db: { id: string; status: string; az: string }[];
             disruptedAzs: string[];
             faults: Record<string, unknown>;
+            clusters: { id: string; status: string; writerAz: string }[];
+            dynamodbTables?: string[];
+            recoveryPoints?: number;
+            restoreJobs?: { id: string; status: string }[];
           }
         | undefined;
       out(
@@ -136,6 +156,13 @@ export const register: RegisterCommand = (program, ctx) => {
                 return `  ${i.id} ${i.az} ${i.state}  target ${t ? `${t.state}${t.reason ? ` (${t.reason})` : ''}` : 'not registered'}`;
               }),
               ...d.db.map((x) => `  ${x.id} ${x.status} ${x.az}`),
+              ...d.clusters.map((x) => `  ${x.id} ${x.status} writer in ${x.writerAz}`),
+              ...(d.dynamodbTables ? [`  dynamodb tables ${d.dynamodbTables.join(', ')}`] : []),
+              ...(d.recoveryPoints !== undefined
+                ? [
+                    `  backup: ${d.recoveryPoints} recovery points, restore jobs ${(d.restoreJobs ?? []).map((j) => `${j.id} ${j.status}`).join(', ') || 'none'}`,
+                  ]
+                : []),
               ...(d.disruptedAzs.length > 0 ? [`  network disrupted in ${d.disruptedAzs.join(', ')}`] : []),
               ...(Object.keys(d.faults).length > 0 ? [`  control-plane faults ${JSON.stringify(d.faults)}`] : []),
             ].join('\n')

@@ -44,6 +44,8 @@ export class ApiServer {
     private readonly fis: (req: ApiRequest) => ApiReply,
     private readonly control: LabControl,
     faults: FaultInjector,
+    /** JSON-protocol services by SigV4 signing name (dynamodb, backup ...). */
+    private readonly json: Record<string, (req: ApiRequest) => ApiReply | Promise<ApiReply>> = {},
   ) {
     this.faults = faults;
   }
@@ -93,13 +95,17 @@ export class ApiServer {
       accessKeyId,
     };
     const svc = service ? this.query[service] : undefined;
-    const operation = params?.str('Action') ?? `${apiReq.method} ${url.pathname}`;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation =
+      params?.str('Action') ?? (target ? target.slice(target.indexOf('.') + 1) : `${apiReq.method} ${url.pathname}`);
     for (const d of this.faults.decide(service ?? '', operation)) {
       if (d.kind === 'slow') await new Promise((r) => setTimeout(r, d.ms));
       else return this.send(res, svc ? queryError(svc, d.error) : jsonError(d.error));
     }
     if (svc && params) return this.send(res, await handleQuery(svc, params, apiReq));
     if (service === 'fis') return this.send(res, this.fis(apiReq));
+    const json = service ? this.json[service] : undefined;
+    if (json) return this.send(res, await json(apiReq));
     this.send(res, {
       status: 400,
       headers: { 'content-type': 'text/plain' },

@@ -31,17 +31,24 @@ export function checkIdentifier(what: string, name: string): string {
   return name;
 }
 
+/** What the heartbeat writer needs of its probe's configuration (SQL or DynamoDB). */
+export interface HeartbeatRunnerConfig {
+  kind: HeartbeatProbeConfig['kind'] | 'dynamodb-heartbeat';
+  name: string;
+  timeoutMs: number;
+}
+
 /**
  * Heartbeat writer: every Δw inserts (run_id, seq, sent_at) through the application's endpoint.
  * Every write is attempted (statement sent), acknowledged (commit returned) or indeterminate
  * (error or timeout after sending). A write that could not even get a connection is not attempted.
  */
 export class HeartbeatProbe implements ProbeRunner {
-  readonly kind: HeartbeatProbeConfig['kind'];
+  readonly kind: HeartbeatRunnerConfig['kind'];
   private readonly sent = new Map<number, number>();
 
   constructor(
-    private readonly cfg: HeartbeatProbeConfig,
+    private readonly cfg: HeartbeatRunnerConfig,
     private readonly driver: HeartbeatDriver,
     private readonly runId: string,
     private readonly clock: AnchoredClock,
