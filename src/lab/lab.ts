@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import { requireRedisServer } from './elasticache/binary.js';
+import { REDIS_AUTH_ENV } from './elasticache/part.js';
 import { nodeArgsFor, sleep } from './node-entry.js';
 import { isAlive, isSameProcess, ProcessRegistry, processesWithCwdUnder, signal, waitForExit } from './processes.js';
 import { labPaths, readJson, resolveLabDir } from './state-dir.js';
@@ -71,6 +73,7 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
   if (options.azCount < 2 || options.azCount > 3) {
     throw DrillproofError.user('LabOptionInvalid', `the lab has 2 or 3 AZs, not ${options.azCount}`);
   }
+  if (options.redis !== 'off') requireRedisServer(env);
   mkdirSync(paths.logsDir, { recursive: true });
   mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o755 });
   rmSync(paths.labJson, { force: true });
@@ -245,5 +248,6 @@ export function labEnv(info: LabInfo): Record<string, string> {
     AWS_ACCESS_KEY_ID: info.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: info.credentials.secretAccessKey,
     DRILLPROOF_LAB_DB_PASSWORD: info.db.password,
+    ...(info.elasticache?.authToken ? { [REDIS_AUTH_ENV]: info.elasticache.authToken } : {}),
   };
 }

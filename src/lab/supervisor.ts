@@ -14,6 +14,7 @@ import { Ec2Fleet, type InstanceSpec } from './ec2/fleet.js';
 import { FisEngine } from './fis/engine.js';
 import { LabNetwork } from './network.js';
 import { freePort, sleep } from './node-entry.js';
+import { startLabParts } from './parts.js';
 import { preparePgRuntime } from './pg/binaries.js';
 import type { PgContext } from './pg/node.js';
 import { ProcessRegistry } from './processes.js';
@@ -75,14 +76,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     logsDir: paths.logsDir,
     cwd: paths.runtimeDir,
     transitionMs: o.transitionMs,
-    appEnv: {
-      PATH: process.env.PATH,
-      LAB_DB_HOST: '127.0.0.1',
-      LAB_DB_PORT: String(rds.dbEndpoint.port),
-      LAB_DB_USER: user,
-      LAB_DB_PASSWORD: password,
-      LAB_DB_NAME: database,
-    },
+    appEnv: fleetAppEnv(rds.dbEndpoint.port, user, password, database),
   });
   const specs: InstanceSpec[] = [];
   for (const az of azs) {
@@ -140,7 +134,28 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     }
   });
 
-  const fis = new FisEngine({ fleet, rds, subnets, network, timeScale: o.fisTimeScale, transitionMs: o.transitionMs });
+  const parts = await startLabParts({
+    registry,
+    logsDir: paths.logsDir,
+    cwd: paths.runtimeDir,
+    runtimeDir: paths.runtimeDir,
+    appEnv: fleetAppEnv(rds.dbEndpoint.port, user, password, database),
+    azs,
+    subnets,
+    network,
+    options: o,
+    freePort,
+    log,
+  });
+  const fis = new FisEngine({
+    fleet,
+    rds,
+    subnets,
+    network,
+    timeScale: o.fisTimeScale,
+    transitionMs: o.transitionMs,
+    extra: parts,
+  });
   const faults = new FaultInjector({ ...o.faults });
   const lb = {
     arn: LAB_LB_ARN,
@@ -149,6 +164,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     createdTime: new Date(),
     subnets,
     group,
+    extraGroups: parts.targetGroups,
   };
   const status = () => ({
     instances: [...fleet.instances.values()].map((i) => ({ id: i.id, az: i.az, state: i.state })),
@@ -158,6 +174,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     disruptedAzs: network.list(),
     faults: faults.config,
     experiments: [...fis.experiments.values()].map((e) => ({ id: e.id, status: e.state.status })),
+    ...parts.status(),
   });
   const api = new ApiServer(
     {
@@ -165,6 +182,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       rds: rdsService(rds),
       elasticloadbalancing: elbv2Service(lb),
       sts: stsService(),
+      ...parts.query,
     },
     fisHandler(fis),
     {
@@ -176,6 +194,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         await fleet.reset();
         group.reset(specs.map((s) => ({ id: s.id, port: s.port })));
         await resetRds(rds);
+        await parts.reset();
         await waitHealthy(group, 30_000);
         return status();
       },
@@ -185,6 +204,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       },
     },
     faults,
+    parts,
   );
   const apiPort = await api.listen(o.apiPort);
   await waitHealthy(group, 30_000);
@@ -232,6 +252,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
           },
         }
       : {}),
+    ...parts.info,
     options,
   };
   writeJsonAtomic(paths.labJson, info);
@@ -252,6 +273,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         api.close(),
         fleet.shutdown().then(() => log(`apps stopped after ${Date.now() - t0} ms`)),
         rds.stop().then(() => log(`databases stopped after ${Date.now() - t0} ms`)),
+        parts.shutdown().then(() => log(`lab services stopped after ${Date.now() - t0} ms`)),
       ]);
     } catch (e) {
       log(`error during shutdown: ${(e as Error).stack}`);
@@ -264,6 +286,17 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function fleetAppEnv(port: number, user: string, password: string, database: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    LAB_DB_HOST: '127.0.0.1',
+    LAB_DB_PORT: String(port),
+    LAB_DB_USER: user,
+    LAB_DB_PASSWORD: password,
+    LAB_DB_NAME: database,
+  };
 }
 
 async function waitHealthy(group: TargetGroup, timeoutMs: number): Promise<void> {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { DrillproofError } from '../../errors.js';
+import type { RedisMode } from '../../lab/elasticache/part.js';
 import { labDown, labReset, labStatus, labUp, setLabFaults } from '../../lab/lab.js';
 import type { ControlPlaneFaults } from '../../lab/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
+import { partLines, partStatusLines } from './lab-parts.js';
 
 function num(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -43,6 +45,14 @@ function addFaultFlags(c: Command): Command {
     .option('--slow-ms <ms>', 'delay of slow API calls (default 2000)', num('slow-ms', 0, 120_000));
 }
 
+function redisMode(v: string | undefined): RedisMode {
+  if (v === undefined) return 'off';
+  if (v === 'replication' || v === 'cluster' || v === 'both' || v === 'off') return v;
+  throw DrillproofError.user('LabOptionInvalid', `--redis must be replication, cluster or both, not ${v}`, {
+    hint: 'write --redis replication (cluster mode off), --redis cluster (cluster mode on) or --redis both',
+  });
+}
+
 const out = (ctx: CommandContext, json: boolean, value: unknown, text: string) =>
   ctx.io.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 
@@ -61,6 +71,13 @@ export const register: RegisterCommand = (program, ctx) => {
       .option('--azs <n>', 'number of lab AZs (2 or 3)', num('azs', 2, 3))
       .option('--instances-per-az <n>', 'app instances per AZ', num('instances-per-az', 2, 8))
       .option('--no-aurora', 'do not start the Aurora-style cluster lab-aurora')
+      .option('--ecs', 'start the ECS service lab-api (Fargate-like tasks behind the ALB as ip targets)')
+      .option('--no-lambda', 'do not start the Lambda functions')
+      .option(
+        '--redis <mode>',
+        'ElastiCache for Redis: replication (cluster mode off), cluster (cluster mode on) or both',
+      )
+      .option('--redis-tls', 'Redis with in-transit encryption (lab CA) and an AUTH token')
       .option(
         '--fis-time-scale <factor>',
         'multiply FIS durations (e.g. 0.1 makes PT5M last 30 s)',
@@ -74,6 +91,10 @@ export const register: RegisterCommand = (program, ctx) => {
         azs?: number;
         instancesPerAz?: number;
         aurora: boolean;
+        ecs?: boolean;
+        lambda: boolean;
+        redis?: string;
+        redisTls?: boolean;
         fisTimeScale?: number;
       },
     ) => {
@@ -86,6 +107,10 @@ export const register: RegisterCommand = (program, ctx) => {
           ...(f.instancesPerAz !== undefined ? { instancesPerAz: f.instancesPerAz } : {}),
           ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
           aurora: f.aurora,
+          ecs: Boolean(f.ecs),
+          lambda: f.lambda,
+          redis: redisMode(f.redis),
+          redisTls: Boolean(f.redisTls),
           faults: faultsFrom(f),
         },
         sink,
@@ -101,6 +126,7 @@ export const register: RegisterCommand = (program, ctx) => {
           `  lab-db        postgres://${info.db.user}@${info.db.host}:${info.db.port}/${info.db.database}`,
           `  password      export DRILLPROOF_LAB_DB_PASSWORD='${info.db.password}'`,
           `  instances     ${info.instances.map((i) => `${i.id} (${i.az})`).join(', ')}`,
+          ...partLines(info),
           `  use with      AWS_ENDPOINT_URL=${info.awsEndpoint} AWS_REGION=${info.region} AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab`,
         ].join('\n'),
       );
@@ -136,6 +162,7 @@ export const register: RegisterCommand = (program, ctx) => {
                 return `  ${i.id} ${i.az} ${i.state}  target ${t ? `${t.state}${t.reason ? ` (${t.reason})` : ''}` : 'not registered'}`;
               }),
               ...d.db.map((x) => `  ${x.id} ${x.status} ${x.az}`),
+              ...partStatusLines(s.detail),
               ...(d.disruptedAzs.length > 0 ? [`  network disrupted in ${d.disruptedAzs.join(', ')}`] : []),
               ...(Object.keys(d.faults).length > 0 ? [`  control-plane faults ${JSON.stringify(d.faults)}`] : []),
             ].join('\n')
