@@ -62,6 +62,9 @@ export class RedisNode {
       'no',
       '--dir',
       dir,
+      // Without this a replica's first sync waits 5 s for more replicas to join the transfer.
+      '--repl-diskless-sync-delay',
+      '0',
     ];
     if (c.tls) {
       args.push(
