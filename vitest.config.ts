@@ -8,6 +8,10 @@ const labFiles = [
   'test/lab/fis.test.ts',
   'test/lab/lifecycle.test.ts',
   'test/lab/rds.test.ts',
+  'test/lab/ecs.test.ts',
+  'test/lab/lambda.test.ts',
+  'test/lab/elasticache.test.ts',
+  'test/lab/probes-lambda-redis.test.ts',
   'test/integration/**/*.test.ts',
   'test/probes/k6/lab-drill.test.ts',
 ];

@@ -18,8 +18,9 @@ export interface FunctionSpec {
 
 /**
  * The lab's functions: `lab-orders` is prepared for the FIS Lambda actions (extension layer, exec
- * wrapper, S3 configuration location); `lab-worker` is not, so FIS actions against it do nothing
- * (and a preflight check can tell the two apart).
+ * wrapper, S3 configuration location); `lab-worker` has the configuration location but neither the
+ * layer nor the wrapper, so FIS writes its faults and nothing in the function reads them (a
+ * preflight check can tell the two apart).
  */
 export const LAB_FUNCTIONS: FunctionSpec[] = [
   {
@@ -41,7 +42,7 @@ export const LAB_FUNCTIONS: FunctionSpec[] = [
     timeoutSeconds: 3,
     memoryMb: 128,
     layers: [],
-    environment: {},
+    environment: { AWS_FIS_CONFIGURATION_LOCATION: FIS_CONFIG_LOCATION },
     tags: { app: 'worker', drillproof: 'allowed' },
     url: false,
   },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { DrillproofError } from '../../errors.js';
@@ -85,7 +86,10 @@ export class RedisHeartbeatDriver implements HeartbeatDriver {
     let tls: ConnectionOptions | undefined;
     if (c.tls === 'require') tls = { rejectUnauthorized: false };
     if (c.tls === 'verify-full') {
-      tls = { rejectUnauthorized: true, servername: c.servername ?? c.host };
+      tls = { rejectUnauthorized: true };
+      // An IP host is checked against the certificate's IP SANs; SNI never carries an IP.
+      const name = c.servername ?? (isIP(c.host) ? undefined : c.host);
+      if (name !== undefined) tls.servername = name;
       if (c.caFile) {
         try {
           tls.ca = readFileSync(c.caFile);
