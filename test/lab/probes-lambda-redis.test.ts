@@ -104,8 +104,9 @@ describe('lambda probe against a lab function under aws:lambda:invocation-error'
     const exp = (await fis.send(new GetExperimentCommand({ id: expId }))).experiment;
     expect(exp?.state?.status).toBe('completed');
     const action = exp?.actions?.err;
-    const start = (action?.startTime as Date).getTime();
-    const end = (action?.endTime as Date).getTime();
+    if (!action?.startTime || !action.endTime) throw new Error('the action has no start or end time');
+    const start = action.startTime.getTime();
+    const end = action.endTime.getTime();
 
     const failed = ra.samples.filter((s) => !s.ok);
     expect(failed.length).toBeGreaterThan(10);
