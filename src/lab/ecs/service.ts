@@ -336,6 +336,17 @@ export class EcsServiceLab {
     for (const t of [...this.tasks.values()]) {
       if (t.lastStatus === 'STOPPED') this.tasks.delete(t.id);
     }
+    // The initial spread: tasks beyond an AZ's even share are stopped; the scheduler refills the others.
+    const share = Math.ceil(desiredCount / this.d.azs.length);
+    for (const az of this.d.azs) {
+      const here = [...this.tasks.values()].filter((t) => isActive(t) && t.az === az);
+      for (const t of here.slice(share)) {
+        this.stopTask(t, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${this.deployment.id})`);
+      }
+    }
+    this.tick();
+    await this.waitSteady(30_000);
+    await Promise.all([...this.lifecycles]);
     this.tick();
     await this.waitSteady(30_000);
   }
