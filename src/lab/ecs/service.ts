@@ -341,7 +341,11 @@ export class EcsServiceLab {
     for (const az of this.d.azs) {
       const here = [...this.tasks.values()].filter((t) => isActive(t) && t.az === az);
       for (const t of here.slice(share)) {
-        this.stopTask(t, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${this.deployment.id})`);
+        this.stopTask(
+          t,
+          'ServiceSchedulerInitiated',
+          `Scaling activity initiated by (deployment ${this.deployment.id})`,
+        );
       }
     }
     this.tick();
