@@ -215,8 +215,7 @@ export class ReplicationGroupLab {
     if (this.clusterMode) {
       // FORCE: the replica takes over without the primary's agreement; writes the old primary
       // acknowledges until it learns of the new epoch are lost, as in a real primary failure.
-      await replica.client().call('CLUSTER', 'FAILOVER', 'FORCE');
-      await this.until(async () => (await replica.replication()).role === 'master', 20_000, 'the promotion');
+      await this.promoteInCluster(replica, 'FORCE');
       g.primary = replica;
     } else {
       await replica.client().call('REPLICAOF', 'NO', 'ONE');
@@ -239,6 +238,23 @@ export class ReplicationGroupLab {
     this.events.add('cache-cluster', old.id, `Finished recovery for cache nodes 0001`);
   }
 
+  /**
+   * CLUSTER FAILOVER on a replica. FORCE needs the other primaries' votes, and a primary votes for
+   * one shard's replicas only once per twice the node timeout, so a second failover soon after the
+   * first falls back to TAKEOVER (no election), as a lab must not hang where Redis stays silent.
+   */
+  private async promoteInCluster(replica: RedisNode, mode: 'FORCE' | 'TAKEOVER'): Promise<void> {
+    const promoted = async () => (await replica.replication()).role === 'master';
+    await replica.client().call('CLUSTER', 'FAILOVER', mode);
+    try {
+      await this.until(promoted, mode === 'FORCE' ? 8000 : 20_000, 'the promotion');
+    } catch (e) {
+      if (mode === 'TAKEOVER') throw e;
+      await replica.client().call('CLUSTER', 'FAILOVER', 'TAKEOVER');
+      await this.until(promoted, 20_000, 'the promotion');
+    }
+  }
+
   /** Resolves when no failover is running. */
   async settled(): Promise<void> {
     await this.failing;
@@ -251,8 +267,7 @@ export class ReplicationGroupLab {
       const first = g.nodes[0] as RedisNode;
       if (g.primary === first) continue;
       if (this.clusterMode) {
-        await first.client().call('CLUSTER', 'FAILOVER');
-        await this.until(async () => (await first.replication()).role === 'master', 20_000, 'the switch back');
+        await this.promoteInCluster(first, 'TAKEOVER');
       } else {
         await first.client().call('REPLICAOF', 'NO', 'ONE');
         for (const n of g.nodes.slice(1)) await n.client().call('REPLICAOF', '127.0.0.1', String(first.port));
