@@ -24,8 +24,12 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateExperimentTemplateCommand, GetExperimentCommand, StartExperimentCommand } from '@aws-sdk/client-fis';
 import { describe, expect, it } from 'vitest';
+import { resolveScenarioVars } from '../../src/experiments/vars.js';
 import { labReset } from '../../src/lab/lab.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
+
+/** A `${lab.path}` scenario variable. */
+const labVar = (path: string) => `\${lab.${path}}`;
 
 const lab = useLab({ aurora: false, lambda: false, ecs: true });
 const cluster = 'lab-cluster';
@@ -121,6 +125,17 @@ describe('ECS in the lab', () => {
     });
     expect(s?.events?.[0]?.message).toBe('(service lab-api) has reached a steady state.');
     expect(s?.createdAt).toBeInstanceOf(Date);
+    expect(
+      resolveScenarioVars(
+        {
+          c: labVar('ecs.clusterName'),
+          s: labVar('ecs.serviceArn'),
+          tg: labVar('ecs.targetGroupArn'),
+          u: labVar('ecs.url'),
+        },
+        { env: {}, lab: info },
+      ),
+    ).toEqual({ c: cluster, s: s?.serviceArn, tg: info.ecs?.targetGroupArn, u: info.ecs?.url });
     const tags = await ecs.send(new ListTagsForResourceCommand({ resourceArn: info.ecs?.serviceArn }));
     expect(tags.tags).toContainEqual({ key: 'drillproof', value: 'allowed' });
 

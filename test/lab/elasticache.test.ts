@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   CacheClusterNotFoundFault,
   DescribeCacheClustersCommand,
@@ -11,7 +12,8 @@ import {
 } from '@aws-sdk/client-elasticache';
 import { Cluster, Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { labReset } from '../../src/lab/lab.js';
+import { labDown, labReset } from '../../src/lab/lab.js';
+import { isAlive } from '../../src/lab/processes.js';
 import { HeartbeatProbe } from '../../src/probes/kinds/heartbeat.js';
 import { RedisHeartbeatDriver } from '../../src/probes/kinds/redis.js';
 import { AnchoredClock } from '../../src/util/clock.js';
@@ -212,5 +214,18 @@ describe('ElastiCache for Redis in the lab', () => {
     const n = new Redis({ port: on?.nodeGroups[1]?.nodes[0]?.port ?? 0, host: '127.0.0.1' });
     expect(await n.info('replication')).toContain('role:master');
     n.disconnect();
+  });
+
+  it('lab down after kill -9 of the supervisor stops every redis-server and lab process', async () => {
+    const pids = (
+      JSON.parse(readFileSync(`${lab.dir()}/pids.json`, 'utf8')) as { processes: { pid: number; name: string }[] }
+    ).processes;
+    expect(pids.filter((p) => p.name.startsWith('redis ')).length).toBe(6);
+    process.kill(lab.info().supervisorPid, 'SIGKILL');
+    await eventually(() => !isAlive(lab.info().supervisorPid), 5000);
+    // The servers outlive their supervisor until lab down ends them.
+    expect(pids.filter((p) => p.name.startsWith('redis ')).every((p) => isAlive(p.pid))).toBe(true);
+    await labDown({ dir: lab.dir() });
+    expect(pids.filter((p) => isAlive(p.pid))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import {
 import { CreateExperimentTemplateCommand, GetExperimentCommand, StartExperimentCommand } from '@aws-sdk/client-fis';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { resolveScenarioVars } from '../../src/experiments/vars.js';
 import { REDIS_AUTH_ENV } from '../../src/lab/elasticache/part.js';
 import { labEnv } from '../../src/lab/lab.js';
 import { failoverRpo } from '../../src/measurements/rpo.js';
@@ -25,6 +26,9 @@ import type { Sample } from '../../src/probes/sample.js';
 import { OpenLoopScheduler } from '../../src/probes/scheduler.js';
 import { AnchoredClock } from '../../src/util/clock.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
+
+/** A `${lab.path}` scenario variable. */
+const labVar = (path: string) => `\${lab.${path}}`;
 
 const lab = useLab({ aurora: false, lambda: true, redis: 'replication', redisTls: true, lambdaFisPollMs: 200 });
 
@@ -47,6 +51,30 @@ async function runProbe(
   await running;
   return { samples: samples.sort((a, b) => a.seq - b.seq), t0: clock.toEpochMs(clock.anchorMonoMs) };
 }
+
+describe('lab facts', () => {
+  it('resolves the lab.lambda and lab.elasticache scenario variables from lab.json', () => {
+    const info = lab.info();
+    const r = resolveScenarioVars(
+      {
+        fn: labVar('lambda.functionName'),
+        url: `${labVar('lambda.functionUrl')}health`,
+        rg: labVar('elasticache.replicationGroupId'),
+        port: labVar('elasticache.primaryEndpoint.port'),
+        ca: labVar('elasticache.caFile'),
+      },
+      { env: {}, lab: info },
+    );
+    expect(r).toEqual({
+      fn: 'lab-orders',
+      url: `${info.lambda?.functions.find((f) => f.name === 'lab-orders')?.url}health`,
+      rg: 'lab-redis',
+      port: info.elasticache?.replicationGroups[0]?.primaryEndpoint?.port,
+      ca: info.elasticache?.caFile,
+    });
+    expect(typeof r.port).toBe('number');
+  });
+});
 
 describe('lambda probe against a lab function under aws:lambda:invocation-error', () => {
   it('measures the error window the FIS experiment causes, and a function without the extension keeps answering', async () => {

@@ -20,6 +20,12 @@ interface Endpoint {
 
 /** lab.json `elasticache`: each replication group, its endpoints and nodes. */
 export interface ElastiCacheLabInfo {
+  /** The first replication group's id and endpoint (`${lab.elasticache.primaryEndpoint.port}` ...). */
+  replicationGroupId: string;
+  /** Cluster mode off: the primary endpoint; cluster mode on: the configuration endpoint. */
+  primaryEndpoint: Endpoint;
+  readerEndpoint?: Endpoint;
+  clusterMode: boolean;
   engineVersion: string;
   tls: boolean;
   /** The lab CA (PEM) the Redis servers' certificate chains to, when `tls`. */
@@ -113,12 +119,18 @@ export async function startElastiCachePart(ctx: LabPartContext): Promise<LabPart
         })),
       })),
     }));
+  const groupsInfo = describe();
+  const first = groupsInfo[0] as ElastiCacheLabInfo['replicationGroups'][number];
   const info: ElastiCacheLabInfo = {
+    replicationGroupId: first.id,
+    primaryEndpoint: (first.primaryEndpoint ?? first.configurationEndpoint) as Endpoint,
+    ...(first.readerEndpoint ? { readerEndpoint: first.readerEndpoint } : {}),
+    clusterMode: first.clusterMode,
     engineVersion,
     tls: tls !== undefined,
     ...(tls ? { caFile: tls.caFile } : {}),
     ...(authToken ? { authToken, authTokenEnv: REDIS_AUTH_ENV } : {}),
-    replicationGroups: describe(),
+    replicationGroups: groupsInfo,
   };
   return {
     name: 'elasticache',

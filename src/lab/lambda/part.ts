@@ -8,6 +8,10 @@ import { FunctionUrlServer } from './url.js';
 
 /** lab.json `lambda`: the functions, their function URLs and the FIS configuration location. */
 export interface LambdaLabInfo {
+  /** The function prepared for the FIS Lambda actions (`${lab.lambda.functionName}` ...). */
+  functionName: string;
+  functionArn: string;
+  functionUrl: string;
   functions: { name: string; arn: string; url?: string; fisReady: boolean }[];
   fisConfigurationLocation: string;
 }
@@ -32,7 +36,11 @@ export async function startLambdaPart(ctx: LabPartContext): Promise<LabPart> {
   }
   const urlOf = (f: { name: string; urlPort: number | undefined }) =>
     f.urlPort === undefined ? undefined : `http://127.0.0.1:${f.urlPort}/`;
+  const main = lab.get('lab-orders');
   const info: LambdaLabInfo = {
+    functionName: main.name,
+    functionArn: main.arn,
+    functionUrl: urlOf(main) ?? '',
     functions: [...lab.functions.values()].map((f) => ({
       name: f.name,
       arn: f.arn,
