@@ -202,8 +202,8 @@ describe('ECS in the lab', () => {
     const victims = before.filter((t) => t.availabilityZone === 'lab-1a');
     expect(victims).toHaveLength(2);
     const seen = new Map<string, Set<string>>();
-    const watch = setInterval(() => {
-      void ecs
+    const look = () =>
+      ecs
         .send(new DescribeTasksCommand({ cluster, tasks: victims.map((v) => v.taskArn ?? '') }))
         .then((r) => {
           for (const t of r.tasks ?? []) {
@@ -213,7 +213,7 @@ describe('ECS in the lab', () => {
           }
         })
         .catch(() => {});
-    }, 100);
+    const watch = setInterval(() => void look(), 100);
     const stopped = await Promise.all(
       victims.map((v) =>
         ecs.send(new StopTaskCommand({ cluster, task: v.taskArn, reason: 'drill: stop half the tasks' })),
@@ -226,6 +226,7 @@ describe('ECS in the lab', () => {
       100,
     );
     clearInterval(watch);
+    await look();
     const done = (await tasks('STOPPED')).filter((t) => victims.some((v) => v.taskArn === t.taskArn));
     for (const t of done) {
       expect(t).toMatchObject({
