@@ -121,21 +121,26 @@ export class TargetGroup {
     }
     for (const it of items) {
       const inst = this.instance(it.id) as InstanceView;
-      const t: Target = {
-        id: it.id,
-        port: it.port ?? inst.port,
-        az: inst.az,
-        state: 'initial',
-        reason: undefined,
-        description: undefined,
-        okStreak: 0,
-        failStreak: 0,
-        drainingUntil: undefined,
-        checking: false,
-      };
-      this.setState(t, 'initial', 'Elb.InitialHealthChecking');
-      this.targets.set(it.id, t);
+      this.targets.set(it.id, this.newTarget(it.id, it.port ?? inst.port, inst.az));
     }
+  }
+
+  /** A freshly registered target: `initial` until the health checks decide. */
+  private newTarget(id: string, port: number, az: string): Target {
+    const t: Target = {
+      id,
+      port,
+      az,
+      state: 'initial',
+      reason: undefined,
+      description: undefined,
+      okStreak: 0,
+      failStreak: 0,
+      drainingUntil: undefined,
+      checking: false,
+    };
+    this.setState(t, 'initial', 'Elb.InitialHealthChecking');
+    return t;
   }
 
   /** ELBv2 `ip` targets: any IPv4 address of the VPC (its AZ from the subnet); health checks decide the rest. */
@@ -157,20 +162,7 @@ export class TargetGroup {
       const key = this.keyOf(it.id, it.port);
       const existing = this.targets.get(key);
       if (existing && existing.state !== 'draining') continue;
-      const t: Target = {
-        id: it.id,
-        port: it.port ?? this.port,
-        az: this.ipAz(it.id) ?? (it.az as string),
-        state: 'initial',
-        reason: undefined,
-        description: undefined,
-        okStreak: 0,
-        failStreak: 0,
-        drainingUntil: undefined,
-        checking: false,
-      };
-      this.setState(t, 'initial', 'Elb.InitialHealthChecking');
-      this.targets.set(key, t);
+      this.targets.set(key, this.newTarget(it.id, it.port ?? this.port, this.ipAz(it.id) ?? (it.az as string)));
     }
   }
 

@@ -4,7 +4,7 @@ import type { TargetGroup } from '../alb/target-group.js';
 import { ApiError } from '../api/errors.js';
 import { waitForPort } from '../ec2/fleet.js';
 import { nodeArgsFor, sleep } from '../node-entry.js';
-import { type ProcessRegistry, spawnTracked } from '../processes.js';
+import { type ProcessRegistry, spawnTracked, stopChild } from '../processes.js';
 import { isActive, type LabTask, newTask, type StopCode } from './tasks.js';
 import { ECS_CONTAINER_PORT, ECS_SERVICE, IpPool, newDeploymentId, newTaskId } from './topology.js';
 
@@ -288,14 +288,8 @@ export class EcsServiceLab {
   }
 
   private async kill(t: LabTask, sig: NodeJS.Signals): Promise<void> {
-    const child = t.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill(sig);
     // Fargate sends SIGKILL after the stop timeout (30 s on AWS; 3 s in the lab).
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(t.child, sig, 3000);
   }
 
   task(idOrArn: string): LabTask {

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { sleep } from '../node-entry.js';
-import { type ProcessRegistry, spawnTracked } from '../processes.js';
+import { type ProcessRegistry, spawnTracked, stopChild } from '../processes.js';
 import type { LabTlsFiles } from './tls.js';
 
 export interface RedisNodeSpec {
@@ -150,12 +150,6 @@ export class RedisNode {
   async stop(): Promise<void> {
     this.admin?.disconnect();
     this.admin = undefined;
-    const c = this.child;
-    if (!c || c.exitCode !== null) return;
-    const gone = new Promise<void>((r) => c.once('exit', () => r()));
-    c.kill('SIGTERM');
-    const t = setTimeout(() => c.kill('SIGKILL'), 3000);
-    await gone;
-    clearTimeout(t);
+    await stopChild(this.child);
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ApiError } from '../api/errors.js';
 import { waitForPort } from '../ec2/fleet.js';
 import { nodeArgsFor } from '../node-entry.js';
-import { type ProcessRegistry, spawnTracked } from '../processes.js';
+import { type ProcessRegistry, spawnTracked, stopChild } from '../processes.js';
 import { type FunctionSpec, functionArn } from './functions.js';
 
 /** Account concurrency limit and the unreserved minimum Lambda keeps (PutFunctionConcurrency checks it). */
@@ -273,17 +273,7 @@ export class LambdaLab {
   }
 
   async shutdown(): Promise<void> {
-    await Promise.all(
-      [...this.functions.values()].map(async (f) => {
-        const c = f.child;
-        if (!c || c.exitCode !== null) return;
-        const gone = new Promise<void>((r) => c.once('exit', () => r()));
-        c.kill('SIGTERM');
-        const t = setTimeout(() => c.kill('SIGKILL'), 3000);
-        await gone;
-        clearTimeout(t);
-      }),
-    );
+    await Promise.all([...this.functions.values()].map((f) => stopChild(f.child)));
   }
 
   /** Back to the initial state: no reserved concurrency, every environment alive. */
