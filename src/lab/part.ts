@@ -14,8 +14,8 @@ export interface LabPartContext {
   /** Working directory of lab processes (lab down finds leftovers by it). */
   cwd: string;
   runtimeDir: string;
-  /** Environment of app processes (DB endpoint and credentials). */
-  appEnv: NodeJS.ProcessEnv;
+  /** The lab-db endpoint and credentials (app processes write through it). */
+  db: { port: number; user: string; password: string; database: string };
   azs: string[];
   subnets: { id: string; az: string }[];
   network: LabNetwork;

@@ -76,7 +76,14 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     logsDir: paths.logsDir,
     cwd: paths.runtimeDir,
     transitionMs: o.transitionMs,
-    appEnv: fleetAppEnv(rds.dbEndpoint.port, user, password, database),
+    appEnv: {
+      PATH: process.env.PATH,
+      LAB_DB_HOST: '127.0.0.1',
+      LAB_DB_PORT: String(rds.dbEndpoint.port),
+      LAB_DB_USER: user,
+      LAB_DB_PASSWORD: password,
+      LAB_DB_NAME: database,
+    },
   });
   const specs: InstanceSpec[] = [];
   for (const az of azs) {
@@ -139,7 +146,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     logsDir: paths.logsDir,
     cwd: paths.runtimeDir,
     runtimeDir: paths.runtimeDir,
-    appEnv: fleetAppEnv(rds.dbEndpoint.port, user, password, database),
+    db: { port: rds.dbEndpoint.port, user, password, database },
     azs,
     subnets,
     network,
@@ -286,17 +293,6 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-}
-
-function fleetAppEnv(port: number, user: string, password: string, database: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    LAB_DB_HOST: '127.0.0.1',
-    LAB_DB_PORT: String(port),
-    LAB_DB_USER: user,
-    LAB_DB_PASSWORD: password,
-    LAB_DB_NAME: database,
-  };
 }
 
 async function waitHealthy(group: TargetGroup, timeoutMs: number): Promise<void> {

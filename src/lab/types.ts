@@ -89,7 +89,7 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
   ecs: false,
   ecsDesiredCount: 4,
   ecsHealthCheckGracePeriodSeconds: 2,
-  lambda: true,
+  lambda: false,
   lambdaFisPollMs: 500,
   redis: 'off',
   redisTls: false,

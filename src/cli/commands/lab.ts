@@ -72,7 +72,7 @@ export const register: RegisterCommand = (program, ctx) => {
       .option('--instances-per-az <n>', 'app instances per AZ', num('instances-per-az', 2, 8))
       .option('--no-aurora', 'do not start the Aurora-style cluster lab-aurora')
       .option('--ecs', 'start the ECS service lab-api (Fargate-like tasks behind the ALB as ip targets)')
-      .option('--no-lambda', 'do not start the Lambda functions')
+      .option('--lambda', 'start the Lambda functions lab-orders and lab-worker (function URL, FIS Lambda actions)')
       .option(
         '--redis <mode>',
         'ElastiCache for Redis: replication (cluster mode off), cluster (cluster mode on) or both',
@@ -92,7 +92,7 @@ export const register: RegisterCommand = (program, ctx) => {
         instancesPerAz?: number;
         aurora: boolean;
         ecs?: boolean;
-        lambda: boolean;
+        lambda?: boolean;
         redis?: string;
         redisTls?: boolean;
         fisTimeScale?: number;
@@ -108,7 +108,7 @@ export const register: RegisterCommand = (program, ctx) => {
           ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
           aurora: f.aurora,
           ecs: Boolean(f.ecs),
-          lambda: f.lambda,
+          lambda: Boolean(f.lambda),
           redis: redisMode(f.redis),
           redisTls: Boolean(f.redisTls),
           faults: faultsFrom(f),

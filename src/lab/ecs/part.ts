@@ -57,7 +57,15 @@ export async function startEcsPart(ctx: LabPartContext): Promise<LabPart> {
     registry: ctx.registry,
     logsDir: ctx.logsDir,
     cwd: ctx.cwd,
-    appEnv: ctx.appEnv,
+    // The same app as the EC2 instances, configured the same way (src/lab/app-server.ts).
+    appEnv: {
+      PATH: process.env.PATH,
+      LAB_DB_HOST: '127.0.0.1',
+      LAB_DB_PORT: String(ctx.db.port),
+      LAB_DB_USER: ctx.db.user,
+      LAB_DB_PASSWORD: ctx.db.password,
+      LAB_DB_NAME: ctx.db.database,
+    },
     azs: ctx.azs,
     subnetOf,
     transitionMs: o.transitionMs,

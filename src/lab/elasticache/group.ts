@@ -117,8 +117,6 @@ export class ReplicationGroupLab {
     await Promise.all(all.map((n) => n.start()));
     const first = all[0] as RedisNode;
     for (const n of all.slice(1))
-      await n.client().call('CLUSTER', 'MEET', '127.0.0.1', String(n.port), String(n.spec.busPort));
-    for (const n of all.slice(1))
       await first.client().call('CLUSTER', 'MEET', '127.0.0.1', String(n.port), String(n.spec.busPort));
     for (const g of this.nodeGroups) {
       const [a, b] = g.slots as [number, number];
