@@ -136,7 +136,10 @@ describe('lambda probe against a lab function under aws:lambda:invocation-error'
     const start = action.startTime.getTime();
     const end = action.endTime.getTime();
 
-    const failed = ra.samples.filter((s) => !s.ok);
+    // A slot the engine could not send on time (`late`, a stalled event loop on a loaded machine)
+    // says nothing about the function: the checks below look at the slots that were sent.
+    const sent = ra.samples.filter((s) => !s.late);
+    const failed = sent.filter((s) => !s.ok);
     expect(failed.length).toBeGreaterThan(10);
     expect(new Set(failed.map((s) => s.error))).toEqual(new Set(['function_error']));
     expect(failed[0]?.detail).toContain('Error injected by AWS FIS');
@@ -151,7 +154,7 @@ describe('lambda probe against a lab function under aws:lambda:invocation-error'
     expect(windowMs).toBeGreaterThan(3000 - 200 - 250);
     expect(windowMs).toBeLessThan(3000 + 200 + 400);
     // Every sample inside the window failed (100 %), the ones before and after succeeded.
-    expect(ra.samples.filter((s) => s.scheduled >= first && s.scheduled <= last).every((s) => !s.ok)).toBe(true);
+    expect(sent.filter((s) => s.scheduled >= first && s.scheduled <= last).every((s) => !s.ok)).toBe(true);
     const rto = computeRto(
       seriesFromSamples({ probe: 'orders', kind: 'lambda', intervalMs: 100, timeoutMs: 2000, t0: ra.t0 }, ra.samples),
       start,
@@ -160,8 +163,9 @@ describe('lambda probe against a lab function under aws:lambda:invocation-error'
     expect(rto.result.seconds).not.toBeNull();
     expect((rto.result.seconds as number) * 1000).toBeGreaterThan(2500);
     // No extension layer: FIS wrote the configuration, nothing applied it.
-    expect(rb.samples.length).toBeGreaterThan(60);
-    expect(rb.samples.every((s) => s.ok)).toBe(true);
+    const workerSent = rb.samples.filter((s) => !s.late);
+    expect(workerSent.length).toBeGreaterThan(60);
+    expect(workerSent.every((s) => s.ok)).toBe(true);
   });
 });
 
