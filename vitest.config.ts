@@ -11,6 +11,10 @@ const labFiles = [
   'test/lab/aurora-mysql.test.ts',
   'test/lab/backup.test.ts',
   'test/lab/dynamodb/**/*.test.ts',
+  'test/lab/ecs.test.ts',
+  'test/lab/lambda.test.ts',
+  'test/lab/elasticache.test.ts',
+  'test/lab/probes-lambda-redis.test.ts',
   'test/integration/**/*.test.ts',
   'test/probes/k6/lab-drill.test.ts',
 ];

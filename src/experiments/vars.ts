@@ -2,7 +2,8 @@ import { DrillproofError, type Problem } from '../errors.js';
 
 /**
  * Scenario variables: `${env.NAME}` (process environment) and `${lab.path}` (facts of the running
- * local lab, e.g. `${lab.appUrl}`, `${lab.db.port}`, `${lab.instances[0].id}`). They are checked for
+ * local lab, e.g. `${lab.appUrl}`, `${lab.db.port}`, `${lab.instances[0].id}`, `${lab.ecs.serviceArn}`,
+ * `${lab.lambda.functionUrl}`, `${lab.elasticache.primaryEndpoint.port}`). They are checked for
  * syntax when a scenario is loaded and substituted only at run time, so the file that is validated,
  * planned and signed is the file as written. `$${` writes a literal `${`.
  */

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import { requireRedisServer } from './elasticache/binary.js';
+import { REDIS_AUTH_ENV } from './elasticache/part.js';
 import { requireMariadbBinaries } from './mysql/binaries.js';
 import { nodeArgsFor, sleep } from './node-entry.js';
 import { isAlive, isSameProcess, ProcessRegistry, processesWithCwdUnder, signal, waitForExit } from './processes.js';
@@ -74,6 +76,7 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
   }
   // A missing system package is the user's to install: say so before anything starts.
   if (options.auroraMysql) requireMariadbBinaries();
+  if (options.redis !== 'off') requireRedisServer(env);
   mkdirSync(paths.logsDir, { recursive: true });
   mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o755 });
   rmSync(paths.labJson, { force: true });
@@ -248,5 +251,6 @@ export function labEnv(info: LabInfo): Record<string, string> {
     AWS_ACCESS_KEY_ID: info.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: info.credentials.secretAccessKey,
     DRILLPROOF_LAB_DB_PASSWORD: info.db.password,
+    ...(info.elasticache?.authToken ? { [REDIS_AUTH_ENV]: info.elasticache.authToken } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { Ec2Fleet, type InstanceSpec } from './ec2/fleet.js';
 import { FisEngine } from './fis/engine.js';
 import { LabNetwork } from './network.js';
 import { freePort, sleep } from './node-entry.js';
+import { startLabParts } from './parts.js';
 import { preparePgRuntime } from './pg/binaries.js';
 import type { PgContext } from './pg/node.js';
 import { ProcessRegistry } from './processes.js';
@@ -145,7 +146,28 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     }
   });
 
-  const fis = new FisEngine({ fleet, rds, subnets, network, timeScale: o.fisTimeScale, transitionMs: o.transitionMs });
+  const parts = await startLabParts({
+    registry,
+    logsDir: paths.logsDir,
+    cwd: paths.runtimeDir,
+    runtimeDir: paths.runtimeDir,
+    db: { port: rds.dbEndpoint.port, user, password, database },
+    azs,
+    subnets,
+    network,
+    options: o,
+    freePort,
+    log,
+  });
+  const fis = new FisEngine({
+    fleet,
+    rds,
+    subnets,
+    network,
+    timeScale: o.fisTimeScale,
+    transitionMs: o.transitionMs,
+    extra: parts,
+  });
   const faults = new FaultInjector({ ...o.faults });
   const lb = {
     arn: LAB_LB_ARN,
@@ -154,6 +176,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     createdTime: new Date(),
     subnets,
     group,
+    extraGroups: parts.targetGroups,
   };
   const status = () => ({
     instances: [...fleet.instances.values()].map((i) => ({ id: i.id, az: i.az, state: i.state })),
@@ -164,6 +187,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     faults: faults.config,
     experiments: [...fis.experiments.values()].map((e) => ({ id: e.id, status: e.state.status })),
     ...data.status(),
+    ...parts.status(),
   });
   const api = new ApiServer(
     {
@@ -171,6 +195,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       rds: rdsService(rds),
       elasticloadbalancing: elbv2Service(lb),
       sts: stsService(),
+      ...parts.query,
     },
     fisHandler(fis),
     {
@@ -183,6 +208,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         group.reset(specs.map((s) => ({ id: s.id, port: s.port })));
         await resetRds(rds);
         await data.reset();
+        await parts.reset();
         await waitHealthy(group, 30_000);
         return status();
       },
@@ -192,7 +218,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       },
     },
     faults,
-    data.handlers(),
+    // The data services answer raw requests (their handlers speak their protocol themselves).
+    { json: parts.json, rest: { ...parts.rest, ...data.handlers() } },
   );
   const apiPort = await api.listen(o.apiPort);
   await waitHealthy(group, 30_000);
@@ -241,6 +268,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         }
       : {}),
     ...data.info(`http://127.0.0.1:${apiPort}`),
+    ...parts.info,
     options,
   };
   writeJsonAtomic(paths.labJson, info);
@@ -262,6 +290,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         fleet.shutdown().then(() => log(`apps stopped after ${Date.now() - t0} ms`)),
         rds.stop().then(() => log(`databases stopped after ${Date.now() - t0} ms`)),
         data.stop(),
+        parts.shutdown().then(() => log(`lab services stopped after ${Date.now() - t0} ms`)),
       ]);
     } catch (e) {
       log(`error during shutdown: ${(e as Error).stack}`);

@@ -1,3 +1,7 @@
+import type { EcsLabInfo } from './ecs/part.js';
+import type { ElastiCacheLabInfo, RedisMode } from './elasticache/part.js';
+import type { LambdaLabInfo } from './lambda/part.js';
+
 /**
  * The lab's public shapes: the options `lab up` takes and `lab.json`, the file the drill engine reads
  * with `--lab <dir>` to resolve `${lab.*}` scenario variables.
@@ -60,6 +64,18 @@ export interface LabOptions {
   /** API port; 0 = any free port. */
   apiPort: number;
   faults: ControlPlaneFaults;
+  /** ECS cluster lab-cluster with the Fargate-like service lab-api behind the ALB (ip targets). */
+  ecs: boolean;
+  ecsDesiredCount: number;
+  ecsHealthCheckGracePeriodSeconds: number;
+  /** Lambda functions as real processes (Invoke, function URLs, the FIS Lambda actions). */
+  lambda: boolean;
+  /** How often the FIS extension in a function reads its configuration (AWS polls every 60 s). */
+  lambdaFisPollMs: number;
+  /** ElastiCache for Redis: off, replication (cluster mode off), cluster (cluster mode on) or both. */
+  redis: RedisMode;
+  /** Redis with in-transit encryption (tls-port, lab CA) and an AUTH token. */
+  redisTls: boolean;
 }
 
 export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
@@ -82,6 +98,13 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
   backup: false,
   apiPort: 0,
   faults: {},
+  ecs: false,
+  ecsDesiredCount: 4,
+  ecsHealthCheckGracePeriodSeconds: 2,
+  lambda: false,
+  lambdaFisPollMs: 500,
+  redis: 'off',
+  redisTls: false,
 };
 
 export interface LabEndpoint {
@@ -137,5 +160,8 @@ export interface LabInfo {
   dynamodb?: { endpoint: string; tableName: string; tableArn: string };
   /** With `backup`. */
   backup?: { vaultName: string; vaultArn: string; roleArn: string };
+  ecs?: EcsLabInfo;
+  lambda?: LambdaLabInfo;
+  elasticache?: ElastiCacheLabInfo;
   options: Omit<LabOptions, 'dir'>;
 }

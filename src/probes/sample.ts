@@ -5,7 +5,16 @@
  */
 export const SAMPLE_FORMAT_VERSION = 1;
 
-export type ProbeKind = 'http' | 'tcp' | 'dns' | 'postgres-heartbeat' | 'mysql-heartbeat' | 'dynamodb-heartbeat' | 'k6';
+export type ProbeKind =
+  | 'http'
+  | 'tcp'
+  | 'dns'
+  | 'postgres-heartbeat'
+  | 'mysql-heartbeat'
+  | 'dynamodb-heartbeat'
+  | 'redis-heartbeat'
+  | 'lambda'
+  | 'k6';
 
 /** Stable error codes recorded in samples (never thrown). */
 export type SampleError =
@@ -21,6 +30,10 @@ export type SampleError =
   | 'overflow'
   | 'closed'
   | 'db_error'
+  /** Lambda: the invocation returned a function error (X-Amz-Function-Error) that was not expected. */
+  | 'function_error'
+  /** Lambda: 429 TooManyRequestsException (reserved concurrency exhausted or 0). */
+  | 'throttled'
   | 'other';
 
 export interface Sample {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { DrillproofError } from '../../errors.js';
+import type { RedisMode } from '../../lab/elasticache/part.js';
 import { labDown, labReset, labStatus, labUp, setLabFaults } from '../../lab/lab.js';
 import type { ControlPlaneFaults } from '../../lab/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
+import { partLines, partStatusLines } from './lab-parts.js';
 
 function num(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -43,6 +45,14 @@ function addFaultFlags(c: Command): Command {
     .option('--slow-ms <ms>', 'delay of slow API calls (default 2000)', num('slow-ms', 0, 120_000));
 }
 
+function redisMode(v: string | undefined): RedisMode {
+  if (v === undefined) return 'off';
+  if (v === 'replication' || v === 'cluster' || v === 'both' || v === 'off') return v;
+  throw DrillproofError.user('LabOptionInvalid', `--redis must be replication, cluster or both, not ${v}`, {
+    hint: 'write --redis replication (cluster mode off), --redis cluster (cluster mode on) or --redis both',
+  });
+}
+
 const out = (ctx: CommandContext, json: boolean, value: unknown, text: string) =>
   ctx.io.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 
@@ -64,6 +74,13 @@ export const register: RegisterCommand = (program, ctx) => {
       .option('--aurora-mysql', 'also start lab-aurora-mysql (Aurora MySQL style, on MariaDB servers)')
       .option('--dynamodb', 'also serve DynamoDB (table lab-app with point-in-time recovery)')
       .option('--backup', 'also serve AWS Backup (vault lab-vault over lab-db and, with --dynamodb, lab-app)')
+      .option('--ecs', 'start the ECS service lab-api (Fargate-like tasks behind the ALB as ip targets)')
+      .option('--lambda', 'start the Lambda functions lab-orders and lab-worker (function URL, FIS Lambda actions)')
+      .option(
+        '--redis <mode>',
+        'ElastiCache for Redis: replication (cluster mode off), cluster (cluster mode on) or both',
+      )
+      .option('--redis-tls', 'Redis with in-transit encryption (lab CA) and an AUTH token')
       .option(
         '--fis-time-scale <factor>',
         'multiply FIS durations (e.g. 0.1 makes PT5M last 30 s)',
@@ -80,6 +97,10 @@ export const register: RegisterCommand = (program, ctx) => {
         auroraMysql?: boolean;
         dynamodb?: boolean;
         backup?: boolean;
+        ecs?: boolean;
+        lambda?: boolean;
+        redis?: string;
+        redisTls?: boolean;
         fisTimeScale?: number;
       },
     ) => {
@@ -95,6 +116,10 @@ export const register: RegisterCommand = (program, ctx) => {
           auroraMysql: Boolean(f.auroraMysql),
           dynamodb: Boolean(f.dynamodb),
           backup: Boolean(f.backup),
+          ecs: Boolean(f.ecs),
+          lambda: Boolean(f.lambda),
+          redis: redisMode(f.redis),
+          redisTls: Boolean(f.redisTls),
           faults: faultsFrom(f),
         },
         sink,
@@ -117,6 +142,7 @@ export const register: RegisterCommand = (program, ctx) => {
             : []),
           ...(info.dynamodb ? [`  dynamodb      table ${info.dynamodb.tableName} on the AWS endpoint`] : []),
           ...(info.backup ? [`  backup        vault ${info.backup.vaultName}, role ${info.backup.roleArn}`] : []),
+          ...partLines(info),
           `  use with      AWS_ENDPOINT_URL=${info.awsEndpoint} AWS_REGION=${info.region} AWS_ACCESS_KEY_ID=lab AWS_SECRET_ACCESS_KEY=lab`,
         ].join('\n'),
       );
@@ -163,6 +189,7 @@ export const register: RegisterCommand = (program, ctx) => {
                     `  backup: ${d.recoveryPoints} recovery points, restore jobs ${(d.restoreJobs ?? []).map((j) => `${j.id} ${j.status}`).join(', ') || 'none'}`,
                   ]
                 : []),
+              ...partStatusLines(s.detail),
               ...(d.disruptedAzs.length > 0 ? [`  network disrupted in ${d.disruptedAzs.join(', ')}`] : []),
               ...(Object.keys(d.faults).length > 0 ? [`  control-plane faults ${JSON.stringify(d.faults)}`] : []),
             ].join('\n')

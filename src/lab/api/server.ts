@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type FaultInjector, parseFaults } from './faults.js';
+import { handleAwsJson, type JsonService } from './json.js';
 import {
   type ApiReply,
   type ApiRequest,
@@ -23,7 +24,14 @@ const VERSION_TO_SERVICE: Record<string, string> = {
   '2014-10-31': 'rds',
   '2015-12-01': 'elasticloadbalancing',
   '2011-06-15': 'sts',
+  '2015-02-02': 'elasticache',
 };
+
+/** Services of the optional lab parts on the JSON protocols (awsJson1_1 by X-Amz-Target, restJson1 by path). */
+export interface ExtraServices {
+  json: Record<string, JsonService>;
+  rest: Record<string, (req: ApiRequest) => ApiReply | Promise<ApiReply>>;
+}
 
 /** SigV4: `Credential=AKID/20261122/us-east-1/ec2/aws4_request` names the service and the key. */
 export function credentialScope(auth: string | undefined): { accessKeyId: string; service: string | undefined } {
@@ -44,8 +52,7 @@ export class ApiServer {
     private readonly fis: (req: ApiRequest) => ApiReply,
     private readonly control: LabControl,
     faults: FaultInjector,
-    /** JSON-protocol services by SigV4 signing name (dynamodb, backup ...). */
-    private readonly json: Record<string, (req: ApiRequest) => ApiReply | Promise<ApiReply>> = {},
+    private readonly extra: ExtraServices = { json: {}, rest: {} },
   ) {
     this.faults = faults;
   }
@@ -103,9 +110,11 @@ export class ApiServer {
       else return this.send(res, svc ? queryError(svc, d.error) : jsonError(d.error));
     }
     if (svc && params) return this.send(res, await handleQuery(svc, params, apiReq));
+    const json = service ? this.extra.json[service] : undefined;
+    if (json) return this.send(res, await handleAwsJson(json, apiReq));
+    const rest = service ? this.extra.rest[service] : undefined;
+    if (rest) return this.send(res, await rest(apiReq));
     if (service === 'fis') return this.send(res, this.fis(apiReq));
-    const json = service ? this.json[service] : undefined;
-    if (json) return this.send(res, await json(apiReq));
     this.send(res, {
       status: 400,
       headers: { 'content-type': 'text/plain' },

@@ -1,7 +1,7 @@
 import { DrillproofError } from '../../errors.js';
 import type { AnchoredClock } from '../../util/clock.js';
 import { errorDetail } from '../classify.js';
-import type { HeartbeatProbeConfig } from '../config.js';
+import type { HeartbeatProbeConfig, ProbeCommon } from '../config.js';
 import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../runner.js';
 import type { HeartbeatReadback } from '../sample.js';
 
@@ -31,24 +31,22 @@ export function checkIdentifier(what: string, name: string): string {
   return name;
 }
 
-/** What the heartbeat writer needs of its probe's configuration (SQL or DynamoDB). */
-export interface HeartbeatRunnerConfig {
-  kind: HeartbeatProbeConfig['kind'] | 'dynamodb-heartbeat';
-  name: string;
-  timeoutMs: number;
-}
-
 /**
  * Heartbeat writer: every Δw inserts (run_id, seq, sent_at) through the application's endpoint.
  * Every write is attempted (statement sent), acknowledged (commit returned) or indeterminate
  * (error or timeout after sending). A write that could not even get a connection is not attempted.
  */
+/** What the heartbeat writer needs of its probe's configuration (SQL, DynamoDB or Redis). */
+export type HeartbeatWriterConfig = Pick<ProbeCommon, 'name' | 'timeoutMs'> & {
+  kind: HeartbeatProbeConfig['kind'] | 'dynamodb-heartbeat' | 'redis-heartbeat';
+};
+
 export class HeartbeatProbe implements ProbeRunner {
-  readonly kind: HeartbeatRunnerConfig['kind'];
+  readonly kind: HeartbeatWriterConfig['kind'];
   private readonly sent = new Map<number, number>();
 
   constructor(
-    private readonly cfg: HeartbeatRunnerConfig,
+    private readonly cfg: HeartbeatWriterConfig,
     private readonly driver: HeartbeatDriver,
     private readonly runId: string,
     private readonly clock: AnchoredClock,

@@ -18,7 +18,7 @@ export async function dynamoServer(o: { pitrLagMs?: number; transitionMs?: numbe
     () => jsonReply(404, {}),
     { status: () => ({}), reset: async () => ({}), shipLogs: async () => ({}) },
     new FaultInjector(),
-    { dynamodb: dynamodbHandler(lab) },
+    { json: {}, rest: { dynamodb: dynamodbHandler(lab) } },
   );
   const port = await api.listen(0);
   const client = (accessKeyId = 'lab') =>
