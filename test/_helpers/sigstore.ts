@@ -73,10 +73,22 @@ export async function startMockSigstore(o: { subjectClaim?: string } = {}): Prom
   // the trusted root lists no CT log, so verification asks for none.
   const ca = await initializeCA(caKeys);
   const tlog = await initializeTLog(r.url, tlogKeys);
-  const authority = await initializeTSA(tsaKeys);
+  // The mock TSA writes genTime with milliseconds, trailing zeros trimmed as RFC 3161 asks
+  // (`…20.96Z`); @sigstore/core 3's time parser accepts only exactly three digits, so about one
+  // timestamp in five would not parse. The TSA's clock is a Date it reads on each request: it is
+  // set to the current whole second before every request, so genTime has no fraction at all.
+  const tsaClock = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const authority = await initializeTSA(tsaKeys, tsaClock);
   fulcio = fulcioHandler(ca, o.subjectClaim ? { subjectClaim: o.subjectClaim } : {});
   rekor = rekorHandler(tlog);
-  tsa = tsaHandler(authority);
+  const stamp = tsaHandler(authority);
+  tsa = {
+    path: stamp.path,
+    fn: (body) => {
+      tsaClock.setTime(Math.floor(Date.now() / 1000) * 1000);
+      return stamp.fn(body);
+    },
+  };
 
   const start = { start: '2000-01-01T00:00:00Z' };
   const tlogSpki = Buffer.from(tlog.publicKey);

@@ -31,8 +31,7 @@ export const targetSchema = strict({
   profile: text.optional().meta({ description: 'Shared-config profile to use (default: the SDK default chain).' }),
   endpoint: text.optional().meta({ description: 'Endpoint override for every AWS client (the lab sets it itself).' }),
   allowedAccounts: z.array(accountId).min(1, { error: 'list at least one account id' }).optional().meta({
-    description:
-      'The drill refuses to run in any other account (required for provider aws). Each entry is 12 digits or a whole ${env.NAME}.',
+    description: `The drill refuses to run in any other account (required for provider aws). Each entry is 12 digits or a whole \${env.NAME}.`,
   }),
 })
   .superRefine((t, ctx) => {

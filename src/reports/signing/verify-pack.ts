@@ -112,9 +112,8 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
     problems.push({
       code: 'FileNotRegular',
       file: BUNDLE_FILE,
-      message: `${BUNDLE_FILE} is a ${bundleEntry.type}, not a regular file`,
+      message: `${BUNDLE_FILE} is a ${bundleEntry.type}, not a regular file: the signature cannot be read safely`,
     });
-    problems.push({ code: 'BundleMissing', file: BUNDLE_FILE, message: `${BUNDLE_FILE} cannot be read safely` });
     return finish(result);
   }
   let bundle: Bundle;
