@@ -8,6 +8,7 @@ import { type DrillResult, runDrill } from '../runner.js';
 import { ACCOUNT_PATTERN } from '../schema/target.js';
 import type { SignalSource } from '../signals.js';
 import { resolveScenarioVars } from '../vars.js';
+import { warnIfProbeInImpairedAz } from '../vantage.js';
 import { defaultDrillPorts } from './default-ports.js';
 import type { DrillScenario } from './drill-input.js';
 import { evidencePort } from './evidence-port.js';
@@ -34,6 +35,8 @@ export interface RunFileOptions {
   signing?: RunSigningFlags;
   /** `--pdf`: also print report.pdf (Chromium from DRILLPROOF_CHROMIUM or the system). */
   pdf?: boolean;
+  /** Instance metadata base URL for the vantage check (default IMDSv2 at 169.254.169.254; tests: loopback). */
+  metadataBaseUrl?: string;
 }
 
 /** `${env.X}` in allowedAccounts is resolved now; what it resolved to must be an account id. */
@@ -99,6 +102,12 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       sink: o.sink,
       ...(o.pdf ? { pdf: chromium ? { executablePath: chromium } : {} } : {}),
     });
+  }
+  // A probe inside the impaired AZ measures its own outage. Only real AWS drills ask (a lab runs
+  // on this machine); DRILLPROOF_IMDS_URL overrides the address, `off` skips the check.
+  if (provider === 'aws' && o.env.DRILLPROOF_IMDS_URL !== 'off') {
+    const baseUrl = o.metadataBaseUrl ?? o.env.DRILLPROOF_IMDS_URL;
+    await warnIfProbeInImpairedAz(scenario, o.sink, baseUrl ? { baseUrl } : {});
   }
   return runDrill(
     {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/probes/sample.js';
-import { BASE_MS, OUTAGE, TIMEOUT_MS, writeRunnerFiles } from '../../_fixtures/k6/make-runners.mjs';
+import { BASE_MS, OUTAGE, TIMEOUT_MS, writeRunnerFiles } from '../../_fixtures/k6/make-runners.js';
 import { runCli } from '../../_helpers/cli.js';
 import { type RefSample, refPhase, refRto } from '../../measurements/_reference.js';
 

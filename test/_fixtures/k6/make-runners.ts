@@ -4,7 +4,7 @@
 // Every runner sends 5 requests/s for 24 s; the target fails from 8.0 s to 12.3 s, and each runner
 // sees the outage its own way (503s, refused connections, timeouts). Runner 3 writes its times in
 // +02:00 and runner 2 drops three iterations during the outage.
-// Usage: node make-runners.mjs <dir>   (tests call writeRunnerFiles(dir) directly)
+// Usage: npx tsx make-runners.ts <dir>   (tests call writeRunnerFiles(dir) directly)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,7 +13,7 @@ export const OUTAGE = { fromMs: 8000, toMs: 12300 };
 export const TIMEOUT_MS = 2000;
 const URL = 'http://shop.example.internal/';
 
-function rng(seed) {
+function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;
@@ -22,34 +22,44 @@ function rng(seed) {
 }
 
 /** Go's time.Time JSON: RFC 3339 with nanoseconds, trailing zeros trimmed, in the given zone. */
-function goTime(ms, offsetHours) {
+function goTime(ms: number, offsetHours: number): string {
   const totalNs = BigInt(Math.round(ms * 1e6));
   const shifted = totalNs + BigInt(offsetHours * 3600) * 1_000_000_000n;
   const secs = shifted / 1_000_000_000n;
   const ns = shifted % 1_000_000_000n;
   const d = new Date(Number(secs) * 1000);
-  const p = (n, w = 2) => String(n).padStart(w, '0');
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const frac = ns === 0n ? '' : `.${String(ns).padStart(9, '0').replace(/0+$/, '')}`;
   const zone = offsetHours === 0 ? 'Z' : `${offsetHours > 0 ? '+' : '-'}${p(Math.abs(offsetHours))}:00`;
   return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}T${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}${frac}${zone}`;
 }
 
-const metric = (name, type, contains = 'default', thresholds = []) => ({
+const metric = (name: string, type: string, contains = 'default', thresholds: string[] = []) => ({
   type: 'Metric',
   data: { name, type, contains, thresholds, submetrics: null },
   metric: name,
 });
-const point = (name, time, value, tags) => ({ metric: name, type: 'Point', data: { time, value, tags } });
+const point = (name: string, time: string, value: number, tags: Record<string, string> | null) => ({ metric: name, type: 'Point', data: { time, value, tags } });
 
-const RUNNERS = [
+interface Runner {
+  name: string;
+  seed: number;
+  startMs: number;
+  okMs: [number, number];
+  failure: 's503' | 'refused' | 'timeout';
+  offset: number;
+  dropped?: number;
+}
+
+const RUNNERS: Runner[] = [
   { name: 'k6-runner-1', seed: 11, startMs: 67, okMs: [8, 20], failure: 's503', offset: 0 },
   { name: 'k6-runner-2', seed: 22, startMs: 134, okMs: [15, 40], failure: 'refused', offset: 0, dropped: 3 },
   { name: 'k6-runner-3', seed: 33, startMs: 201, okMs: [30, 90], failure: 'timeout', offset: 2 },
 ];
 
-function runnerLines(r) {
+function runnerLines(r: Runner): object[] {
   const rand = rng(r.seed);
-  const lines = [
+  const lines: object[] = [
     metric('http_reqs', 'counter'),
     metric('http_req_duration', 'trend', 'time', ['p(95)<500']),
     metric('http_req_failed', 'rate'),
@@ -59,8 +69,8 @@ function runnerLines(r) {
   for (let i = 0; i < 120; i++) {
     const start = r.startMs + i * 200;
     const down = start >= OUTAGE.fromMs && start < OUTAGE.toMs;
-    let dur;
-    let tags;
+    let dur: number;
+    let tags: Record<string, string>;
     const base = { group: '', method: 'GET', name: URL, scenario: 'default', url: URL };
     if (!down) {
       dur = r.okMs[0] + rand() * (r.okMs[1] - r.okMs[0]);
@@ -98,7 +108,7 @@ function runnerLines(r) {
 }
 
 /** Writes `<dir>/<runner>.ndjson` for each runner; returns the paths. */
-export function writeRunnerFiles(dir) {
+export function writeRunnerFiles(dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   return RUNNERS.map((r) => {
     const path = join(dir, `${r.name}.ndjson`);
