@@ -57,7 +57,7 @@ const RUNNERS: Runner[] = [
   { name: 'k6-runner-3', seed: 33, startMs: 201, okMs: [30, 90], failure: 'timeout', offset: 2 },
 ];
 
-function runnerLines(r: Runner): object[] {
+function runnerLines(r: Runner, baseMs: number): object[] {
   const rand = rng(r.seed);
   const lines: object[] = [
     metric('http_reqs', 'counter'),
@@ -93,7 +93,7 @@ function runnerLines(r: Runner): object[] {
       tags = { ...base, expected_response: 'false', proto: '', status: '0', error_code: '1050', error: 'request timeout' };
     }
     dur = Math.round(dur * 1e6) / 1e6;
-    const t = goTime(BASE_MS + start + dur, r.offset);
+    const t = goTime(baseMs + start + dur, r.offset);
     lines.push(point('http_reqs', t, 1, tags));
     lines.push(point('http_req_duration', t, dur, tags));
     lines.push(point('http_req_failed', t, down ? 1 : 0, tags));
@@ -101,18 +101,18 @@ function runnerLines(r: Runner): object[] {
     if (down && droppedLeft > 0 && i % 4 === 0) {
       if (droppedLeft === r.dropped) lines.push(metric('dropped_iterations', 'counter'));
       droppedLeft--;
-      lines.push(point('dropped_iterations', goTime(BASE_MS + start + 100, r.offset), 1, { scenario: 'default' }));
+      lines.push(point('dropped_iterations', goTime(baseMs + start + 100, r.offset), 1, { scenario: 'default' }));
     }
   }
   return lines;
 }
 
-/** Writes `<dir>/<runner>.ndjson` for each runner; returns the paths. */
-export function writeRunnerFiles(dir: string): string[] {
+/** Writes `<dir>/<runner>.ndjson` for each runner (times from `baseMs`); returns the paths. */
+export function writeRunnerFiles(dir: string, baseMs: number = BASE_MS): string[] {
   mkdirSync(dir, { recursive: true });
   return RUNNERS.map((r) => {
     const path = join(dir, `${r.name}.ndjson`);
-    writeFileSync(path, `${runnerLines(r).map((l) => JSON.stringify(l)).join('\n')}\n`);
+    writeFileSync(path, `${runnerLines(r, baseMs).map((l) => JSON.stringify(l)).join('\n')}\n`);
     return path;
   });
 }
