@@ -39,24 +39,18 @@ const failingDrill = () =>
     ];
   });
 
+/** `drillproof run` of the shipped stop drill on the test's lab, into `out`, with the signing flags. */
+const runStopDrill = (out: string, signing: string[], env: NodeJS.ProcessEnv = {}) =>
+  runCli(['run', variant('ec2-instance-stop', () => {}), '--lab', lab.dir(), '--out', out, '--yes', ...signing], {
+    ...process.env,
+    ...env,
+  });
+
 describe('signing on run (lab drills)', () => {
   it('run --key signs with the given key: verify --key passes, another key exits 10, and run ends with the headline', async () => {
     const keys = await writeKeyPair(scratch(), 'ecdsa-p256');
     const out = join(scratch(), 'run');
-    const r = await runCli(
-      [
-        'run',
-        variant('ec2-instance-stop', () => {}),
-        '--lab',
-        lab.dir(),
-        '--out',
-        out,
-        '--yes',
-        '--key',
-        keys.privateKeyPath,
-      ],
-      { ...process.env },
-    );
+    const r = await runStopDrill(out, ['--key', keys.privateKeyPath]);
     expect(r.stderr).not.toContain('error');
     expect(r.code).toBe(0);
     // The headline: verdict, RTO, objectives met, where the report is.
@@ -75,20 +69,7 @@ describe('signing on run (lab drills)', () => {
     try {
       const out = join(work, 'run');
       const env = { ...process.env, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
-      const r = await runCli(
-        [
-          'run',
-          variant('ec2-instance-stop', () => {}),
-          '--lab',
-          lab.dir(),
-          '--out',
-          out,
-          '--yes',
-          '--kms-key',
-          KMS_KEY_ARN,
-        ],
-        env,
-      );
+      const r = await runStopDrill(out, ['--kms-key', KMS_KEY_ARN], env);
       expect(r.code).toBe(0);
       expect(mock.signInputs).toEqual([
         { KeyId: KMS_KEY_ARN, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256', len: 32 },

@@ -2,15 +2,7 @@ import type { Command } from 'commander';
 import type { RunSigningFlags } from '../../experiments/phases/run-signer.js';
 
 /** The signer flags of `run` and `sign`: one of a key, a KMS key, or keyless with Sigstore. */
-export interface SigningFlags {
-  key?: string;
-  kmsKey?: string;
-  keyless?: boolean;
-  oidcTokenFile?: string;
-  fulcioUrl?: string;
-  rekorUrl?: string;
-  sigstoreTsaUrl?: string;
-}
+export type SigningFlags = Omit<RunSigningFlags, 'profile' | 'region' | 'endpoint'>;
 
 export function addSigningFlags(cmd: Command): Command {
   return cmd

@@ -43,7 +43,7 @@ export async function signerFromOptions(opts: SignerOptions, env: NodeJS.Process
   const path = opts.key ?? env.DRILLPROOF_SIGNING_KEY;
   if (!path)
     throw DrillproofError.user('SigningKeyMissing', 'no signing key given', {
-      hint: 'pass --key <private-key.pem> (create one with `drillproof keygen`), --kms-key <arn|alias/...>, or set DRILLPROOF_SIGNING_KEY',
+      hint: 'pass --key <private-key.pem> (create one with `drillproof keygen`), --kms-key <arn|alias/...>, --keyless, or set DRILLPROOF_SIGNING_KEY',
     });
   return localSigner(await loadPrivateKey(path));
 }

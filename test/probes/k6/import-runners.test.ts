@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/probes/sample.js';
 import { BASE_MS, OUTAGE, TIMEOUT_MS, writeRunnerFiles } from '../../_fixtures/k6/make-runners.js';
 import { runCli } from '../../_helpers/cli.js';
-import { type RefSample, refPhase, refRto } from '../../measurements/_reference.js';
+import { measuredPhase, type RefSample, refPhase, refPhaseBounds, refRto } from '../../measurements/_reference.js';
 
 interface RawPoint {
   metric: string;
@@ -90,37 +90,8 @@ describe('import-k6 of several k6 runners (k6 operator parallel runs)', () => {
     expect(rto.R).not.toBeNull();
     const R = rto.R as number;
     const first = (union[0] as RefSample).scheduled;
-    for (const [phase, from, to] of [
-      ['baseline', first, F],
-      ['fault', F, R],
-      ['recovery', R, end],
-      ['all', first, end],
-    ] as const) {
-      const want = refPhase(union, from, to, TIMEOUT_MS);
-      const got = m.phases[phase];
-      expect({
-        phase,
-        n: got.scheduled,
-        ok: got.ok,
-        p50: got.p50Ms,
-        p95: got.p95Ms,
-        p99: got.p99Ms,
-        max: got.maxMs,
-        p50All: got.p50WithFailuresMs,
-        p95All: got.p95WithFailuresMs,
-        p99All: got.p99WithFailuresMs,
-      }).toEqual({
-        phase,
-        n: want.scheduled,
-        ok: want.ok,
-        p50: want.p50,
-        p95: want.p95,
-        p99: want.p99,
-        max: want.max,
-        p50All: want.p50All,
-        p95All: want.p95All,
-        p99All: want.p99All,
-      });
+    for (const [phase, from, to] of refPhaseBounds(first, F, R, end)) {
+      expect({ phase, ...measuredPhase(m.phases[phase]) }).toEqual({ phase, ...refPhase(union, from, to, TIMEOUT_MS) });
     }
     // The merged load is not any one runner's: the slow runner's latency shows in the union's P95 only in part.
     expect(m.phases.baseline.p95Ms).toBeGreaterThan(40);
