@@ -4,6 +4,7 @@ import { ExitCode, errorToExitCode } from '../exit-codes.js';
 import { toolVersion } from '../util/version.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
+import { normalizeLegacyArgv } from './flags.js';
 import { type CliIo, processIo } from './render.js';
 
 /**
@@ -26,7 +27,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   for (const sub of program.commands) sub.exitOverride();
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(normalizeLegacyArgv(argv, io.env), { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

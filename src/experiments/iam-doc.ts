@@ -21,7 +21,9 @@ export function renderIamPermissionsDoc(scenarioDir: string): string {
     '(caller identity, DryRun checks, describes), the faults and their inverses, the watchers, secrets and',
     'database IAM authentication the probes use, and the signing key when it lives in AWS KMS. Destructive',
     'actions are scoped to the selected resources and, when the scenario sets `guardrails.requiredTag`, to',
-    'resources carrying that tag.',
+    'resources carrying that tag. A KMS key given on the command line instead (`run --kms-key`, `sign',
+    '--kms-key`) needs `kms:GetPublicKey` and `kms:Sign` on that key; `verify --kms-key` needs only',
+    '`kms:GetPublicKey`. Keyless signing needs no AWS permission.',
     '',
   ];
   for (const f of files) {

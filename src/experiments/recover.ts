@@ -15,6 +15,9 @@ export interface RecoverOptions {
   clock?: Clock;
   /** Lab endpoint when the lab was restarted since the run (overrides the journal's). */
   endpointOverride?: string;
+  /** `--profile` / `--region` of `recover` (credentials at hand now may differ from the drill's). */
+  profileOverride?: string;
+  regionOverride?: string;
   pollMs?: number;
   waitTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -69,7 +72,8 @@ export async function recoverRun(runDir: string, o: RecoverOptions): Promise<Rec
     o.sink.emit(message('result', 'DP_RECOVER_I8001', `nothing to recover in ${runDir}: every recorded inverse ran`));
     return { exitCode: ExitCode.Ok, outcomes: [], nothingToDo: true };
   }
-  const region = d.target?.region ?? 'us-east-1';
+  const region = o.regionOverride ?? d.target?.region ?? 'us-east-1';
+  const profile = o.profileOverride ?? d.profile;
   const endpoint = o.endpointOverride ?? d.target?.endpoint;
   const target: AwsTarget =
     d.target?.provider === 'lab'
@@ -78,7 +82,7 @@ export async function recoverRun(runDir: string, o: RecoverOptions): Promise<Rec
           ...(endpoint ? { endpoint } : {}),
           credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
         }
-      : { region, ...(d.profile ? { profile: d.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+      : { region, ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) };
   const clock = o.clock ?? systemClock;
   const journal = Journal.reopen(path, new AnchoredClock(clock));
   try {

@@ -63,6 +63,8 @@ export interface Sample {
   write?: { outcome: 'acknowledged' | 'indeterminate'; sentAt: number };
   /** Free-form detail for people (an error message, never a secret). */
   detail?: string;
+  /** The k6 runner that sent the request, when samples of several runners were merged. */
+  runner?: string;
 }
 
 /** First line of every sample file: what produced it and with which schedule. */

@@ -165,6 +165,32 @@ export const ftrSchema = z.object({
   items: z.array(ftrItemSchema),
 });
 
+/**
+ * Who signed the pack and what that proves. Written into evidence.json and the reports before the
+ * signature is made, so it is itself signed. `trust`: integrity-only (a key generated for the run
+ * and shipped in the pack), published-key (a key the organisation holds), kms (an AWS KMS key),
+ * keyless (a Sigstore certificate for an OIDC identity, logged in a transparency log).
+ */
+export const signingInfoSchema = z.object({
+  method: z.enum(['key', 'kms', 'keyless']),
+  keyType: z.string(),
+  /** SHA-256 of the DER public key (for keyless: the certificate's short-lived key). */
+  keyFingerprint: z.string(),
+  generatedKey: z.boolean(),
+  kmsKeyArn: z.string().nullable(),
+  /** The certificate's subject (OIDC identity), keyless only. */
+  identity: z.string().nullable(),
+  /** The OIDC issuer in the certificate, keyless only. */
+  issuer: z.string().nullable(),
+  certificateAuthority: z.string().nullable(),
+  transparencyLog: z.string().nullable(),
+  trust: z.enum(['integrity-only', 'published-key', 'kms', 'keyless']),
+  /** One sentence for people: what the signature proves. */
+  summary: z.string(),
+  /** The command that checks the signature against this signer. */
+  verify: z.string(),
+});
+
 export const evidenceSchema = z.object({
   schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
   kind: z.literal(EVIDENCE_KIND),
@@ -217,6 +243,8 @@ export const evidenceSchema = z.object({
     })
     .nullable(),
   ftr: ftrSchema,
+  /** Null when the pack is not signed (yet). */
+  signing: signingInfoSchema.nullable().default(null),
 });
 
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -224,4 +252,5 @@ export type EvidenceObjective = z.infer<typeof objectiveSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type AwsCallEntry = z.infer<typeof awsCallSchema>;
 export type FtrItem = z.infer<typeof ftrItemSchema>;
+export type SigningInfo = z.infer<typeof signingInfoSchema>;
 export type FtrAssessment = z.infer<typeof ftrSchema>;

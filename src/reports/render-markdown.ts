@@ -11,6 +11,12 @@ const ICON: Record<Evidence['run']['verdict'], string> = {
   aborted: '⚠️ ABORTED',
   error: '❌ ERROR',
 };
+const TRUST: Record<NonNullable<Evidence['signing']>['trust'], string> = {
+  'integrity-only': 'Integrity only',
+  'published-key': 'Organisation key',
+  kms: 'AWS KMS key',
+  keyless: 'Keyless (Sigstore)',
+};
 const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
 const ms = (v: number | null) => (v === null ? '–' : fmtMs(v));
 const ratio = (v: number | null) => (v === null ? '–' : fmtRatio(v));
@@ -42,6 +48,17 @@ export function renderMarkdown(ev: Evidence): string {
       );
   } else L.push('The scenario declares no objectives.');
   L.push('');
+
+  L.push('## Signature', '');
+  const sg = ev.signing;
+  if (!sg) L.push('Not signed yet: sign the pack with `drillproof sign`.', '');
+  else {
+    L.push(`**${TRUST[sg.trust]}**: ${c(sg.summary)}.`, '');
+    if (sg.method === 'keyless')
+      L.push(`- Identity: \`${c(sg.identity ?? 'unknown')}\``, `- OIDC issuer: \`${c(sg.issuer ?? 'unknown')}\``);
+    if (sg.kmsKeyArn) L.push(`- KMS key: \`${c(sg.kmsKeyArn)}\``);
+    L.push(`- Key: ${c(sg.keyType)} \`${sg.keyFingerprint}\``, `- Check with: \`${c(sg.verify)}\``, '');
+  }
 
   L.push('## Probes', '');
   for (const [name, pm] of Object.entries(ev.measurements.probes)) {
@@ -137,7 +154,7 @@ export function renderMarkdown(ev: Evidence): string {
     `- Clock: ${c(ev.clock.source)}, drift ${fmtMs(ev.clock.driftMs)}`,
     `- Scenario: \`${c(ev.scenario.path)}\` sha256 \`${ev.scenario.sha256}\``,
     '',
-    'Signed evidence pack: verify with `drillproof verify <dir>` or the steps in `VERIFY.md`.',
+    `Evidence pack: verify with \`${c(ev.signing?.verify.replace('<pack>', '<dir>') ?? 'drillproof verify <dir>')}\` or the steps in \`VERIFY.md\`.`,
     '',
   );
   return redact(L.join('\n'));

@@ -1,11 +1,20 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { DrillproofError } from '../../errors.js';
 import type { RedisMode } from '../../lab/elasticache/part.js';
 import { labDown, labReset, labStatus, labUp, setLabFaults } from '../../lab/lab.js';
 import type { ControlPlaneFaults } from '../../lab/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
+import { labDirOf } from '../flags.js';
 import { ConsoleSink } from '../render.js';
 import { partLines, partStatusLines } from './lab-parts.js';
+
+function labDirArg(f: { dir?: string; lab?: string }): { dir?: string } {
+  const d = labDirOf(f);
+  return d === undefined ? {} : { dir: d };
+}
+
+/** `--dir` was the lab commands' older spelling of `--lab`; still accepted, hidden from help. */
+const legacyDir = () => new Option('--dir <dir>', 'older spelling of --lab').hideHelp();
 
 function num(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -66,7 +75,9 @@ export const register: RegisterCommand = (program, ctx) => {
     lab
       .command('up')
       .description('start the lab (detached) and print how to reach it')
-      .option('--dir <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+      .option('--lab <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+      .addOption(legacyDir())
+
       .option('--json', 'print lab.json')
       .option('--azs <n>', 'number of lab AZs (2 or 3)', num('azs', 2, 3))
       .option('--instances-per-az <n>', 'app instances per AZ', num('instances-per-az', 2, 8))
@@ -90,6 +101,7 @@ export const register: RegisterCommand = (program, ctx) => {
     async (
       f: FaultFlags & {
         dir?: string;
+        lab?: string;
         json?: boolean;
         azs?: number;
         instancesPerAz?: number;
@@ -108,7 +120,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const info = await labUp(
         {
           env: ctx.io.env,
-          ...(f.dir !== undefined ? { dir: f.dir } : {}),
+          ...labDirArg(f),
           ...(f.azs !== undefined ? { azCount: f.azs } : {}),
           ...(f.instancesPerAz !== undefined ? { instancesPerAz: f.instancesPerAz } : {}),
           ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
@@ -152,10 +164,11 @@ export const register: RegisterCommand = (program, ctx) => {
   lab
     .command('status')
     .description('show whether the lab runs and the state of its parts')
-    .option('--dir <dir>', 'state directory')
+    .option('--lab <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+    .addOption(legacyDir())
     .option('--json', 'machine-readable output')
-    .action(async (f: { dir?: string; json?: boolean }) => {
-      const s = await labStatus({ env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) });
+    .action(async (f: { dir?: string; lab?: string; json?: boolean }) => {
+      const s = await labStatus({ env: ctx.io.env, ...labDirArg(f) });
       if (!s.running) ctx.setExitCode(3);
       const d = s.detail as
         | {
@@ -200,21 +213,20 @@ export const register: RegisterCommand = (program, ctx) => {
   lab
     .command('down')
     .description('stop every lab process')
-    .option('--dir <dir>', 'state directory')
-    .action(async (f: { dir?: string }) => {
-      await labDown(
-        { env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) },
-        new ConsoleSink(ctx.io, { json: false }),
-      );
+    .option('--lab <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+    .addOption(legacyDir())
+    .action(async (f: { dir?: string; lab?: string }) => {
+      await labDown({ env: ctx.io.env, ...labDirArg(f) }, new ConsoleSink(ctx.io, { json: false }));
     });
 
   lab
     .command('reset')
     .description('back to the initial topology (instances running, targets healthy, DB primary in the first AZ)')
-    .option('--dir <dir>', 'state directory')
+    .option('--lab <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+    .addOption(legacyDir())
     .option('--json', 'machine-readable output')
-    .action(async (f: { dir?: string; json?: boolean }) => {
-      const s = await labReset({ env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) });
+    .action(async (f: { dir?: string; lab?: string; json?: boolean }) => {
+      const s = await labReset({ env: ctx.io.env, ...labDirArg(f) });
       out(ctx, Boolean(f.json), s, 'lab reset to its initial topology');
     });
 
@@ -222,10 +234,11 @@ export const register: RegisterCommand = (program, ctx) => {
     lab
       .command('faults')
       .description('set control-plane faults of the running lab (no flags clears them)')
-      .option('--dir <dir>', 'state directory')
+      .option('--lab <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+      .addOption(legacyDir())
       .option('--json', 'machine-readable output'),
-  ).action(async (f: FaultFlags & { dir?: string; json?: boolean }) => {
-    const r = await setLabFaults(faultsFrom(f), { env: ctx.io.env, ...(f.dir !== undefined ? { dir: f.dir } : {}) });
+  ).action(async (f: FaultFlags & { dir?: string; lab?: string; json?: boolean }) => {
+    const r = await setLabFaults(faultsFrom(f), { env: ctx.io.env, ...labDirArg(f) });
     out(
       ctx,
       Boolean(f.json),

@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeDrill } from '../../measurements/drill.js';
+import { analyzeDrill, type DrillAnalysisScenario } from '../../measurements/drill.js';
 import { judgeObjectives, objectivesFromScenario } from '../../measurements/objectives.js';
 import { writeMeasurementsFile } from '../../measurements/run-dir.js';
 import type { Measurements, ObjectiveVerdict, RtoResult } from '../../measurements/types.js';
 import { isoMs } from '../../util/clock.js';
 import type { JournalEntry } from '../journal-types.js';
-import type { DrillScenario } from './drill-input.js';
 
 /**
  * A restore drill's RTO is the time its verification passed minus F (brief §3), not a probe
@@ -40,7 +39,8 @@ function restoreRto(journal: JournalEntry[], pollMs: number): RtoResult | null {
  */
 export async function analyzeDrillRun(i: {
   runDir: string;
-  scenario: DrillScenario;
+  /** Only objectives and the recovery probes are read (a re-analysis has no resolved scenario). */
+  scenario: DrillAnalysisScenario;
   journal: JournalEntry[];
   pollMs: number;
 }): Promise<{ measurements: Measurements; objectives: ObjectiveVerdict[] }> {

@@ -27,7 +27,7 @@ const OVERRIDES = new Map<unknown, (js: Json) => void>([
   [ec2InstanceSelector, anyOfKeys(['ids', 'tags', 'targetGroup'])],
   [targetGroupSelector, oneOfKeys(['arn', 'name'])],
   [fisExperimentFault, oneOfKeys(['templateId', 'templateFile', 'template'])],
-  [k6Load, oneOfKeys(['script', 'generate'])],
+  [k6Load, oneOfKeys(['script', 'generate', 'external'])],
   [httpProbe, oneOfKeys(['interval', 'rate'])],
   [tcpProbe, requireKey('interval')],
   [dnsProbe, requireKey('interval')],

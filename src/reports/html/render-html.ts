@@ -10,6 +10,7 @@ import {
   environmentSection,
   faultsSection,
   scenarioSection,
+  signingSection,
   timelineSection,
   verificationSection,
 } from './sections.js';
@@ -174,6 +175,7 @@ export function renderHtml(ev: Evidence, series: readonly ProbeSeries[]): string
   const body = `${banner(ev)}
 <h2>Objectives: expected vs actual</h2>
 ${objectivesTable(ev)}
+${signingSection(ev)}
 <h2>What users saw</h2>
 <div class="legend"><span><span class="sw" style="background:#eef2f7"></span>baseline</span><span><span class="sw" style="background:#fde2e2"></span>fault (F to recovery)</span><span><span class="sw" style="background:#e3f4e8"></span>recovery</span><span><span class="sw" style="background:#1d4ed8"></span>latency of ok samples (min\u2013max per column)</span><span><span class="sw" style="background:#dc2626"></span>failed samples</span></div>
 ${
@@ -197,7 +199,7 @@ ${timelineSection(ev)}
 ${awsCallsSection(ev)}
 ${scenarioSection(ev)}
 ${environmentSection(ev)}
-<footer>Part of a signed evidence pack: <span class="mono">SHA256SUMS</span>, <span class="mono">evidence.sigstore.json</span> (DSSE over an in-toto statement listing every file) and <span class="mono">signing-key.pub.pem</span>. Check it with <span class="mono">drillproof verify &lt;dir&gt;</span> or the openssl steps in <span class="mono">VERIFY.md</span>. Machine-readable result: <span class="mono">evidence.json</span> (schema version ${ev.schemaVersion}).</footer>`;
+<footer>Part of a signed evidence pack: <span class="mono">SHA256SUMS</span> and <span class="mono">evidence.sigstore.json</span> (DSSE over an in-toto statement listing every file). Check it with <span class="mono">${e(ev.signing?.verify.replace('<pack>', '<dir>') ?? 'drillproof verify <dir>')}</span> or the openssl steps in <span class="mono">VERIFY.md</span>. Machine-readable result: <span class="mono">evidence.json</span> (schema version ${ev.schemaVersion}).</footer>`;
   // A last redaction pass over the finished page: values can arrive through any field.
   return redact(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
