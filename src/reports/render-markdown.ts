@@ -2,6 +2,7 @@ import type { PhaseName } from '../measurements/types.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
 import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
+import { ftrStatusText, REHEARSED_TEXT } from './ftr.js';
 import { redact } from './redact.js';
 
 /** report.md: the same facts as report.html, for pull requests and wikis. */
@@ -87,24 +88,7 @@ export function renderMarkdown(ev: Evidence): string {
     );
   }
 
-  const w = ev.ftr.worksheet;
-  L.push('## AWS Foundational Technical Review', '');
-  L.push(
-    `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
-      w.lastTestDate
-    }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
-      w.restoreTested ? 'yes' : 'no'
-    }**. Repeat by ${w.nextTestDueBy}.`,
-    '',
-  );
-  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
-  for (const i of ev.ftr.items)
-    L.push(
-      `| ${i.id} ${c(i.title)} | ${i.status.toUpperCase()} | ${i.enter ? c(i.enter) : '–'} | ${
-        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
-      } |`,
-    );
-  L.push('');
+  L.push(...ftrMarkdown(ev));
 
   if (ev.faults.length) {
     L.push('## Faults', '', '| step | fault | targets | rollback | request ids |', '|---|---|---|---|---|');
@@ -141,4 +125,38 @@ export function renderMarkdown(ev: Evidence): string {
     '',
   );
   return redact(L.join('\n'));
+}
+
+/** The FTR section of report.md: what the run is evidence of, then each item. */
+function ftrMarkdown(ev: Evidence): string[] {
+  const { evidence, azImpairment: az, worksheet: w } = ev.ftr;
+  const L: string[] = ['## AWS Foundational Technical Review', '', `Evidence of: ${c(evidence.summary)}.`, ''];
+  if (evidence.mode === 'aws' && w) {
+    L.push(
+      `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
+        w.lastTestDate
+      }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
+        w.restoreTested ? 'yes' : 'no'
+      }**. Repeat by ${w.nextTestDueBy}.`,
+      '',
+    );
+  } else {
+    L.push(
+      `**${evidence.mode === 'rehearsal' ? REHEARSED_TEXT : 'Not FTR evidence'}**: no values for the self-assessment. Run the drill against AWS in an allowed account for evidence.`,
+      '',
+    );
+  }
+  L.push(
+    `Availability Zone impairment: ${az.covered ? `credited by rule \`${az.rule}\`` : 'not credited'}: ${c(az.detail)}.`,
+    '',
+  );
+  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
+  for (const i of ev.ftr.items)
+    L.push(
+      `| ${i.id} ${c(i.title)} | ${c(ftrStatusText(i.status))} | ${i.enter ? c(i.enter) : '–'} | ${
+        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
+      } |`,
+    );
+  L.push('');
+  return L;
 }

@@ -5,6 +5,7 @@ import { fmtMs, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
 import { redact } from '../redact.js';
 import type { ProbeSeries } from '../series.js';
 import { availabilityStrip, latencyChart } from './charts.js';
+import { ftrSection } from './ftr-section.js';
 import {
   awsCallsSection,
   environmentSection,
@@ -133,31 +134,6 @@ function rpoSection(ev: Evidence): string {
   }</td></tr>
 <tr><th>writes</th><td>${r.attemptedWrites} attempted, ${r.acknowledgedWrites} acknowledged, ${r.indeterminateWrites} indeterminate, ${r.readBackWrites} read back, <strong>${r.lostWrites} lost</strong></td></tr>
 ${r.lostSeqs.length ? `<tr><th>lost seqs</th><td class="mono">${e(r.lostSeqs.slice(0, 50).join(', '))}${r.lostSeqs.length > 50 ? ' …' : ''}</td></tr>` : ''}
-</tbody></table>`;
-}
-
-function ftrSection(ev: Evidence): string {
-  const w = ev.ftr.worksheet;
-  const items = ev.ftr.items
-    .map(
-      (i) =>
-        `<tr data-ftr="${i.id}"><td class="mono">${i.id}</td><td>${e(i.title)}${
-          i.claimedByScenario ? '' : '<div class="muted">not listed in the scenario\u2019s metadata.ftr</div>'
-        }</td><td><span class="pill ${i.status}">${i.status.replace('-', ' ').toUpperCase()}</span></td><td>${
-          i.supports.length ? `<ul class="tight">${i.supports.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '–'
-        }</td><td>${i.enter ? e(i.enter) : '–'}</td><td>${
-          i.missing.length ? `<ul class="tight">${i.missing.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : 'nothing'
-        }</td></tr>`,
-    )
-    .join('\n');
-  return `<h2>AWS Foundational Technical Review</h2>
-<p>Values for the Partner Response column of the self-assessment: RPO <strong>${e(w.rpo ?? 'not measured')}</strong>, RTO <strong>${e(
-    w.rto ?? 'not measured',
-  )}</strong>, date of the last resilience test <strong>${e(w.lastTestDate)}</strong>, Availability Zone impairment covered: <strong>${
-    w.azImpairmentCovered ? 'yes' : 'no'
-  }</strong>, backup restore tested: <strong>${w.restoreTested ? 'yes' : 'no'}</strong>. Repeat by ${e(w.nextTestDueBy)}.</p>
-<table id="ftr"><thead><tr><th>item</th><th>requirement</th><th>status</th><th>this run shows</th><th>enter</th><th>still missing</th></tr></thead><tbody>
-${items}
 </tbody></table>`;
 }
 
