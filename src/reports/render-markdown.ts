@@ -1,3 +1,4 @@
+import { PERCENTILE_COLUMNS, PERCENTILE_NOTE } from '../measurements/format.js';
 import type { PhaseName } from '../measurements/types.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
@@ -61,18 +62,16 @@ export function renderMarkdown(ev: Evidence): string {
       );
     }
     L.push(
-      '| phase | scheduled | failed | availability | P50 | P95 | P99 | max |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      `| phase | scheduled | failed | availability | ${PERCENTILE_COLUMNS.map((x) => x.label).join(' | ')} |`,
+      `|---|---:|---:|---:|${PERCENTILE_COLUMNS.map(() => '---:').join('|')}|`,
     );
     for (const p of PHASES) {
       const s = pm.phases[p];
       L.push(
-        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${ms(s.p50WithFailuresMs)} | ${ms(
-          s.p95WithFailuresMs,
-        )} | ${ms(s.p99WithFailuresMs)} | ${ms(s.maxWithFailuresMs)} |`,
+        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${PERCENTILE_COLUMNS.map((x) => ms(s[x.key])).join(' | ')} |`,
       );
     }
-    L.push('', 'Percentiles count failures at the timeout.', '');
+    L.push('', `${PERCENTILE_NOTE.charAt(0).toUpperCase()}${PERCENTILE_NOTE.slice(1)}.`, '');
   }
 
   const rpo = ev.measurements.rpo;

@@ -1,3 +1,4 @@
+import { PERCENTILE_COLUMNS } from '../../measurements/format.js';
 import type { PhaseName, PhaseStats } from '../../measurements/types.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
@@ -87,9 +88,7 @@ ${rows}
 function phaseRow(name: PhaseName, p: PhaseStats): string {
   return `<tr><td>${name}</td><td class="num">${p.scheduled}</td><td class="num">${p.failed}</td><td class="num">${ratio(
     p.availability,
-  )}</td><td class="num">${ms(p.p50WithFailuresMs)}</td><td class="num">${ms(p.p95WithFailuresMs)}</td><td class="num">${ms(
-    p.p99WithFailuresMs,
-  )}</td><td class="num">${ms(p.maxWithFailuresMs)}</td><td class="num">${ms(p.p95Ms)}</td><td class="num">${ms(p.p99Ms)}</td></tr>`;
+  )}</td>${PERCENTILE_COLUMNS.map((c) => `<td class="num">${ms(p[c.key])}</td>`).join('')}</tr>`;
 }
 
 function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): string {
@@ -99,8 +98,8 @@ function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): s
   const chart = s
     ? `<div class="chart">${latencyChart(s, pm, {
         faultAtMs: ev.measurements.faultAtMs,
-        detectedAtMs: rto?.detectedAt ? Date.parse(rto.detectedAt) : null,
-        recoveredAtMs: rto?.recoveredAt ? Date.parse(rto.recoveredAt) : null,
+        detectedAtMs: rto?.detectedAtMs ?? (rto?.detectedAt ? Date.parse(rto.detectedAt) : null),
+        recoveredAtMs: rto?.recoveredAtMs ?? (rto?.recoveredAt ? Date.parse(rto.recoveredAt) : null),
       })}</div>`
     : '<p class="muted">No samples in the run directory for this probe.</p>';
   const rtoText = rto
@@ -118,7 +117,9 @@ function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): s
     : '';
   return `<section class="probe" data-probe="${e(name)}"><h3>${e(name)} <span class="muted">(${e(pm.kind)})</span></h3>
 ${chart}${rtoText}
-<table class="phases"><thead><tr><th>phase</th><th class="num">scheduled</th><th class="num">failed</th><th class="num">availability</th><th class="num">P50</th><th class="num">P95</th><th class="num">P99</th><th class="num">max</th><th class="num">P95 ok only</th><th class="num">P99 ok only</th></tr></thead><tbody>
+<table class="phases"><thead><tr><th>phase</th><th class="num">scheduled</th><th class="num">failed</th><th class="num">availability</th>${PERCENTILE_COLUMNS.map(
+    (c) => `<th class="num">${c.label}</th>`,
+  ).join('')}</tr></thead><tbody>
 ${PHASES.map((p) => phaseRow(p, pm.phases[p])).join('\n')}
 </tbody></table></section>`;
 }
