@@ -1,0 +1,35 @@
+import type { PhaseName } from '../../measurements/types.js';
+import type { Evidence } from '../evidence-schema.js';
+import type { ProbeSamples } from '../series.js';
+
+/** One phase's latencies with every failure counted at the timeout, ascending. */
+export type PhaseValues = Map<string, Partial<Record<PhaseName, Float64Array>>>;
+
+const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
+
+/**
+ * The raw values behind each reported percentile: a probe's samples in each phase's exact bounds
+ * [startMs, endMs). A phase whose recount differs from the reported count (samples missing or
+ * changed) is left out, so it is compared by its reported values only.
+ */
+export function phaseValues(ev: Evidence, samples: readonly ProbeSamples[]): PhaseValues {
+  const out: PhaseValues = new Map();
+  for (const data of samples) {
+    const pm = ev.measurements.probes[data.header.probe];
+    if (!pm) continue;
+    const T = pm.timeoutMs;
+    const perPhase: Partial<Record<PhaseName, Float64Array>> = {};
+    for (const ph of PHASES) {
+      const st = pm.phases[ph];
+      if (st.startMs === null || st.endMs === null || st.scheduled === 0) continue;
+      const start = st.startMs;
+      const end = st.endMs;
+      const vals: number[] = [];
+      for (const s of data.samples) if (s.scheduled >= start && s.scheduled < end) vals.push(s.ok ? s.latencyMs : T);
+      if (vals.length !== st.scheduled) continue;
+      perPhase[ph] = Float64Array.from(vals).sort();
+    }
+    out.set(data.header.probe, perPhase);
+  }
+  return out;
+}
