@@ -63,7 +63,7 @@ describe('compare: only differences beyond resolution, tolerance and confidence 
     });
     expect(rto?.note).toBe('margin 1.275s (resolutions 0.1s + tolerance 1.175s)');
     const p95 = r.rows.find((x) => x.metric === 'P95 web recovery');
-    expect(p95?.note).toMatch(/^95% intervals from \d+ and \d+ samples; margin/);
+    expect(p95?.note).toMatch(/^95% intervals from \d+ and \d+ samples \(\d+ and \d+ independent\); margin/);
     expect(p95?.old).toMatch(/^[\d.]+ms \[[\d.]+ms–[\d.]+ms\]$/);
   });
 

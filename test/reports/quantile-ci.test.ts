@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { binomialCdf, lnGamma, quantileInterval, quantileRanks } from '../../src/reports/compare/quantile-ci.js';
+import {
+  binomialCdf,
+  indicatorTau,
+  lnGamma,
+  quantileInterval,
+  quantileRanks,
+  serialInterval,
+} from '../../src/reports/compare/quantile-ci.js';
 
 /** P(K ≤ k) summed term by term with exact binomial coefficients (small n only). */
 function bruteCdf(k: number, n: number, p: number): number {
@@ -63,6 +70,34 @@ describe('order-statistic confidence intervals for quantiles', () => {
     const ci = quantileInterval(many, 0.5, 0.95, 0, 2000);
     expect(ci.low).toBeLessThan(50);
     expect(ci.high).toBeGreaterThan(50);
+  });
+});
+
+describe('serially correlated samples', () => {
+  // A deterministic, well-mixed sequence (a Weyl sequence): no serial dependence to speak of.
+  const independent = Array.from({ length: 2500 }, (_, i) => ((i * 0.6180339887498949) % 1) * 100);
+  // The same values, each repeated 25 times in a row: slow and fast stretches, as a slow second gives.
+  const blocky = Array.from({ length: 2500 }, (_, i) => independent[Math.floor(i / 25)] as number);
+
+  it('counts independent samples as they are and a blocky run as about one sample per block', () => {
+    const sorted = (v: number[]) => Float64Array.from(v).sort();
+    const q = (v: number[]) => sorted(v)[Math.ceil(0.95 * v.length) - 1] as number;
+    expect(indicatorTau(independent, q(independent))).toBeLessThan(1.5);
+    const tau = indicatorTau(blocky, q(blocky));
+    expect(tau).toBeGreaterThan(12);
+    expect(tau).toBeLessThan(50);
+  });
+
+  it('widens the interval by the dependence and never narrows it', () => {
+    const sortedI = Float64Array.from(independent).sort();
+    const sortedB = Float64Array.from(blocky).sort();
+    const plain = quantileInterval(sortedB, 0.95, 0.95, 0, 100);
+    const serial = serialInterval(blocky, sortedB, 0.95, 0.95, 0, 100);
+    expect(serial.nEff).toBeLessThan(250);
+    expect(serial.high - serial.low).toBeGreaterThan(3 * (plain.high - plain.low));
+    const iid = serialInterval(independent, sortedI, 0.95, 0.95, 0, 100);
+    expect(iid.tau).toBeGreaterThanOrEqual(1);
+    expect(iid.low).toBeLessThanOrEqual(quantileInterval(sortedI, 0.95, 0.95, 0, 100).low);
   });
 });
 

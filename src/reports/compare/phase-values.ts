@@ -2,8 +2,12 @@ import type { PhaseName } from '../../measurements/types.js';
 import type { Evidence } from '../evidence-schema.js';
 import type { ProbeSamples } from '../series.js';
 
-/** One phase's latencies with every failure counted at the timeout, ascending. */
-export type PhaseValues = Map<string, Partial<Record<PhaseName, Float64Array>>>;
+/** One phase's latencies with every failure counted at the timeout: in schedule order, and ascending. */
+export interface PhaseSample {
+  ordered: Float64Array;
+  sorted: Float64Array;
+}
+export type PhaseValues = Map<string, Partial<Record<PhaseName, PhaseSample>>>;
 
 const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
 
@@ -18,16 +22,17 @@ export function phaseValues(ev: Evidence, samples: readonly ProbeSamples[]): Pha
     const pm = ev.measurements.probes[data.header.probe];
     if (!pm) continue;
     const T = pm.timeoutMs;
-    const perPhase: Partial<Record<PhaseName, Float64Array>> = {};
+    const perPhase: Partial<Record<PhaseName, PhaseSample>> = {};
+    const inOrder = [...data.samples].sort((x, y) => x.scheduled - y.scheduled);
     for (const ph of PHASES) {
       const st = pm.phases[ph];
       if (st.startMs === null || st.endMs === null || st.scheduled === 0) continue;
       const start = st.startMs;
       const end = st.endMs;
       const vals: number[] = [];
-      for (const s of data.samples) if (s.scheduled >= start && s.scheduled < end) vals.push(s.ok ? s.latencyMs : T);
+      for (const s of inOrder) if (s.scheduled >= start && s.scheduled < end) vals.push(s.ok ? s.latencyMs : T);
       if (vals.length !== st.scheduled) continue;
-      perPhase[ph] = Float64Array.from(vals).sort();
+      perPhase[ph] = { ordered: Float64Array.from(vals), sorted: Float64Array.from(vals).sort() };
     }
     out.set(data.header.probe, perPhase);
   }

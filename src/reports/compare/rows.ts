@@ -2,7 +2,7 @@ import type { PhaseName } from '../../measurements/types.js';
 import type { Evidence } from '../evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds } from '../format.js';
 import type { PhaseValues } from './phase-values.js';
-import { quantileInterval } from './quantile-ci.js';
+import { serialInterval } from './quantile-ci.js';
 import { allowance, type PercentileKey, type Tolerance } from './tolerance.js';
 
 /**
@@ -192,8 +192,8 @@ function percentileRow(
       verdict: judge(vb - va, margin),
       note: `no raw samples to bound it: reported values against margin ${fmtMs(margin)}`,
     });
-  const ca = quantileInterval(sa, pc.p, tol.confidence, 0, pa.timeoutMs);
-  const cb = quantileInterval(sb, pc.p, tol.confidence, 0, pb.timeoutMs);
+  const ca = serialInterval(sa.ordered, sa.sorted, pc.p, tol.confidence, 0, pa.timeoutMs);
+  const cb = serialInterval(sb.ordered, sb.sorted, pc.p, tol.confidence, 0, pb.timeoutMs);
   const ci = (c: typeof ca) => `${fmtMs(c.low)}\u2013${fmtMs(c.high)}`;
   const level = `${Math.round(tol.confidence * 100)}%`;
   // Worse only by what both intervals allow: the newer low bound above the older high bound.
@@ -205,7 +205,7 @@ function percentileRow(
     old: `${fmtMs(va)} [${ci(ca)}]`,
     new: `${fmtMs(vb)} [${ci(cb)}]`,
     verdict,
-    note: `${level} intervals from ${sa.length} and ${sb.length} samples; margin ${fmtMs(margin)}${
+    note: `${level} intervals from ${sa.sorted.length} and ${sb.sorted.length} samples (${ca.nEff} and ${cb.nEff} independent); margin ${fmtMs(margin)}${
       verdict === 'regressed'
         ? `: new low bound ${fmtMs(cb.low)} exceeds old high bound ${fmtMs(ca.high)} by ${fmtMs(worse)}`
         : ''
