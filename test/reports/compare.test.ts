@@ -20,22 +20,20 @@ async function evidenceOf(name: FixtureRun) {
 
 const fixture = (name: FixtureRun) => readComparedRun(join(FIXTURE_RUNS, name));
 
-/**
- * A copy of a fixture run whose web probe recovers `delayMs` later: the samples from its recovery
- * on are failures (timeouts) for `delayMs` more, then the run is analysed again from its files.
- */
-async function slowerRecovery(name: FixtureRun, delayMs: number): Promise<string> {
+type WebSample = { scheduled: number; seq: number; ok: boolean; [k: string]: unknown };
+
+/** A copy of a fixture run with its web samples changed by `change` (given R), analysed again from its files. */
+async function changedRun(name: FixtureRun, change: (s: WebSample, R: number) => WebSample): Promise<string> {
   const dir = await copyRun(name);
   const record = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord;
   const R = record.measurements.probes.web?.rto?.recoveredAtMs as number;
   const path = join(dir, 'samples', 'web.ndjson');
   const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
-  const shifted = lines.map((l) => {
+  const changed = lines.map((l) => {
     const s = JSON.parse(l);
-    if (s.type === 'header' || s.scheduled < R || s.scheduled >= R + delayMs) return l;
-    return JSON.stringify({ ...s, ok: false, latencyMs: 2000, serviceMs: null, status: null, error: 'timeout' });
+    return s.type === 'header' ? l : JSON.stringify(change(s, R));
   });
-  await writeFile(path, `${shifted.join('\n')}\n`);
+  await writeFile(path, `${changed.join('\n')}\n`);
   const run = await loadRunDir(dir);
   const { scenario } = parseScenarioText(record.scenario.text, join(dir, 'scenario.yaml'));
   const { measurements, objectives } = await analyzeDrill({ runDir: dir, scenario, journal: run.journal });
@@ -46,6 +44,19 @@ async function slowerRecovery(name: FixtureRun, delayMs: number): Promise<string
   );
   return dir;
 }
+
+const timeout = (s: WebSample): WebSample => ({
+  ...s,
+  ok: false,
+  latencyMs: 2000,
+  serviceMs: null,
+  status: null,
+  error: 'timeout',
+});
+
+/** The web probe recovers `delayMs` later: from its recovery on, samples time out for `delayMs` more. */
+const slowerRecovery = (name: FixtureRun, delayMs: number) =>
+  changedRun(name, (s, R) => (s.scheduled >= R && s.scheduled < R + delayMs ? timeout(s) : s));
 
 describe('compare: only differences beyond resolution, tolerance and confidence count', () => {
   it('two equivalent runs of the same drill: no regression, percentiles inside their intervals', async () => {
@@ -93,12 +104,30 @@ describe('compare: only differences beyond resolution, tolerance and confidence 
     expect(tight.rows.find((x) => x.metric === 'RTO')?.verdict).toBe('regressed');
   });
 
-  it('flags the much slower fixture run, with the availability and the objective that went with it', async () => {
+  it('flags the much slower fixture run by its RTO and the objective that went with it', async () => {
     const r = compareRuns(await fixture('ec2-stop-passed'), await fixture('ec2-stop-slower'), DEFAULT_TOLERANCE);
     expect(r.rows.find((x) => x.metric === 'RTO')).toMatchObject({ new: '38.35s \u00b10.05s', verdict: 'regressed' });
-    expect(r.rows.find((x) => x.metric === 'availability web all')?.verdict).toBe('regressed');
+    // The outage is the RTO's to judge; availability is judged where failures are not the outage.
+    expect(r.rows.find((x) => x.metric === 'availability web all')).toMatchObject({
+      change: '\u221213.3 pp',
+      verdict: 'not judged',
+    });
     expect(r.rows.find((x) => x.metric === 'availability web fault')?.verdict).toBe('not judged');
+    expect(r.rows.find((x) => x.metric === 'availability web recovery')?.note).toMatch(
+      /^95% intervals from 1165 and 633 samples/,
+    );
     expect(r.rows.some((x) => x.metric === 'objective availability:web:all' && x.regressed)).toBe(true);
+  });
+
+  it('scattered failures after recovery regress the recovery phase availability', async () => {
+    const flaky = await changedRun('ec2-stop-passed', (s, R) =>
+      s.scheduled >= R + 10_000 && s.seq % 12 === 5 ? timeout(s) : s,
+    );
+    const r = compareRuns(await fixture('ec2-stop-passed'), await readComparedRun(flaky), DEFAULT_TOLERANCE);
+    const av = r.rows.find((x) => x.metric === 'availability web recovery');
+    expect(av?.verdict).toBe('regressed');
+    expect(av?.note).toMatch(/new high bound [\d.]+% is below old low bound [\d.]+%/);
+    expect(r.rows.find((x) => x.metric === 'RTO')?.verdict).toBe('same');
   });
 
   it('percentiles without raw samples are compared by their reported values, and say so', async () => {

@@ -2,10 +2,11 @@ import type { PhaseName } from '../../measurements/types.js';
 import type { Evidence } from '../evidence-schema.js';
 import type { ProbeSamples } from '../series.js';
 
-/** One phase's latencies with every failure counted at the timeout: in schedule order, and ascending. */
+/** One phase's latencies with every failure counted at the timeout, in schedule order and ascending, and its ok flags in schedule order. */
 export interface PhaseSample {
   ordered: Float64Array;
   sorted: Float64Array;
+  ok: Uint8Array;
 }
 export type PhaseValues = Map<string, Partial<Record<PhaseName, PhaseSample>>>;
 
@@ -30,9 +31,18 @@ export function phaseValues(ev: Evidence, samples: readonly ProbeSamples[]): Pha
       const start = st.startMs;
       const end = st.endMs;
       const vals: number[] = [];
-      for (const s of inOrder) if (s.scheduled >= start && s.scheduled < end) vals.push(s.ok ? s.latencyMs : T);
+      const ok: number[] = [];
+      for (const s of inOrder) {
+        if (s.scheduled < start || s.scheduled >= end) continue;
+        vals.push(s.ok ? s.latencyMs : T);
+        ok.push(s.ok ? 1 : 0);
+      }
       if (vals.length !== st.scheduled) continue;
-      perPhase[ph] = { ordered: Float64Array.from(vals), sorted: Float64Array.from(vals).sort() };
+      perPhase[ph] = {
+        ordered: Float64Array.from(vals),
+        sorted: Float64Array.from(vals).sort(),
+        ok: Uint8Array.from(ok),
+      };
     }
     out.set(data.header.probe, perPhase);
   }

@@ -1,8 +1,8 @@
 import type { PhaseName } from '../../measurements/types.js';
 import type { Evidence } from '../evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds } from '../format.js';
+import { proportionInterval, serialInterval } from './intervals.js';
 import type { PhaseValues } from './phase-values.js';
-import { serialInterval } from './quantile-ci.js';
 import { allowance, type PercentileKey, type Tolerance } from './tolerance.js';
 
 /**
@@ -140,28 +140,65 @@ function rpoRows(a: Evidence, b: Evidence, tol: Tolerance): CompareRow[] {
   return out;
 }
 
-function availabilityRow(a: Evidence, b: Evidence, name: string, ph: PhaseName, tol: Tolerance): CompareRow | null {
+function availabilityRow(
+  a: Evidence,
+  b: Evidence,
+  name: string,
+  ph: PhaseName,
+  tol: Tolerance,
+  values: { old: PhaseValues; new: PhaseValues },
+): CompareRow | null {
   const x = a.measurements.probes[name]?.phases[ph];
   const y = b.measurements.probes[name]?.phases[ph];
   if (!x || !y || x.availability === null || y.availability === null) return null;
+  const pp = (v: number) => `${fmtRatio(v).replace('%', '')} pp`;
   const base = {
     metric: `availability ${name} ${ph}`,
     probe: name,
     phase: ph,
-    old: fmtRatio(x.availability),
-    new: fmtRatio(y.availability),
-    change: signed(y.availability - x.availability, (v) => `${fmtRatio(v).replace('%', '')} pp`),
+    change: signed(y.availability - x.availability, pp),
   };
-  if (ph === 'fault')
-    // [F, R) is the outage itself: its share of ok samples moves with detection and is judged through RTO.
-    return row({ ...base, verdict: 'not judged', note: 'the fault phase is the outage itself: judged through RTO' });
+  // [F, R) is the outage itself (its share of ok samples moves with detection): the RTO judges it;
+  // the whole run is baseline + outage + recovery, each judged on its own.
+  if (ph === 'fault' || ph === 'all')
+    return row({
+      ...base,
+      old: fmtRatio(x.availability),
+      new: fmtRatio(y.availability),
+      verdict: 'not judged',
+      note:
+        ph === 'fault'
+          ? 'the fault phase is the outage itself: judged through RTO'
+          : 'the whole run holds the outage: judged through RTO and the baseline and recovery phases',
+    });
   // One sample of each run is the resolution of a ratio of sample counts.
-  const res = 1 / x.scheduled + 1 / y.scheduled;
-  const margin = res + tol.availability;
+  const margin = 1 / x.scheduled + 1 / y.scheduled + tol.availability;
+  const sa = values.old.get(name)?.[ph];
+  const sb = values.new.get(name)?.[ph];
+  if (!sa || !sb)
+    return row({
+      ...base,
+      old: fmtRatio(x.availability),
+      new: fmtRatio(y.availability),
+      verdict: judge(x.availability - y.availability, margin),
+      note: `no raw samples to bound it: reported values against margin ${pp(margin)}`,
+    });
+  const ca = proportionInterval(sa.ok, tol.confidence);
+  const cb = proportionInterval(sb.ok, tol.confidence);
+  const ci = (c: typeof ca) => `${fmtRatio(c.low)}\u2013${fmtRatio(c.high)}`;
+  const worse = ca.low - cb.high;
+  const better = cb.low - ca.high;
+  const verdict: RowVerdict = worse > margin ? 'regressed' : better > margin ? 'improved' : 'same';
   return row({
     ...base,
-    verdict: judge(x.availability - y.availability, margin),
-    note: `margin ${fmtRatio(margin).replace('%', '')} pp (one sample of each run ${fmtRatio(res).replace('%', '')} pp + tolerance ${fmtRatio(tol.availability).replace('%', '')} pp)`,
+    old: `${fmtRatio(x.availability)} [${ci(ca)}]`,
+    new: `${fmtRatio(y.availability)} [${ci(cb)}]`,
+    verdict,
+    note: `${Math.round(tol.confidence * 100)}% intervals from ${x.scheduled} and ${y.scheduled} samples (${ca.nEff} and ${cb.nEff} independent); margin ${pp(margin)}${
+      verdict === 'regressed'
+        ? `: new high bound ${fmtRatio(cb.high)} is below old low bound ${fmtRatio(ca.low)} by ${pp(worse)}`
+        : ''
+    }`,
   });
 }
 
@@ -247,7 +284,7 @@ export function compareRows(
   for (const name of Object.keys(b.measurements.probes)) {
     if (!a.measurements.probes[name]) continue;
     for (const ph of PHASES) {
-      const av = availabilityRow(a, b, name, ph, tol);
+      const av = availabilityRow(a, b, name, ph, tol, values);
       if (av) rows.push(av);
       for (const pc of PCT) {
         const r = percentileRow(a, b, name, ph, pc, tol, values);

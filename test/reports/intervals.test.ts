@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { binomialCdf, lnGamma } from '../../src/reports/compare/binomial.js';
 import {
-  binomialCdf,
-  indicatorTau,
-  lnGamma,
+  batchMeansTau,
+  proportionInterval,
   quantileInterval,
   quantileRanks,
   serialInterval,
-} from '../../src/reports/compare/quantile-ci.js';
+} from '../../src/reports/compare/intervals.js';
 
 /** P(K ≤ k) summed term by term with exact binomial coefficients (small n only). */
 function bruteCdf(k: number, n: number, p: number): number {
@@ -82,8 +82,9 @@ describe('serially correlated samples', () => {
   it('counts independent samples as they are and a blocky run as about one sample per block', () => {
     const sorted = (v: number[]) => Float64Array.from(v).sort();
     const q = (v: number[]) => sorted(v)[Math.ceil(0.95 * v.length) - 1] as number;
-    expect(indicatorTau(independent, q(independent))).toBeLessThan(1.5);
-    const tau = indicatorTau(blocky, q(blocky));
+    const tauOf = (v: number[]) => batchMeansTau(v.length, (i) => ((v[i] as number) <= q(v) ? 1 : 0));
+    expect(tauOf(independent)).toBeLessThan(1.5);
+    const tau = tauOf(blocky);
     expect(tau).toBeGreaterThan(12);
     expect(tau).toBeLessThan(50);
   });
@@ -98,6 +99,31 @@ describe('serially correlated samples', () => {
     const iid = serialInterval(independent, sortedI, 0.95, 0.95, 0, 100);
     expect(iid.tau).toBeGreaterThanOrEqual(1);
     expect(iid.low).toBeLessThanOrEqual(quantileInterval(sortedI, 0.95, 0.95, 0, 100).low);
+  });
+});
+
+describe('availability intervals (Clopper–Pearson on the independent samples)', () => {
+  it('gives the exact textbook bounds for independent samples', () => {
+    // Weyl-sequence flags: no serial dependence, so τ = 1 and n_eff = n.
+    const flags = (n: number, k: number) => Array.from({ length: n }, (_, i) => ((i * 7) % n < k ? 1 : 0));
+    expect(proportionInterval(flags(10, 0), 0.95).high).toBeCloseTo(1 - 0.025 ** (1 / 10), 6);
+    expect(proportionInterval(flags(10, 10), 0.95).low).toBeCloseTo(0.025 ** (1 / 10), 6);
+    const mid = proportionInterval(flags(10, 5), 0.95);
+    expect(mid.low).toBeCloseTo(0.187086, 5);
+    expect(mid.high).toBeCloseTo(0.812914, 5);
+  });
+
+  it('counts one long outage as few samples, and scattered failures as many', () => {
+    const n = 1000;
+    const outage = Array.from({ length: n }, (_, i) => (i >= 400 && i < 500 ? 0 : 1));
+    const scattered = Array.from({ length: n }, (_, i) => (i % 10 === 3 ? 0 : 1));
+    const a = proportionInterval(outage, 0.95);
+    const b = proportionInterval(scattered, 0.95);
+    expect(a.nEff).toBeLessThan(100);
+    expect(b.nEff).toBe(n);
+    expect(a.high - a.low).toBeGreaterThan(2 * (b.high - b.low));
+    expect(b.low).toBeLessThan(0.9);
+    expect(b.high).toBeGreaterThan(0.9);
   });
 });
 

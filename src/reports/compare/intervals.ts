@@ -18,74 +18,9 @@
  * (2021) §4.3); batch means with ⌊√n⌋ batches estimate τ consistently (J. M. Flegal, G. L. Jones,
  * "Batch means and spectral variance estimators in Markov chain Monte Carlo", Annals of Statistics
  * 38 (2010) 1034–1070). τ is never taken below 1: a run is never trusted more than independent
- * samples would be. */
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7): relative error about 1e-15. */
-export function lnGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-  const z = x - 1;
-  let s = LANCZOS[0] as number;
-  for (let i = 1; i < LANCZOS.length; i++) s += (LANCZOS[i] as number) / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(s);
-}
-
-/** Continued fraction of the incomplete beta function (modified Lentz; Numerical Recipes §6.4). */
-function betaContinuedFraction(a: number, b: number, x: number): number {
-  const TINY = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < TINY) d = TINY;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 100_000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-15) break;
-  }
-  return h;
-}
-
-/** The regularized incomplete beta function I_x(a, b). */
-export function regularizedBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
-  return x < (a + 1) / (a + b + 2)
-    ? (front * betaContinuedFraction(a, b, x)) / a
-    : 1 - (front * betaContinuedFraction(b, a, 1 - x)) / b;
-}
-
-/** P(K ≤ k) for K ~ Binomial(n, p): I_{1−p}(n − k, k + 1). */
-export function binomialCdf(k: number, n: number, p: number): number {
-  if (k < 0) return 0;
-  if (k >= n) return 1;
-  if (p <= 0) return 1;
-  if (p >= 1) return 0;
-  return regularizedBeta(1 - p, n - k, k + 1);
-}
+ * samples would be. `proportionInterval` does the same for availability (Clopper–Pearson).
+ */
+import { binomialCdf } from './binomial.js';
 
 export interface QuantileRanks {
   /** 1-based rank of the lower bound; 0 when the sample is too small for one (the bound is the minimum possible value). */
@@ -148,15 +83,13 @@ export function quantileInterval(
 }
 
 /**
- * τ of the indicator "value ≤ q" over `ordered` (schedule order) by batch means: ⌊√n⌋ samples per
- * batch, τ = batch size × variance of the batch means / variance of the indicator, at least 1.
+ * τ of a 0/1 indicator in schedule order by batch means: ⌊√n⌋ samples per batch, τ = batch size ×
+ * variance of the batch means / variance of the indicator, at least 1.
  */
-export function indicatorTau(ordered: ArrayLike<number>, q: number): number {
-  const n = ordered.length;
+export function batchMeansTau(n: number, y: (i: number) => number): number {
   const m = Math.floor(Math.sqrt(n));
   const b = m > 0 ? Math.floor(n / m) : 0;
   if (b < 2) return 1;
-  const y = (i: number) => ((ordered[i] as number) <= q ? 1 : 0);
   let all = 0;
   for (let i = 0; i < n; i++) all += y(i);
   const mean = all / n;
@@ -195,7 +128,7 @@ export function serialInterval(
   const n = sorted.length;
   if (n === 0) return { lower: 0, upper: 1, coverage: 1, low: floor, high: ceiling, tau: 1, nEff: 0 };
   const q = sorted[Math.max(1, Math.ceil(p * n - 1e-9)) - 1] as number;
-  const tau = indicatorTau(ordered, q);
+  const tau = batchMeansTau(n, (i) => ((ordered[i] as number) <= q ? 1 : 0));
   const nEff = Math.max(1, Math.floor(n / tau));
   const r = quantileRanks(nEff, p, confidence);
   // The same fractions of the sample, as ranks of the n values.
@@ -210,4 +143,44 @@ export function serialInterval(
     tau,
     nEff,
   };
+}
+
+export interface ProportionInterval {
+  low: number;
+  high: number;
+  tau: number;
+  nEff: number;
+}
+
+/**
+ * The interval for a share of ok samples (availability): Clopper–Pearson's exact binomial
+ * interval (C. J. Clopper, E. S. Pearson, Biometrika 26 (1934) 404–413) for the ok count scaled to
+ * n_eff = n / τ independent samples, τ from batch means of the ok indicator in schedule order. An
+ * outage is one long run of failures, so it counts as few samples: the outage itself is judged by
+ * the RTO, scattered failures by this interval.
+ */
+export function proportionInterval(ok: ArrayLike<number>, confidence: number): ProportionInterval {
+  const n = ok.length;
+  if (n === 0) return { low: 0, high: 1, tau: 1, nEff: 0 };
+  let k = 0;
+  for (let i = 0; i < n; i++) k += ok[i] ? 1 : 0;
+  const tau = batchMeansTau(n, (i) => (ok[i] ? 1 : 0));
+  const nEff = Math.max(1, Math.floor(n / tau));
+  const kEff = Math.round((k * nEff) / n);
+  const half = (1 - confidence) / 2;
+  // Bisection on p: P(K ≥ kEff) rises with p, P(K ≤ kEff) falls.
+  const solve = (f: (p: number) => number, rising: boolean) => {
+    let lo = 0;
+    let hi = 1;
+    for (let it = 0; it < 60; it++) {
+      const mid = (lo + hi) / 2;
+      const below = f(mid) < half;
+      if (below === rising) lo = mid;
+      else hi = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  const low = kEff === 0 ? 0 : solve((p) => 1 - binomialCdf(kEff - 1, nEff, p), true);
+  const high = kEff === nEff ? 1 : solve((p) => binomialCdf(kEff, nEff, p), false);
+  return { low, high, tau, nEff };
 }
