@@ -18,6 +18,13 @@ export function ftrEvidence(record: Pick<RunRecord, 'target' | 'caller' | 'scena
       account: null,
     };
   const allowed = scenarioFacts(record.scenario.text).allowedAccounts;
+  const endpoint = record.target.endpoint;
+  if (endpoint && !isAwsEndpoint(endpoint))
+    return {
+      mode: 'unattributed',
+      summary: `the AWS API was called at ${endpoint}, which is not an AWS endpoint (an emulator or proxy answers there)`,
+      account: record.caller?.account ?? null,
+    };
   if (!record.caller)
     return {
       mode: 'unattributed',
@@ -35,6 +42,17 @@ export function ftrEvidence(record: Pick<RunRecord, 'target' | 'caller' | 'scena
     summary: `a run against AWS account ${record.caller.account} (allowed by the scenario) by ${record.caller.arn}`,
     account: record.caller.account,
   };
+}
+
+/** AWS service endpoints (regional, FIPS, dual-stack, China, VPC interface endpoints) live under these domains. */
+function isAwsEndpoint(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return /(^|\.)(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$/.test(host);
 }
 
 /** drillproof's own clientToken for the template it creates for a fis-experiment step (faults/fis.ts). */

@@ -102,6 +102,16 @@ describe('FTR section: what a run is evidence of', () => {
     expect(other.ftr.items.every((i) => i.enter === null)).toBe(true);
     const anonymous = buildEvidence({ ...onAws(r.record), caller: null }, r.journal);
     expect(anonymous.ftr.evidence.summary).toContain('no caller identity');
+    // provider aws pointed at something that is not AWS (an emulator): not evidence either.
+    const emulated = onAws(r.record);
+    const local = buildEvidence(
+      { ...emulated, target: { ...emulated.target, endpoint: 'http://127.0.0.1:4566' } },
+      r.journal,
+    );
+    expect(local.ftr.evidence).toMatchObject({ mode: 'unattributed' });
+    expect(local.ftr.evidence.summary).toContain('http://127.0.0.1:4566, which is not an AWS endpoint');
+    const vpce = { ...emulated.target, endpoint: 'https://vpce-0a1b2c3d-4e5f.ec2.us-east-1.vpce.amazonaws.com' };
+    expect(buildEvidence({ ...emulated, target: vpce }, r.journal).ftr.evidence.mode).toBe('aws');
   });
 
   it('credits RES-004 for drillproof az-impairment and names the rule', async () => {
