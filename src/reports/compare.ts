@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DrillproofError } from '../errors.js';
-import { type PhaseValues, phaseValues } from './compare/phase-values.js';
-import { type CompareRow, compareRows } from './compare/rows.js';
+import { lateAfterFault, type PhaseValues, phaseValues } from './compare/phase-values.js';
+import { type CompareRow, compareRows, type LateCounts } from './compare/rows.js';
 import { type SameDrill, sameDrill } from './compare/same-drill.js';
 import { DEFAULT_TOLERANCE, type Tolerance } from './compare/tolerance.js';
 import { buildEvidence } from './evidence-model.js';
@@ -82,10 +82,10 @@ export function compareEvidence(
   a: Evidence,
   b: Evidence,
   tol: Tolerance = DEFAULT_TOLERANCE,
-  opts: { force?: boolean; values?: { old: PhaseValues; new: PhaseValues } } = {},
+  opts: { force?: boolean; values?: { old: PhaseValues; new: PhaseValues }; late?: LateCounts } = {},
 ): CompareResult {
   const drill = sameDrill(a, b, opts.force ?? false);
-  const rows = compareRows(a, b, tol, opts.values ?? { old: new Map(), new: new Map() });
+  const rows = compareRows(a, b, tol, opts.values ?? { old: new Map(), new: new Map() }, opts.late);
   const ref = (e: Evidence) => ({
     runId: e.run.id,
     finishedAt: e.run.finishedAt,
@@ -100,5 +100,6 @@ export function compareRuns(a: ComparedRun, b: ComparedRun, tol: Tolerance, forc
   return compareEvidence(a.evidence, b.evidence, tol, {
     force,
     values: { old: phaseValues(a.evidence, a.samples), new: phaseValues(b.evidence, b.samples) },
+    late: { old: lateAfterFault(a.evidence, a.samples), new: lateAfterFault(b.evidence, b.samples) },
   });
 }

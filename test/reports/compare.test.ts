@@ -130,6 +130,18 @@ describe('compare: only differences beyond resolution, tolerance and confidence 
     expect(r.rows.find((x) => x.metric === 'RTO')?.verdict).toBe('same');
   });
 
+  it('says when late samples (an overloaded machine) may have held the newer recovery back', async () => {
+    const loaded = await changedRun('ec2-stop-passed', (s, R) =>
+      s.scheduled >= R + 3000 && s.scheduled < R + 3100 ? { ...timeout(s), error: 'late', late: true } : s,
+    );
+    const r = compareRuns(await fixture('ec2-stop-passed'), await readComparedRun(loaded), DEFAULT_TOLERANCE);
+    const rto = r.rows.find((x) => x.metric === 'RTO');
+    expect(rto?.verdict).toBe('regressed');
+    expect(rto?.note).toContain(
+      '; 0 and 2 samples of web flagged late after F (the machine could not keep the probe schedule',
+    );
+  });
+
   it('percentiles without raw samples are compared by their reported values, and say so', async () => {
     const r = compareEvidence(await evidenceOf('ec2-stop-passed'), await evidenceOf('ec2-stop-equivalent'));
     expect(r.rows.find((x) => x.metric === 'P95 web baseline')?.note).toContain('no raw samples to bound it');

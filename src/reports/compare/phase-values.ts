@@ -48,3 +48,18 @@ export function phaseValues(ev: Evidence, samples: readonly ProbeSamples[]): Pha
   }
   return out;
 }
+
+/**
+ * Per probe, the samples at or after F the engine flagged late (it could not keep the schedule:
+ * an overloaded machine). They count as failures, so they can hold a recovery back.
+ */
+export function lateAfterFault(ev: Evidence, samples: readonly ProbeSamples[]): Map<string, number> {
+  const F = ev.measurements.faultAtMs;
+  const out = new Map<string, number>();
+  for (const data of samples) {
+    let n = 0;
+    if (F !== null) for (const s of data.samples) if (s.late && s.scheduled >= F) n++;
+    out.set(data.header.probe, n);
+  }
+  return out;
+}

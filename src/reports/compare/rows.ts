@@ -9,7 +9,8 @@ import { allowance, type PercentileKey, type Tolerance } from './tolerance.js';
  * The rows of `compare`: each metric of both runs, the change, and whether it is a regression. A
  * difference is a regression only when it exceeds both runs' resolution plus the tolerance; a
  * percentile only when the newer run's confidence interval lies above the older run's by more than
- * that (quantile-ci.ts), so two runs of the same drill on a noisy machine do not "regress".
+ * that, and availability likewise (intervals.ts), so two runs of the same drill on a noisy machine
+ * do not "regress".
  */
 export type RowVerdict = 'regressed' | 'improved' | 'same' | 'not judged';
 
@@ -33,6 +34,10 @@ const PCT: { key: PercentileKey; p: number; field: 'p50WithFailuresMs' | 'p95Wit
     { key: 'p95', p: 0.95, field: 'p95WithFailuresMs' },
     { key: 'p99', p: 0.99, field: 'p99WithFailuresMs' },
   ];
+const OUTAGE_NOTE = {
+  fault: 'the fault phase is the outage itself: judged through RTO',
+  all: 'the whole run holds the outage: judged through RTO and the baseline and recovery phases',
+} as const;
 /** A latency is read from a millisecond timer: each run's resolution. */
 const LATENCY_RESOLUTION_MS = 1;
 
@@ -53,7 +58,21 @@ function row(r: Omit<CompareRow, 'regressed'>): CompareRow {
   return { ...r, regressed: r.verdict === 'regressed' };
 }
 
-function rtoRow(a: Evidence, b: Evidence, tol: Tolerance): CompareRow | null {
+/** Late samples on both sides, for the RTO row: they may have held a recovery back. */
+export interface LateCounts {
+  old: Map<string, number>;
+  new: Map<string, number>;
+}
+
+function lateNote(late: LateCounts, probe: string | null): string {
+  if (!probe) return '';
+  const a = late.old.get(probe) ?? 0;
+  const b = late.new.get(probe) ?? 0;
+  if (a + b === 0) return '';
+  return `; ${a} and ${b} samples of ${probe} flagged late after F (the machine could not keep the probe schedule; a late sample counts as failed, so it can hold a recovery back)`;
+}
+
+function rtoRow(a: Evidence, b: Evidence, tol: Tolerance, late: LateCounts): CompareRow | null {
   const ra = a.measurements.rto;
   const rb = b.measurements.rto;
   if (!ra && !rb) return null;
@@ -73,7 +92,7 @@ function rtoRow(a: Evidence, b: Evidence, tol: Tolerance): CompareRow | null {
       ...base,
       change: signed(vb - va, fmtSeconds),
       verdict: judge(vb - va, margin),
-      note: `margin ${fmtSeconds(margin)} (resolutions ${fmtSeconds(res)} + tolerance ${fmtSeconds(allowance(tol.rto, va))})`,
+      note: `margin ${fmtSeconds(margin)} (resolutions ${fmtSeconds(res)} + tolerance ${fmtSeconds(allowance(tol.rto, va))})${lateNote(late, base.probe)}`,
     });
   }
   if (vb === null && rb && va !== null)
@@ -166,10 +185,7 @@ function availabilityRow(
       old: fmtRatio(x.availability),
       new: fmtRatio(y.availability),
       verdict: 'not judged',
-      note:
-        ph === 'fault'
-          ? 'the fault phase is the outage itself: judged through RTO'
-          : 'the whole run holds the outage: judged through RTO and the baseline and recovery phases',
+      note: OUTAGE_NOTE[ph],
     });
   // One sample of each run is the resolution of a ratio of sample counts.
   const margin = 1 / x.scheduled + 1 / y.scheduled + tol.availability;
@@ -219,6 +235,10 @@ function percentileRow(
   const label = pc.key.toUpperCase();
   const margin = 2 * LATENCY_RESOLUTION_MS + allowance(tol[pc.key], va);
   const base = { metric: `${label} ${name} ${ph}`, probe: name, phase: ph, change: signed(vb - va, fmtMs) };
+  // With failures counted at T, the fault phase's percentiles (and the whole run's) are the outage's
+  // share of the phase: the RTO judges the outage, the latency is judged where users were served.
+  if (ph === 'fault' || ph === 'all')
+    return row({ ...base, old: fmtMs(va), new: fmtMs(vb), verdict: 'not judged', note: OUTAGE_NOTE[ph] });
   const sa = values.old.get(name)?.[ph];
   const sb = values.new.get(name)?.[ph];
   if (!sa || !sb)
@@ -276,9 +296,10 @@ export function compareRows(
   b: Evidence,
   tol: Tolerance,
   values: { old: PhaseValues; new: PhaseValues },
+  late: LateCounts = { old: new Map(), new: new Map() },
 ): CompareRow[] {
   const rows: CompareRow[] = [];
-  const rto = rtoRow(a, b, tol);
+  const rto = rtoRow(a, b, tol, late);
   if (rto) rows.push(rto);
   rows.push(...rpoRows(a, b, tol));
   for (const name of Object.keys(b.measurements.probes)) {
