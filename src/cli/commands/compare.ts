@@ -53,6 +53,11 @@ export const registerCompare: RegisterCommand = (program, ctx) => {
             ? `\nregressed: ${n} metric(s) beyond both runs' resolution and the tolerance\n`
             : "\nno regression beyond both runs' resolution and the tolerance\n",
         );
+        const limited = r.rows.filter((x) => x.loadLimited).length;
+        if (limited)
+          out.write(
+            `not judged: ${limited} metric(s) worse only through samples the machine could not send on time (flagged late); rerun on a less loaded machine\n`,
+          );
         if (opts.html) out.write(`comparison page written to ${opts.html}\n`);
       },
     );

@@ -1,4 +1,7 @@
+import { computeRto } from '../../measurements/rto.js';
+import { seriesFromSamples } from '../../measurements/series.js';
 import type { PhaseName } from '../../measurements/types.js';
+import type { Sample } from '../../probes/sample.js';
 import type { Evidence } from '../evidence-schema.js';
 import type { ProbeSamples } from '../series.js';
 
@@ -50,16 +53,34 @@ export function phaseValues(ev: Evidence, samples: readonly ProbeSamples[]): Pha
 }
 
 /**
- * Per probe, the samples at or after F the engine flagged late (it could not keep the schedule:
- * an overloaded machine). They count as failures, so they can hold a recovery back.
+ * Per probe: the samples at or after F the engine could not send on time (`error: "late"`: an
+ * overloaded machine, not the target), and the RTO recomputed by the measurement core with those
+ * samples set aside instead of counted as failed. A late sample counts as failed (it cannot show
+ * the target was up), so it can hold a recovery back; the second figure says whether it did.
  */
-export function lateAfterFault(ev: Evidence, samples: readonly ProbeSamples[]): Map<string, number> {
+export interface LateInfo {
+  count: number;
+  rtoWithoutLateSeconds: number | null;
+}
+
+export function lateAfterFault(ev: Evidence, samples: readonly ProbeSamples[]): Map<string, LateInfo> {
   const F = ev.measurements.faultAtMs;
-  const out = new Map<string, number>();
+  const out = new Map<string, LateInfo>();
   for (const data of samples) {
-    let n = 0;
-    if (F !== null) for (const s of data.samples) if (s.late && s.scheduled >= F) n++;
-    out.set(data.header.probe, n);
+    const pm = ev.measurements.probes[data.header.probe];
+    if (F === null || !pm?.rto) continue;
+    const late = (s: Sample) => s.error === 'late' && s.scheduled >= F;
+    const count = data.samples.filter(late).length;
+    let rtoWithoutLateSeconds: number | null = pm.rto.seconds;
+    if (count > 0) {
+      const series = seriesFromSamples(
+        { ...data.header, recoveryWindowMs: pm.rto.windowSeconds * 1000 },
+        data.samples.filter((s) => !late(s)),
+      );
+      const endMs = pm.split?.endMs ?? pm.phases.all.endMs ?? undefined;
+      rtoWithoutLateSeconds = computeRto(series, F, endMs === undefined ? {} : { endMs }).result.seconds;
+    }
+    out.set(data.header.probe, { count, rtoWithoutLateSeconds });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import type { PhaseName } from '../../measurements/types.js';
 import type { Evidence } from '../evidence-schema.js';
 import { fmtMs, fmtRatio, fmtSeconds } from '../format.js';
 import { proportionInterval, serialInterval } from './intervals.js';
-import type { PhaseValues } from './phase-values.js';
+import type { LateInfo, PhaseValues } from './phase-values.js';
 import { allowance, type PercentileKey, type Tolerance } from './tolerance.js';
 
 /**
@@ -25,6 +25,8 @@ export interface CompareRow {
   regressed: boolean;
   /** Why: the margin it was held against, the intervals, or why it was not judged. */
   note: string;
+  /** Not judged because only samples the overloaded machine could not send on time made it worse. */
+  loadLimited?: boolean;
 }
 
 const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
@@ -58,18 +60,29 @@ function row(r: Omit<CompareRow, 'regressed'>): CompareRow {
   return { ...r, regressed: r.verdict === 'regressed' };
 }
 
-/** Late samples on both sides, for the RTO row: they may have held a recovery back. */
+/** Late samples on both sides, for the RTO row (phase-values.ts). */
 export interface LateCounts {
-  old: Map<string, number>;
-  new: Map<string, number>;
+  old: Map<string, LateInfo>;
+  new: Map<string, LateInfo>;
 }
 
-function lateNote(late: LateCounts, probe: string | null): string {
-  if (!probe) return '';
-  const a = late.old.get(probe) ?? 0;
-  const b = late.new.get(probe) ?? 0;
-  if (a + b === 0) return '';
-  return `; ${a} and ${b} samples of ${probe} flagged late after F (the machine could not keep the probe schedule; a late sample counts as failed, so it can hold a recovery back)`;
+/**
+ * Samples the engine could not send on time (flagged late: an overloaded machine) count as failed,
+ * so they can hold a recovery back. When the newer RTO is worse only through them (with them set
+ * aside in both runs the difference is within the margin), the evidence does not show a slower
+ * recovery: the row is not judged and says why.
+ */
+function lateEffect(late: LateCounts, probe: string | null, margin: number): { held: boolean; note: string } {
+  const a = probe ? late.old.get(probe) : undefined;
+  const b = probe ? late.new.get(probe) : undefined;
+  if (!a || !b || a.count + b.count === 0 || a.rtoWithoutLateSeconds === null || b.rtoWithoutLateSeconds === null)
+    return { held: false, note: '' };
+  return {
+    held: b.rtoWithoutLateSeconds - a.rtoWithoutLateSeconds <= margin,
+    note: `; ${a.count} and ${b.count} samples of ${probe} flagged late after F (the machine could not keep the schedule); with them set aside the RTOs are ${fmtSeconds(
+      a.rtoWithoutLateSeconds,
+    )} and ${fmtSeconds(b.rtoWithoutLateSeconds)}`,
+  };
 }
 
 function rtoRow(a: Evidence, b: Evidence, tol: Tolerance, late: LateCounts): CompareRow | null {
@@ -88,11 +101,19 @@ function rtoRow(a: Evidence, b: Evidence, tol: Tolerance, late: LateCounts): Com
   if (va !== null && vb !== null) {
     const res = (ra?.resolutionSeconds ?? 0) + (rb?.resolutionSeconds ?? 0);
     const margin = res + allowance(tol.rto, va);
+    const verdict = judge(vb - va, margin);
+    const l = lateEffect(late, base.probe, margin);
+    const loadLimited = verdict === 'regressed' && l.held;
     return row({
       ...base,
       change: signed(vb - va, fmtSeconds),
-      verdict: judge(vb - va, margin),
-      note: `margin ${fmtSeconds(margin)} (resolutions ${fmtSeconds(res)} + tolerance ${fmtSeconds(allowance(tol.rto, va))})${lateNote(late, base.probe)}`,
+      verdict: loadLimited ? 'not judged' : verdict,
+      note: `margin ${fmtSeconds(margin)} (resolutions ${fmtSeconds(res)} + tolerance ${fmtSeconds(allowance(tol.rto, va))})${l.note}${
+        loadLimited
+          ? ', within the margin: the evidence does not show a slower recovery; rerun on a less loaded machine'
+          : ''
+      }`,
+      ...(loadLimited ? { loadLimited } : {}),
     });
   }
   if (vb === null && rb && va !== null)
