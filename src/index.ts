@@ -97,7 +97,15 @@ export {
   startK6Load,
   withK6Load,
 } from './probes/k6/index.js';
-export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
+export { renderCompareHtml } from './reports/compare/html.js';
+export {
+  compareEvidence,
+  compareRuns,
+  DEFAULT_TOLERANCE,
+  parseTolerance,
+  readComparedRun,
+  readEvidenceFile,
+} from './reports/compare.js';
 export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
 export {
   EVIDENCE_SCHEMA_VERSION,

@@ -71,6 +71,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     onError: (what, e) => log(`error: ${what}: ${(e as Error)?.stack ?? String(e)}`),
   });
   await rds.dbEndpoint.listen(await freePort());
+  if (o.aurora) await rds.auroraWriter.listen(await freePort());
 
   const fleet = new Ec2Fleet({
     registry,
@@ -84,6 +85,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       LAB_DB_USER: user,
       LAB_DB_PASSWORD: password,
       LAB_DB_NAME: database,
+      // The app's /aurora path goes through lab-aurora's writer endpoint (same user and database).
+      ...(o.aurora ? { LAB_AURORA_HOST: '127.0.0.1', LAB_AURORA_PORT: String(rds.auroraWriter.port) } : {}),
     },
   });
   const specs: InstanceSpec[] = [];

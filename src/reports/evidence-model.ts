@@ -102,7 +102,7 @@ export function buildEvidence(
     k6: record.k6
       ? { exitCode: record.k6.exitCode, classification: record.k6.classification, thresholds: record.k6.thresholds }
       : null,
-    ftr: assessFtr(record, objectives),
+    ftr: assessFtr(record, objectives, journal),
     signing,
   };
   // The scenario text is already redacted (and flagged); every other string goes through the rules.

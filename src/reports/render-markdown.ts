@@ -1,7 +1,9 @@
+import { PERCENTILE_COLUMNS, PERCENTILE_NOTE } from '../measurements/format.js';
 import type { PhaseName } from '../measurements/types.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
 import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
+import { ftrStatusText, REHEARSED_TEXT } from './ftr.js';
 import { redact } from './redact.js';
 
 /** report.md: the same facts as report.html, for pull requests and wikis. */
@@ -77,18 +79,16 @@ export function renderMarkdown(ev: Evidence): string {
       );
     }
     L.push(
-      '| phase | scheduled | failed | availability | P50 | P95 | P99 | max |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      `| phase | scheduled | failed | availability | ${PERCENTILE_COLUMNS.map((x) => x.label).join(' | ')} |`,
+      `|---|---:|---:|---:|${PERCENTILE_COLUMNS.map(() => '---:').join('|')}|`,
     );
     for (const p of PHASES) {
       const s = pm.phases[p];
       L.push(
-        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${ms(s.p50WithFailuresMs)} | ${ms(
-          s.p95WithFailuresMs,
-        )} | ${ms(s.p99WithFailuresMs)} | ${ms(s.maxWithFailuresMs)} |`,
+        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${PERCENTILE_COLUMNS.map((x) => ms(s[x.key])).join(' | ')} |`,
       );
     }
-    L.push('', 'Percentiles count failures at the timeout.', '');
+    L.push('', `${PERCENTILE_NOTE.charAt(0).toUpperCase()}${PERCENTILE_NOTE.slice(1)}.`, '');
   }
 
   const rpo = ev.measurements.rpo;
@@ -104,24 +104,7 @@ export function renderMarkdown(ev: Evidence): string {
     );
   }
 
-  const w = ev.ftr.worksheet;
-  L.push('## AWS Foundational Technical Review', '');
-  L.push(
-    `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
-      w.lastTestDate
-    }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
-      w.restoreTested ? 'yes' : 'no'
-    }**. Repeat by ${w.nextTestDueBy}.`,
-    '',
-  );
-  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
-  for (const i of ev.ftr.items)
-    L.push(
-      `| ${i.id} ${c(i.title)} | ${i.status.toUpperCase()} | ${i.enter ? c(i.enter) : '–'} | ${
-        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
-      } |`,
-    );
-  L.push('');
+  L.push(...ftrMarkdown(ev));
 
   if (ev.faults.length) {
     L.push('## Faults', '', '| step | fault | targets | rollback | request ids |', '|---|---|---|---|---|');
@@ -158,4 +141,38 @@ export function renderMarkdown(ev: Evidence): string {
     '',
   );
   return redact(L.join('\n'));
+}
+
+/** The FTR section of report.md: what the run is evidence of, then each item. */
+function ftrMarkdown(ev: Evidence): string[] {
+  const { evidence, azImpairment: az, worksheet: w } = ev.ftr;
+  const L: string[] = ['## AWS Foundational Technical Review', '', `Evidence of: ${c(evidence.summary)}.`, ''];
+  if (evidence.mode === 'aws' && w) {
+    L.push(
+      `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
+        w.lastTestDate
+      }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
+        w.restoreTested ? 'yes' : 'no'
+      }**. Repeat by ${w.nextTestDueBy}.`,
+      '',
+    );
+  } else {
+    L.push(
+      `**${evidence.mode === 'rehearsal' ? REHEARSED_TEXT : 'Not FTR evidence'}**: no values for the self-assessment. Run the drill against AWS in an allowed account for evidence.`,
+      '',
+    );
+  }
+  L.push(
+    `Availability Zone impairment: ${az.covered ? `credited by rule \`${az.rule}\`` : 'not credited'}: ${c(az.detail)}.`,
+    '',
+  );
+  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
+  for (const i of ev.ftr.items)
+    L.push(
+      `| ${i.id} ${c(i.title)} | ${c(ftrStatusText(i.status))} | ${i.enter ? c(i.enter) : '–'} | ${
+        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
+      } |`,
+    );
+  L.push('');
+  return L;
 }

@@ -6,9 +6,9 @@ import { DrillproofError } from '../../src/errors.js';
 import { loadFisTemplateFile, loadScenarioFile, parseScenarioText } from '../../src/experiments/load.js';
 import { fisFixturesDir } from '../_helpers/scenario-files.js';
 
-// Every template fixture; the lab's own (lab-*.json) sits next to the twelve real ones.
+// Every template fixture; drillproof's own (lab-*.json, drillproof-*.json) sit next to the twelve real ones.
 const templates = readdirSync(fisFixturesDir).filter((f) => f.endsWith('.json'));
-const real = templates.filter((f) => !f.startsWith('lab-'));
+const real = templates.filter((f) => !f.startsWith('lab-') && !f.startsWith('drillproof-'));
 const dir = mkdtempSync(join(tmpdir(), 'dp-fis-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

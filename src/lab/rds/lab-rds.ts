@@ -41,6 +41,8 @@ export class RdsLab {
   readonly snapshots = new Map<string, DbSnapshot>();
   readonly events = new RdsEventLog();
   dbEndpoint = new EndpointProxy('lab-db');
+  /** lab-aurora's writer endpoint; made here so the app instances can be given its port before the cluster starts. */
+  auroraWriter = new EndpointProxy(`${CLUSTER_ID}-writer`);
   private timers: NodeJS.Timeout[] = [];
   private shipping = false;
   private snapshotting = false;
@@ -56,7 +58,9 @@ export class RdsLab {
   }
 
   async start(): Promise<void> {
-    await this.dbEndpoint.listen(await this.o.freePort());
+    // The supervisor listens first when the app instances need the port; listening twice would
+    // leave a second server that close() never closes.
+    if (this.dbEndpoint.port === 0) await this.dbEndpoint.listen(await this.o.freePort());
     const template = join(this.o.pgDir, 'template');
     await initdb(this.ctx, template);
     const tasks: Promise<void>[] = [this.startDb(template)];
@@ -102,9 +106,9 @@ export class RdsLab {
 
   private async startAurora(template: string): Promise<void> {
     const [a, b] = this.o.azs;
-    const writer = new EndpointProxy(`${CLUSTER_ID}-writer`);
+    const writer = this.auroraWriter;
     const reader = new EndpointProxy(`${CLUSTER_ID}-reader`);
-    await writer.listen(await this.o.freePort());
+    if (writer.port === 0) await writer.listen(await this.o.freePort());
     await reader.listen(await this.o.freePort());
     const ids: [string, string] = [`${CLUSTER_ID}-1`, `${CLUSTER_ID}-2`];
     const pair = new ReplicatedPair(this.ctx, {
