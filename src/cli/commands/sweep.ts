@@ -13,6 +13,7 @@ interface SweepFlags {
   lab?: string | boolean;
   region?: string;
   profile?: string;
+  endpointUrl?: string;
   runs?: string;
   dryRun?: boolean;
   json?: boolean;
@@ -27,6 +28,7 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
     .option('--lab [state dir]', 'sweep the local lab (default .lab or DRILLPROOF_LAB_DIR)')
     .option('--region <region>', 'AWS region to sweep (real AWS)')
     .option('--profile <profile>', 'AWS profile (real AWS)')
+    .option('--endpoint-url <url>', 'send the AWS calls to this endpoint (default AWS_ENDPOINT_URL or AWS)')
     .option('--runs <dir>', 'also list run directories with unfinished rollbacks', 'runs')
     .option('--dry-run', 'only list what would be cleaned up')
     .option('--json', 'JSON lines on stdout instead of text')
@@ -51,7 +53,11 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
             hint: 'e.g. drillproof sweep --region us-east-1 --dry-run',
           });
         }
-        target = { region, ...(flags.profile ? { profile: flags.profile } : {}) };
+        target = {
+          region,
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+        };
       }
       const isLab = flags.lab !== undefined;
       const found = await sweep({
@@ -65,14 +71,17 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
         waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
       });
       const failed = found.filter((f) => f.error);
+      const unchecked = found.filter((f) => f.kind === 'unchecked');
+      const left = found.length - unchecked.length;
       sink.emit({
         time: new Date().toISOString(),
         level: 'result',
         code: 'DP_SWEEP_I9003',
-        message:
-          found.length === 0
+        message: `${
+          left === 0
             ? 'nothing left behind'
-            : `${found.length} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length} failed`}`,
+            : `${left} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length - unchecked.length} failed`}`
+        }${unchecked.length ? `; not checked: ${unchecked.map((u) => u.id).join(', ')}` : ''}`,
         data: { leftovers: found },
       });
       ctx.setExitCode(failed.length ? ExitCode.RollbackFailed : ExitCode.Ok);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CallRecorder } from '../../../src/aws/call-record.js';
 import { DrillproofError } from '../../../src/errors.js';
 import { readJournal } from '../../../src/experiments/journal.js';
@@ -14,6 +14,15 @@ import { RecordingSink } from '../../../src/io/messages.js';
 import type { Sample } from '../../../src/probes/sample.js';
 import type { AnchoredClock } from '../../../src/util/clock.js';
 import { type FakeInstance, fakeAws } from '../../_helpers/fake-aws.js';
+import { type CapturedRequest, contractProblems, sdkBacked } from '../../_helpers/sdk-capture.js';
+
+// Every request these drills send goes through the real SDK clients and is checked against AWS's
+// API models at the end (the fake answers in place of AWS).
+const sent: CapturedRequest[] = [];
+afterAll(() => {
+  expect(sent.length).toBeGreaterThan(0);
+  expect(contractProblems(sent)).toEqual([]);
+});
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -114,19 +123,16 @@ async function drill(
   };
   const result = await runDrill(input, {
     createAws: (rec: CallRecorder) => {
-      f = fakeAws(
-        {
-          instances: o.instances ?? [
-            { id: 'i-1', az: 'us-east-1a', state: 'running' },
-            { id: 'i-2', az: 'us-east-1b', state: 'running' },
-          ],
-          ...(o.account ? { account: o.account } : {}),
-          ...(o.db ? { db: o.db } : {}),
-        },
-        rec,
-      );
+      f = fakeAws({
+        instances: o.instances ?? [
+          { id: 'i-1', az: 'us-east-1a', state: 'running' },
+          { id: 'i-2', az: 'us-east-1b', state: 'running' },
+        ],
+        ...(o.account ? { account: o.account } : {}),
+        ...(o.db ? { db: o.db } : {}),
+      });
       o.patch?.(f);
-      return f.aws;
+      return sdkBacked(f.aws, rec, sent);
     },
     provider: 'lab',
     ports,
