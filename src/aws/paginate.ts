@@ -31,10 +31,10 @@ export async function readAllPages<I extends object, O extends object>(
     try {
       r = await it.next();
     } catch (err) {
-      hooks.failed({ ...req }, err, started);
+      hooks.failed(defined(req), err, started);
     }
     if (r.done) break;
-    hooks.page({ ...req }, r.value, started);
+    hooks.page(defined(req), r.value, started);
     last = r.value;
     for (const k of listKeys) {
       const items = (r.value as Record<string, unknown>)[k];
@@ -49,4 +49,9 @@ export async function readAllPages<I extends object, O extends object>(
   // Every page was read: no token to hand on.
   for (const k of ['NextToken', 'nextToken', 'Marker', 'NextMarker']) delete out[k];
   return out as O;
+}
+
+/** The request as sent: the paginator sets its token member to undefined on the first page. */
+function defined<I extends object>(req: I): I {
+  return Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as I;
 }
