@@ -12,6 +12,7 @@ import { ApiServer } from './api/server.js';
 import { stsService } from './api/sts.js';
 import { Ec2Fleet, type InstanceSpec } from './ec2/fleet.js';
 import { FisEngine } from './fis/engine.js';
+import { LabIam } from './iam/lab-iam.js';
 import { LabNetwork } from './network.js';
 import { freePort, sleep } from './node-entry.js';
 import { preparePgRuntime } from './pg/binaries.js';
@@ -142,6 +143,14 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
 
   const fis = new FisEngine({ fleet, rds, subnets, network, timeScale: o.fisTimeScale, transitionMs: o.transitionMs });
   const faults = new FaultInjector({ ...o.faults });
+  const iam = new LabIam({
+    instanceTags: (id) => fleet.instances.get(id)?.tags,
+    dbTags: (idOrArn) => {
+      const id = idOrArn.replace(/^arn:aws:rds:[^:]*:[^:]*:(?:db|cluster):/, '');
+      return rds.instances.get(id)?.tags ?? rds.clusters.get(id)?.tags;
+    },
+  });
+  if (o.iamPolicy) await iam.attach('lab', o.iamPolicy as Parameters<LabIam['attach']>[1]);
   const lb = {
     arn: LAB_LB_ARN,
     name: 'lab-alb',
@@ -165,6 +174,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       rds: rdsService(rds),
       elasticloadbalancing: elbv2Service(lb),
       sts: stsService(),
+      iam: iam.service(),
     },
     fisHandler(fis),
     {
@@ -185,6 +195,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       },
     },
     faults,
+    iam,
   );
   const apiPort = await api.listen(o.apiPort);
   await waitHealthy(group, 30_000);

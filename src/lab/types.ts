@@ -52,6 +52,8 @@ export interface LabOptions {
   /** API port; 0 = any free port. */
   apiPort: number;
   faults: ControlPlaneFaults;
+  /** IAM policy of the lab's credentials (access key `lab`); without one every call is allowed. */
+  iamPolicy?: unknown;
 }
 
 export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {

@@ -6,6 +6,7 @@ import { parseDurationMs } from '../../util/units.js';
 import type { FaultAction, FaultContext, FaultRuntime, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
 import type { Journal } from '../journal.js';
+import { provePermissions } from '../preflight-permissions.js';
 import { type ResolvedResource, resolveResources } from '../preflight-resources.js';
 import type { DrillScenario } from './drill-input.js';
 
@@ -69,11 +70,13 @@ export async function runPreflight(i: {
     const id = await aws.sts.getCallerIdentity({});
     caller = { account: id.Account ?? '', arn: id.Arn ?? '', ...(id.UserId ? { userId: id.UserId } : {}) };
     add({ check: 'caller identity', ok: true, detail: `${caller.arn} in account ${caller.account}` });
+    for (const c of await provePermissions({ scenario, aws, caller, sink })) add(c);
   } catch (err) {
     if (!DrillproofError.is(err)) throw err;
     add({ check: 'caller identity', ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
     fail();
   }
+  if (checks.some((c) => !c.ok)) fail();
 
   let resources = new Map<string, ResolvedResource>();
   try {

@@ -82,7 +82,10 @@ export const rdsRestoreFault = strict({
   resource: resourceRef.meta({ description: 'rds-instance or aurora-cluster resource to restore from.' }),
   from: restoreSource.meta({ description: 'latest-snapshot, {snapshot: id} or {pointInTime: latest | time}.' }),
   instanceClass: text.optional().meta({ description: 'Class of the restored instance, e.g. db.t3.medium.' }),
-  restoredId: name.optional().meta({ description: 'Identifier of the restored instance (default: <id>-dp-<run>).' }),
+  restoredId: name.optional().meta({
+    description:
+      'Identifier of the restored instance (default: <id>-dp-<run>-<step>; iam-policy scopes the restore to <id>-dp-*).',
+  }),
   keep: z.boolean().default(false).meta({ description: 'Keep the restored database after the drill.' }),
   heartbeatProbe: name
     .optional()

@@ -187,6 +187,67 @@ describe('runDrill', () => {
     expect(f.instances.get('i-1')?.state).toBe('running');
   });
 
+  it('proves every permission first: a call the caller may not make fails preflight with exit 3, naming it', async () => {
+    const asked: { PolicySourceArn?: string; ActionNames?: string[]; ContextEntries?: unknown }[] = [];
+    const { result, f } = await drill(
+      scenario((s) => {
+        (s as { guardrails: unknown }).guardrails = { requiredTag: { key: 'drill', value: 'ok' } };
+        s.resources = { web: { type: 'ec2-instance', ids: ['i-1'] } };
+      }),
+      {
+        instances: [{ id: 'i-1', az: 'us-east-1a', state: 'running', tags: { drill: 'ok' } }],
+        patch: (fk) => {
+          const iam = (fk.aws as unknown as { iam: Record<string, unknown> }).iam;
+          iam.simulatePrincipalPolicy = async (i: {
+            PolicySourceArn?: string;
+            ActionNames?: string[];
+            ResourceArns?: string[];
+          }) => {
+            asked.push(i);
+            return {
+              EvaluationResults: (i.ActionNames ?? []).map((a) => ({
+                EvalActionName: a,
+                EvalResourceName: i.ResourceArns?.[0] ?? '*',
+                // StartInstances is the rollback: no DryRun of the stop would notice it missing.
+                EvalDecision: a === 'ec2:StartInstances' ? 'implicitDeny' : 'allowed',
+              })),
+            };
+          };
+        },
+      },
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toMatch(
+      /permission ec2:StartInstances: .*user\/test may not call ec2:StartInstances on arn:aws:ec2:us-east-1:000000000000:instance\/i-1 \(implicitDeny\)/,
+    );
+    expect(asked[0]?.PolicySourceArn).toBe('arn:aws:iam::000000000000:user/test');
+    // The required tag goes into the simulation as the condition key the policy uses.
+    expect(asked.find((a) => a.ActionNames?.includes('ec2:StopInstances'))?.ContextEntries).toEqual([
+      { ContextKeyName: 'aws:ResourceTag/drill', ContextKeyValues: ['ok'], ContextKeyType: 'string' },
+    ]);
+    expect(f.calls.filter((c) => c.startsWith('ec2:Stop') || c.startsWith('ec2:Start'))).toEqual([]);
+  });
+
+  it('without permission to simulate, preflight says so and goes on with the DryRun checks', async () => {
+    const sink = new RecordingSink();
+    const { result } = await drill(scenario(), {
+      sink,
+      patch: (fk) => {
+        const iam = (fk.aws as unknown as { iam: Record<string, unknown> }).iam;
+        iam.simulatePrincipalPolicy = async () => {
+          throw DrillproofError.user('AwsAccessDenied', 'iam:SimulatePrincipalPolicy was denied', {
+            details: { awsCode: 'AccessDenied' },
+          });
+        };
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    const w = sink.messages.find((m) => m.code === 'DP_PREFLIGHT_W2301');
+    expect(w?.message).toMatch(
+      /not proven: iam:SimulatePrincipalPolicy for .* failed: .*denied; only the calls AWS can DryRun are checked/,
+    );
+  });
+
   it('fails preflight with exit 3 when a resource is missing', async () => {
     const { result, f } = await drill(
       scenario((s) => {
