@@ -17,6 +17,7 @@ import { LabNetwork } from './network.js';
 import { freePort, sleep } from './node-entry.js';
 import { preparePgRuntime } from './pg/binaries.js';
 import type { PgContext } from './pg/node.js';
+import { makeLabTls } from './pg/tls.js';
 import { ProcessRegistry } from './processes.js';
 import { CLUSTER_ID, DB_ID, RdsLab } from './rds/lab-rds.js';
 import { resetRds } from './rds/reset.js';
@@ -48,7 +49,17 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     mkdirSync(d, { recursive: true, mode: 0o700 });
     if (rt.uid !== undefined) chownSync(d, rt.uid, rt.gid ?? rt.uid);
   }
-  const ctx: PgContext = { rt, registry, sockDir, logsDir: paths.logsDir, cwd: paths.runtimeDir };
+  // A CA made for this lab: every PostgreSQL endpoint serves TLS with a certificate it signed.
+  const tls = makeLabTls(join(paths.runtimeDir, 'tls'), rt);
+  if (!tls) log('openssl not found: the lab databases serve plain TCP only (no TLS, no db.caFile)');
+  const ctx: PgContext = {
+    rt,
+    registry,
+    sockDir,
+    logsDir: paths.logsDir,
+    cwd: paths.runtimeDir,
+    ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}),
+  };
 
   const azs = labAzs(o.azCount);
   const password = randomBytes(18).toString('base64url');
@@ -228,6 +239,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       instanceId: DB_ID,
       engine: 'postgres',
       arn: rds.instance(DB_ID).arn,
+      ...(tls ? { caFile: tls.caFile } : {}),
     },
     ...(cluster
       ? {
@@ -240,6 +252,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
             password,
             database,
             instanceIds: [...cluster.memberIds],
+            ...(tls ? { caFile: tls.caFile } : {}),
           },
         }
       : {}),

@@ -107,6 +107,8 @@ export interface LabInfo {
     instanceId: string;
     engine: 'postgres';
     arn: string;
+    /** PEM of the lab CA that signed every database's TLS certificate (`ssl: { mode: verify-full, ca: { file: ${lab.db.caFile} } }`). */
+    caFile?: string;
   };
   aurora?: {
     clusterId: string;
@@ -117,6 +119,7 @@ export interface LabInfo {
     password: string;
     database: string;
     instanceIds: string[];
+    caFile?: string;
   };
   options: Omit<LabOptions, 'dir'>;
 }

@@ -8,6 +8,7 @@ import { checkStaticGuardrails } from '../guardrails.js';
 import type { Journal } from '../journal.js';
 import { provePermissions } from '../preflight-permissions.js';
 import { type ResolvedResource, resolveResources } from '../preflight-resources.js';
+import { checkDbTls } from '../preflight-tls.js';
 import type { DrillScenario } from './drill-input.js';
 
 export interface PreflightResult {
@@ -121,6 +122,7 @@ export async function runPreflight(i: {
   for (const a of actions) {
     for (const c of await a.preflight(ctx)) add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
+  for (const c of await checkDbTls(scenario, i.faultCtx)) add(c);
   if (checks.some((c) => !c.ok)) fail();
   return { caller, resources, actions, checks, ctx };
 }

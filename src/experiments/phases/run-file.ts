@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { type AwsTarget, createAwsApis } from '../../aws/clients.js';
+import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/clients.js';
 import type { MessageSink } from '../../io/messages.js';
 import { withK6Load } from '../../probes/k6/drill-load.js';
 import { loadScenarioFile } from '../load.js';
@@ -24,6 +24,8 @@ export interface RunFileOptions {
   k6?: string;
   /** Adjusts where and as whom AWS is called (tests: read-only lab credentials). */
   targetOverride?: (t: AwsTarget) => AwsTarget;
+  /** SDK client hooks (tests capture every request for the API contract checks). */
+  awsOptions?: AwsApiOptions;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       fisTemplates: loaded.fisTemplates,
     },
     {
-      createAws: (record) => createAwsApis(target, record),
+      createAws: (record) => createAwsApis(target, record, { env: o.env, ...(o.awsOptions ?? {}) }),
       provider: scenario.target.provider,
       ports: withK6Load(
         defaultDrillPorts({

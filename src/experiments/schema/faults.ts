@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fisTemplateSchema } from '../fis-template.js';
 import { describeInput, name, positiveDuration, secretRef, strict, stringMap, text } from './common.js';
+import { sslSetting } from './probes.js';
 
 /**
  * Fault types. Each names its targets by resource name (see `resources`); the loader checks that the
@@ -95,7 +96,7 @@ export const rdsRestoreFault = strict({
     database: text.optional(),
     user: text.optional(),
     password: secretRef.optional(),
-    ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
+    ssl: sslSetting.optional(),
   })
     .optional()
     .meta({ description: 'How to connect to the restored database (default: the heartbeat probe connection).' }),

@@ -112,12 +112,12 @@ export function fisAuthRequests(method: string, path: string, body: Record<strin
       return [
         act('CreateExperimentTemplate', fisArn('experiment-template/*')),
         ...actions.map((a) => act('CreateExperimentTemplate', fisArn(`action/${a.actionId ?? '*'}`))),
+        // FIS passes the experiment role on: iam:PassRole is checked for the caller.
         {
           action: 'iam:PassRole',
           resource: typeof body.roleArn === 'string' ? body.roleArn : '*',
           context: { 'iam:PassedToService': 'fis.amazonaws.com' },
         },
-        ...tagged(body.tags, fisArn('experiment-template/*')),
       ];
     }
     if (method === 'GET' && !id) return [act('ListExperimentTemplates', '*')];
