@@ -103,7 +103,7 @@ function pgTlsHandshake(c: DbConnectionConfig, env: NodeJS.ProcessEnv, timeoutMs
       t.once('secureConnect', () =>
         finish(
           null,
-          `TLS ${t.getProtocol() ?? ''}${opts && opts.rejectUnauthorized ? ', certificate verified' : ', certificate not checked (require)'}`,
+          `TLS ${t.getProtocol() ?? ''}${opts && opts.rejectUnauthorized === true ? ', certificate verified' : ', certificate not checked (require)'}`,
         ),
       );
     });
