@@ -8,6 +8,7 @@ const labFiles = [
   'test/lab/fis.test.ts',
   'test/lab/lifecycle.test.ts',
   'test/lab/rds.test.ts',
+  'test/lab/contract-responses.test.ts',
   'test/integration/**/*.test.ts',
   'test/probes/k6/lab-drill.test.ts',
 ];

@@ -11,6 +11,8 @@ export interface CapturedRequest {
   input: unknown;
   /** The serialized HTTP body (only when the request went on to serialization). */
   body?: string;
+  /** The raw answer: HTTP status and body, before the SDK parsed it. */
+  response?: { status: number; body: string };
 }
 
 /** SDK client class name → service key of the AWS API models (see test/contract/model.ts). */
@@ -37,6 +39,8 @@ export type Responder = (service: string, operation: string, input: unknown) => 
 interface Ctx {
   clientName?: string;
   commandName?: string;
+  /** The record of this command (the context object is shared by every middleware of one call). */
+  drillproofCapture?: CapturedRequest;
 }
 
 /**
@@ -54,7 +58,7 @@ export function captureOn(stack: MiddlewareStackLike, into: CapturedRequest[], r
       const operation = (ctx.commandName ?? '?').replace(/Command$/, '');
       const rec: CapturedRequest = { service, operation, input: structuredClone(args.input) };
       into.push(rec);
-      (args as { __capture?: CapturedRequest }).__capture = rec;
+      ctx.drillproofCapture = rec;
       if (!respond) return next(args);
       const output = await respond(service, operation, args.input);
       return {
@@ -73,6 +77,24 @@ export function captureOn(stack: MiddlewareStackLike, into: CapturedRequest[], r
         return next(args);
       },
     { step: 'build', name: 'drillproofContractCaptureBody', priority: 'low' },
+  );
+  // Innermost, next to the HTTP handler: the raw body, read once and handed on as bytes.
+  (stack as unknown as { addRelativeTo: (mw: unknown, o: unknown) => void }).addRelativeTo(
+    (next: (a: unknown) => Promise<{ response: { statusCode: number; body: unknown } }>, ctx: Ctx) =>
+      async (args: unknown) => {
+        const r = await next(args);
+        const res = r.response;
+        const cap = ctx.drillproofCapture;
+        if (cap && res?.body && typeof (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+          const chunks: Uint8Array[] = [];
+          for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(c);
+          const buf = Buffer.concat(chunks);
+          res.body = buf;
+          cap.response = { status: res.statusCode, body: buf.toString('utf8') };
+        }
+        return r;
+      },
+    { relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'drillproofContractCaptureResponse' },
   );
 }
 

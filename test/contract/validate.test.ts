@@ -112,3 +112,43 @@ describe('the contract validator against AWS API models', () => {
     ]);
   });
 });
+
+describe('the lab response checker against AWS output shapes', () => {
+  it('accepts a well-formed answer and names members the model does not have', async () => {
+    const { checkLabResponse } = await import('./responses.js');
+    const ok =
+      '<?xml version="1.0"?><DescribeDBInstancesResponse xmlns="x"><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>db</DBInstanceIdentifier><MultiAZ>true</MultiAZ><AllocatedStorage>20</AllocatedStorage></DBInstance></DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeDBInstancesResponse>';
+    expect(checkLabResponse('rds', 'DescribeDBInstances', ok)).toEqual([]);
+    const bad = ok
+      .replace('<MultiAZ>true</MultiAZ>', '<MultiAz>true</MultiAz><AllocatedStorage>lots</AllocatedStorage>')
+      .replace(/<DBInstance>/, '<member>')
+      .replace(/<\/DBInstance>/, '</member>');
+    expect(checkLabResponse('rds', 'DescribeDBInstances', bad)).toEqual([
+      'rds:DescribeDBInstances DBInstances: list item <member>, the SDK reads only <DBInstance>',
+    ]);
+    expect(
+      checkLabResponse(
+        'rds',
+        'DescribeDBInstances',
+        ok.replace('<MultiAZ>true</MultiAZ>', '<MultiAz>true</MultiAz><AllocatedStorage>lots</AllocatedStorage>'),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^rds:DescribeDBInstances DBInstances\[\]: <MultiAz> is not a member of the model/),
+      'rds:DescribeDBInstances DBInstances[].AllocatedStorage: "lots" is not an integer',
+    ]);
+    expect(checkLabResponse('rds', 'DescribeDBInstances', ok.replace(/DescribeDBInstancesResult/g, 'Result'))).toEqual([
+      'rds:DescribeDBInstances <Result>: not part of the response (expected <DescribeDBInstancesResult> and <ResponseMetadata>)',
+      'rds:DescribeDBInstances <DescribeDBInstancesResult> missing: the SDK would read an empty result',
+    ]);
+    expect(
+      checkLabResponse('fis', 'GetExperiment', JSON.stringify({ experiment: { id: 'E', startAfterDelay: 'PT1M' } })),
+    ).toEqual([expect.stringMatching(/^fis:GetExperiment experiment: "startAfterDelay" is not a member of the model/)]);
+    expect(
+      checkLabResponse(
+        'ec2',
+        'StopInstances',
+        '<StopInstancesResponse><requestId>r</requestId><instancesSet><item><instanceId>i</instanceId></item></instancesSet></StopInstancesResponse>',
+      ),
+    ).toEqual([]);
+  });
+});
