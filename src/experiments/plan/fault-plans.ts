@@ -262,10 +262,17 @@ function rdsRestore(ctx: PlanContext, f: FaultOf<'rds-restore'>): FaultPlan {
       }),
     );
   } else {
+    // AWS authorizes an instance restore on the option, parameter and subnet groups it uses too
+    // (service authorization reference: og, pg and subgrp are required resource types).
+    const groups = ['og:*', 'pg:*', 'subgrp:*'].flatMap((g) => arns(ctx, 'rds', g));
     inject.push(
       fromSnapshot
-        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [...newDb, ...arns(ctx, 'rds', `snapshot:${snapshotName}`)])
-        : call('rds', 'RestoreDBInstanceToPointInTime', [...newDb, ...dbInstanceArns(ctx, id)], {
+        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [
+            ...newDb,
+            ...arns(ctx, 'rds', `snapshot:${snapshotName}`),
+            ...groups,
+          ])
+        : call('rds', 'RestoreDBInstanceToPointInTime', [...newDb, ...dbInstanceArns(ctx, id), ...groups], {
             params: pointInTime === 'latest' ? { UseLatestRestorableTime: true } : { RestoreTime: pointInTime },
           }),
     );
