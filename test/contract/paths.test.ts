@@ -107,12 +107,6 @@ async function drill(resources: ScenarioInput['resources'], faults: unknown[], w
       waitTimeoutMs: 1000,
     },
   );
-  if (process.env.DP_DEBUG)
-    console.log(
-      faults,
-      result.exitCode,
-      sink.messages.filter((m) => m.level !== 'info').map((m) => m.message),
-    );
   return { result, w, dir };
 }
 
@@ -232,7 +226,6 @@ describe('requests of every drill path conform to the AWS API models', () => {
       waitTimeoutMs: 1000,
       isAlive: () => false,
     });
-    if (process.env.DP_DEBUG) console.log(sink.messages.map((m) => m.message));
     expect(r.exitCode).toBe(0);
   });
 

@@ -48,7 +48,7 @@ interface XmlNode {
   text: string;
 }
 
-const unescape = (s: string) =>
+const unescapeXml = (s: string) =>
   s.replace(
     /&(lt|gt|amp|apos|quot);/g,
     (_, e: string) => ({ lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' })[e] as string,
@@ -62,7 +62,7 @@ export function parseXml(xml: string): XmlNode {
   for (const m of xml.replace(/^<\?xml[^>]*\?>/, '').matchAll(re)) {
     const top = stack[stack.length - 1] as XmlNode;
     if (m[4] !== undefined) {
-      top.text += unescape(m[4]);
+      top.text += unescapeXml(m[4]);
       continue;
     }
     if (m[1]) {

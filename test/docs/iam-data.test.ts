@@ -20,9 +20,10 @@ const files = ['scenarios/aws', 'scenarios/lab'].flatMap((d) =>
 
 function formatRegex(arn: string): RegExp {
   const parts = arn.split(/(\$\{[A-Za-z]+\})/).map((p) => {
-    if (p === '${Partition}') return '[^:]+';
-    if (p === '${Region}' || p === '${Account}') return '[^:]*';
-    if (p.startsWith('${')) return '.+';
+    const placeholder = /^\$\{([A-Za-z]+)\}$/.exec(p)?.[1];
+    if (placeholder === 'Partition') return '[^:]+';
+    if (placeholder === 'Region' || placeholder === 'Account') return '[^:]*';
+    if (placeholder) return '.+';
     return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   });
   return new RegExp(`^${parts.join('')}$`);
