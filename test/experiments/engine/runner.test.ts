@@ -168,6 +168,12 @@ describe('runDrill', () => {
     expect(f.instances.get('i-1')?.state).toBe('running');
     expect(f.calls).toContain('ec2:StopInstances');
     expect(result.record.faults[0]).toMatchObject({ stepId: 'stop-one', rollback: 'succeeded', targets: ['i-1'] });
+    // the endpoint the calls went to is recorded: recover sends the rollback to the same place
+    expect(journal.find((e) => e.kind === 'run.started')?.data.target).toEqual({
+      provider: 'lab',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+    });
     // every AWS call is in the journal with its request id
     const stop = journal.find(
       (e) => e.kind === 'aws.call' && e.data.operation === 'StopInstances' && e.data.ok && !e.data.errorCode,
