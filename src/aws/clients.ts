@@ -123,40 +123,47 @@ export function createAwsApis(
     ...(target.profile ? { profile: target.profile } : {}),
   };
 
+  type Meta = { $metadata?: { requestId?: string; attempts?: number } };
+  /** One record per request: the answer's request id and attempts, or the error's. */
+  const succeeded = (service: string, operation: string, input: object, out: unknown, started: number) => {
+    const meta = (out as Meta).$metadata;
+    safeRecord(record, {
+      service,
+      operation,
+      requestId: meta?.requestId ?? null,
+      ms: performance.now() - started,
+      attempts: meta?.attempts ?? 1,
+      ok: true,
+      params: redactParams(input) as Record<string, unknown>,
+    });
+  };
+  const failed = (service: string, operation: string, input: object, err: unknown, started: number): never => {
+    const meta = (err as Meta).$metadata;
+    const code = awsErrorCode(err) ?? 'Unknown';
+    safeRecord(record, {
+      service,
+      operation,
+      requestId: meta?.requestId ?? null,
+      ms: performance.now() - started,
+      attempts: meta?.attempts ?? 1,
+      // A DryRun "error" is the success answer of a permission check.
+      ok: code === 'DryRunOperation',
+      errorCode: code,
+      params: redactParams(input) as Record<string, unknown>,
+    });
+    throw translateAwsError(err, { service, operation, ...errCtx });
+  };
+
   const call =
     <I extends object, O>(service: string, operation: string, client: Sendable, Cmd: new (input: I) => unknown) =>
     async (input: I): Promise<O> => {
       const started = performance.now();
-      const params = redactParams(input) as Record<string, unknown>;
       try {
-        const out = (await client.send(new Cmd(input))) as O & {
-          $metadata?: { requestId?: string; attempts?: number };
-        };
-        safeRecord(record, {
-          service,
-          operation,
-          requestId: out.$metadata?.requestId ?? null,
-          ms: performance.now() - started,
-          attempts: out.$metadata?.attempts ?? 1,
-          ok: true,
-          params,
-        });
+        const out = (await client.send(new Cmd(input))) as O;
+        succeeded(service, operation, input, out, started);
         return out;
       } catch (err) {
-        const meta = (err as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
-        const code = awsErrorCode(err) ?? 'Unknown';
-        safeRecord(record, {
-          service,
-          operation,
-          requestId: meta?.requestId ?? null,
-          ms: performance.now() - started,
-          attempts: meta?.attempts ?? 1,
-          // A DryRun "error" is the success answer of a permission check.
-          ok: code === 'DryRunOperation',
-          errorCode: code,
-          params,
-        });
-        throw translateAwsError(err, { service, operation, ...errCtx });
+        return failed(service, operation, input, err, started);
       }
     };
 
@@ -171,33 +178,8 @@ export function createAwsApis(
     ) =>
     (input: I): Promise<O> =>
       readAllPages(paginate as never, client, input, listKeys, {
-        page: (req, out, started) => {
-          const meta = (out as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
-          safeRecord(record, {
-            service,
-            operation,
-            requestId: meta?.requestId ?? null,
-            ms: performance.now() - started,
-            attempts: meta?.attempts ?? 1,
-            ok: true,
-            params: redactParams(req) as Record<string, unknown>,
-          });
-        },
-        failed: (req, err, started) => {
-          const meta = (err as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
-          const code = awsErrorCode(err) ?? 'Unknown';
-          safeRecord(record, {
-            service,
-            operation,
-            requestId: meta?.requestId ?? null,
-            ms: performance.now() - started,
-            attempts: meta?.attempts ?? 1,
-            ok: code === 'DryRunOperation',
-            errorCode: code,
-            params: redactParams(req) as Record<string, unknown>,
-          });
-          throw translateAwsError(err, { service, operation, ...errCtx });
-        },
+        page: (req, out, started) => succeeded(service, operation, req, out, started),
+        failed: (req, err, started) => failed(service, operation, req, err, started),
       });
 
   return {

@@ -7,16 +7,15 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MiddlewareStackLike } from '../../src/aws/fis-wire.js';
 import { Journal } from '../../src/experiments/journal.js';
-import type { DrillPorts, ProbeSession } from '../../src/experiments/phases/ports.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { runDrill } from '../../src/experiments/runner.js';
 import { type ScenarioInput, scenarioSchema } from '../../src/experiments/schema/scenario.js';
 import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { passwordProvider } from '../../src/probes/credentials.js';
-import type { Sample } from '../../src/probes/sample.js';
 import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
 import { AnchoredClock, systemClock } from '../../src/util/clock.js';
+import { fakeProbe } from '../_helpers/fake-probe.js';
 import { type CapturedRequest, captureOn, contractProblems, sdkBacked } from '../_helpers/sdk-capture.js';
 import { CONTRACT_CASES, caseKey } from './cases.js';
 import { world } from './world.js';
@@ -34,33 +33,6 @@ afterAll(() => {
 
 const ACCOUNT = '000000000000';
 const alarm = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:web-5xx`;
-
-function okProbe(): DrillPorts['startProbes'] {
-  return async ({ timeline }): Promise<ProbeSession> => {
-    const listeners: ((s: Sample) => void)[] = [];
-    let seq = 0;
-    const t0 = timeline.nowMs();
-    const timer = setInterval(() => {
-      const s: Sample = {
-        probe: 'web',
-        seq,
-        scheduled: t0 + seq * 20,
-        ok: true,
-        latencyMs: 1,
-        serviceMs: 1,
-        status: 200,
-        error: null,
-      };
-      seq++;
-      for (const l of listeners) l(s);
-    }, 20);
-    return {
-      onSample: (l) => listeners.push(l),
-      intervals: () => ({ web: 20 }),
-      stop: async () => clearInterval(timer),
-    };
-  };
-}
 
 async function drill(resources: ScenarioInput['resources'], faults: unknown[], w = world()) {
   const dir = mkdtempSync(join(tmpdir(), 'dp-contract-'));
@@ -95,7 +67,7 @@ async function drill(resources: ScenarioInput['resources'], faults: unknown[], w
       createAws: (rec) => sdkBacked(w.aws, rec, sent),
       provider: 'lab',
       ports: {
-        startProbes: okProbe(),
+        startProbes: fakeProbe(),
         analyze: async () => ({
           measurements: { schemaVersion: 1, faultAt: null, faultAtMs: null, rto: null, rpo: null, probes: {} },
           objectives: [],

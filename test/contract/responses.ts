@@ -1,4 +1,5 @@
 import { kindOf, loadServiceModel, resolveShape, type ServiceModel, type ShapeRef } from './model.js';
+import { FIS_REPORT_CONFIGURATION } from './supplements.js';
 
 /**
  * Checks a raw answer of the lab (the XML or JSON body the SDK would parse) against the output
@@ -11,25 +12,8 @@ export const OUTPUT_SUPPLEMENTS: Record<string, Record<string, Record<string, Sh
   'fis:*': {
     experimentTemplate: {
       experimentReportConfiguration: {
+        ...FIS_REPORT_CONFIGURATION,
         source: 'https://docs.aws.amazon.com/fis/latest/APIReference/API_ExperimentTemplateReportConfiguration.html',
-        type: 'structure',
-        members: {
-          outputs: {
-            type: 'structure',
-            members: { s3Configuration: { type: 'structure', members: { bucketName: {}, prefix: {} } } },
-          },
-          dataSources: {
-            type: 'structure',
-            members: {
-              cloudWatchDashboards: {
-                type: 'list',
-                member: { type: 'structure', members: { dashboardIdentifier: {} } },
-              },
-            },
-          },
-          preExperimentDuration: {},
-          postExperimentDuration: {},
-        },
       },
     },
   },

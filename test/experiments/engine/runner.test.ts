@@ -6,14 +6,13 @@ import type { CallRecorder } from '../../../src/aws/call-record.js';
 import { DrillproofError } from '../../../src/errors.js';
 import { readJournal } from '../../../src/experiments/journal.js';
 import type { DrillInput, DrillScenario } from '../../../src/experiments/phases/drill-input.js';
-import type { DrillPorts, ProbeSession } from '../../../src/experiments/phases/ports.js';
+import type { DrillPorts } from '../../../src/experiments/phases/ports.js';
 import { runDrill } from '../../../src/experiments/runner.js';
 import { type ScenarioInput, scenarioSchema } from '../../../src/experiments/schema/scenario.js';
 import { ManualSignalSource } from '../../../src/experiments/signals.js';
 import { RecordingSink } from '../../../src/io/messages.js';
-import type { Sample } from '../../../src/probes/sample.js';
-import type { AnchoredClock } from '../../../src/util/clock.js';
 import { type FakeInstance, fakeAws } from '../../_helpers/fake-aws.js';
+import { fakeProbe } from '../../_helpers/fake-probe.js';
 import { type CapturedRequest, contractProblems, sdkBacked } from '../../_helpers/sdk-capture.js';
 
 // Every request these drills send goes through the real SDK clients and is checked against AWS's
@@ -28,38 +27,6 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/**
- * A probe that answers ok while any instance of the fake is running, like a service behind a
- * load balancer, every 20 ms. Samples are synthetic; the engine logic is what is under test.
- */
-function fakeProbe(isUp: () => boolean, opts: { failAlways?: boolean } = {}): DrillPorts['startProbes'] {
-  return async ({ timeline }: { timeline: AnchoredClock }): Promise<ProbeSession> => {
-    const listeners: ((s: Sample) => void)[] = [];
-    let seq = 0;
-    const t0 = timeline.nowMs();
-    const timer = setInterval(() => {
-      const ok = !opts.failAlways && isUp();
-      const s: Sample = {
-        probe: 'web',
-        seq,
-        scheduled: t0 + seq * 20,
-        ok,
-        latencyMs: 1,
-        serviceMs: 1,
-        status: ok ? 200 : 503,
-        error: ok ? null : 'http_status',
-      };
-      seq++;
-      for (const l of listeners) l(s);
-    }, 20);
-    return {
-      onSample: (l) => listeners.push(l),
-      intervals: () => ({ web: 20 }),
-      stop: async () => clearInterval(timer),
-    };
-  };
-}
 
 const baseScenario = (): ScenarioInput => ({
   version: 1,
