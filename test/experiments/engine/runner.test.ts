@@ -60,6 +60,8 @@ async function drill(
     patch?: (f: ReturnType<typeof fakeAws>) => void;
     sink?: RecordingSink;
     db?: { id: string; multiAz: boolean; az: string };
+    /** The fake as the AWS surface itself, without the SDK in between (timing tests). */
+    direct?: boolean;
   } = {},
 ) {
   const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
@@ -90,16 +92,20 @@ async function drill(
   };
   const result = await runDrill(input, {
     createAws: (rec: CallRecorder) => {
-      f = fakeAws({
-        instances: o.instances ?? [
-          { id: 'i-1', az: 'us-east-1a', state: 'running' },
-          { id: 'i-2', az: 'us-east-1b', state: 'running' },
-        ],
-        ...(o.account ? { account: o.account } : {}),
-        ...(o.db ? { db: o.db } : {}),
-      });
+      f = fakeAws(
+        {
+          instances: o.instances ?? [
+            { id: 'i-1', az: 'us-east-1a', state: 'running' },
+            { id: 'i-2', az: 'us-east-1b', state: 'running' },
+          ],
+          ...(o.account ? { account: o.account } : {}),
+          ...(o.db ? { db: o.db } : {}),
+        },
+        // Through the SDK the client factory records the calls; directly, the fake does.
+        o.direct ? rec : () => {},
+      );
       o.patch?.(f);
-      return sdkBacked(f.aws, rec, sent);
+      return o.direct ? f.aws : sdkBacked(f.aws, rec, sent);
     },
     provider: 'lab',
     ports,
@@ -243,7 +249,8 @@ describe('runDrill', () => {
       scenario((s) => {
         s.guardrails = { abort: [{ probe: 'web', errorRate: '50%', window: '100ms' }] };
       }),
-      { upWhile: (m) => m.get('i-1')?.state === 'running' },
+      // Detection latency is the subject here: the fake answers directly, without the SDK stack.
+      { upWhile: (m) => m.get('i-1')?.state === 'running', direct: true },
     );
     expect(result.exitCode).toBe(5);
     expect(result.record.verdict).toBe('aborted');
