@@ -15,6 +15,7 @@ const labFiles = [
   'test/lab/lambda.test.ts',
   'test/lab/elasticache.test.ts',
   'test/lab/probes-lambda-redis.test.ts',
+  'test/lab/contract-responses.test.ts',
   'test/integration/**/*.test.ts',
   'test/probes/k6/lab-drill.test.ts',
 ];

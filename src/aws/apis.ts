@@ -4,12 +4,17 @@ import type * as ddb from '@aws-sdk/client-dynamodb';
 import type * as ec2 from '@aws-sdk/client-ec2';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as fis from '@aws-sdk/client-fis';
+import type * as iam from '@aws-sdk/client-iam';
 import type * as rds from '@aws-sdk/client-rds';
 import type * as sts from '@aws-sdk/client-sts';
 
 /**
  * The narrow AWS surface the drill engine uses. Faults, watchers and preflight receive these
  * interfaces, never SDK clients, so tests can swap them and every call goes through recording.
+ * Paged list operations (DescribeInstances, DescribeDBInstances, DescribeDBClusters,
+ * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, ListExperiments, DescribeAlarms,
+ * SimulatePrincipalPolicy)
+ * are read to the end with the SDK paginators: their output holds every item of every page.
  */
 export interface Ec2Api {
   describeInstances(i: ec2.DescribeInstancesCommandInput): Promise<ec2.DescribeInstancesCommandOutput>;
@@ -104,6 +109,12 @@ export interface BackupApi {
   ): Promise<backup.PutRestoreValidationResultCommandOutput>;
 }
 
+export interface IamApi {
+  simulatePrincipalPolicy(
+    i: iam.SimulatePrincipalPolicyCommandInput,
+  ): Promise<iam.SimulatePrincipalPolicyCommandOutput>;
+}
+
 export interface AwsApis {
   region: string;
   endpoint?: string;
@@ -115,4 +126,5 @@ export interface AwsApis {
   cloudwatch: CloudWatchApi;
   dynamodb: DynamoDbApi;
   backup: BackupApi;
+  iam: IamApi;
 }

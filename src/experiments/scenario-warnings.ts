@@ -57,6 +57,15 @@ export function scenarioWarnings(s: Scenario, fisTemplates: Record<string, FisTe
             });
           }
         }
+        for (const [name, action] of Object.entries(template.actions)) {
+          if (action.startAfterDelay === undefined) continue;
+          out.push({
+            code: 'FisStartAfterDelayUnsupported',
+            message: `FIS action "${name}" has startAfterDelay, which AWS FIS does not support (it is not in the FIS API): drillproof drops it and the action starts without the delay`,
+            path: f.template ? [...tPath, 'actions', name, 'startAfterDelay'] : tPath,
+            hint: `to wait ${action.startAfterDelay}, add an aws:fis:wait action with duration ${action.startAfterDelay} and list it in startAfter`,
+          });
+        }
         const holes = templatePlaceholders(template);
         if (holes.length > 0 && s.target.provider === 'aws' && !f.roleArn) {
           out.push({

@@ -9,7 +9,8 @@ import { readJournal } from './journal.js';
 import { pendingInverses } from './rollback.js';
 
 export interface Leftover {
-  kind: 'fis-experiment' | 'restored-db-instance' | 'stopped-lab-instance' | 'unfinished-run';
+  /** `unchecked`: a service could not be read (denied, unreachable); what it holds is unknown. */
+  kind: 'fis-experiment' | 'restored-db-instance' | 'stopped-lab-instance' | 'unfinished-run' | 'unchecked';
   id: string;
   detail: string;
   action: string;
@@ -37,40 +38,64 @@ export async function sweep(o: {
   waitTimeoutMs: number;
 }): Promise<Leftover[]> {
   const found: Leftover[] = [];
-  const ex = await o.aws.fis.listExperiments({});
-  for (const e of ex.experiments ?? []) {
-    if (!e.id || !e.tags?.[RUN_ID_TAG] || !FIS_ACTIVE.has(e.state?.status ?? '')) continue;
-    found.push({
-      kind: 'fis-experiment',
-      id: e.id,
-      detail: `run ${e.tags[RUN_ID_TAG]}, ${e.state?.status}`,
-      action: `stop FIS experiment ${e.id}`,
-    });
-  }
-  const dbs = await o.aws.rds.describeDBInstances({});
-  for (const db of dbs.DBInstances ?? []) {
-    const tags = Object.fromEntries((db.TagList ?? []).map((t) => [t.Key, t.Value]));
-    if (!db.DBInstanceIdentifier || !tags[RUN_ID_TAG] || tags['drillproof:keep'] === 'true') continue;
-    if (db.DBInstanceStatus === 'deleting') continue;
-    found.push({
-      kind: 'restored-db-instance',
-      id: db.DBInstanceIdentifier,
-      detail: `restored by run ${tags[RUN_ID_TAG]} from ${tags['drillproof:restored-from'] ?? '?'}`,
-      action: `delete DB instance ${db.DBInstanceIdentifier}`,
-    });
-  }
-  if (o.labInstanceIds?.length) {
-    const res = await o.aws.ec2.describeInstances({ InstanceIds: o.labInstanceIds });
-    for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-      if (i.InstanceId && (i.State?.Name === 'stopped' || i.State?.Name === 'stopping')) {
-        found.push({
-          kind: 'stopped-lab-instance',
-          id: i.InstanceId,
-          detail: i.State.Name,
-          action: `start ${i.InstanceId}`,
-        });
-      }
+  // One service that cannot be read (denied, unreachable) must not hide what the others hold.
+  const section = async (service: string, what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const hint = DrillproofError.is(err) ? err.hint : undefined;
+      found.push({
+        kind: 'unchecked',
+        id: service,
+        detail: `${what} could not be listed`,
+        action: hint ?? `check ${what} by hand`,
+        error,
+      });
+      o.sink.emit(message('error', 'DP_SWEEP_E9301', `${service}: ${what} could not be listed: ${error}`, { service }));
     }
+  };
+  await section('fis', 'FIS experiments', async () => {
+    const ex = await o.aws.fis.listExperiments({});
+    for (const e of ex.experiments ?? []) {
+      if (!e.id || !e.tags?.[RUN_ID_TAG] || !FIS_ACTIVE.has(e.state?.status ?? '')) continue;
+      found.push({
+        kind: 'fis-experiment',
+        id: e.id,
+        detail: `run ${e.tags[RUN_ID_TAG]}, ${e.state?.status}`,
+        action: `stop FIS experiment ${e.id}`,
+      });
+    }
+  });
+  await section('rds', 'RDS DB instances', async () => {
+    const dbs = await o.aws.rds.describeDBInstances({});
+    for (const db of dbs.DBInstances ?? []) {
+      const tags = Object.fromEntries((db.TagList ?? []).map((t) => [t.Key, t.Value]));
+      if (!db.DBInstanceIdentifier || !tags[RUN_ID_TAG] || tags['drillproof:keep'] === 'true') continue;
+      if (db.DBInstanceStatus === 'deleting') continue;
+      found.push({
+        kind: 'restored-db-instance',
+        id: db.DBInstanceIdentifier,
+        detail: `restored by run ${tags[RUN_ID_TAG]} from ${tags['drillproof:restored-from'] ?? '?'}`,
+        action: `delete DB instance ${db.DBInstanceIdentifier}`,
+      });
+    }
+  });
+  if (o.labInstanceIds?.length) {
+    const ids = o.labInstanceIds;
+    await section('ec2', 'lab EC2 instances', async () => {
+      const res = await o.aws.ec2.describeInstances({ InstanceIds: ids });
+      for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        if (i.InstanceId && (i.State?.Name === 'stopped' || i.State?.Name === 'stopping')) {
+          found.push({
+            kind: 'stopped-lab-instance',
+            id: i.InstanceId,
+            detail: i.State.Name,
+            action: `start ${i.InstanceId}`,
+          });
+        }
+      }
+    });
   }
   if (o.runsDir && existsSync(o.runsDir)) {
     for (const name of readdirSync(o.runsDir).sort()) {
@@ -92,6 +117,7 @@ export async function sweep(o: {
     }
   }
   for (const f of found) {
+    if (f.kind === 'unchecked') continue;
     o.sink.emit(message('info', 'DP_SWEEP_I9001', `${f.kind} ${f.id}: ${f.detail} → ${f.action}`, f));
   }
   if (o.dryRun) return found;

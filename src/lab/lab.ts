@@ -225,6 +225,18 @@ export async function setLabFaults(faults: ControlPlaneFaults, o: { dir?: string
   return admin<ControlPlaneFaults>(readLabInfo(o.dir, o.env ?? process.env), 'POST', 'faults', faults);
 }
 
+/** Gives a lab access key exactly this IAM policy (null: no policy, every call allowed). */
+export async function setLabIamPolicy(
+  accessKeyId: string,
+  policy: unknown,
+  o: { dir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Record<string, unknown>> {
+  const info = readLabInfo(o.dir, o.env ?? process.env);
+  return policy === null
+    ? admin(info, 'DELETE', 'iam', { accessKeyId })
+    : admin(info, 'POST', 'iam', { accessKeyId, policy });
+}
+
 /** Ships WAL now so LatestRestorableTime is current (otherwise it advances every logShipIntervalMs). */
 export async function labShipLogs(o: { dir?: string; env?: NodeJS.ProcessEnv } = {}) {
   return admin<{ latestRestorableTime?: string }>(readLabInfo(o.dir, o.env ?? process.env), 'POST', 'ship-logs');

@@ -13,11 +13,13 @@ import { stsService } from './api/sts.js';
 import { DataServices } from './data-services.js';
 import { Ec2Fleet, type InstanceSpec } from './ec2/fleet.js';
 import { FisEngine } from './fis/engine.js';
+import { LabIam } from './iam/lab-iam.js';
 import { LabNetwork } from './network.js';
 import { freePort, sleep } from './node-entry.js';
 import { startLabParts } from './parts.js';
 import { preparePgRuntime } from './pg/binaries.js';
 import type { PgContext } from './pg/node.js';
+import { makeLabTls } from './pg/tls.js';
 import { ProcessRegistry } from './processes.js';
 import { CLUSTER_ID, DB_ID, RdsLab } from './rds/lab-rds.js';
 import { resetRds } from './rds/reset.js';
@@ -49,7 +51,17 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     mkdirSync(d, { recursive: true, mode: 0o700 });
     if (rt.uid !== undefined) chownSync(d, rt.uid, rt.gid ?? rt.uid);
   }
-  const ctx: PgContext = { rt, registry, sockDir, logsDir: paths.logsDir, cwd: paths.runtimeDir };
+  // A CA made for this lab: every PostgreSQL endpoint serves TLS with a certificate it signed.
+  const tls = makeLabTls(join(paths.runtimeDir, 'tls'), rt);
+  if (!tls) log('openssl not found: the lab databases serve plain TCP only (no TLS, no db.caFile)');
+  const ctx: PgContext = {
+    rt,
+    registry,
+    sockDir,
+    logsDir: paths.logsDir,
+    cwd: paths.runtimeDir,
+    ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}),
+  };
 
   const azs = labAzs(o.azCount);
   const password = randomBytes(18).toString('base64url');
@@ -172,6 +184,14 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     extra: parts,
   });
   const faults = new FaultInjector({ ...o.faults });
+  const iam = new LabIam({
+    instanceTags: (id) => fleet.instances.get(id)?.tags,
+    dbTags: (idOrArn) => {
+      const id = idOrArn.replace(/^arn:aws:rds:[^:]*:[^:]*:(?:db|cluster):/, '');
+      return rds.instances.get(id)?.tags ?? rds.clusters.get(id)?.tags;
+    },
+  });
+  if (o.iamPolicy) await iam.attach('lab', o.iamPolicy as Parameters<LabIam['attach']>[1]);
   const lb = {
     arn: LAB_LB_ARN,
     name: 'lab-alb',
@@ -199,6 +219,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       elasticloadbalancing: elbv2Service(lb),
       sts: stsService(),
       ...parts.query,
+      iam: iam.service(),
     },
     fisHandler(fis),
     {
@@ -223,6 +244,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     faults,
     // The data services answer raw requests (their handlers speak their protocol themselves).
     { json: parts.json, rest: { ...parts.rest, ...data.handlers() } },
+    iam,
   );
   const apiPort = await api.listen(o.apiPort);
   await waitHealthy(group, 30_000);
@@ -255,6 +277,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       instanceId: DB_ID,
       engine: 'postgres',
       arn: rds.instance(DB_ID).arn,
+      ...(tls ? { caFile: tls.caFile } : {}),
     },
     ...(cluster
       ? {
@@ -267,6 +290,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
             password,
             database,
             instanceIds: [...cluster.memberIds],
+            ...(tls ? { caFile: tls.caFile } : {}),
           },
         }
       : {}),

@@ -76,6 +76,8 @@ export interface LabOptions {
   redis: RedisMode;
   /** Redis with in-transit encryption (tls-port, lab CA) and an AUTH token. */
   redisTls: boolean;
+  /** IAM policy of the lab's credentials (access key `lab`); without one every call is allowed. */
+  iamPolicy?: unknown;
 }
 
 export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
@@ -122,6 +124,8 @@ export interface LabClusterInfo {
   password: string;
   database: string;
   instanceIds: string[];
+  /** PEM of the lab CA, when the cluster's servers serve TLS. */
+  caFile?: string;
 }
 
 /** `<stateDir>/lab.json`. */
@@ -152,6 +156,8 @@ export interface LabInfo {
     instanceId: string;
     engine: 'postgres';
     arn: string;
+    /** PEM of the lab CA that signed every database's TLS certificate (`ssl: { mode: verify-full, ca: { file: ${lab.db.caFile} } }`). */
+    caFile?: string;
   };
   aurora?: LabClusterInfo;
   /** With `auroraMysql`. */

@@ -1,3 +1,4 @@
+import type { CaSource } from './tls.js';
 /**
  * Normalized runtime configuration of probes: every duration is a number of milliseconds, every
  * default is applied. Probe kinds and the engine only ever see these types; scenario text (with
@@ -66,6 +67,8 @@ export interface DbConnectionConfig {
   user: string;
   password: CredentialSource;
   ssl: 'disable' | 'require' | 'verify-full';
+  /** CA bundle for verify-full (Node's built-in CAs when absent). */
+  sslCa?: CaSource;
 }
 
 export interface HeartbeatProbeConfig extends ProbeCommon {

@@ -51,7 +51,18 @@ function dbConnection(c: DbConnection, ctx: ProbeMappingContext): DbConnectionCo
     database: c.database,
     user: c.user,
     password: credential(c.password, ctx),
-    ssl: c.ssl,
+    ...sslOf(c.ssl, ctx),
+  };
+}
+
+function sslOf(s: DbConnection['ssl'], ctx: ProbeMappingContext): Pick<DbConnectionConfig, 'ssl' | 'sslCa'> {
+  if (typeof s === 'string') return { ssl: s };
+  const ca = s.ca;
+  if (!ca) return { ssl: s.mode };
+  if ('env' in ca) return { ssl: s.mode, sslCa: { type: 'env', name: ca.env } };
+  return {
+    ssl: s.mode,
+    sslCa: { type: 'file', path: isAbsolute(ca.file) || !ctx.baseDir ? ca.file : resolve(ctx.baseDir, ca.file) },
   };
 }
 

@@ -70,6 +70,10 @@ describe('real FIS templates (aws-samples/fis-template-library)', () => {
     });
     // On AWS, placeholders left in the role ARN are pointed out.
     expect(r.warnings.find((w) => w.code === 'FisTemplatePlaceholder')?.message).toContain('<YOUR AWS ACCOUNT>');
+    // startAfterDelay is not in the FIS API: accepted, dropped before sending, and said so.
+    const delay = r.warnings.filter((w) => w.code === 'FisStartAfterDelayUnsupported');
+    expect(delay.map((w) => w.message)).toEqual([expect.stringContaining('AWS FIS does not support')]);
+    expect(delay[0]?.hint).toMatch(/aws:fis:wait action with duration PT5M/);
   });
 
   it('a broken template file is reported at its own file:line:col', () => {

@@ -11,7 +11,7 @@ const v = (expr: string) => `\${${expr}}`;
 const lab = {
   appUrl: 'http://127.0.0.1:18080',
   targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/lab-web/1',
-  db: { host: '127.0.0.1', port: 15432, database: 'app', user: 'app' },
+  db: { host: '127.0.0.1', port: 15432, database: 'app', user: 'app', caFile: '/run/lab/tls/ca.pem' },
   instances: [{ id: 'i-0001', az: 'lab-1a' }],
 };
 
@@ -41,7 +41,7 @@ describe('resolveScenarioVars', () => {
       database: 'app',
       user: 'app',
       password: { env: 'DRILLPROOF_LAB_DB_PASSWORD' },
-      ssl: 'disable',
+      ssl: { mode: 'verify-full', ca: { file: '/run/lab/tls/ca.pem' } },
     });
     // The original is untouched (it is what gets signed).
     expect(scenario.probes[0]?.type === 'http' && scenario.probes[0].url).toBe(`${v('lab.appUrl')}/`);

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { DrillproofError } from '../../errors.js';
 import type { RedisMode } from '../../lab/elasticache/part.js';
-import { labDown, labReset, labStatus, labUp, setLabFaults } from '../../lab/lab.js';
+import { labDown, labReset, labStatus, labUp, setLabFaults, setLabIamPolicy } from '../../lab/lab.js';
 import type { ControlPlaneFaults } from '../../lab/types.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { labDirOf } from '../flags.js';
@@ -62,6 +63,30 @@ function redisMode(v: string | undefined): RedisMode {
   });
 }
 
+/** A policy file as `drillproof iam-policy` writes it. @throws DrillproofError `LabOptionInvalid` */
+function readPolicy(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw DrillproofError.user('LabOptionInvalid', `cannot read the IAM policy file ${file}`, { cause });
+  }
+  try {
+    const p = JSON.parse(text) as { Statement?: unknown };
+    if (typeof p !== 'object' || p === null || p.Statement === undefined) throw new Error('no Statement');
+    return p;
+  } catch (cause) {
+    throw DrillproofError.user(
+      'LabOptionInvalid',
+      `${file} is not an IAM policy document (JSON with a Statement list)`,
+      {
+        cause,
+        hint: 'write one with: drillproof iam-policy <scenario> > policy.json',
+      },
+    );
+  }
+}
+
 const out = (ctx: CommandContext, json: boolean, value: unknown, text: string) =>
   ctx.io.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 
@@ -93,6 +118,10 @@ export const register: RegisterCommand = (program, ctx) => {
       )
       .option('--redis-tls', 'Redis with in-transit encryption (lab CA) and an AUTH token')
       .option(
+        '--iam-policy <file>',
+        'allow the lab credentials exactly this IAM policy (e.g. from drillproof iam-policy)',
+      )
+      .option(
         '--fis-time-scale <factor>',
         'multiply FIS durations (e.g. 0.1 makes PT5M last 30 s)',
         num('fis-time-scale', 0.001, 10),
@@ -114,6 +143,7 @@ export const register: RegisterCommand = (program, ctx) => {
         redis?: string;
         redisTls?: boolean;
         fisTimeScale?: number;
+        iamPolicy?: string;
       },
     ) => {
       const sink = new ConsoleSink(ctx.io, { json: false });
@@ -124,6 +154,7 @@ export const register: RegisterCommand = (program, ctx) => {
           ...(f.azs !== undefined ? { azCount: f.azs } : {}),
           ...(f.instancesPerAz !== undefined ? { instancesPerAz: f.instancesPerAz } : {}),
           ...(f.fisTimeScale !== undefined ? { fisTimeScale: f.fisTimeScale } : {}),
+          ...(f.iamPolicy !== undefined ? { iamPolicy: readPolicy(f.iamPolicy) } : {}),
           aurora: f.aurora,
           auroraMysql: Boolean(f.auroraMysql),
           dynamodb: Boolean(f.dynamodb),
@@ -229,6 +260,38 @@ export const register: RegisterCommand = (program, ctx) => {
       const s = await labReset({ env: ctx.io.env, ...labDirArg(f) });
       out(ctx, Boolean(f.json), s, 'lab reset to its initial topology');
     });
+
+  lab
+    .command('iam')
+    .description('give lab credentials exactly an IAM policy (every call is then evaluated against it)')
+    .argument('[policy.json]', 'IAM policy document, e.g. from drillproof iam-policy')
+    .option('--clear', 'remove the policy: the key may do everything again')
+    .option('--access-key-id <id>', 'which lab access key (default lab, the key in lab.json)', 'lab')
+    .option('--lab <dir>', 'state directory (default $DRILLPROOF_LAB_DIR or .lab)')
+    .addOption(legacyDir())
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        file: string | undefined,
+        f: { clear?: boolean; accessKeyId: string; dir?: string; lab?: string; json?: boolean },
+      ) => {
+        if (!file && !f.clear) {
+          throw DrillproofError.user('LabOptionInvalid', 'lab iam needs a policy file or --clear', {
+            hint: 'drillproof iam-policy scenario.yaml > policy.json && drillproof lab iam policy.json',
+          });
+        }
+        const policy = f.clear ? null : readPolicy(file as string);
+        const r = await setLabIamPolicy(f.accessKeyId, policy, { env: ctx.io.env, ...labDirArg(f) });
+        out(
+          ctx,
+          Boolean(f.json),
+          r,
+          policy
+            ? `access key ${f.accessKeyId} now has exactly the policy in ${file}`
+            : `access key ${f.accessKeyId} may do everything`,
+        );
+      },
+    );
 
   addFaultFlags(
     lab

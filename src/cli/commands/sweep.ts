@@ -68,14 +68,17 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
       waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
     });
     const failed = found.filter((f) => f.error);
+    const unchecked = found.filter((f) => f.kind === 'unchecked');
+    const left = found.length - unchecked.length;
     sink.emit({
       time: new Date().toISOString(),
       level: 'result',
       code: 'DP_SWEEP_I9003',
-      message:
-        found.length === 0
+      message: `${
+        left === 0
           ? 'nothing left behind'
-          : `${found.length} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length} failed`}`,
+          : `${left} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length - unchecked.length} failed`}`
+      }${unchecked.length ? `; not checked: ${unchecked.map((u) => u.id).join(', ')}` : ''}`,
       data: { leftovers: found },
     });
     ctx.setExitCode(failed.length ? ExitCode.RollbackFailed : ExitCode.Ok);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DrillproofError } from '../../errors.js';
 import type { HeartbeatReadback } from '../../probes/sample.js';
 import { isoMs } from '../../util/clock.js';
+import { restoredDbId } from '../restore-naming.js';
 import { waitDbAvailable } from './inverses.js';
 import { dbOf } from './rds.js';
 import type { FaultContext, FaultRuntime, FaultStep, FollowUpResult } from './types.js';
@@ -30,15 +31,6 @@ export function judgeCheck(
   const actual = rows.length === 0 ? '(no row)' : v === null || v === undefined ? 'null' : String(v);
   const expected = expect === null ? 'null' : String(expect);
   return { ok: rows.length > 0 && actual === expected, expected, actual };
-}
-
-/** RDS identifiers: letters, digits, single hyphens, start with a letter, at most 63 characters. */
-export function restoredInstanceId(runId: string, stepId: string): string {
-  const raw = `dp-${runId}-${stepId}`
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/-+/g, '-');
-  return raw.slice(0, 63).replace(/-$/, '');
 }
 
 /**
@@ -70,7 +62,7 @@ export const rdsRestoreRuntime: FaultRuntime = {
     const db = dbOf(step, ctx, 'rds-instance');
     const from = (step.from ?? 'latest-snapshot') as RestoreFrom;
     const keep = step.keep === true;
-    const newId = typeof step.restoredId === 'string' ? step.restoredId : restoredInstanceId(ctx.runId, step.id);
+    const newId = typeof step.restoredId === 'string' ? step.restoredId : restoredDbId(db.id, ctx.runId, step.id);
     const checks = (step.verify as VerifyCheck[] | undefined) ?? [];
     const instanceClass = step.instanceClass as string | undefined;
     let snapshotId: string | undefined;

@@ -7,6 +7,7 @@ import { MysqlHeartbeatDriver } from '../../probes/kinds/mysql.js';
 import { PostgresHeartbeatDriver, pgSsl } from '../../probes/kinds/postgres.js';
 import type { HeartbeatReadback } from '../../probes/sample.js';
 import { probeConfigFromScenario } from '../../probes/scenario-config.js';
+import { tlsOptions } from '../../probes/tls.js';
 import type { DbAccess, DbEndpoint } from '../faults/types.js';
 import { probeSchema } from '../schema/probes.js';
 import type { DrillScenario } from './drill-input.js';
@@ -87,7 +88,7 @@ export function createDbAccess(
           database: c.database,
           connectTimeout: cfg.connectTimeoutMs,
           rowsAsArray: true,
-          ...(c.ssl === 'disable' ? {} : { ssl: { rejectUnauthorized: c.ssl === 'verify-full' } }),
+          ...(c.ssl === 'disable' ? {} : { ssl: tlsOptions(c, env) || {} }),
         });
         try {
           const [rows] = await conn.query({ sql, timeout: Math.max(cfg.timeoutMs, 5000) });
@@ -102,7 +103,7 @@ export function createDbAccess(
         user: c.user,
         database: c.database,
         password,
-        ssl: pgSsl(c.ssl),
+        ssl: pgSsl(c, env),
         connectionTimeoutMillis: cfg.connectTimeoutMs,
         statement_timeout: Math.max(cfg.timeoutMs, 5000),
       });

@@ -6,7 +6,9 @@ import { parseDurationMs } from '../../util/units.js';
 import type { FaultAction, FaultContext, FaultRuntime, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
 import type { Journal } from '../journal.js';
+import { provePermissions } from '../preflight-permissions.js';
 import { type ResolvedResource, resolveResources } from '../preflight-resources.js';
+import { checkDbTls } from '../preflight-tls.js';
 import type { DrillScenario } from './drill-input.js';
 
 export interface PreflightResult {
@@ -69,11 +71,13 @@ export async function runPreflight(i: {
     const id = await aws.sts.getCallerIdentity({});
     caller = { account: id.Account ?? '', arn: id.Arn ?? '', ...(id.UserId ? { userId: id.UserId } : {}) };
     add({ check: 'caller identity', ok: true, detail: `${caller.arn} in account ${caller.account}` });
+    for (const c of await provePermissions({ scenario, aws, caller, sink })) add(c);
   } catch (err) {
     if (!DrillproofError.is(err)) throw err;
     add({ check: 'caller identity', ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) });
     fail();
   }
+  if (checks.some((c) => !c.ok)) fail();
 
   let resources = new Map<string, ResolvedResource>();
   try {
@@ -118,6 +122,7 @@ export async function runPreflight(i: {
   for (const a of actions) {
     for (const c of await a.preflight(ctx)) add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
+  for (const c of await checkDbTls(scenario, i.faultCtx)) add(c);
   if (checks.some((c) => !c.ok)) fail();
   return { caller, resources, actions, checks, ctx };
 }

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
-import { type AwsTarget, createAwsApis } from '../../aws/clients.js';
+import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import type { MessageSink } from '../../io/messages.js';
 import { withK6Load } from '../../probes/k6/drill-load.js';
@@ -37,6 +37,8 @@ export interface RunFileOptions {
   pdf?: boolean;
   /** Instance metadata base URL for the vantage check (default IMDSv2 at 169.254.169.254; tests: loopback). */
   metadataBaseUrl?: string;
+  /** SDK client hooks (tests capture every request for the API contract checks). */
+  awsOptions?: AwsApiOptions;
 }
 
 /** `${env.X}` in allowedAccounts is resolved now; what it resolved to must be an account id. */
@@ -122,7 +124,7 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       fisTemplates: loaded.fisTemplates,
     },
     {
-      createAws: (record) => createAwsApis(target, record),
+      createAws: (record) => createAwsApis(target, record, { env: o.env, ...(o.awsOptions ?? {}) }),
       provider,
       ports: withK6Load(defaultDrillPorts({ env: o.env, sink: o.sink, pollMs, scenarioPath: file, writeEvidence }), {
         env: o.env,

@@ -1,4 +1,5 @@
 import type { FisTemplate } from '../fis-template.js';
+import { restoredDbPattern } from '../restore-naming.js';
 import type { Fault, FaultOf } from '../schema/faults.js';
 import { durationMs } from '../schema/helpers.js';
 import type { Resource } from '../schema/resources.js';
@@ -220,7 +221,7 @@ function rdsRestore(ctx: PlanContext, f: FaultOf<'rds-restore'>): FaultPlan {
   const r = res(ctx, f.resource);
   const cluster = r?.type === 'aurora-cluster';
   const id = r && (r.type === 'rds-instance' || r.type === 'aurora-cluster') ? r.id : undefined;
-  const restoredPattern = f.restoredId ?? (known(id) ? `${id}-dp-*` : '*');
+  const restoredPattern = f.restoredId ?? (known(id) ? restoredDbPattern(id) : '*');
   const pointInTime = typeof f.from === 'object' && 'pointInTime' in f.from ? f.from.pointInTime : undefined;
   const fromSnapshot = pointInTime === undefined;
   const snapshotName =
@@ -261,10 +262,17 @@ function rdsRestore(ctx: PlanContext, f: FaultOf<'rds-restore'>): FaultPlan {
       }),
     );
   } else {
+    // AWS authorizes an instance restore on the option, parameter and subnet groups it uses too
+    // (service authorization reference: og, pg and subgrp are required resource types).
+    const groups = ['og:*', 'pg:*', 'subgrp:*'].flatMap((g) => arns(ctx, 'rds', g));
     inject.push(
       fromSnapshot
-        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [...newDb, ...arns(ctx, 'rds', `snapshot:${snapshotName}`)])
-        : call('rds', 'RestoreDBInstanceToPointInTime', [...newDb, ...dbInstanceArns(ctx, id)], {
+        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [
+            ...newDb,
+            ...arns(ctx, 'rds', `snapshot:${snapshotName}`),
+            ...groups,
+          ])
+        : call('rds', 'RestoreDBInstanceToPointInTime', [...newDb, ...dbInstanceArns(ctx, id), ...groups], {
             params: pointInTime === 'latest' ? { UseLatestRestorableTime: true } : { RestoreTime: pointInTime },
           }),
     );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fisTemplateSchema } from '../fis-template.js';
 import { describeInput, name, positiveDuration, secretRef, strict, stringMap, text } from './common.js';
+import { sslSetting } from './probes.js';
 
 /**
  * Fault types. Each names its targets by resource name (see `resources`); the loader checks that the
@@ -82,7 +83,10 @@ export const rdsRestoreFault = strict({
   resource: resourceRef.meta({ description: 'rds-instance or aurora-cluster resource to restore from.' }),
   from: restoreSource.meta({ description: 'latest-snapshot, {snapshot: id} or {pointInTime: latest | time}.' }),
   instanceClass: text.optional().meta({ description: 'Class of the restored instance, e.g. db.t3.medium.' }),
-  restoredId: name.optional().meta({ description: 'Identifier of the restored instance (default: <id>-dp-<run>).' }),
+  restoredId: name.optional().meta({
+    description:
+      'Identifier of the restored instance (default: <id>-dp-<run>-<step>; iam-policy scopes the restore to <id>-dp-*).',
+  }),
   keep: z.boolean().default(false).meta({ description: 'Keep the restored database after the drill.' }),
   heartbeatProbe: name
     .optional()
@@ -92,7 +96,7 @@ export const rdsRestoreFault = strict({
     database: text.optional(),
     user: text.optional(),
     password: secretRef.optional(),
-    ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
+    ssl: sslSetting.optional(),
   })
     .optional()
     .meta({ description: 'How to connect to the restored database (default: the heartbeat probe connection).' }),

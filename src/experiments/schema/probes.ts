@@ -65,16 +65,36 @@ export const dnsProbe = strict({
   recordType: z.enum(['A', 'AAAA', 'CNAME']).default('A'),
 }).meta({ description: 'DNS resolution on a fixed schedule; records the answers so an endpoint flip shows.' });
 
+export const TLS_MODES = ['disable', 'require', 'verify-full'] as const;
+const tlsMode = z.enum(TLS_MODES);
+/** Where the CA bundle that signed the server certificate comes from (RDS: global-bundle.pem). */
+const caSource = z
+  .union([
+    strict({ file: text.meta({ description: 'PEM file (relative to the scenario file), e.g. global-bundle.pem.' }) }),
+    strict({ env: text.meta({ description: 'Environment variable holding the PEM bundle itself.' }) }),
+  ])
+  .meta({ description: 'CA certificates to trust: { file: path } or { env: NAME }.' });
+export const sslSetting = z
+  .union([
+    tlsMode,
+    strict({
+      mode: tlsMode,
+      ca: caSource.optional(),
+    }),
+  ])
+  .meta({
+    description:
+      "TLS: disable, require (encrypted, certificate not checked) or verify-full (chain and host name checked against Node's CAs, or { mode: verify-full, ca: { file: global-bundle.pem } } for RDS).",
+  });
+export type SslSetting = z.infer<typeof sslSetting>;
+
 export const dbConnection = strict({
   host: text,
   port,
   database: text,
   user: text,
   password: secretRef,
-  ssl: z
-    .enum(['disable', 'require', 'verify-full'])
-    .default('require')
-    .meta({ description: 'TLS mode; verify-full checks the RDS certificate chain.' }),
+  ssl: sslSetting.default('require'),
 }).meta({ description: 'Database connection (the same endpoint the application uses).' });
 
 const heartbeatCommon = {

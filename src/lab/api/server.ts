@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LabIam } from '../iam/lab-iam.js';
 import { type FaultInjector, parseFaults } from './faults.js';
 import { handleAwsJson, type JsonService } from './json.js';
 import {
@@ -25,6 +26,7 @@ const VERSION_TO_SERVICE: Record<string, string> = {
   '2015-12-01': 'elasticloadbalancing',
   '2011-06-15': 'sts',
   '2015-02-02': 'elasticache',
+  '2010-05-08': 'iam',
 };
 
 /** Services of the optional lab parts on the JSON protocols (awsJson1_1 by X-Amz-Target, restJson1 by path). */
@@ -53,6 +55,8 @@ export class ApiServer {
     private readonly control: LabControl,
     faults: FaultInjector,
     private readonly extra: ExtraServices = { json: {}, rest: {} },
+    /** IAM policies per access key; without it every call is allowed. */
+    private readonly iam?: LabIam,
   ) {
     this.faults = faults;
   }
@@ -109,6 +113,14 @@ export class ApiServer {
       if (d.kind === 'slow') await new Promise((r) => setTimeout(r, d.ms));
       else return this.send(res, svc ? queryError(svc, d.error) : jsonError(d.error));
     }
+    if (this.iam && service) {
+      const denied = await this.iam.authorize(service, accessKeyId, {
+        operation,
+        req: apiReq,
+        ...(params ? { params } : {}),
+      });
+      if (denied) return this.send(res, svc ? queryError(svc, denied) : jsonError(denied));
+    }
     if (svc && params) return this.send(res, await handleQuery(svc, params, apiReq));
     const json = service ? this.extra.json[service] : undefined;
     if (json) return this.send(res, await handleAwsJson(json, apiReq));
@@ -133,6 +145,16 @@ export class ApiServer {
       if (path === '/_lab/faults' && method === 'DELETE') {
         this.faults.config = {};
         return jsonReply(200, {});
+      }
+      if (path === '/_lab/iam' && this.iam) {
+        if (method === 'GET') return jsonReply(200, this.iam.list());
+        const b = (body ? JSON.parse(body) : {}) as { accessKeyId?: string; policy?: unknown };
+        const key = b.accessKeyId ?? 'lab';
+        if (method === 'DELETE') await this.iam.attach(key, null);
+        else if (method === 'POST' || method === 'PUT') {
+          await this.iam.attach(key, (b.policy ?? null) as Parameters<LabIam['attach']>[1]);
+        }
+        return jsonReply(200, this.iam.list());
       }
       if (path === '/_lab/reset' && method === 'POST') return jsonReply(200, await this.control.reset());
       if (path === '/_lab/ship-logs' && method === 'POST') return jsonReply(200, await this.control.shipLogs());

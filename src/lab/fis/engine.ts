@@ -242,11 +242,6 @@ export class FisEngine {
           this.setAction(a, 'skipped', 'No targets were resolved for this action.');
           return true;
         }
-        if (a.startAfterDelay) {
-          this.setAction(a, 'pending', 'Waiting for startAfterDelay.');
-          await this.hold((parseIsoDurationMs(a.startAfterDelay) ?? 0) * this.deps.timeScale, signal);
-          if (signal.aborted) return false;
-        }
         this.setAction(a, 'initiating', 'Action is initiating.');
         this.setAction(a, 'running', 'Action is running.');
         try {

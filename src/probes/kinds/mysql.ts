@@ -1,6 +1,7 @@
 import mysql from 'mysql2/promise';
 import type { HeartbeatProbeConfig } from '../config.js';
 import { type CredentialContext, passwordProvider } from '../credentials.js';
+import { tlsOptions } from '../tls.js';
 import { checkIdentifier, type HeartbeatDriver } from './heartbeat.js';
 
 /**
@@ -17,7 +18,7 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
 
   constructor(
     private readonly cfg: HeartbeatProbeConfig,
-    ctx: CredentialContext,
+    private readonly ctx: CredentialContext,
   ) {
     const c = cfg.connection;
     this.source = `${c.host}:${c.port}/${c.database}`;
@@ -42,7 +43,7 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
       database: c.database,
       connectTimeout: Math.min(this.cfg.connectTimeoutMs, timeoutMs),
       enableKeepAlive: true,
-      ...(c.ssl === 'disable' ? {} : { ssl: { rejectUnauthorized: c.ssl === 'verify-full' } }),
+      ...(c.ssl === 'disable' ? {} : { ssl: tlsOptions(c, this.ctx.env) || {} }),
     });
     // An unhandled 'error' on a dead connection would crash the process.
     conn.on('error', () => {});
