@@ -16,6 +16,12 @@ export const ExitCode = {
   Aborted: 5,
   /** Rollback failed; manual action needed. */
   RollbackFailed: 6,
+  /** `verify`: the signature is invalid (or absent, or its certificate does not verify). */
+  SignatureInvalid: 8,
+  /** `verify`: a file was altered, is missing, was added, or is not a regular file. */
+  PackAltered: 9,
+  /** `verify`: signature and files are valid, but the signer is not the one the policy trusts. */
+  SignerNotTrusted: 10,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -28,4 +34,18 @@ export function errorToExitCode(err: unknown): number {
     return ExitCode.ToolError;
   }
   return ExitCode.ToolError;
+}
+
+/** `drillproof verify`'s exit code for an outcome of the pack verification. */
+export function verifyExitCode(outcome: 'valid' | 'signature-invalid' | 'files-invalid' | 'signer-untrusted'): number {
+  switch (outcome) {
+    case 'valid':
+      return ExitCode.Ok;
+    case 'signature-invalid':
+      return ExitCode.SignatureInvalid;
+    case 'files-invalid':
+      return ExitCode.PackAltered;
+    case 'signer-untrusted':
+      return ExitCode.SignerNotTrusted;
+  }
 }

@@ -1,14 +1,16 @@
 /** The public library API of drillproof. The CLI is a thin shell over these exports. */
 
-export { type AwsTarget, createAwsApis } from './aws/clients.js';
+export { type AwsTarget, createAwsApis, createKmsApi } from './aws/clients.js';
 export { DrillproofError, type ErrorSource, formatProblem, type Problem } from './errors.js';
-export { ExitCode, errorToExitCode } from './exit-codes.js';
+export { ExitCode, errorToExitCode, verifyExitCode } from './exit-codes.js';
 export { analyzeDrill } from './experiments/analysis/drill.js';
 export { type AnalyzeOptions, analyzeRunDir, parseTimeArg } from './experiments/analysis/run-dir.js';
 export { type K6DrillOptions, scenarioK6, withK6Load } from './experiments/compose/k6-load.js';
 export { type RunFileOptions, runScenarioFile } from './experiments/compose/run-file.js';
+export { type RunSigningFlags, sigstoreUrls } from './experiments/compose/run-signer.js';
 export { defaultLabDir, readLabFacts } from './experiments/compose/target.js';
 export { DEMO_SCENARIOS, runDemo } from './experiments/demo.js';
+export { importLoadIntoRun } from './experiments/external-load.js';
 export type { FaultDefinition } from './experiments/faults/definition.js';
 export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './experiments/faults/fis/template.js';
 export { FAULT_TYPES, FAULTS, faultDefinition } from './experiments/faults/registry.js';
@@ -43,6 +45,7 @@ export { scenarioJsonSchema } from './experiments/schema/json-schema.js';
 export { scenarioReferenceMarkdown } from './experiments/schema/reference.js';
 export { sweep } from './experiments/sweep.js';
 export { type Message, type MessageSink, message, type Progress, RecordingSink, silentSink } from './io/messages.js';
+export type { RedisMode } from './lab/elasticache/part.js';
 export {
   type LabStatus,
   type LabUpOptions,
@@ -55,6 +58,7 @@ export {
   labUp,
   readLabInfo,
   setLabFaults,
+  setLabIamPolicy,
 } from './lab/lab.js';
 export { RDS_EVENT_MESSAGES, rdsEventIdForMessage } from './lab/rds/events.js';
 export {
@@ -95,7 +99,16 @@ export {
   startK6Load,
 } from './probes/k6/index.js';
 export { PROBE_KINDS } from './probes/kinds/registry.js';
-export { compareEvidence, DEFAULT_TOLERANCE, parseTolerance, readEvidenceFile } from './reports/compare.js';
+export { renderCompareHtml } from './reports/compare/html.js';
+export { TOLERANCE_SYNTAX } from './reports/compare/tolerance.js';
+export {
+  compareEvidence,
+  compareRuns,
+  DEFAULT_TOLERANCE,
+  parseTolerance,
+  readComparedRun,
+  readEvidenceFile,
+} from './reports/compare.js';
 export { buildEvidence, serializeEvidence } from './reports/evidence-model.js';
 export {
   EVIDENCE_SCHEMA_VERSION,
@@ -103,24 +116,29 @@ export {
   evidenceSchema,
   PREDICATE_TYPE,
 } from './reports/evidence-schema.js';
+export { formatHeadline, headlineOf } from './reports/headline.js';
 export {
   createEvidenceWriter,
   HTML_FILE,
   PDF_FILE,
   renderPack,
   rerenderRunDir,
+  signRunDir,
   writeEvidencePack,
 } from './reports/pack.js';
 export { printPdf } from './reports/pdf.js';
 export { redact, redactText, redactValue } from './reports/redact.js';
 export { type LoadedRun, loadRunDir } from './reports/run-dir.js';
+export { keylessSigner } from './reports/signing/keyless.js';
 export { KEY_TYPES, type KeyType, keyFingerprint, loadPrivateKey, writeKeyPair } from './reports/signing/keys.js';
-export { kmsSigner } from './reports/signing/kms-signer.js';
-export { BUNDLE_FILE } from './reports/signing/pack-files.js';
+export { kmsPublicKey, kmsSigner } from './reports/signing/kms-signer.js';
+export { BUNDLE_FILE, SUMS_FILE } from './reports/signing/pack-files.js';
 export { signPack } from './reports/signing/sign-pack.js';
 export { type EvidenceSigner, localSigner } from './reports/signing/signer.js';
 export { type SignerOptions, signerFromOptions } from './reports/signing/signer-options.js';
-export { verifyPack } from './reports/signing/verify-pack.js';
+export { loadTrustedRoot } from './reports/signing/trusted-root.js';
+export { type VerifyPackResult, verifyPack } from './reports/signing/verify-pack.js';
+export type { VerifyPolicy } from './reports/signing/verify-signer.js';
 export * from './run/index.js';
 export type { Measurements, ObjectiveVerdict, PhaseStats, RpoResult, RtoResult } from './run/measurements.js';
 export {

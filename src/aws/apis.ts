@@ -1,13 +1,20 @@
+import type * as backup from '@aws-sdk/client-backup';
 import type * as cw from '@aws-sdk/client-cloudwatch';
+import type * as ddb from '@aws-sdk/client-dynamodb';
 import type * as ec2 from '@aws-sdk/client-ec2';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as fis from '@aws-sdk/client-fis';
+import type * as iam from '@aws-sdk/client-iam';
 import type * as rds from '@aws-sdk/client-rds';
 import type * as sts from '@aws-sdk/client-sts';
 
 /**
  * The narrow AWS surface the drill engine uses. Faults, watchers and preflight receive these
  * interfaces, never SDK clients, so tests can swap them and every call goes through recording.
+ * Paged list operations (DescribeInstances, DescribeDBInstances, DescribeDBClusters,
+ * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, ListExperiments, DescribeAlarms,
+ * SimulatePrincipalPolicy)
+ * are read to the end with the SDK paginators: their output holds every item of every page.
  */
 export interface Ec2Api {
   describeInstances(i: ec2.DescribeInstancesCommandInput): Promise<ec2.DescribeInstancesCommandOutput>;
@@ -62,6 +69,52 @@ export interface CloudWatchApi {
   describeAlarms(i: cw.DescribeAlarmsCommandInput): Promise<cw.DescribeAlarmsCommandOutput>;
 }
 
+export interface DynamoDbApi {
+  describeTable(i: ddb.DescribeTableCommandInput): Promise<ddb.DescribeTableCommandOutput>;
+  listTables(i: ddb.ListTablesCommandInput): Promise<ddb.ListTablesCommandOutput>;
+  listTagsOfResource(i: ddb.ListTagsOfResourceCommandInput): Promise<ddb.ListTagsOfResourceCommandOutput>;
+  describeContinuousBackups(
+    i: ddb.DescribeContinuousBackupsCommandInput,
+  ): Promise<ddb.DescribeContinuousBackupsCommandOutput>;
+  restoreTableToPointInTime(
+    i: ddb.RestoreTableToPointInTimeCommandInput,
+  ): Promise<ddb.RestoreTableToPointInTimeCommandOutput>;
+  restoreTableFromBackup(i: ddb.RestoreTableFromBackupCommandInput): Promise<ddb.RestoreTableFromBackupCommandOutput>;
+  describeBackup(i: ddb.DescribeBackupCommandInput): Promise<ddb.DescribeBackupCommandOutput>;
+  listBackups(i: ddb.ListBackupsCommandInput): Promise<ddb.ListBackupsCommandOutput>;
+  deleteTable(i: ddb.DeleteTableCommandInput): Promise<ddb.DeleteTableCommandOutput>;
+  getItem(i: ddb.GetItemCommandInput): Promise<ddb.GetItemCommandOutput>;
+  query(i: ddb.QueryCommandInput): Promise<ddb.QueryCommandOutput>;
+  scan(i: ddb.ScanCommandInput): Promise<ddb.ScanCommandOutput>;
+}
+
+export interface BackupApi {
+  listBackupVaults(i: backup.ListBackupVaultsCommandInput): Promise<backup.ListBackupVaultsCommandOutput>;
+  listRecoveryPointsByBackupVault(
+    i: backup.ListRecoveryPointsByBackupVaultCommandInput,
+  ): Promise<backup.ListRecoveryPointsByBackupVaultCommandOutput>;
+  listRecoveryPointsByResource(
+    i: backup.ListRecoveryPointsByResourceCommandInput,
+  ): Promise<backup.ListRecoveryPointsByResourceCommandOutput>;
+  describeRecoveryPoint(
+    i: backup.DescribeRecoveryPointCommandInput,
+  ): Promise<backup.DescribeRecoveryPointCommandOutput>;
+  getRecoveryPointRestoreMetadata(
+    i: backup.GetRecoveryPointRestoreMetadataCommandInput,
+  ): Promise<backup.GetRecoveryPointRestoreMetadataCommandOutput>;
+  startRestoreJob(i: backup.StartRestoreJobCommandInput): Promise<backup.StartRestoreJobCommandOutput>;
+  describeRestoreJob(i: backup.DescribeRestoreJobCommandInput): Promise<backup.DescribeRestoreJobCommandOutput>;
+  putRestoreValidationResult(
+    i: backup.PutRestoreValidationResultCommandInput,
+  ): Promise<backup.PutRestoreValidationResultCommandOutput>;
+}
+
+export interface IamApi {
+  simulatePrincipalPolicy(
+    i: iam.SimulatePrincipalPolicyCommandInput,
+  ): Promise<iam.SimulatePrincipalPolicyCommandOutput>;
+}
+
 export interface AwsApis {
   region: string;
   endpoint?: string;
@@ -71,6 +124,9 @@ export interface AwsApis {
   fis: FisApi;
   sts: StsApi;
   cloudwatch: CloudWatchApi;
+  dynamodb: DynamoDbApi;
+  backup: BackupApi;
+  iam: IamApi;
 }
 
 /** SDK shapes other layers name (they never import the SDK themselves). */

@@ -1,7 +1,33 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
-  DescribeInstancesCommand,
+  BackupClient,
+  DescribeRecoveryPointCommand,
+  DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
+  PutRestoreValidationResultCommand,
+  paginateListBackupVaults,
+  paginateListRecoveryPointsByBackupVault,
+  paginateListRecoveryPointsByResource,
+  StartRestoreJobCommand,
+} from '@aws-sdk/client-backup';
+import { CloudWatchClient, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
+import {
+  DeleteTableCommand,
+  DescribeBackupCommand,
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListBackupsCommand,
+  ListTagsOfResourceCommand,
+  paginateListTables,
+  QueryCommand,
+  RestoreTableFromBackupCommand,
+  RestoreTableToPointInTimeCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
   EC2Client,
+  paginateDescribeInstances,
   RebootInstancesCommand,
   StartInstancesCommand,
   StopInstancesCommand,
@@ -9,9 +35,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   DeregisterTargetsCommand,
-  DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  paginateDescribeTargetGroups,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
@@ -20,10 +46,11 @@ import {
   FisClient,
   GetExperimentCommand,
   GetExperimentTemplateCommand,
-  ListExperimentsCommand,
+  paginateListExperiments,
   StartExperimentCommand,
   StopExperimentCommand,
 } from '@aws-sdk/client-fis';
+import { IAMClient, paginateSimulatePrincipalPolicy } from '@aws-sdk/client-iam';
 import {
   GetPublicKeyCommand,
   type GetPublicKeyCommandInput,
@@ -35,11 +62,11 @@ import {
 } from '@aws-sdk/client-kms';
 import {
   DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBInstancesCommand,
-  DescribeDBSnapshotsCommand,
-  DescribeEventsCommand,
   FailoverDBClusterCommand,
+  paginateDescribeDBClusters,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSnapshots,
+  paginateDescribeEvents,
   RDSClient,
   RebootDBInstanceCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
@@ -48,7 +75,10 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis } from './apis.js';
 import { type CallRecorder, redactParams } from './call-record.js';
+import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
+import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
+import { readAllPages } from './paginate.js';
 
 /** Where and as whom drillproof talks to AWS (or to the lab's AWS-compatible endpoint). */
 export interface AwsTarget {
@@ -67,13 +97,27 @@ interface Sendable {
   send(command: unknown): Promise<unknown>;
 }
 
+/** Test and tooling hooks: `instrument` sees every SDK client once, right after it is made. */
+export interface AwsApiOptions {
+  instrument?: (client: { middlewareStack: MiddlewareStackLike }, service: string) => void;
+  /** Environment for endpoint detection (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Builds the AWS API surface. This is the only place drillproof constructs SDK clients: adaptive
  * retries, one credential provider shared by every client (so an SSO login prompt happens once),
  * and every call reported to `record` with its request id, timing and outcome.
  * @throws DrillproofError (translated from the SDK) from every API method.
  */
-export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}): AwsApis {
+export function createAwsApis(
+  target: AwsTarget,
+  record: CallRecorder = () => {},
+  options: AwsApiOptions = {},
+): AwsApis {
+  // The endpoint the calls really go to: the target's, or the one the SDK takes from the
+  // environment (AWS_ENDPOINT_URL). Recorded in the journal so `recover` uses the same one.
+  const endpoint = target.endpoint ?? configuredEndpoint(options.env);
   const base = {
     region: target.region,
     maxAttempts: target.maxAttempts ?? 6,
@@ -94,55 +138,93 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
   const rds = new RDSClient(shared);
   const fis = new FisClient(shared);
   const cloudwatch = new CloudWatchClient(shared);
+  const dynamodb = new DynamoDBClient(shared);
+  const backup = new BackupClient(shared);
+  // IAM is global: its one endpoint signs for us-east-1 (aws partition).
+  const iam = new IAMClient({ ...shared, region: target.endpoint ? target.region : 'us-east-1' });
+  addFisWireMiddleware(fis.middlewareStack as unknown as MiddlewareStackLike);
+  const clients: [string, { middlewareStack: unknown }][] = [
+    ['sts', sts],
+    ['ec2', ec2],
+    ['elbv2', elbv2],
+    ['rds', rds],
+    ['fis', fis],
+    ['cloudwatch', cloudwatch],
+    ['iam', iam],
+    ['dynamodb', dynamodb],
+    ['backup', backup],
+  ];
+  for (const [name, c] of clients) options.instrument?.(c as { middlewareStack: MiddlewareStackLike }, name);
+  const errCtx = {
+    region: target.region,
+    ...(endpoint ? { endpoint } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+  };
+
+  type Meta = { $metadata?: { requestId?: string; attempts?: number } };
+  /** One record per request: the answer's request id and attempts, or the error's. */
+  const succeeded = (service: string, operation: string, input: object, out: unknown, started: number) => {
+    const meta = (out as Meta).$metadata;
+    safeRecord(record, {
+      service,
+      operation,
+      requestId: meta?.requestId ?? null,
+      ms: performance.now() - started,
+      attempts: meta?.attempts ?? 1,
+      ok: true,
+      params: redactParams(input) as Record<string, unknown>,
+    });
+  };
+  const failed = (service: string, operation: string, input: object, err: unknown, started: number): never => {
+    const meta = (err as Meta).$metadata;
+    const code = awsErrorCode(err) ?? 'Unknown';
+    safeRecord(record, {
+      service,
+      operation,
+      requestId: meta?.requestId ?? null,
+      ms: performance.now() - started,
+      attempts: meta?.attempts ?? 1,
+      // A DryRun "error" is the success answer of a permission check.
+      ok: code === 'DryRunOperation',
+      errorCode: code,
+      params: redactParams(input) as Record<string, unknown>,
+    });
+    throw translateAwsError(err, { service, operation, ...errCtx });
+  };
 
   const call =
     <I extends object, O>(service: string, operation: string, client: Sendable, Cmd: new (input: I) => unknown) =>
     async (input: I): Promise<O> => {
       const started = performance.now();
-      const params = redactParams(input) as Record<string, unknown>;
       try {
-        const out = (await client.send(new Cmd(input))) as O & {
-          $metadata?: { requestId?: string; attempts?: number };
-        };
-        safeRecord(record, {
-          service,
-          operation,
-          requestId: out.$metadata?.requestId ?? null,
-          ms: performance.now() - started,
-          attempts: out.$metadata?.attempts ?? 1,
-          ok: true,
-          params,
-        });
+        const out = (await client.send(new Cmd(input))) as O;
+        succeeded(service, operation, input, out, started);
         return out;
       } catch (err) {
-        const meta = (err as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
-        const code = awsErrorCode(err) ?? 'Unknown';
-        safeRecord(record, {
-          service,
-          operation,
-          requestId: meta?.requestId ?? null,
-          ms: performance.now() - started,
-          attempts: meta?.attempts ?? 1,
-          // A DryRun "error" is the success answer of a permission check.
-          ok: code === 'DryRunOperation',
-          errorCode: code,
-          params,
-        });
-        throw translateAwsError(err, {
-          service,
-          operation,
-          region: target.region,
-          ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-          ...(target.profile ? { profile: target.profile } : {}),
-        });
+        return failed(service, operation, input, err, started);
       }
     };
 
+  /** A paged list operation read to its end (see paginate.ts); every page is one recorded call. */
+  const pages =
+    <I extends object, O extends object>(
+      service: string,
+      operation: string,
+      client: unknown,
+      paginate: (config: never, input: I) => AsyncIterable<O>,
+      listKeys: string[],
+    ) =>
+    (input: I): Promise<O> =>
+      readAllPages(paginate as never, client, input, listKeys, {
+        page: (req, out, started) => succeeded(service, operation, req, out, started),
+        failed: (req, err, started) => failed(service, operation, req, err, started),
+      });
+
   return {
     region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+    ...(endpoint ? { endpoint } : {}),
     ec2: {
-      describeInstances: call('ec2', 'DescribeInstances', ec2, DescribeInstancesCommand),
+      describeInstances: pages('ec2', 'DescribeInstances', ec2, paginateDescribeInstances, ['Reservations']),
       stopInstances: call('ec2', 'StopInstances', ec2, StopInstancesCommand),
       startInstances: call('ec2', 'StartInstances', ec2, StartInstancesCommand),
       rebootInstances: call('ec2', 'RebootInstances', ec2, RebootInstancesCommand),
@@ -150,15 +232,17 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
     },
     elbv2: {
       describeTargetHealth: call('elbv2', 'DescribeTargetHealth', elbv2, DescribeTargetHealthCommand),
-      describeTargetGroups: call('elbv2', 'DescribeTargetGroups', elbv2, DescribeTargetGroupsCommand),
+      describeTargetGroups: pages('elbv2', 'DescribeTargetGroups', elbv2, paginateDescribeTargetGroups, [
+        'TargetGroups',
+      ]),
       registerTargets: call('elbv2', 'RegisterTargets', elbv2, RegisterTargetsCommand),
       deregisterTargets: call('elbv2', 'DeregisterTargets', elbv2, DeregisterTargetsCommand),
     },
     rds: {
-      describeDBInstances: call('rds', 'DescribeDBInstances', rds, DescribeDBInstancesCommand),
-      describeDBClusters: call('rds', 'DescribeDBClusters', rds, DescribeDBClustersCommand),
-      describeDBSnapshots: call('rds', 'DescribeDBSnapshots', rds, DescribeDBSnapshotsCommand),
-      describeEvents: call('rds', 'DescribeEvents', rds, DescribeEventsCommand),
+      describeDBInstances: pages('rds', 'DescribeDBInstances', rds, paginateDescribeDBInstances, ['DBInstances']),
+      describeDBClusters: pages('rds', 'DescribeDBClusters', rds, paginateDescribeDBClusters, ['DBClusters']),
+      describeDBSnapshots: pages('rds', 'DescribeDBSnapshots', rds, paginateDescribeDBSnapshots, ['DBSnapshots']),
+      describeEvents: pages('rds', 'DescribeEvents', rds, paginateDescribeEvents, ['Events']),
       rebootDBInstance: call('rds', 'RebootDBInstance', rds, RebootDBInstanceCommand),
       failoverDBCluster: call('rds', 'FailoverDBCluster', rds, FailoverDBClusterCommand),
       restoreDBInstanceFromDBSnapshot: call(
@@ -182,10 +266,76 @@ export function createAwsApis(target: AwsTarget, record: CallRecorder = () => {}
       startExperiment: call('fis', 'StartExperiment', fis, StartExperimentCommand),
       getExperiment: call('fis', 'GetExperiment', fis, GetExperimentCommand),
       stopExperiment: call('fis', 'StopExperiment', fis, StopExperimentCommand),
-      listExperiments: call('fis', 'ListExperiments', fis, ListExperimentsCommand),
+      listExperiments: pages('fis', 'ListExperiments', fis, paginateListExperiments, ['experiments']),
     },
     sts: { getCallerIdentity: call('sts', 'GetCallerIdentity', sts, GetCallerIdentityCommand) },
-    cloudwatch: { describeAlarms: call('cloudwatch', 'DescribeAlarms', cloudwatch, DescribeAlarmsCommand) },
+    cloudwatch: {
+      describeAlarms: pages('cloudwatch', 'DescribeAlarms', cloudwatch, paginateDescribeAlarms, [
+        'MetricAlarms',
+        'CompositeAlarms',
+      ]),
+    },
+    iam: {
+      simulatePrincipalPolicy: pages('iam', 'SimulatePrincipalPolicy', iam, paginateSimulatePrincipalPolicy, [
+        'EvaluationResults',
+      ]),
+    },
+    dynamodb: {
+      describeTable: call('dynamodb', 'DescribeTable', dynamodb, DescribeTableCommand),
+      listTables: pages('dynamodb', 'ListTables', dynamodb, paginateListTables, ['TableNames']),
+      listTagsOfResource: call('dynamodb', 'ListTagsOfResource', dynamodb, ListTagsOfResourceCommand),
+      describeContinuousBackups: call(
+        'dynamodb',
+        'DescribeContinuousBackups',
+        dynamodb,
+        DescribeContinuousBackupsCommand,
+      ),
+      restoreTableToPointInTime: call(
+        'dynamodb',
+        'RestoreTableToPointInTime',
+        dynamodb,
+        RestoreTableToPointInTimeCommand,
+      ),
+      restoreTableFromBackup: call('dynamodb', 'RestoreTableFromBackup', dynamodb, RestoreTableFromBackupCommand),
+      describeBackup: call('dynamodb', 'DescribeBackup', dynamodb, DescribeBackupCommand),
+      listBackups: call('dynamodb', 'ListBackups', dynamodb, ListBackupsCommand),
+      deleteTable: call('dynamodb', 'DeleteTable', dynamodb, DeleteTableCommand),
+      getItem: call('dynamodb', 'GetItem', dynamodb, GetItemCommand),
+      query: call('dynamodb', 'Query', dynamodb, QueryCommand),
+      scan: call('dynamodb', 'Scan', dynamodb, ScanCommand),
+    },
+    backup: {
+      listBackupVaults: pages('backup', 'ListBackupVaults', backup, paginateListBackupVaults, ['BackupVaultList']),
+      listRecoveryPointsByBackupVault: pages(
+        'backup',
+        'ListRecoveryPointsByBackupVault',
+        backup,
+        paginateListRecoveryPointsByBackupVault,
+        ['RecoveryPoints'],
+      ),
+      listRecoveryPointsByResource: pages(
+        'backup',
+        'ListRecoveryPointsByResource',
+        backup,
+        paginateListRecoveryPointsByResource,
+        ['RecoveryPoints'],
+      ),
+      describeRecoveryPoint: call('backup', 'DescribeRecoveryPoint', backup, DescribeRecoveryPointCommand),
+      getRecoveryPointRestoreMetadata: call(
+        'backup',
+        'GetRecoveryPointRestoreMetadata',
+        backup,
+        GetRecoveryPointRestoreMetadataCommand,
+      ),
+      startRestoreJob: call('backup', 'StartRestoreJob', backup, StartRestoreJobCommand),
+      describeRestoreJob: call('backup', 'DescribeRestoreJob', backup, DescribeRestoreJobCommand),
+      putRestoreValidationResult: call(
+        'backup',
+        'PutRestoreValidationResult',
+        backup,
+        PutRestoreValidationResultCommand,
+      ),
+    },
   };
 }
 
@@ -203,6 +353,8 @@ export type KmsPublicKey = GetPublicKeyCommandOutput;
 export interface KmsApi {
   getPublicKey(i: GetPublicKeyCommandInput): Promise<GetPublicKeyCommandOutput>;
   sign(i: SignCommandInput): Promise<SignCommandOutput>;
+  /** Closes the client's connections. */
+  destroy(): void;
 }
 
 /**
@@ -251,6 +403,7 @@ export function createKmsApi(target: AwsTarget, record: CallRecorder = () => {})
   return {
     getPublicKey: call<GetPublicKeyCommandInput, GetPublicKeyCommandOutput>('GetPublicKey', GetPublicKeyCommand),
     sign: call<SignCommandInput, SignCommandOutput>('Sign', SignCommand),
+    destroy: () => kms.destroy(),
   };
 }
 

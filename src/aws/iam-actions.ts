@@ -9,6 +9,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   fis: 'fis',
   sts: 'sts',
   cloudwatch: 'cloudwatch',
+  iam: 'iam',
 };
 
 /** `('elbv2', 'RegisterTargets')` → `elasticloadbalancing:RegisterTargets`. */

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { DrillproofError, ExitCode, errorToExitCode, formatProblem, toolVersion } from '../index.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
+import { normalizeLegacyArgv } from './flags.js';
 import { type CliIo, processIo } from './render.js';
 
 /**
@@ -24,7 +25,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   for (const sub of program.commands) sub.exitOverride();
 
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(normalizeLegacyArgv(argv, io.env), { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -8,12 +8,28 @@ export interface CliIo {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (on: boolean) => unknown };
 }
 
-export const processIo = (): CliIo => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  stdin: process.stdin,
-});
+/**
+ * A reader that closed the pipe (`drillproof schema | head -1`) is not an error: further output
+ * is dropped quietly and the command ends with its own exit code. A drill never stops because its
+ * output went away: its rollback must still run.
+ */
+export function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    process.exitCode = 1;
+  });
+}
+
+let guarded = false;
+
+export const processIo = (): CliIo => {
+  if (!guarded) {
+    quietOnClosedPipe(process.stdout);
+    quietOnClosedPipe(process.stderr);
+    guarded = true;
+  }
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
+};
 
 const COLORS = { error: '\x1b[31m', warn: '\x1b[33m', info: '', debug: '\x1b[2m', result: '\x1b[1m' } as const;
 const RESET = '\x1b[0m';

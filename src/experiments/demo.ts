@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type MessageSink, message } from '../io/messages.js';
+import { formatHeadline, type Headline, headlineOf } from '../reports/headline.js';
 import type { Verdict } from '../run/record.js';
 import { runScenarioFile } from './compose/run-file.js';
 
@@ -10,14 +11,14 @@ export interface DemoLab {
 }
 
 export interface DemoResult {
-  runs: {
+  runs: ({
     scenario: string;
     runDir: string;
     verdict: Verdict;
     exitCode: number;
     rtoSeconds: number | null;
     rpoSeconds: number | null;
-  }[];
+  } & { headline: Headline })[];
   exitCode: number;
 }
 
@@ -73,24 +74,14 @@ export async function runDemo(o: {
         exitCode: r.exitCode,
         rtoSeconds: r.record.measurements.rto?.seconds ?? null,
         rpoSeconds: r.record.measurements.rpo?.seconds ?? null,
+        headline: headlineOf(r.record, r.runDir),
       });
     }
   } finally {
     o.sink.emit(message('info', 'DP_DEMO_I9103', 'stopping the lab'));
     await o.lab.down(o.labDir);
   }
-  for (const r of runs) {
-    const rto = r.rtoSeconds === null ? 'unmeasured' : `${r.rtoSeconds.toFixed(2)}s`;
-    const rpo = r.rpoSeconds === null ? '-' : `${r.rpoSeconds.toFixed(2)}s`;
-    o.sink.emit(
-      message(
-        'result',
-        'DP_DEMO_I9104',
-        `${r.verdict.toUpperCase()} ${r.scenario}: RTO ${rto}, RPO ${rpo} → ${r.runDir}`,
-        r,
-      ),
-    );
-  }
+  for (const r of runs) o.sink.emit(message('result', 'DP_DEMO_I9104', formatHeadline(r.headline), r));
   // A drill that ran and judged (passed, or objectives not met) is a working demo; anything else
   // (preflight, abort, rollback failure, tool error) is not.
   const worst = Math.max(0, ...runs.map((r) => (r.exitCode === 4 ? 0 : r.exitCode)));

@@ -123,7 +123,12 @@ export class GuardrailMonitor {
     const names = alarmArns.map((a) => a.split(':alarm:')[1] ?? a);
     while (!signal.aborted && !this.tripped) {
       try {
-        const res = await this.deps.cloudwatch?.describeAlarms({ AlarmNames: names });
+        // Without AlarmTypes, DescribeAlarms answers metric alarms only: a composite alarm would
+        // never trip the guardrail.
+        const res = await this.deps.cloudwatch?.describeAlarms({
+          AlarmNames: names,
+          AlarmTypes: ['CompositeAlarm', 'MetricAlarm'],
+        });
         const firing = (res?.MetricAlarms ?? [])
           .concat(res?.CompositeAlarms ?? [])
           .filter((a) => a.StateValue === 'ALARM');

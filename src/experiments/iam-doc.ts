@@ -21,7 +21,17 @@ export function renderIamPermissionsDoc(scenarioDir: string): string {
     '(caller identity, DryRun checks, describes), the faults and their inverses, the watchers, secrets and',
     'database IAM authentication the probes use, and the signing key when it lives in AWS KMS. Destructive',
     'actions are scoped to the selected resources and, when the scenario sets `guardrails.requiredTag`, to',
-    'resources carrying that tag.',
+    'resources carrying that tag. A KMS key given on the command line instead (`run --kms-key`, `sign',
+    '--kms-key`) needs `kms:GetPublicKey` and `kms:Sign` on that key; `verify --kms-key` needs only',
+    '`kms:GetPublicKey`. Keyless signing needs no AWS permission.',
+    '',
+    "Each policy also allows `iam:SimulatePrincipalPolicy` on the account's users and roles: before anything",
+    'runs, preflight uses it to prove that the caller (an assumed role is simulated as its role) may make every',
+    'call of the policy, including those AWS cannot DryRun. Without it preflight warns and checks with DryRun',
+    'only. Restores are also allowed on option, parameter and subnet groups (`og:*`, `pg:*`, `subgrp:*`),',
+    'which AWS authorizes a restore on, and on the restored instance `<source>-dp-*` the drill creates.',
+    "Every action and ARN here exists in AWS's service authorization data (a test checks it), and in the",
+    'local lab a key can be given exactly such a policy (`drillproof lab iam`, see [lab.md](lab.md)).',
     '',
   ];
   for (const f of files) {

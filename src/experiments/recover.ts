@@ -16,6 +16,9 @@ export interface RecoverOptions {
   clock?: Clock;
   /** Lab endpoint when the lab was restarted since the run (overrides the journal's). */
   endpointOverride?: string;
+  /** `--profile` / `--region` of `recover` (credentials at hand now may differ from the drill's). */
+  profileOverride?: string;
+  regionOverride?: string;
   pollMs?: number;
   waitTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -71,7 +74,7 @@ export async function recoverRun(runDir: string, o: RecoverOptions): Promise<Rec
         `recovering ${pending.length} step(s): ${pending.map((p) => p.inverse.description).join('; ')}`,
       ),
     );
-    const target = awsTargetOf(d, o.endpointOverride);
+    const target = awsTargetOf(d, o);
     const aws = o.createAws(target, (r) => journal.append('aws.call', r as unknown as Record<string, unknown>));
     const stack = new RollbackStack(journal, o.sink);
     stack.load(pending);
@@ -119,16 +122,20 @@ function runStarted(path: string, entries: JournalEntry[]): RunStart {
 }
 
 /** The AWS target the drill ran against (the lab's fixed credentials for a lab run). */
-function awsTargetOf(d: RunStart, endpointOverride: string | undefined): AwsTarget {
-  const region = d.target?.region ?? 'us-east-1';
-  const endpoint = endpointOverride ?? d.target?.endpoint;
+function awsTargetOf(
+  d: RunStart,
+  o: Pick<RecoverOptions, 'endpointOverride' | 'profileOverride' | 'regionOverride'>,
+): AwsTarget {
+  const region = o.regionOverride ?? d.target?.region ?? 'us-east-1';
+  const profile = o.profileOverride ?? d.profile;
+  const endpoint = o.endpointOverride ?? d.target?.endpoint;
   return d.target?.provider === 'lab'
     ? {
         region,
         ...(endpoint ? { endpoint } : {}),
         credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
       }
-    : { region, ...(d.profile ? { profile: d.profile } : {}), ...(endpoint ? { endpoint } : {}) };
+    : { region, ...(profile ? { profile } : {}), ...(endpoint ? { endpoint } : {}) };
 }
 
 function sayRecovered(sink: MessageSink, outcomes: RollbackOutcome[], failed: RollbackOutcome[]): void {

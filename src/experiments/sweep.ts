@@ -12,13 +12,7 @@ import { executeInverse, FAULTS } from './faults/registry.js';
 
 export type { Leftover };
 
-/**
- * Finds what drills left behind and (unless dryRun) cleans it up: FIS experiments tagged with a
- * drillproof run id that still run, DB instances restored by a drill (not kept on purpose),
- * stopped lab instances, and run directories whose journal has inverses that never ran (those are
- * listed; `drillproof recover <dir>` finishes them with their full context).
- */
-export async function sweep(o: {
+interface SweepOptions {
   aws: AwsApis;
   sink: MessageSink;
   clock: Clock;
@@ -28,43 +22,18 @@ export async function sweep(o: {
   runsDir?: string;
   pollMs: number;
   waitTimeoutMs: number;
-}): Promise<Leftover[]> {
-  const found: Leftover[] = [];
-  for (const f of FAULTS as readonly FaultDefinition[]) if (f.leftovers) found.push(...(await f.leftovers(o.aws)));
-  if (o.labInstanceIds?.length) {
-    const res = await o.aws.ec2.describeInstances({ InstanceIds: o.labInstanceIds });
-    for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-      if (i.InstanceId && (i.State?.Name === 'stopped' || i.State?.Name === 'stopping')) {
-        found.push({
-          kind: 'stopped-lab-instance',
-          id: i.InstanceId,
-          detail: i.State.Name,
-          action: `start ${i.InstanceId}`,
-          inverse: startInstancesSpec([i.InstanceId], o.aws.region),
-        });
-      }
-    }
-  }
-  if (o.runsDir && existsSync(o.runsDir)) {
-    for (const name of readdirSync(o.runsDir).sort()) {
-      const j = journalPath(join(o.runsDir, name));
-      if (!existsSync(j)) continue;
-      try {
-        const pending = pendingInverses(readJournal(j).entries);
-        if (pending.length) {
-          found.push({
-            kind: 'unfinished-run',
-            id: join(o.runsDir, name),
-            detail: pending.map((p) => p.inverse.description).join('; '),
-            action: `drillproof recover ${join(o.runsDir, name)}`,
-          });
-        }
-      } catch {
-        // An unreadable journal is not a leftover we can act on.
-      }
-    }
-  }
+}
+
+/**
+ * Finds what drills left behind and (unless dryRun) cleans it up: FIS experiments tagged with a
+ * drillproof run id that still run, DB instances restored by a drill (not kept on purpose),
+ * stopped lab instances, and run directories whose journal has inverses that never ran (those are
+ * listed; `drillproof recover <dir>` finishes them with their full context).
+ */
+export async function sweep(o: SweepOptions): Promise<Leftover[]> {
+  const found = [...(await awsLeftovers(o)), ...unfinishedRuns(o.runsDir)];
   for (const f of found) {
+    if (f.kind === 'unchecked') continue;
     o.sink.emit(message('info', 'DP_SWEEP_I9001', `${f.kind} ${f.id}: ${f.detail} → ${f.action}`, f));
   }
   if (o.dryRun) return found;
@@ -84,6 +53,77 @@ export async function sweep(o: {
     } catch (err) {
       f.error = DrillproofError.is(err) || err instanceof Error ? err.message : String(err);
       o.sink.emit(message('error', 'DP_SWEEP_E9002', `${f.action} failed: ${f.error}`));
+    }
+  }
+  return found;
+}
+
+/** What each fault type can leave behind in AWS, and stopped lab instances. */
+async function awsLeftovers(o: SweepOptions): Promise<Leftover[]> {
+  const found: Leftover[] = [];
+  // One service that cannot be read (denied, unreachable) must not hide what the others hold.
+  const section = async (service: string, what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      const hint = DrillproofError.is(err) ? err.hint : undefined;
+      found.push({
+        kind: 'unchecked',
+        id: service,
+        detail: `${what} could not be listed`,
+        action: hint ?? `check ${what} by hand`,
+        error,
+      });
+      o.sink.emit(message('error', 'DP_SWEEP_E9301', `${service}: ${what} could not be listed: ${error}`, { service }));
+    }
+  };
+  for (const f of FAULTS as readonly FaultDefinition[]) {
+    const { leftovers } = f;
+    if (!leftovers) continue;
+    await section(leftovers.service, leftovers.what, async () => {
+      found.push(...(await leftovers.find(o.aws)));
+    });
+  }
+  const ids = o.labInstanceIds;
+  if (ids?.length) {
+    await section('ec2', 'lab EC2 instances', async () => {
+      const res = await o.aws.ec2.describeInstances({ InstanceIds: ids });
+      for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        if (i.InstanceId && (i.State?.Name === 'stopped' || i.State?.Name === 'stopping')) {
+          found.push({
+            kind: 'stopped-lab-instance',
+            id: i.InstanceId,
+            detail: i.State.Name,
+            action: `start ${i.InstanceId}`,
+            inverse: startInstancesSpec([i.InstanceId], o.aws.region),
+          });
+        }
+      }
+    });
+  }
+  return found;
+}
+
+/** Run directories whose journal has inverses that never ran (listed; `recover` finishes them). */
+function unfinishedRuns(runsDir: string | undefined): Leftover[] {
+  if (!runsDir || !existsSync(runsDir)) return [];
+  const found: Leftover[] = [];
+  for (const name of readdirSync(runsDir).sort()) {
+    const j = journalPath(join(runsDir, name));
+    if (!existsSync(j)) continue;
+    try {
+      const pending = pendingInverses(readJournal(j).entries);
+      if (pending.length) {
+        found.push({
+          kind: 'unfinished-run',
+          id: join(runsDir, name),
+          detail: pending.map((p) => p.inverse.description).join('; '),
+          action: `drillproof recover ${join(runsDir, name)}`,
+        });
+      }
+    } catch {
+      // An unreadable journal is not a leftover we can act on.
     }
   }
   return found;

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import { requireRedisServer } from './elasticache/binary.js';
+import { REDIS_AUTH_ENV } from './elasticache/part.js';
+import { requireMariadbBinaries } from './mysql/binaries.js';
 import { nodeArgsFor, sleep } from './node-entry.js';
 import { isAlive, isSameProcess, ProcessRegistry, processesWithCwdUnder, signal, waitForExit } from './processes.js';
 import { labPaths, readJson, resolveLabDir } from './state-dir.js';
@@ -86,6 +89,9 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
   if (options.azCount < 2 || options.azCount > 3) {
     throw DrillproofError.user('LabOptionInvalid', `the lab has 2 or 3 AZs, not ${options.azCount}`);
   }
+  // A missing system package is the user's to install: say so before anything starts.
+  if (options.auroraMysql) requireMariadbBinaries();
+  if (options.redis !== 'off') requireRedisServer(env);
   mkdirSync(paths.logsDir, { recursive: true });
   mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o755 });
   rmSync(paths.labJson, { force: true });
@@ -186,7 +192,7 @@ export async function labDown(
 function isLabCommand(pid: number): boolean {
   try {
     const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-    return comm === 'postgres' || comm === 'node' || comm.startsWith('postgres');
+    return comm === 'postgres' || comm === 'node' || comm.startsWith('postgres') || comm === 'mariadbd';
   } catch {
     return false;
   }
@@ -234,6 +240,18 @@ export async function setLabFaults(faults: ControlPlaneFaults, o: { dir?: string
   return admin<ControlPlaneFaults>(readLabInfo(o.dir, o.env ?? process.env), 'POST', 'faults', faults);
 }
 
+/** Gives a lab access key exactly this IAM policy (null: no policy, every call allowed). */
+export async function setLabIamPolicy(
+  accessKeyId: string,
+  policy: unknown,
+  o: { dir?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Record<string, unknown>> {
+  const info = readLabInfo(o.dir, o.env ?? process.env);
+  return policy === null
+    ? admin(info, 'DELETE', 'iam', { accessKeyId })
+    : admin(info, 'POST', 'iam', { accessKeyId, policy });
+}
+
 /** Ships WAL now so LatestRestorableTime is current (otherwise it advances every logShipIntervalMs). */
 export async function labShipLogs(o: { dir?: string; env?: NodeJS.ProcessEnv } = {}) {
   return admin<{ latestRestorableTime?: string }>(readLabInfo(o.dir, o.env ?? process.env), 'POST', 'ship-logs');
@@ -260,5 +278,6 @@ export function labEnv(info: LabInfo): Record<string, string> {
     AWS_ACCESS_KEY_ID: info.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: info.credentials.secretAccessKey,
     DRILLPROOF_LAB_DB_PASSWORD: info.db.password,
+    ...(info.elasticache?.authToken ? { [REDIS_AUTH_ENV]: info.elasticache.authToken } : {}),
   };
 }

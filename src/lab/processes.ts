@@ -106,6 +106,16 @@ export function spawnTracked(registry: ProcessRegistry, o: SpawnTrackedOptions):
   return child;
 }
 
+/** Sends `sig` to a child and waits for its exit, with SIGKILL after `killAfterMs` (no-op when it already exited). */
+export async function stopChild(child: ChildProcess | undefined, sig: NodeJS.Signals = 'SIGTERM', killAfterMs = 3000) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill(sig);
+  const t = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await gone;
+  clearTimeout(t);
+}
+
 /** Pids of processes whose working directory is inside `dir` (every lab process runs inside its dirs). */
 export function processesWithCwdUnder(dirs: string[]): number[] {
   const out: number[] = [];

@@ -10,12 +10,16 @@ import { fisHandler } from './api/fis.js';
 import { rdsService } from './api/rds.js';
 import { ApiServer } from './api/server.js';
 import { stsService } from './api/sts.js';
+import { DataServices } from './data-services.js';
 import { Ec2Fleet, type InstanceSpec } from './ec2/fleet.js';
 import { FisEngine } from './fis/engine.js';
+import { LabIam } from './iam/lab-iam.js';
 import { LabNetwork } from './network.js';
 import { freePort, sleep } from './node-entry.js';
+import { startLabParts } from './parts.js';
 import { preparePgRuntime } from './pg/binaries.js';
 import type { PgContext } from './pg/node.js';
+import { makeLabTls } from './pg/tls.js';
 import { ProcessRegistry } from './processes.js';
 import { CLUSTER_ID, DB_ID, RdsLab } from './rds/lab-rds.js';
 import { resetRds } from './rds/reset.js';
@@ -47,7 +51,17 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     mkdirSync(d, { recursive: true, mode: 0o700 });
     if (rt.uid !== undefined) chownSync(d, rt.uid, rt.gid ?? rt.uid);
   }
-  const ctx: PgContext = { rt, registry, sockDir, logsDir: paths.logsDir, cwd: paths.runtimeDir };
+  // A CA made for this lab: every PostgreSQL endpoint serves TLS with a certificate it signed.
+  const tls = makeLabTls(join(paths.runtimeDir, 'tls'), rt);
+  if (!tls) log('openssl not found: the lab databases serve plain TCP only (no TLS, no db.caFile)');
+  const ctx: PgContext = {
+    rt,
+    registry,
+    sockDir,
+    logsDir: paths.logsDir,
+    cwd: paths.runtimeDir,
+    ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}),
+  };
 
   const azs = labAzs(o.azCount);
   const password = randomBytes(18).toString('base64url');
@@ -69,6 +83,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     onError: (what, e) => log(`error: ${what}: ${(e as Error)?.stack ?? String(e)}`),
   });
   await rds.dbEndpoint.listen(await freePort());
+  if (o.aurora) await rds.auroraWriter.listen(await freePort());
 
   const fleet = new Ec2Fleet({
     registry,
@@ -82,6 +97,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       LAB_DB_USER: user,
       LAB_DB_PASSWORD: password,
       LAB_DB_NAME: database,
+      // The app's /aurora path goes through lab-aurora's writer endpoint (same user and database).
+      ...(o.aurora ? { LAB_AURORA_HOST: '127.0.0.1', LAB_AURORA_PORT: String(rds.auroraWriter.port) } : {}),
     },
   });
   const specs: InstanceSpec[] = [];
@@ -99,7 +116,10 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   const subnets = azs.map((az) => ({ id: subnetId(az), az }));
 
   log(`starting ${specs.length} instances and the databases`);
-  await Promise.all([rds.start(), fleet.launch(specs)]);
+  const onError = (what: string, e: unknown) => log(`error: ${what}: ${(e as Error)?.stack ?? String(e)}`);
+  const data = new DataServices(o, { rds, ...paths, registry, azs, user, password, database, freePort, onError });
+  await Promise.all([rds.start(), fleet.launch(specs), data.start()]);
+  await data.startBackup();
   log(`instances and databases up after ${Date.now() - started} ms`);
 
   const group = new TargetGroup(
@@ -132,16 +152,46 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     try {
       const db = rds.instances.get(DB_ID);
       if (db?.pair && db.status === 'available' && db.pair.primary.az === az) rds.reboot(DB_ID, true);
-      const cl = rds.clusters.get(CLUSTER_ID);
-      if (cl && cl.status === 'available' && cl.pair.primary.az === az) rds.failoverCluster(CLUSTER_ID);
+      for (const cl of rds.clusters.values()) {
+        if (cl.status === 'available' && cl.pair.primary.az === az) rds.failoverCluster(cl.id);
+      }
     } catch (e) {
       // No standby in sync: the database stays where it is (and unreachable AZs stay unreachable).
       log(`no automatic failover for ${az}: ${(e as Error).message}`);
     }
   });
 
-  const fis = new FisEngine({ fleet, rds, subnets, network, timeScale: o.fisTimeScale, transitionMs: o.transitionMs });
+  const parts = await startLabParts({
+    registry,
+    logsDir: paths.logsDir,
+    cwd: paths.runtimeDir,
+    runtimeDir: paths.runtimeDir,
+    db: { port: rds.dbEndpoint.port, user, password, database },
+    azs,
+    subnets,
+    network,
+    options: o,
+    freePort,
+    log,
+  });
+  const fis = new FisEngine({
+    fleet,
+    rds,
+    subnets,
+    network,
+    timeScale: o.fisTimeScale,
+    transitionMs: o.transitionMs,
+    extra: parts,
+  });
   const faults = new FaultInjector({ ...o.faults });
+  const iam = new LabIam({
+    instanceTags: (id) => fleet.instances.get(id)?.tags,
+    dbTags: (idOrArn) => {
+      const id = idOrArn.replace(/^arn:aws:rds:[^:]*:[^:]*:(?:db|cluster):/, '');
+      return rds.instances.get(id)?.tags ?? rds.clusters.get(id)?.tags;
+    },
+  });
+  if (o.iamPolicy) await iam.attach('lab', o.iamPolicy as Parameters<LabIam['attach']>[1]);
   const lb = {
     arn: LAB_LB_ARN,
     name: 'lab-alb',
@@ -149,6 +199,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     createdTime: new Date(),
     subnets,
     group,
+    extraGroups: parts.targetGroups,
   };
   const status = () => ({
     instances: [...fleet.instances.values()].map((i) => ({ id: i.id, az: i.az, state: i.state })),
@@ -158,6 +209,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     disruptedAzs: network.list(),
     faults: faults.config,
     experiments: [...fis.experiments.values()].map((e) => ({ id: e.id, status: e.state.status })),
+    ...data.status(),
+    ...parts.status(),
   });
   const api = new ApiServer(
     {
@@ -165,6 +218,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       rds: rdsService(rds),
       elasticloadbalancing: elbv2Service(lb),
       sts: stsService(),
+      ...parts.query,
+      iam: iam.service(),
     },
     fisHandler(fis),
     {
@@ -176,6 +231,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         await fleet.reset();
         group.reset(specs.map((s) => ({ id: s.id, port: s.port })));
         await resetRds(rds);
+        await data.reset();
+        await parts.reset();
         await waitHealthy(group, 30_000);
         return status();
       },
@@ -185,6 +242,9 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       },
     },
     faults,
+    // The data services answer raw requests (their handlers speak their protocol themselves).
+    { json: parts.json, rest: { ...parts.rest, ...data.handlers() } },
+    iam,
   );
   const apiPort = await api.listen(o.apiPort);
   await waitHealthy(group, 30_000);
@@ -217,6 +277,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       instanceId: DB_ID,
       engine: 'postgres',
       arn: rds.instance(DB_ID).arn,
+      ...(tls ? { caFile: tls.caFile } : {}),
     },
     ...(cluster
       ? {
@@ -229,9 +290,12 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
             password,
             database,
             instanceIds: [...cluster.memberIds],
+            ...(tls ? { caFile: tls.caFile } : {}),
           },
         }
       : {}),
+    ...data.info(`http://127.0.0.1:${apiPort}`),
+    ...parts.info,
     options,
   };
   writeJsonAtomic(paths.labJson, info);
@@ -252,6 +316,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         api.close(),
         fleet.shutdown().then(() => log(`apps stopped after ${Date.now() - t0} ms`)),
         rds.stop().then(() => log(`databases stopped after ${Date.now() - t0} ms`)),
+        data.stop(),
+        parts.shutdown().then(() => log(`lab services stopped after ${Date.now() - t0} ms`)),
       ]);
     } catch (e) {
       log(`error during shutdown: ${(e as Error).stack}`);

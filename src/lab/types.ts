@@ -1,3 +1,7 @@
+import type { EcsLabInfo } from './ecs/part.js';
+import type { ElastiCacheLabInfo, RedisMode } from './elasticache/part.js';
+import type { LambdaLabInfo } from './lambda/part.js';
+
 /**
  * The lab's public shapes: the options `lab up` takes and `lab.json`, the file the drill engine reads
  * with `--lab <dir>` to resolve `${lab.*}` scenario variables.
@@ -49,9 +53,31 @@ export interface LabOptions {
   fisTimeScale: number;
   /** Start the Aurora-style cluster `lab-aurora` too. */
   aurora: boolean;
+  /** Start `lab-aurora-mysql`, an Aurora-MySQL-style cluster on two MariaDB servers. */
+  auroraMysql: boolean;
+  /** Serve DynamoDB (table `lab-app`, point-in-time recovery on). */
+  dynamodb: boolean;
+  /** DynamoDB's LatestRestorableDateTime trails now by this much (AWS: about 5 minutes). */
+  dynamodbPitrLagMs: number;
+  /** Serve AWS Backup (vault `lab-vault` with recovery points of lab-db and, with dynamodb, lab-app). */
+  backup: boolean;
   /** API port; 0 = any free port. */
   apiPort: number;
   faults: ControlPlaneFaults;
+  /** ECS cluster lab-cluster with the Fargate-like service lab-api behind the ALB (ip targets). */
+  ecs: boolean;
+  ecsDesiredCount: number;
+  ecsHealthCheckGracePeriodSeconds: number;
+  /** Lambda functions as real processes (Invoke, function URLs, the FIS Lambda actions). */
+  lambda: boolean;
+  /** How often the FIS extension in a function reads its configuration (AWS polls every 60 s). */
+  lambdaFisPollMs: number;
+  /** ElastiCache for Redis: off, replication (cluster mode off), cluster (cluster mode on) or both. */
+  redis: RedisMode;
+  /** Redis with in-transit encryption (tls-port, lab CA) and an AUTH token. */
+  redisTls: boolean;
+  /** IAM policy of the lab's credentials (access key `lab`); without one every call is allowed. */
+  iamPolicy?: unknown;
 }
 
 export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
@@ -68,13 +94,38 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
   backupRetentionMs: 3_600_000,
   fisTimeScale: 1,
   aurora: true,
+  auroraMysql: false,
+  dynamodb: false,
+  dynamodbPitrLagMs: 3000,
+  backup: false,
   apiPort: 0,
   faults: {},
+  ecs: false,
+  ecsDesiredCount: 4,
+  ecsHealthCheckGracePeriodSeconds: 2,
+  lambda: false,
+  lambdaFisPollMs: 500,
+  redis: 'off',
+  redisTls: false,
 };
 
 export interface LabEndpoint {
   host: string;
   port: number;
+}
+
+/** An Aurora-style cluster in lab.json: its endpoints (TCP proxies that move on failover) and login. */
+export interface LabClusterInfo {
+  clusterId: string;
+  arn: string;
+  writer: LabEndpoint;
+  reader: LabEndpoint;
+  user: string;
+  password: string;
+  database: string;
+  instanceIds: string[];
+  /** PEM of the lab CA, when the cluster's servers serve TLS. */
+  caFile?: string;
 }
 
 /** `<stateDir>/lab.json`. */
@@ -105,16 +156,18 @@ export interface LabInfo {
     instanceId: string;
     engine: 'postgres';
     arn: string;
+    /** PEM of the lab CA that signed every database's TLS certificate (`ssl: { mode: verify-full, ca: { file: ${lab.db.caFile} } }`). */
+    caFile?: string;
   };
-  aurora?: {
-    clusterId: string;
-    arn: string;
-    writer: LabEndpoint;
-    reader: LabEndpoint;
-    user: string;
-    password: string;
-    database: string;
-    instanceIds: string[];
-  };
+  aurora?: LabClusterInfo;
+  /** With `auroraMysql`. */
+  auroraMysql?: LabClusterInfo & { engine: 'aurora-mysql' };
+  /** With `dynamodb`: served on `awsEndpoint` like every service. */
+  dynamodb?: { endpoint: string; tableName: string; tableArn: string };
+  /** With `backup`. */
+  backup?: { vaultName: string; vaultArn: string; roleArn: string };
+  ecs?: EcsLabInfo;
+  lambda?: LambdaLabInfo;
+  elasticache?: ElastiCacheLabInfo;
   options: Omit<LabOptions, 'dir'>;
 }

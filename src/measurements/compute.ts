@@ -79,7 +79,15 @@ export function computeMeasurements(input: ComputeInput): Measurements {
     for (const p of ['baseline', 'fault', 'recovery', 'all'] as const) {
       phases[p] = phaseStats(s, bounds[p], scratchA, scratchB);
     }
-    probes[s.name] = { name: s.name, kind: s.kind, intervalMs: s.intervalMs, timeoutMs: s.timeoutMs, rto, phases };
+    probes[s.name] = {
+      name: s.name,
+      kind: s.kind,
+      intervalMs: s.intervalMs,
+      timeoutMs: s.timeoutMs,
+      rto,
+      split: { startMs: first, faultMs: F, recoveredMs: R, endMs: end },
+      phases,
+    };
   }
   const wanted = input.rtoProbes ?? defaultRtoProbes(input.series);
   const headline = input.restore

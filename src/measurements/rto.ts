@@ -1,7 +1,16 @@
 import type { RtoResult } from '../run/measurements.js';
 import { defaultRecoveryWindowMs } from '../run/samples.js';
-import { isoMs } from '../util/clock.js';
 import { lowerBound, type ProbeSeries, seriesEndMs } from './series.js';
+
+/**
+ * RFC 3339 text of a boundary, truncated (not rounded) to the millisecond: the text is never later
+ * than the exact time, so a sample at R itself stays at or after the parsed text and the sample
+ * before it (Δ ≥ 1 ms earlier) stays before it. Rounding up moved the first recovered sample into
+ * the fault phase of an independent recomputation.
+ */
+export function isoFloorMs(epochMs: number): string {
+  return new Date(Math.floor(epochMs)).toISOString();
+}
 
 /** RTO of one probe plus the raw times the phases need. */
 export interface RtoComputation {
@@ -60,7 +69,9 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
         seconds: null,
         noOutage: false,
         detectedAt: null,
+        detectedAtMs: null,
         recoveredAt: null,
+        recoveredAtMs: null,
         timeToDetectSeconds: null,
         outageDurationSeconds: null,
       },
@@ -75,7 +86,9 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
         seconds: 0,
         noOutage: true,
         detectedAt: null,
+        detectedAtMs: null,
         recoveredAt: null,
+        recoveredAtMs: null,
         timeToDetectSeconds: null,
         outageDurationSeconds: 0,
       },
@@ -106,8 +119,10 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
       ...base,
       seconds: R === null ? null : (R - faultMs) / 1000,
       noOutage: false,
-      detectedAt: isoMs(S),
-      recoveredAt: R === null ? null : isoMs(R),
+      detectedAt: isoFloorMs(S),
+      detectedAtMs: S,
+      recoveredAt: R === null ? null : isoFloorMs(R),
+      recoveredAtMs: R,
       timeToDetectSeconds: (S - faultMs) / 1000,
       outageDurationSeconds: R === null ? null : (R - S) / 1000,
     },

@@ -1,3 +1,5 @@
+/** Where the CA certificates to verify a server against come from. */
+export type CaSource = { type: 'file'; path: string } | { type: 'env'; name: string };
 /**
  * Normalized runtime configuration of probes: every duration is a number of milliseconds, every
  * default is applied. Each probe kind defines its own config (src/probes/kinds/<kind>) on top of
@@ -31,6 +33,8 @@ export interface DbConnectionConfig {
   user: string;
   password: CredentialSource;
   ssl: 'disable' | 'require' | 'verify-full';
+  /** CA bundle for verify-full (Node's built-in CAs when absent). */
+  sslCa?: CaSource;
 }
 
 export const DEFAULT_TIMEOUT_MS = 2000;

@@ -16,7 +16,10 @@ const IAM_TOKEN_REUSE_MS = 10 * 60_000;
  * RDS IAM auth tokens are re-signed when older than 10 minutes. Secrets never leave this function
  * except into the database driver.
  */
-export function passwordProvider(conn: DbConnectionConfig, ctx: CredentialContext): () => Promise<string | undefined> {
+export function passwordProvider(
+  conn: Pick<DbConnectionConfig, 'host' | 'port' | 'user' | 'password'>,
+  ctx: CredentialContext,
+): () => Promise<string | undefined> {
   const src = conn.password;
   const aws = ctx.aws ?? defaultProbeAwsClients;
   switch (src.type) {

@@ -6,6 +6,7 @@ import {
   type Evidence,
   type EvidenceObjective,
   evidenceSchema,
+  type SigningInfo,
 } from './evidence-schema.js';
 import { fmtActual, fmtExpected, fmtSeconds } from './format.js';
 import { assessFtr } from './ftr.js';
@@ -17,7 +18,11 @@ import { buildAwsCalls, buildTimeline } from './timeline.js';
  * bytes), so `drillproof report` can rebuild it from the files and a signature stays valid.
  * Everything is redacted on the way in: the evidence never holds a secret.
  */
-export function buildEvidence(record: RunRecord, journal: readonly JournalEntry[]): Evidence {
+export function buildEvidence(
+  record: RunRecord,
+  journal: readonly JournalEntry[],
+  signing: SigningInfo | null = null,
+): Evidence {
   const objectives: EvidenceObjective[] = record.objectives.map((o) => ({
     name: o.name,
     description: o.description,
@@ -97,7 +102,8 @@ export function buildEvidence(record: RunRecord, journal: readonly JournalEntry[
     k6: record.k6
       ? { exitCode: record.k6.exitCode, classification: record.k6.classification, thresholds: record.k6.thresholds }
       : null,
-    ftr: assessFtr(record, objectives),
+    ftr: assessFtr(record, objectives, journal),
+    signing,
   };
   // The scenario text is already redacted (and flagged); every other string goes through the rules.
   const { scenario, ...rest } = evidence;

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `schemaVersion`; fields are only added within a version, never renamed or removed.
  * Documented field by field in docs/evidence-format.md. `null` always means "not measured".
  */
-export const EVIDENCE_SCHEMA_VERSION = 1;
+export const EVIDENCE_SCHEMA_VERSION = 2;
 export const EVIDENCE_KIND = 'drillproof.evidence';
 /** The in-toto predicate type of the signed statement (see signing/statement.ts). */
 export const PREDICATE_TYPE = 'https://drillproof.dev/attestations/resilience-drill/v1';
@@ -35,7 +35,10 @@ export const rtoSchema = z.object({
   resolutionSeconds: z.number(),
   noOutage: z.boolean(),
   detectedAt: z.string().nullable(),
+  /** S and R exactly (epoch ms with the fraction); the RFC 3339 texts are truncated to the ms. */
+  detectedAtMs: nullableNumber.optional(),
   recoveredAt: z.string().nullable(),
+  recoveredAtMs: nullableNumber.optional(),
   timeToDetectSeconds: nullableNumber,
   outageDurationSeconds: nullableNumber,
   failedTimeSeconds: z.number(),
@@ -64,6 +67,10 @@ export const probeMeasurementsSchema = z.object({
   intervalMs: z.number(),
   timeoutMs: z.number(),
   rto: rtoSchema.nullable(),
+  /** The exact values the phase split used (docs/measurements.md §13); absent in older runs. */
+  split: z
+    .object({ startMs: z.number(), faultMs: nullableNumber, recoveredMs: nullableNumber, endMs: z.number() })
+    .optional(),
   phases: z.object(
     Object.fromEntries(phaseNames.map((p) => [p, phaseStatsSchema])) as Record<
       (typeof phaseNames)[number],
@@ -137,7 +144,32 @@ export const awsCallSchema = z.object({
   errorCode: z.string().nullable(),
 });
 
-export const ftrStatusSchema = z.enum(['met', 'not-met', 'not-covered']);
+/** `rehearsed`: a lab run exercised the item; it is not FTR evidence (no value to enter). */
+export const ftrStatusSchema = z.enum(['met', 'not-met', 'not-covered', 'rehearsed']);
+
+/** What the run is evidence of (src/reports/ftr-scope.ts). */
+export const ftrEvidenceSchema = z.object({
+  /** aws: an allowed account with the caller's STS identity; rehearsal: the local lab; unattributed: neither. */
+  mode: z.enum(['aws', 'rehearsal', 'unattributed']),
+  summary: z.string(),
+  account: z.string().nullable(),
+});
+
+/** Whether the faults impaired an Availability Zone, and the rule that credited it (src/reports/az-scope.ts). */
+export const ftrAzImpairmentSchema = z.object({
+  covered: z.boolean(),
+  rule: z
+    .enum([
+      'az-impairment-fault',
+      'fis-az-power-interruption',
+      'fis-subnets-in-az',
+      'fis-targets-in-az',
+      'fis-database-in-az',
+    ])
+    .nullable(),
+  stepId: z.string().nullable(),
+  detail: z.string(),
+});
 
 export const ftrItemSchema = z.object({
   id: z.enum(['RES-001', 'RES-002', 'RES-004', 'BAR-002']),
@@ -154,15 +186,46 @@ export const ftrItemSchema = z.object({
 });
 
 export const ftrSchema = z.object({
-  worksheet: z.object({
-    rpo: z.string().nullable(),
-    rto: z.string().nullable(),
-    lastTestDate: z.string(),
-    azImpairmentCovered: z.boolean(),
-    restoreTested: z.boolean(),
-    nextTestDueBy: z.string(),
-  }),
+  evidence: ftrEvidenceSchema,
+  azImpairment: ftrAzImpairmentSchema,
+  /** Values for the self-assessment; null unless the run is FTR evidence (mode aws). */
+  worksheet: z
+    .object({
+      rpo: z.string().nullable(),
+      rto: z.string().nullable(),
+      lastTestDate: z.string(),
+      azImpairmentCovered: z.boolean(),
+      restoreTested: z.boolean(),
+      nextTestDueBy: z.string(),
+    })
+    .nullable(),
   items: z.array(ftrItemSchema),
+});
+
+/**
+ * Who signed the pack and what that proves. Written into evidence.json and the reports before the
+ * signature is made, so it is itself signed. `trust`: integrity-only (a key generated for the run
+ * and shipped in the pack), published-key (a key the organisation holds), kms (an AWS KMS key),
+ * keyless (a Sigstore certificate for an OIDC identity, logged in a transparency log).
+ */
+export const signingInfoSchema = z.object({
+  method: z.enum(['key', 'kms', 'keyless']),
+  keyType: z.string(),
+  /** SHA-256 of the DER public key (for keyless: the certificate's short-lived key). */
+  keyFingerprint: z.string(),
+  generatedKey: z.boolean(),
+  kmsKeyArn: z.string().nullable(),
+  /** The certificate's subject (OIDC identity), keyless only. */
+  identity: z.string().nullable(),
+  /** The OIDC issuer in the certificate, keyless only. */
+  issuer: z.string().nullable(),
+  certificateAuthority: z.string().nullable(),
+  transparencyLog: z.string().nullable(),
+  trust: z.enum(['integrity-only', 'published-key', 'kms', 'keyless']),
+  /** One sentence for people: what the signature proves. */
+  summary: z.string(),
+  /** The command that checks the signature against this signer. */
+  verify: z.string(),
 });
 
 export const evidenceSchema = z.object({
@@ -217,6 +280,8 @@ export const evidenceSchema = z.object({
     })
     .nullable(),
   ftr: ftrSchema,
+  /** Null when the pack is not signed (yet). */
+  signing: signingInfoSchema.nullable().default(null),
 });
 
 export type Evidence = z.infer<typeof evidenceSchema>;
@@ -224,4 +289,7 @@ export type EvidenceObjective = z.infer<typeof objectiveSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type AwsCallEntry = z.infer<typeof awsCallSchema>;
 export type FtrItem = z.infer<typeof ftrItemSchema>;
+export type SigningInfo = z.infer<typeof signingInfoSchema>;
 export type FtrAssessment = z.infer<typeof ftrSchema>;
+export type FtrEvidence = z.infer<typeof ftrEvidenceSchema>;
+export type FtrAzImpairment = z.infer<typeof ftrAzImpairmentSchema>;

@@ -4,7 +4,7 @@ import { type MessageSink, message, silentSink } from '../io/messages.js';
 import type { JournalEntry } from '../run/journal-types.js';
 import { RUN_RECORD_FILE, type RunRecord } from '../run/record.js';
 import { buildEvidence, serializeEvidence } from './evidence-model.js';
-import type { Evidence } from './evidence-schema.js';
+import { type Evidence, evidenceSchema, type SigningInfo } from './evidence-schema.js';
 import { renderHtml } from './html/render-html.js';
 import { printPdf } from './pdf.js';
 import { redactValue } from './redact.js';
@@ -32,8 +32,9 @@ export function renderPack(
   record: RunRecord,
   journal: readonly JournalEntry[],
   samples: readonly ProbeSamples[],
+  signing: SigningInfo | null = null,
 ): RenderedPack {
-  const evidence = buildEvidence(record, journal);
+  const evidence = buildEvidence(record, journal, signing);
   const range = seriesRange(samples);
   // One column per pixel at most, and never more columns than samples (a sparse probe would show gaps).
   const series = range
@@ -97,7 +98,9 @@ export async function writeEvidencePack(opts: WritePackOptions): Promise<WritePa
   let loaded: Pick<LoadedRun, 'samples'>;
   if (opts.samples && changed.length === 0) loaded = { samples: [...opts.samples] };
   else loaded = await loadRunDir(runDir);
-  const rendered = renderPack(opts.record, opts.journal, loaded.samples);
+  // The signer is named in the documents it signs: a keyless signer gets its certificate first.
+  await opts.signing?.signer.prepare?.();
+  const rendered = renderPack(opts.record, opts.journal, loaded.samples, opts.signing?.signer.info() ?? null);
   for (const [name, text] of Object.entries(rendered.files)) await writeFile(join(runDir, name), text);
   sink.progress?.({ id: 'evidence', label: 'writing the evidence pack', done: 1, total: 3 });
   if (opts.pdf) {
@@ -140,7 +143,7 @@ export async function rerenderRunDir(
   } catch {
     await writeFile(join(runDir, RUN_RECORD_FILE), `${JSON.stringify(redactValue(loaded.record), null, 2)}\n`);
   }
-  const rendered = renderPack(loaded.record, loaded.journal, loaded.samples);
+  const rendered = renderPack(loaded.record, loaded.journal, loaded.samples, await previousSigning(runDir));
   const out = opts.outDir ?? runDir;
   await mkdir(out, { recursive: true });
   const written: string[] = [];
@@ -158,6 +161,51 @@ export async function rerenderRunDir(
     written.push(path);
   }
   return { evidence: rendered.evidence, written, changed };
+}
+
+/** The signer recorded in a pack's evidence.json, so a re-render keeps the signed bytes. */
+async function previousSigning(runDir: string): Promise<SigningInfo | null> {
+  try {
+    const parsed = evidenceSchema.shape.signing.safeParse(
+      (JSON.parse(await readFile(join(runDir, EVIDENCE_FILE), 'utf8')) as { signing?: unknown }).signing ?? null,
+    );
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `drillproof sign <run-dir>`: the documents are rendered again naming the new signer (the signer
+ * is part of what is signed), then the directory is signed. A directory that is not a run
+ * directory (no run.json) is signed as it is.
+ */
+export async function signRunDir(
+  runDir: string,
+  signing: NonNullable<WritePackOptions['signing']>,
+  opts: { sink?: MessageSink; now?: () => Date } = {},
+): Promise<SignPackResult> {
+  let isRunDir = true;
+  try {
+    await access(join(runDir, RUN_RECORD_FILE));
+  } catch {
+    isRunDir = false;
+  }
+  const signOpts = {
+    dir: runDir,
+    signer: signing.signer,
+    ...(opts.sink ? { sink: opts.sink } : {}),
+    ...(signing.tsaUrl ? { tsaUrl: signing.tsaUrl } : {}),
+    ...(signing.fetchImpl ? { fetchImpl: signing.fetchImpl } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+  if (!isRunDir) return signPack(signOpts);
+  const loaded = await loadRunDir(runDir);
+  await signing.signer.prepare?.();
+  const rendered = renderPack(loaded.record, loaded.journal, loaded.samples, signing.signer.info());
+  // report.pdf, when present, was printed from the old report.html: it stays as it is (re-print with `report --pdf`).
+  for (const [name, text] of Object.entries(rendered.files)) await writeFile(join(runDir, name), text);
+  return signPack(signOpts);
 }
 
 /**

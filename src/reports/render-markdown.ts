@@ -1,7 +1,9 @@
+import { PERCENTILE_COLUMNS, PERCENTILE_NOTE } from '../measurements/format.js';
 import type { PhaseName } from '../run/measurements.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
 import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
+import { ftrStatusText, REHEARSED_TEXT } from './ftr.js';
 import { redact } from './redact.js';
 
 /** report.md: the same facts as report.html, for pull requests and wikis. */
@@ -10,6 +12,12 @@ const ICON: Record<Evidence['run']['verdict'], string> = {
   failed: '❌ FAILED',
   aborted: '⚠️ ABORTED',
   error: '❌ ERROR',
+};
+const TRUST: Record<NonNullable<Evidence['signing']>['trust'], string> = {
+  'integrity-only': 'Integrity only',
+  'published-key': 'Organisation key',
+  kms: 'AWS KMS key',
+  keyless: 'Keyless (Sigstore)',
 };
 const PHASES: PhaseName[] = ['baseline', 'fault', 'recovery', 'all'];
 const ms = (v: number | null) => (v === null ? '–' : fmtMs(v));
@@ -43,6 +51,17 @@ export function renderMarkdown(ev: Evidence): string {
   } else L.push('The scenario declares no objectives.');
   L.push('');
 
+  L.push('## Signature', '');
+  const sg = ev.signing;
+  if (!sg) L.push('Not signed yet: sign the pack with `drillproof sign`.', '');
+  else {
+    L.push(`**${TRUST[sg.trust]}**: ${c(sg.summary)}.`, '');
+    if (sg.method === 'keyless')
+      L.push(`- Identity: \`${c(sg.identity ?? 'unknown')}\``, `- OIDC issuer: \`${c(sg.issuer ?? 'unknown')}\``);
+    if (sg.kmsKeyArn) L.push(`- KMS key: \`${c(sg.kmsKeyArn)}\``);
+    L.push(`- Key: ${c(sg.keyType)} \`${sg.keyFingerprint}\``, `- Check with: \`${c(sg.verify)}\``, '');
+  }
+
   L.push('## Probes', '');
   for (const [name, pm] of Object.entries(ev.measurements.probes)) {
     L.push(`### ${c(name)} (${c(pm.kind)}, every ${fmtMs(pm.intervalMs)}, timeout ${fmtMs(pm.timeoutMs)})`, '');
@@ -60,18 +79,16 @@ export function renderMarkdown(ev: Evidence): string {
       );
     }
     L.push(
-      '| phase | scheduled | failed | availability | P50 | P95 | P99 | max |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      `| phase | scheduled | failed | availability | ${PERCENTILE_COLUMNS.map((x) => x.label).join(' | ')} |`,
+      `|---|---:|---:|---:|${PERCENTILE_COLUMNS.map(() => '---:').join('|')}|`,
     );
     for (const p of PHASES) {
       const s = pm.phases[p];
       L.push(
-        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${ms(s.p50WithFailuresMs)} | ${ms(
-          s.p95WithFailuresMs,
-        )} | ${ms(s.p99WithFailuresMs)} | ${ms(s.maxWithFailuresMs)} |`,
+        `| ${p} | ${s.scheduled} | ${s.failed} | ${ratio(s.availability)} | ${PERCENTILE_COLUMNS.map((x) => ms(s[x.key])).join(' | ')} |`,
       );
     }
-    L.push('', 'Percentiles count failures at the timeout.', '');
+    L.push('', `${PERCENTILE_NOTE.charAt(0).toUpperCase()}${PERCENTILE_NOTE.slice(1)}.`, '');
   }
 
   const rpo = ev.measurements.rpo;
@@ -87,24 +104,7 @@ export function renderMarkdown(ev: Evidence): string {
     );
   }
 
-  const w = ev.ftr.worksheet;
-  L.push('## AWS Foundational Technical Review', '');
-  L.push(
-    `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
-      w.lastTestDate
-    }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
-      w.restoreTested ? 'yes' : 'no'
-    }**. Repeat by ${w.nextTestDueBy}.`,
-    '',
-  );
-  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
-  for (const i of ev.ftr.items)
-    L.push(
-      `| ${i.id} ${c(i.title)} | ${i.status.toUpperCase()} | ${i.enter ? c(i.enter) : '–'} | ${
-        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
-      } |`,
-    );
-  L.push('');
+  L.push(...ftrMarkdown(ev));
 
   if (ev.faults.length) {
     L.push('## Faults', '', '| step | fault | targets | rollback | request ids |', '|---|---|---|---|---|');
@@ -137,8 +137,42 @@ export function renderMarkdown(ev: Evidence): string {
     `- Clock: ${c(ev.clock.source)}, drift ${fmtMs(ev.clock.driftMs)}`,
     `- Scenario: \`${c(ev.scenario.path)}\` sha256 \`${ev.scenario.sha256}\``,
     '',
-    'Signed evidence pack: verify with `drillproof verify <dir>` or the steps in `VERIFY.md`.',
+    `Evidence pack: verify with \`${c(ev.signing?.verify.replace('<pack>', '<dir>') ?? 'drillproof verify <dir>')}\` or the steps in \`VERIFY.md\`.`,
     '',
   );
   return redact(L.join('\n'));
+}
+
+/** The FTR section of report.md: what the run is evidence of, then each item. */
+function ftrMarkdown(ev: Evidence): string[] {
+  const { evidence, azImpairment: az, worksheet: w } = ev.ftr;
+  const L: string[] = ['## AWS Foundational Technical Review', '', `Evidence of: ${c(evidence.summary)}.`, ''];
+  if (evidence.mode === 'aws' && w) {
+    L.push(
+      `Self-assessment values: RPO **${w.rpo ?? 'not measured'}**, RTO **${w.rto ?? 'not measured'}**, last resilience test **${
+        w.lastTestDate
+      }**, AZ impairment covered: **${w.azImpairmentCovered ? 'yes' : 'no'}**, backup restore tested: **${
+        w.restoreTested ? 'yes' : 'no'
+      }**. Repeat by ${w.nextTestDueBy}.`,
+      '',
+    );
+  } else {
+    L.push(
+      `**${evidence.mode === 'rehearsal' ? REHEARSED_TEXT : 'Not FTR evidence'}**: no values for the self-assessment. Run the drill against AWS in an allowed account for evidence.`,
+      '',
+    );
+  }
+  L.push(
+    `Availability Zone impairment: ${az.covered ? `credited by rule \`${az.rule}\`` : 'not credited'}: ${c(az.detail)}.`,
+    '',
+  );
+  L.push('| item | status | enter | still missing |', '|---|---|---|---|');
+  for (const i of ev.ftr.items)
+    L.push(
+      `| ${i.id} ${c(i.title)} | ${c(ftrStatusText(i.status))} | ${i.enter ? c(i.enter) : '–'} | ${
+        i.missing.length ? i.missing.map(c).join('; ') : 'nothing'
+      } |`,
+    );
+  L.push('');
+  return L;
 }

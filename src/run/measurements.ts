@@ -34,10 +34,17 @@ export interface RtoResult {
   /** The probe interval Δ in seconds. */
   resolutionSeconds: number;
   noOutage: boolean;
-  /** RFC 3339 of the first failed sample at or after F. */
+  /** RFC 3339 of S, the first failed sample at or after F (truncated to the millisecond). */
   detectedAt: string | null;
-  /** RFC 3339 of R. */
+  /** S exactly, epoch ms with the fraction (absent in measurements written before it existed). */
+  detectedAtMs?: number | null;
+  /**
+   * RFC 3339 of R, truncated to the millisecond: never later than R, so with Δ ≥ 1 ms it puts every
+   * sample in the same phase as R itself does. `recoveredAtMs` is R exactly.
+   */
   recoveredAt: string | null;
+  /** R exactly, epoch ms with the fraction, as used for the phase split (null: no outage or not recovered). */
+  recoveredAtMs?: number | null;
   timeToDetectSeconds: number | null;
   outageDurationSeconds: number | null;
   /** failed samples (at or after F) × Δ. */
@@ -64,12 +71,28 @@ export interface RpoResult {
   lostSeqs: number[];
 }
 
+/**
+ * The values one probe's phase split used, exactly (epoch ms with the fraction): baseline =
+ * [startMs, faultMs), fault = [faultMs, recoveredMs) (to endMs when recoveredMs is null), recovery =
+ * [recoveredMs, endMs). `recoveredMs` is F itself when no sample failed after F. Every count and
+ * percentile of the probe can be recomputed from its samples and these four numbers
+ * (docs/measurements.md §13).
+ */
+export interface PhaseSplit {
+  startMs: number;
+  faultMs: number | null;
+  recoveredMs: number | null;
+  endMs: number;
+}
+
 export interface ProbeMeasurements {
   name: string;
   kind: string;
   intervalMs: number;
   timeoutMs: number;
   rto: RtoResult | null;
+  /** Absent in measurements written before it existed. */
+  split?: PhaseSplit;
   phases: Record<PhaseName, PhaseStats>;
 }
 

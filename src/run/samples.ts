@@ -36,6 +36,10 @@ export type SampleError =
   | 'overflow'
   | 'closed'
   | 'db_error'
+  /** Lambda: the invocation returned a function error (X-Amz-Function-Error) that was not expected. */
+  | 'function_error'
+  /** Lambda: 429 TooManyRequestsException (reserved concurrency exhausted or 0). */
+  | 'throttled'
   | 'other';
 
 export interface Sample {
@@ -65,6 +69,8 @@ export interface Sample {
   write?: { outcome: 'acknowledged' | 'indeterminate'; sentAt: number };
   /** Free-form detail for people (an error message, never a secret). */
   detail?: string;
+  /** The k6 runner that sent the request, when samples of several runners were merged. */
+  runner?: string;
 }
 
 /** First line of every sample file: what produced it and with which schedule. */

@@ -166,3 +166,27 @@ export const secretRef = z
 export type SecretRef = z.infer<typeof secretRef>;
 
 export { describeInput };
+
+export const TLS_MODES = ['disable', 'require', 'verify-full'] as const;
+const tlsMode = z.enum(TLS_MODES);
+/** Where the CA bundle that signed the server certificate comes from (RDS: global-bundle.pem). */
+const caSource = z
+  .union([
+    strict({ file: text.meta({ description: 'PEM file (relative to the scenario file), e.g. global-bundle.pem.' }) }),
+    strict({ env: text.meta({ description: 'Environment variable holding the PEM bundle itself.' }) }),
+  ])
+  .meta({ description: 'CA certificates to trust: { file: path } or { env: NAME }.' });
+/** TLS of a database connection: a mode, or a mode with the CA bundle to verify against. */
+export const sslSetting = z
+  .union([
+    tlsMode,
+    strict({
+      mode: tlsMode,
+      ca: caSource.optional(),
+    }),
+  ])
+  .meta({
+    description:
+      "TLS: disable, require (encrypted, certificate not checked) or verify-full (chain and host name checked against Node's CAs, or { mode: verify-full, ca: { file: global-bundle.pem } } for RDS).",
+  });
+export type SslSetting = z.infer<typeof sslSetting>;

@@ -2,7 +2,8 @@ import { DrillproofError, type Problem } from '../errors.js';
 
 /**
  * Scenario variables: `${env.NAME}` (process environment) and `${lab.path}` (facts of the running
- * local lab, e.g. `${lab.appUrl}`, `${lab.db.port}`, `${lab.instances[0].id}`). They are checked for
+ * local lab, e.g. `${lab.appUrl}`, `${lab.db.port}`, `${lab.instances[0].id}`, `${lab.ecs.serviceArn}`,
+ * `${lab.lambda.functionUrl}`, `${lab.elasticache.primaryEndpoint.port}`). They are checked for
  * syntax when a scenario is loaded and substituted only at run time, so the file that is validated,
  * planned and signed is the file as written. `$${` writes a literal `${`.
  */
@@ -91,6 +92,13 @@ function lookupLab(lab: unknown, expr: string): unknown {
   return cur;
 }
 
+/** lab.json sections that exist only when `lab up` was asked for them. */
+const OPTIONAL_LAB_PARTS: Record<string, string> = {
+  auroraMysql: '--aurora-mysql',
+  dynamodb: '--dynamodb',
+  backup: '--backup',
+};
+
 function lookup(expr: string, sources: VarSources): { ok: true; value: unknown } | { ok: false; why: string } {
   const env = ENV_NAME.exec(expr);
   if (env) {
@@ -102,6 +110,11 @@ function lookup(expr: string, sources: VarSources): { ok: true; value: unknown }
   }
   const v = lookupLab(sources.lab, expr);
   if (v === undefined || v === null || typeof v === 'object') {
+    const part = /^lab\.([A-Za-z]+)/.exec(expr)?.[1] ?? '';
+    const flag = OPTIONAL_LAB_PARTS[part];
+    if (flag && lookupLab(sources.lab, `lab.${part}`) === undefined) {
+      return { ok: false, why: `\${${expr}} needs the lab's ${part}: start the lab with drillproof lab up ${flag}` };
+    }
     return { ok: false, why: `the lab has no value for \${${expr}}` };
   }
   return { ok: true, value: v };

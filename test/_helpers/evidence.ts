@@ -9,7 +9,12 @@ import { localSigner } from '../../src/reports/signing/signer.js';
 
 export const FIXTURE_RUNS = fileURLToPath(new URL('../_fixtures/runs/', import.meta.url));
 
-export type FixtureRun = 'ec2-stop-passed' | 'ec2-stop-equivalent' | 'ec2-stop-slower' | 'az-impairment-failed';
+export type FixtureRun =
+  | 'ec2-stop-passed'
+  | 'ec2-stop-equivalent'
+  | 'ec2-stop-slower'
+  | 'az-impairment-failed'
+  | 'fis-az-aws-passed';
 
 const tmpDirs: string[] = [];
 

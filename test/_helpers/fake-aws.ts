@@ -154,6 +154,18 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       })),
     },
     cloudwatch: { describeAlarms: wrap('cloudwatch', 'DescribeAlarms', () => ({ MetricAlarms: [] })) },
+    iam: {
+      // Everything the drill asks about is allowed (the fake caller has every permission).
+      simulatePrincipalPolicy: wrap(
+        'iam',
+        'SimulatePrincipalPolicy',
+        (i: { ActionNames?: string[]; ResourceArns?: string[] }) => ({
+          EvaluationResults: (i.ActionNames ?? []).flatMap((a) =>
+            (i.ResourceArns ?? ['*']).map((r) => ({ EvalActionName: a, EvalResourceName: r, EvalDecision: 'allowed' })),
+          ),
+        }),
+      ),
+    },
   };
   return { aws: aws as unknown as AwsApis, calls, ...state };
 }

@@ -95,10 +95,10 @@ describe('drillproof compare', () => {
     for (const d of [a, b, c]) expect((await runCli(['report', d])).code).toBe(0);
     const same = await runCli(['compare', a, b]);
     expect(same.code).toBe(0);
-    expect(same.stdout).toContain('no regression beyond the tolerance');
+    expect(same.stdout).toContain("no regression beyond both runs' resolution and the tolerance");
     const slower = await runCli(['compare', a, c]);
     expect(slower.code).toBe(4);
-    expect(slower.stdout).toMatch(/RTO\s+11\.75s\s+38\.35s\s+\+26\.6s\s+REGRESSED/);
+    expect(slower.stdout).toMatch(/RTO\s+11\.75s ±0\.05s\s+38\.35s ±0\.05s\s+\+26\.6s\s+REGRESSED/);
     const json = JSON.parse((await runCli(['compare', a, c, '--json'])).stdout);
     expect(json.regressed).toBe(true);
   });

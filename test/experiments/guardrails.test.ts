@@ -95,6 +95,33 @@ describe('GuardrailMonitor error-rate rule', () => {
     expect(trips).toEqual([{ guardrail: 'cloudwatch-alarm', detail: 'CloudWatch alarm shop-5xx is in ALARM' }]);
   });
 
+  it('asks for composite alarms too, and trips on a composite alarm in ALARM', async () => {
+    const trips: GuardrailTrip[] = [];
+    const asked: unknown[] = [];
+    const cloudwatch = {
+      describeAlarms: async (i: { AlarmNames?: string[]; AlarmTypes?: string[] }) => {
+        asked.push(i);
+        // DescribeAlarms answers only the types asked for (metric alarms when AlarmTypes is absent).
+        const composite = i.AlarmTypes?.includes('CompositeAlarm') === true;
+        return {
+          $metadata: {},
+          MetricAlarms: [],
+          CompositeAlarms: composite ? [{ AlarmName: 'checkout-health', StateValue: 'ALARM' }] : [],
+        };
+      },
+    } as unknown as CloudWatchApi;
+    const m = new GuardrailMonitor(
+      { cloudwatchAlarms: ['arn:aws:cloudwatch:us-east-1:123456789012:alarm:checkout-health'] },
+      { clock: systemClock, onTrip: (t) => trips.push(t), cloudwatch, alarmPollMs: 5 },
+    );
+    m.start(null);
+    const t0 = Date.now();
+    while (trips.length === 0 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 5));
+    m.stop();
+    expect(asked[0]).toEqual({ AlarmNames: ['checkout-health'], AlarmTypes: ['CompositeAlarm', 'MetricAlarm'] });
+    expect(trips).toEqual([{ guardrail: 'cloudwatch-alarm', detail: 'CloudWatch alarm checkout-health is in ALARM' }]);
+  });
+
   it('trips on max duration', async () => {
     const trips: GuardrailTrip[] = [];
     const m = new GuardrailMonitor({ maxDuration: '50ms' }, { clock: systemClock, onTrip: (t) => trips.push(t) });

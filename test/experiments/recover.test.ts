@@ -14,14 +14,17 @@ afterEach(() => {
 });
 
 /** A journal as a `drillproof run` leaves it when killed right after injecting. */
-function crashedRun(pid: number): string {
+function crashedRun(
+  pid: number,
+  target: Record<string, unknown> = { provider: 'lab', region: 'us-east-1', endpoint: 'http://127.0.0.1:1' },
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'dp-recover-'));
   dirs.push(dir);
   const j = Journal.create(join(dir, 'journal.ndjson'), new AnchoredClock());
   j.append('run.started', {
     runId: 'r1',
     pid,
-    target: { provider: 'lab', region: 'us-east-1', endpoint: 'http://127.0.0.1:1' },
+    target,
   });
   j.append('inverse.recorded', {
     stepId: 'stop-one',
@@ -60,6 +63,23 @@ describe('recoverRun', () => {
     // a second recover has nothing to do
     const again = await recoverRun(dir, { createAws: () => f.aws, sink: new RecordingSink(), isAlive: () => false });
     expect(again.nothingToDo).toBe(true);
+  });
+
+  it('an AWS drill is recovered at the endpoint it ran against (also one set only by AWS_ENDPOINT_URL)', async () => {
+    const dir = crashedRun(999_999, { provider: 'aws', region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' });
+    const f = fakeAws({ instances: [{ id: 'i-1', az: 'a', state: 'stopped' }] });
+    let used: Record<string, unknown> = {};
+    const r = await recoverRun(dir, {
+      createAws: (t) => {
+        used = { ...t };
+        return f.aws;
+      },
+      sink: new RecordingSink(),
+      pollMs: 5,
+      isAlive: () => false,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(used).toEqual({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' });
   });
 
   it('refuses while the drill process is still alive', async () => {

@@ -1,60 +1,32 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
 import type { DrillInput, DrillScenario } from '../../src/experiments/phases/drill-input.js';
-import type { DrillPorts, ProbeSession } from '../../src/experiments/phases/ports.js';
+import type { DrillPorts } from '../../src/experiments/phases/ports.js';
 import { runDrill } from '../../src/experiments/runner.js';
 import { type ScenarioInput, scenarioSchema } from '../../src/experiments/schema/scenario.js';
 import { ManualSignalSource } from '../../src/experiments/signals.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
-import type { Sample } from '../../src/run/samples.js';
-import type { AnchoredClock } from '../../src/util/clock.js';
 import { type FakeInstance, fakeAws } from '../_helpers/fake-aws.js';
+import { fakeProbe } from '../_helpers/fake-probe.js';
+import { type CapturedRequest, contractProblems, sdkBacked } from '../_helpers/sdk-capture.js';
+
+// Every request these drills send goes through the real SDK clients and is checked against AWS's
+// API models at the end (the fake answers in place of AWS).
+const sent: CapturedRequest[] = [];
+afterAll(() => {
+  expect(sent.length).toBeGreaterThan(0);
+  expect(contractProblems(sent)).toEqual([]);
+});
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/**
- * A probe that answers ok while any instance of the fake is running, like a service behind a
- * load balancer, every 20 ms. Samples are synthetic; the engine logic is what is under test.
- * Like the real open-loop scheduler it stays on its grid of the drill's timeline: when timers fire
- * late on a busy machine it emits every slot due by now (a count of ticks would fall seconds
- * behind the timeline, and the recovery hold would never see samples in its window).
- */
-function fakeProbe(isUp: () => boolean, opts: { failAlways?: boolean } = {}): DrillPorts['startProbes'] {
-  return async ({ timeline }: { timeline: AnchoredClock }): Promise<ProbeSession> => {
-    const listeners: ((s: Sample) => void)[] = [];
-    let seq = 0;
-    const t0 = timeline.nowMs();
-    const timer = setInterval(() => {
-      const ok = !opts.failAlways && isUp();
-      for (const now = timeline.nowMs(); t0 + seq * 20 <= now; seq++) {
-        const s: Sample = {
-          probe: 'web',
-          seq,
-          scheduled: t0 + seq * 20,
-          ok,
-          latencyMs: 1,
-          serviceMs: 1,
-          status: ok ? 200 : 503,
-          error: ok ? null : 'http_status',
-        };
-        for (const l of listeners) l(s);
-      }
-    }, 20);
-    return {
-      onSample: (l) => listeners.push(l),
-      intervals: () => ({ web: 20 }),
-      stop: async () => clearInterval(timer),
-    };
-  };
-}
 
 const baseScenario = (): ScenarioInput => ({
   version: 1,
@@ -88,6 +60,8 @@ async function drill(
     patch?: (f: ReturnType<typeof fakeAws>) => void;
     sink?: RecordingSink;
     db?: { id: string; multiAz: boolean; az: string };
+    /** The fake as the AWS surface itself, without the SDK in between (timing tests). */
+    direct?: boolean;
   } = {},
 ) {
   const runDir = mkdtempSync(join(tmpdir(), 'dp-run-'));
@@ -127,10 +101,11 @@ async function drill(
           ...(o.account ? { account: o.account } : {}),
           ...(o.db ? { db: o.db } : {}),
         },
-        rec,
+        // Through the SDK the client factory records the calls; directly, the fake does.
+        o.direct ? rec : () => {},
       );
       o.patch?.(f);
-      return f.aws;
+      return o.direct ? f.aws : sdkBacked(f.aws, rec, sent);
     },
     provider: 'lab',
     ports,
@@ -166,6 +141,12 @@ describe('runDrill', () => {
     expect(f.instances.get('i-1')?.state).toBe('running');
     expect(f.calls).toContain('ec2:StopInstances');
     expect(result.record.faults[0]).toMatchObject({ stepId: 'stop-one', rollback: 'succeeded', targets: ['i-1'] });
+    // the endpoint the calls went to is recorded: recover sends the rollback to the same place
+    expect(journal.find((e) => e.kind === 'run.started')?.data.target).toEqual({
+      provider: 'lab',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+    });
     // every AWS call is in the journal with its request id
     const stop = journal.find(
       (e) => e.kind === 'aws.call' && e.data.operation === 'StopInstances' && e.data.ok && !e.data.errorCode,
@@ -183,6 +164,67 @@ describe('runDrill', () => {
       'ec2:StartInstances',
     ]); // only the DryRun permission checks
     expect(f.instances.get('i-1')?.state).toBe('running');
+  });
+
+  it('proves every permission first: a call the caller may not make fails preflight with exit 3, naming it', async () => {
+    const asked: { PolicySourceArn?: string; ActionNames?: string[]; ContextEntries?: unknown }[] = [];
+    const { result, f } = await drill(
+      scenario((s) => {
+        (s as { guardrails: unknown }).guardrails = { requiredTag: { key: 'drill', value: 'ok' } };
+        s.resources = { web: { type: 'ec2-instance', ids: ['i-1'] } };
+      }),
+      {
+        instances: [{ id: 'i-1', az: 'us-east-1a', state: 'running', tags: { drill: 'ok' } }],
+        patch: (fk) => {
+          const iam = (fk.aws as unknown as { iam: Record<string, unknown> }).iam;
+          iam.simulatePrincipalPolicy = async (i: {
+            PolicySourceArn?: string;
+            ActionNames?: string[];
+            ResourceArns?: string[];
+          }) => {
+            asked.push(i);
+            return {
+              EvaluationResults: (i.ActionNames ?? []).map((a) => ({
+                EvalActionName: a,
+                EvalResourceName: i.ResourceArns?.[0] ?? '*',
+                // StartInstances is the rollback: no DryRun of the stop would notice it missing.
+                EvalDecision: a === 'ec2:StartInstances' ? 'implicitDeny' : 'allowed',
+              })),
+            };
+          };
+        },
+      },
+    );
+    expect(result.exitCode).toBe(3);
+    expect(result.record.reason).toMatch(
+      /permission ec2:StartInstances: .*user\/test may not call ec2:StartInstances on arn:aws:ec2:us-east-1:000000000000:instance\/i-1 \(implicitDeny\)/,
+    );
+    expect(asked[0]?.PolicySourceArn).toBe('arn:aws:iam::000000000000:user/test');
+    // The required tag goes into the simulation as the condition key the policy uses.
+    expect(asked.find((a) => a.ActionNames?.includes('ec2:StopInstances'))?.ContextEntries).toEqual([
+      { ContextKeyName: 'aws:ResourceTag/drill', ContextKeyValues: ['ok'], ContextKeyType: 'string' },
+    ]);
+    expect(f.calls.filter((c) => c.startsWith('ec2:Stop') || c.startsWith('ec2:Start'))).toEqual([]);
+  });
+
+  it('without permission to simulate, preflight says so and goes on with the DryRun checks', async () => {
+    const sink = new RecordingSink();
+    const { result } = await drill(scenario(), {
+      sink,
+      patch: (fk) => {
+        const iam = (fk.aws as unknown as { iam: Record<string, unknown> }).iam;
+        iam.simulatePrincipalPolicy = async () => {
+          throw DrillproofError.user('AwsAccessDenied', 'iam:SimulatePrincipalPolicy was denied', {
+            details: { awsCode: 'AccessDenied' },
+          });
+        };
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    const w = sink.messages.find((m) => m.code === 'DP_PREFLIGHT_W2301');
+    expect(w?.message).toMatch(
+      /not proven: iam:SimulatePrincipalPolicy for .* failed: .*denied; only the calls AWS can DryRun are checked/,
+    );
   });
 
   it('fails preflight with exit 3 when a resource is missing', async () => {
@@ -207,7 +249,8 @@ describe('runDrill', () => {
       scenario((s) => {
         s.guardrails = { abort: [{ probe: 'web', errorRate: '50%', window: '100ms' }] };
       }),
-      { upWhile: (m) => m.get('i-1')?.state === 'running' },
+      // Detection latency is the subject here: the fake answers directly, without the SDK stack.
+      { upWhile: (m) => m.get('i-1')?.state === 'running', direct: true },
     );
     expect(result.exitCode).toBe(5);
     expect(result.record.verdict).toBe('aborted');

@@ -13,6 +13,8 @@ import { type LabUpOptions, labReset } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
 import { readJournal } from '../../src/run/journal.js';
 import { eventually, type LabHandle, labClients, useLab } from '../_helpers/lab.js';
+import { type CapturedRequest, captureOptions, contractProblems } from '../_helpers/sdk-capture.js';
+import { validateRequest } from '../contract/validate.js';
 
 export const LAB_SCENARIOS = resolve(import.meta.dirname, '..', '..', 'scenarios', 'lab');
 
@@ -30,23 +32,40 @@ export function variant(name: string, mutate: (doc: ScenarioDoc) => void): strin
   return out;
 }
 
+/**
+ * Runs a scenario file against the lab. Every request the real SDK clients send, and every call
+ * the journal records, is checked against AWS's API model of its operation (test/contract).
+ */
 export async function drill(
   file: string,
   labDir: string,
-  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv } = {},
+  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv; yes?: boolean } = {},
 ) {
   const out = join(mkdtempSync(join(tmpdir(), 'dp-int-run-')), 'run');
   const sink = new RecordingSink();
+  const sent: CapturedRequest[] = [];
   const result = await runScenarioFile(file, {
-    yes: true,
+    yes: o.yes ?? true,
     env: { ...process.env, ...(o.env ?? {}) },
     sink,
     labDir,
     out,
+    awsOptions: captureOptions(sent),
     ...(o.targetOverride ? { targetOverride: o.targetOverride } : {}),
   });
   const journal = readJournal(join(out, 'journal.ndjson')).entries;
-  return { result, sink, journal, runDir: out };
+  const problems = [
+    ...contractProblems(sent),
+    ...journal
+      .filter((e) => e.kind === 'aws.call')
+      .flatMap((e) => {
+        const d = e.data as { service: string; operation: string; params: unknown };
+        return validateRequest(d.service, d.operation, d.params, { journal: true }).map((p) => `journal: ${p}`);
+      }),
+  ];
+  if (problems.length)
+    throw new Error(`requests that do not match the AWS API models:\n${[...new Set(problems)].join('\n')}`);
+  return { result, sink, journal, runDir: out, sent };
 }
 
 /** What "the lab as found" means: every instance running, every target healthy, no restored DB. */

@@ -1,3 +1,4 @@
+import type { PhaseStats } from '../../src/run/measurements.js';
 /**
  * A deliberately naive reference implementation of the brief §3 definitions, written
  * independently of src/measurements (plain arrays, quadratic loops), for property tests.
@@ -78,4 +79,30 @@ export function refPhase(samples: RefSample[], from: number, to: number, T: numb
     p99All: refPercentile(allLat, 99),
     maxAll: allLat.length ? Math.max(...allLat) : null,
   };
+}
+
+/** A measured phase (evidence.json / `analyze --json`) in the shape of RefPhase, to compare with toEqual. */
+export function measuredPhase(got: PhaseStats): RefPhase {
+  return {
+    scheduled: got.scheduled,
+    ok: got.ok,
+    p50: got.p50Ms,
+    p95: got.p95Ms,
+    p99: got.p99Ms,
+    max: got.maxMs,
+    p50All: got.p50WithFailuresMs,
+    p95All: got.p95WithFailuresMs,
+    p99All: got.p99WithFailuresMs,
+    maxAll: got.maxWithFailuresMs,
+  };
+}
+
+/** The four phases of the brief (baseline before F, fault [F, R), recovery [R, end], all) as [name, from, to]. */
+export function refPhaseBounds(first: number, F: number, R: number, end: number) {
+  return [
+    ['baseline', first, F],
+    ['fault', F, R],
+    ['recovery', R, end],
+    ['all', first, end],
+  ] as const;
 }

@@ -53,7 +53,9 @@ describe('worked example A: RTO, phases, percentiles', () => {
       resolutionSeconds: 1,
       noOutage: false,
       detectedAt: '2026-11-22T10:00:05.000Z',
+      detectedAtMs: s(5),
       recoveredAt: '2026-11-22T10:00:10.000Z',
+      recoveredAtMs: s(10),
       timeToDetectSeconds: 0.5,
       outageDurationSeconds: 5,
       failedTimeSeconds: 4,
@@ -62,7 +64,8 @@ describe('worked example A: RTO, phases, percentiles', () => {
     });
   });
 
-  it('phases and both percentile flavours', () => {
+  it('phases and both percentile flavours, and the exact split they came from', () => {
+    expect(web?.split).toEqual({ startMs: s(0), faultMs: t0 + 4500, recoveredMs: s(10), endMs: s(14) });
     expect(web?.phases.baseline).toMatchObject({
       scheduled: 5,
       ok: 5,

@@ -72,37 +72,6 @@ describe('buildEvidence', () => {
   });
 });
 
-describe('FTR assessment', () => {
-  it('says an instance-stop drill does not cover the AZ impairment RES-004 asks for', async () => {
-    const run = await loadRunDir(join(FIXTURE_RUNS, 'ec2-stop-passed'));
-    const ftr = buildEvidence(run.record, run.journal).ftr;
-    const byId = Object.fromEntries(ftr.items.map((i) => [i.id, i]));
-    expect(ftr.worksheet).toMatchObject({
-      rto: '11.75s',
-      rpo: '0s',
-      lastTestDate: '2026-11-21',
-      azImpairmentCovered: false,
-    });
-    expect(byId['RES-002']?.status).toBe('met');
-    expect(byId['RES-001']?.status).toBe('met');
-    expect(byId['RES-004']?.status).toBe('not-met');
-    expect(byId['RES-004']?.missing.join(' ')).toMatch(/Availability Zone impairment/);
-    expect(byId['BAR-002']?.status).toBe('not-covered');
-    expect(byId['RES-001']?.claimedByScenario).toBe(false);
-  });
-
-  it('credits the AZ impairment and reports the failed RPO with expected vs actual', async () => {
-    const run = await loadRunDir(join(FIXTURE_RUNS, 'az-impairment-failed'));
-    const ftr = buildEvidence(run.record, run.journal).ftr;
-    const byId = Object.fromEntries(ftr.items.map((i) => [i.id, i]));
-    expect(ftr.worksheet.azImpairmentCovered).toBe(true);
-    expect(byId['RES-001']?.status).toBe('not-met');
-    expect(byId['RES-001']?.missing).toContain('meet the RPO objective (expected <= 0s, actual 0.6s)');
-    expect(byId['RES-004']?.supports).toContain('the test includes an Availability Zone impairment');
-    expect(byId['RES-004']?.enter).toBeNull();
-  });
-});
-
 describe('buildTimeline', () => {
   it('reads recovery.detected as the engine writes it (every recovery probe, hold window)', async () => {
     const { buildTimeline } = await import('../../src/reports/timeline.js');

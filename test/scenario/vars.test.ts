@@ -11,7 +11,7 @@ const v = (expr: string) => `\${${expr}}`;
 const lab = {
   appUrl: 'http://127.0.0.1:18080',
   targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/lab-web/1',
-  db: { host: '127.0.0.1', port: 15432, database: 'app', user: 'app' },
+  db: { host: '127.0.0.1', port: 15432, database: 'app', user: 'app', caFile: '/run/lab/tls/ca.pem' },
   instances: [{ id: 'i-0001', az: 'lab-1a' }],
 };
 
@@ -41,7 +41,7 @@ describe('resolveScenarioVars', () => {
       database: 'app',
       user: 'app',
       password: { env: 'DRILLPROOF_LAB_DB_PASSWORD' },
-      ssl: 'disable',
+      ssl: { mode: 'verify-full', ca: { file: '/run/lab/tls/ca.pem' } },
     });
     // The original is untouched (it is what gets signed).
     expect(scenario.probes[0]?.type === 'http' && scenario.probes[0].url).toBe(`${v('lab.appUrl')}/`);
@@ -72,6 +72,29 @@ describe('resolveScenarioVars', () => {
       ['a', 'environment variable MISSING is not set'],
       ['b[0]', `the lab has no value for ${v('lab.db.nope')}`],
       ['c.port', 'port resolved to "http", which is not a port number (1-65535)'],
+    ]);
+  });
+
+  it('resolves the optional lab services and says which lab up flag a missing one needs', () => {
+    const withMysql = {
+      ...lab,
+      auroraMysql: { writer: { host: '127.0.0.1', port: 33061 } },
+      dynamodb: { tableName: 'lab-app' },
+    };
+    expect(
+      resolveScenarioVars(
+        { port: v('lab.auroraMysql.writer.port'), t: v('lab.dynamodb.tableName') },
+        { env: {}, lab: withMysql },
+      ),
+    ).toEqual({ port: 33061, t: 'lab-app' });
+    let err: unknown;
+    try {
+      resolveScenarioVars({ vault: v('lab.backup.vaultName') }, { env: {}, lab });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as DrillproofError).problems.map((p) => p.message)).toEqual([
+      `${v('lab.backup.vaultName')} needs the lab's backup: start the lab with drillproof lab up --backup`,
     ]);
   });
 

@@ -1,12 +1,16 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   type AnalyzeOptions,
   analyzeRunDir,
+  BUNDLE_FILE,
   DrillproofError,
   formatMeasurements,
   message,
   parseDurationMs,
   parseTimeArg,
+  SUMS_FILE,
   writeMeasurementsFile,
 } from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
@@ -18,6 +22,17 @@ interface AnalyzeFlags {
   window?: string;
   rtoProbes?: string;
   json?: boolean;
+  out?: string;
+}
+
+/** A signed evidence pack: any change to its files breaks `drillproof verify`. */
+function isSignedPack(dir: string): boolean {
+  return existsSync(resolve(dir, BUNDLE_FILE)) || existsSync(resolve(dir, SUMS_FILE));
+}
+
+function inside(dir: string, file: string): boolean {
+  const rel = relative(resolve(dir), resolve(file));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
 export function timeFlag(flag: string, text: string): number {
@@ -33,6 +48,12 @@ export function timeFlag(flag: string, text: string): number {
 async function analyze(dir: string, flags: AnalyzeFlags, ctx: CommandContext): Promise<void> {
   // Warnings go to stderr even with --json: stdout then holds exactly the measurements document.
   const sink = new ConsoleSink(ctx.io, { json: false });
+  const signed = isSignedPack(dir);
+  if (flags.out !== undefined && signed && inside(dir, flags.out)) {
+    throw DrillproofError.user('SignedPackReadOnly', `--out ${flags.out} is inside the signed evidence pack ${dir}`, {
+      hint: 'write the measurements outside the pack (e.g. --out ./measurements.json): any new or changed file there breaks drillproof verify',
+    });
+  }
   const opts: AnalyzeOptions = {};
   if (flags.faultAt !== undefined) opts.faultAtMs = timeFlag('--fault-at', flags.faultAt);
   if (flags.end !== undefined) opts.endMs = timeFlag('--end', flags.end);
@@ -83,9 +104,21 @@ async function analyze(dir: string, flags: AnalyzeFlags, ctx: CommandContext): P
       ),
     );
   }
+  const doc = `${JSON.stringify(m, null, 2)}\n`;
+  if (flags.out !== undefined) writeFileSync(flags.out, doc);
   if (flags.json) {
-    writeMeasurementsFile(dir, m);
-    ctx.io.stdout.write(`${JSON.stringify(m, null, 2)}\n`);
+    // A signed pack keeps the measurements it was signed with; new ones go elsewhere (--out).
+    if (signed && flags.out === undefined) {
+      sink.emit(
+        message(
+          'warn',
+          'DP_MEASURE_W0601',
+          `${dir} is a signed evidence pack: its measurements.json was left as signed (changing it would break verify); the new measurements are on stdout only: pass --out <file> outside the pack to keep them`,
+          { dir },
+        ),
+      );
+    } else if (flags.out === undefined) writeMeasurementsFile(dir, m);
+    ctx.io.stdout.write(doc);
     return;
   }
   ctx.io.stdout.write(`${formatMeasurements(m)}\n`);
@@ -101,6 +134,7 @@ export const registerAnalyze: RegisterCommand = (program: Command, ctx: CommandC
     .option('--end <time>', 'end of observation (RFC 3339 or epoch ms); default: after the last sample')
     .option('--window <duration>', 'recovery window W for every probe (default max(10 intervals, 5s))')
     .option('--rto-probes <names>', 'comma-separated probes for the headline RTO (default: http probes)')
-    .option('--json', 'print measurements as JSON and write <dir>/measurements.json')
+    .option('--json', 'print measurements as JSON (and write <dir>/measurements.json, except in a signed pack)')
+    .option('--out <file>', 'write the measurements JSON to this file (never inside a signed pack)')
     .action((dir: string, flags: AnalyzeFlags) => analyze(dir, flags, ctx));
 };

@@ -10,74 +10,80 @@ import {
   systemClock,
 } from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
+import { type AwsFlags, addAwsFlags, awsFlagValues } from '../flags.js';
 import { ConsoleSink } from '../render.js';
 
-interface SweepFlags {
-  lab?: string | boolean;
-  region?: string;
-  profile?: string;
+interface SweepFlags extends AwsFlags {
+  lab?: string;
   runs?: string;
   dryRun?: boolean;
   json?: boolean;
 }
 
 export const registerSweep: RegisterCommand = (program: Command, ctx: CommandContext) => {
-  program
+  const cmd = program
     .command('sweep')
     .description(
       'find and clean up what drills left behind: running FIS experiments, restored databases, stopped lab instances',
     )
-    .option('--lab [state dir]', 'sweep the local lab (default .lab or DRILLPROOF_LAB_DIR)')
-    .option('--region <region>', 'AWS region to sweep (real AWS)')
-    .option('--profile <profile>', 'AWS profile (real AWS)')
+    .option('--lab <dir>', 'sweep the local lab in this state directory (`--lab` alone: .lab or DRILLPROOF_LAB_DIR)')
     .option('--runs <dir>', 'also list run directories with unfinished rollbacks', 'runs')
     .option('--dry-run', 'only list what would be cleaned up')
-    .option('--json', 'JSON lines on stdout instead of text')
-    .action(async (flags: SweepFlags) => {
-      const sink = new ConsoleSink(ctx.io, { json: flags.json === true });
-      let target: Parameters<typeof createAwsApis>[0];
-      let labInstanceIds: string[] | undefined;
-      if (flags.lab !== undefined) {
-        const facts = readLabFacts(resolve(typeof flags.lab === 'string' ? flags.lab : defaultLabDir(ctx.io.env)));
-        target = {
-          region: facts.region,
-          endpoint: facts.awsEndpoint,
-          credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
-        };
-        labInstanceIds = ((facts.instances as { id?: string }[] | undefined) ?? [])
-          .map((i) => i.id)
-          .filter((x): x is string => !!x);
-      } else {
-        const region = flags.region ?? ctx.io.env.AWS_REGION ?? ctx.io.env.AWS_DEFAULT_REGION;
-        if (!region) {
-          throw DrillproofError.user('RegionMissing', 'sweep needs --region (or AWS_REGION), or --lab', {
-            hint: 'e.g. drillproof sweep --region us-east-1 --dry-run',
-          });
-        }
-        target = { region, ...(flags.profile ? { profile: flags.profile } : {}) };
+    .option('--json', 'JSON lines on stdout instead of text');
+  addAwsFlags(cmd, 'the account to sweep (real AWS)');
+  cmd.action(async (flags: SweepFlags) => {
+    const sink = new ConsoleSink(ctx.io, { json: flags.json === true });
+    let target: Parameters<typeof createAwsApis>[0];
+    let labInstanceIds: string[] | undefined;
+    if (flags.lab !== undefined) {
+      const facts = readLabFacts(resolve(flags.lab || defaultLabDir(ctx.io.env)));
+      target = {
+        region: facts.region,
+        endpoint: facts.awsEndpoint,
+        credentials: { accessKeyId: 'drillproof-lab', secretAccessKey: 'drillproof-lab' },
+      };
+      labInstanceIds = ((facts.instances as { id?: string }[] | undefined) ?? [])
+        .map((i) => i.id)
+        .filter((x): x is string => !!x);
+    } else {
+      const aws = awsFlagValues(flags);
+      const region = aws.region ?? ctx.io.env.AWS_REGION ?? ctx.io.env.AWS_DEFAULT_REGION;
+      if (!region) {
+        throw DrillproofError.user('RegionMissing', 'sweep needs --region (or AWS_REGION), or --lab', {
+          hint: 'e.g. drillproof sweep --region us-east-1 --dry-run',
+        });
       }
-      const isLab = flags.lab !== undefined;
-      const found = await sweep({
-        aws: createAwsApis(target),
-        sink,
-        clock: systemClock,
-        dryRun: flags.dryRun === true,
-        ...(labInstanceIds ? { labInstanceIds } : {}),
-        runsDir: resolve(flags.runs ?? 'runs'),
-        pollMs: isLab ? 200 : 5000,
-        waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
-      });
-      const failed = found.filter((f) => f.error);
-      sink.emit({
-        time: new Date().toISOString(),
-        level: 'result',
-        code: 'DP_SWEEP_I9003',
-        message:
-          found.length === 0
-            ? 'nothing left behind'
-            : `${found.length} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length} failed`}`,
-        data: { leftovers: found },
-      });
-      ctx.setExitCode(failed.length ? ExitCode.RollbackFailed : ExitCode.Ok);
+      target = {
+        region,
+        ...(aws.profile ? { profile: aws.profile } : {}),
+        ...(aws.endpoint ? { endpoint: aws.endpoint } : {}),
+      };
+    }
+    const isLab = flags.lab !== undefined;
+    const found = await sweep({
+      aws: createAwsApis(target),
+      sink,
+      clock: systemClock,
+      dryRun: flags.dryRun === true,
+      ...(labInstanceIds ? { labInstanceIds } : {}),
+      runsDir: resolve(flags.runs ?? 'runs'),
+      pollMs: isLab ? 200 : 5000,
+      waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
     });
+    const failed = found.filter((f) => f.error);
+    const unchecked = found.filter((f) => f.kind === 'unchecked');
+    const left = found.length - unchecked.length;
+    sink.emit({
+      time: new Date().toISOString(),
+      level: 'result',
+      code: 'DP_SWEEP_I9003',
+      message: `${
+        left === 0
+          ? 'nothing left behind'
+          : `${left} leftover(s)${flags.dryRun ? ' (dry run: nothing changed)' : `, ${found.filter((f) => f.done).length} cleaned up, ${failed.length - unchecked.length} failed`}`
+      }${unchecked.length ? `; not checked: ${unchecked.map((u) => u.id).join(', ')}` : ''}`,
+      data: { leftovers: found },
+    });
+    ctx.setExitCode(failed.length ? ExitCode.RollbackFailed : ExitCode.Ok);
+  });
 };

@@ -1,5 +1,5 @@
 import { DrillproofError } from '../../errors.js';
-import { type MessageSink, silentSink } from '../../io/messages.js';
+import { type MessageSink, message, silentSink } from '../../io/messages.js';
 import type { K6LoadConfig } from '../../probes/k6/config.js';
 import { prepareK6Load } from '../../probes/k6/prepare.js';
 import { type K6LoadHandle, type K6Result, k6RunRecord, startK6Load } from '../../probes/k6/runner.js';
@@ -54,6 +54,9 @@ async function waitUntilRunning(h: K6LoadHandle, clock: Clock, timeoutMs: number
   });
 }
 
+/** `record.k6.classification` of a drill whose external load data has not been imported yet. */
+export const EXTERNAL_PENDING = 'external (not imported yet)';
+
 /** What the scenario says under `load.k6`, read from the resolved scenario object. */
 export function scenarioK6(scenario: unknown): K6LoadConfig | undefined {
   const load = (scenario as { load?: { k6?: K6LoadConfig } } | null)?.load;
@@ -80,9 +83,25 @@ export function withK6Load(
   let result: Promise<K6Result | null> = Promise.resolve(null);
   const sink = o.sink ?? silentSink;
 
+  let external: NonNullable<K6LoadConfig['external']> | null = null;
+
   const startProbes: DrillPorts['startProbes'] = async (i) => {
     const config = scenarioK6(i.scenario);
     if (!config) return ports.startProbes(i);
+    if (config.external) {
+      // The load runs elsewhere: nothing to start. The journal's times (F, the phases) are what
+      // the imported k6 data is analysed against afterwards.
+      external = config.external;
+      sink.emit(
+        message(
+          'info',
+          'DP_K6_I0201',
+          `load runs outside drillproof (${external.description ?? 'external k6'}): after the drill, add it with \`drillproof import-k6 --run ${i.runDir} <k6 --out json files…>\``,
+          { probe: external.probe, runners: external.runners ?? null, runDir: i.runDir },
+        ),
+      );
+      return ports.startProbes(i);
+    }
     const maxDuration = i.scenario.guardrails?.maxDuration;
     const prepared = await prepareK6Load({
       config,
@@ -139,8 +158,28 @@ export function withK6Load(
     const r = await result;
     // Set on the engine's record itself, so the run's result and the evidence agree.
     if (r) record.k6 = k6RunRecord(r);
+    else if (external) record.k6 = { exitCode: null, classification: EXTERNAL_PENDING, thresholds: {} };
     return ports.writeEvidence(runDir, record);
   };
 
-  return { ...ports, startProbes, writeEvidence, k6Result: () => result };
+  // Objectives on the external load's probe cannot be judged before its data is imported: they
+  // are left out of this verdict (and named), and `import-k6 --run` judges them with the rest.
+  const analyze: DrillPorts['analyze'] = async (i) => {
+    const a = await ports.analyze(i);
+    const probe = external?.probe;
+    if (!probe || a.measurements.probes[probe]) return a;
+    const pending = a.objectives.filter((o) => o.name.split(':')[1] === probe);
+    if (pending.length)
+      sink.emit(
+        message(
+          'warn',
+          'DP_K6_W0201',
+          `${pending.length} objective(s) on the external load (${pending.map((o) => o.name).join(', ')}) are judged when its data is imported with \`drillproof import-k6 --run\``,
+          { pending: pending.map((o) => o.name) },
+        ),
+      );
+    return { ...a, objectives: a.objectives.filter((o) => !pending.includes(o)) };
+  };
+
+  return { ...ports, startProbes, writeEvidence, analyze, k6Result: () => result };
 }

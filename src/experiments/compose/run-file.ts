@@ -1,14 +1,19 @@
 import { dirname, join, resolve } from 'node:path';
-import { type AwsTarget, createAwsApis } from '../../aws/clients.js';
+import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/clients.js';
+import { DrillproofError } from '../../errors.js';
 import type { MessageSink } from '../../io/messages.js';
 import { resolveScenarioVars } from '../../scenario/vars.js';
 import { loadScenarioFile } from '../load.js';
+import type { DrillScenario } from '../phases/drill-input.js';
 import type { DrillPorts } from '../phases/ports.js';
 import { type DrillResult, runDrill } from '../runner.js';
+import { ACCOUNT_PATTERN } from '../schema/target.js';
 import type { SignalSource } from '../signals.js';
+import { warnIfProbeInImpairedAz } from '../vantage.js';
 import { defaultDrillPorts } from './default-ports.js';
 import { evidencePort } from './evidence-port.js';
 import { withK6Load } from './k6-load.js';
+import { type RunSigningFlags, resolveRunSigner } from './run-signer.js';
 import { awsTargetOf, defaultLabDir, type LabFacts, newRunId, readLabFacts } from './target.js';
 
 export interface RunFileOptions {
@@ -24,6 +29,41 @@ export interface RunFileOptions {
   k6?: string;
   /** Adjusts where and as whom AWS is called (tests: read-only lab credentials). */
   targetOverride?: (t: AwsTarget) => AwsTarget;
+  /** `--profile`, `--region`, `--endpoint-url`: override the scenario's target (provider aws). */
+  aws?: { profile?: string; region?: string; endpoint?: string };
+  /** `--key`, `--kms-key`, `--keyless` and the Sigstore options: override `evidence.signing`. */
+  signing?: RunSigningFlags;
+  /** `--pdf`: also print report.pdf (Chromium from DRILLPROOF_CHROMIUM or the system). */
+  pdf?: boolean;
+  /** Instance metadata base URL for the vantage check (default IMDSv2 at 169.254.169.254; tests: loopback). */
+  metadataBaseUrl?: string;
+  /** SDK client hooks (tests capture every request for the API contract checks). */
+  awsOptions?: AwsApiOptions;
+}
+
+/** `${env.X}` in allowedAccounts is resolved now; what it resolved to must be an account id. */
+function checkAllowedAccounts(raw: DrillScenario, resolved: DrillScenario): void {
+  const accounts = resolved.target.allowedAccounts ?? [];
+  accounts.forEach((a, i) => {
+    if (ACCOUNT_PATTERN.test(a)) return;
+    const written = raw.target.allowedAccounts?.[i] ?? a;
+    throw DrillproofError.user(
+      'AllowedAccountInvalid',
+      `target.allowedAccounts[${i}]: ${written} resolved to ${JSON.stringify(a)}, which is not a 12-digit AWS account id`,
+      { hint: 'set the variable to the 12-digit id of the account this drill may break' },
+    );
+  });
+}
+
+/** The scenario's target with the command line's `--profile` / `--region` / `--endpoint-url`. */
+function withAwsFlags(t: AwsTarget, f: RunFileOptions['aws'], provider: string): AwsTarget {
+  if (!f || provider === 'lab') return t;
+  return {
+    ...t,
+    ...(f.region ? { region: f.region } : {}),
+    ...(f.profile ? { profile: f.profile } : {}),
+    ...(f.endpoint ? { endpoint: f.endpoint } : {}),
+  };
 }
 
 /**
@@ -47,11 +87,30 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
     }
   }
   const scenario = resolveScenarioVars(loaded.scenario, { env: o.env, ...(lab ? { lab } : {}) });
+  checkAllowedAccounts(loaded.scenario, scenario);
   const runId = newRunId(scenario.metadata.name);
   const runDir = resolve(o.out ?? join(scenario.evidence?.dir ?? 'runs', runId));
-  const target = (o.targetOverride ?? ((t: AwsTarget) => t))(awsTargetOf(scenario, lab));
-  const isLab = scenario.target.provider === 'lab';
+  const provider = scenario.target.provider;
+  const target = (o.targetOverride ?? ((t: AwsTarget) => t))(withAwsFlags(awsTargetOf(scenario, lab), o.aws, provider));
+  const isLab = provider === 'lab';
   const pollMs = isLab ? 200 : 5000;
+  const scenarioDir = dirname(resolve(file));
+  let writeEvidence = o.writeEvidence;
+  if (!writeEvidence) {
+    const signer = await resolveRunSigner(scenario, o.signing ?? {}, { env: o.env, scenarioDir });
+    const chromium = o.env.DRILLPROOF_CHROMIUM;
+    writeEvidence = evidencePort({
+      signer,
+      sink: o.sink,
+      ...(o.pdf ? { pdf: chromium ? { executablePath: chromium } : {} } : {}),
+    });
+  }
+  // A probe inside the impaired AZ measures its own outage. Only real AWS drills ask (a lab runs
+  // on this machine); DRILLPROOF_IMDS_URL overrides the address, `off` skips the check.
+  if (provider === 'aws' && o.env.DRILLPROOF_IMDS_URL !== 'off') {
+    const baseUrl = o.metadataBaseUrl ?? o.env.DRILLPROOF_IMDS_URL;
+    await warnIfProbeInImpairedAz(scenario, o.sink, baseUrl ? { baseUrl } : {});
+  }
   return runDrill(
     {
       scenario,
@@ -65,19 +124,14 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       attachments: loaded.attachments,
     },
     {
-      createAws: (record) => createAwsApis(target, record),
-      provider: scenario.target.provider,
-      ports: withK6Load(
-        defaultDrillPorts({
-          env: o.env,
-          sink: o.sink,
-          scenarioPath: file,
-          writeEvidence:
-            o.writeEvidence ??
-            evidencePort({ scenario, scenarioDir: dirname(resolve(file)), aws: target, sink: o.sink }),
-        }),
-        { env: o.env, sink: o.sink, scenarioDir: dirname(resolve(file)), ...(o.k6 ? { k6Flag: o.k6 } : {}) },
-      ),
+      createAws: (record) => createAwsApis(target, record, { env: o.env, ...(o.awsOptions ?? {}) }),
+      provider,
+      ports: withK6Load(defaultDrillPorts({ env: o.env, sink: o.sink, scenarioPath: file, writeEvidence }), {
+        env: o.env,
+        sink: o.sink,
+        scenarioDir,
+        ...(o.k6 ? { k6Flag: o.k6 } : {}),
+      }),
       sink: o.sink,
       pollMs,
       waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,

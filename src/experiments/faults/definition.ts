@@ -48,6 +48,7 @@ export interface WarningContext<A> {
 
 /** Something a drill left behind that `sweep` finds, with the undo that cleans it up. */
 export interface Leftover {
+  /** e.g. `fis-experiment`; `unchecked`: a service could not be read, what it holds is unknown. */
   kind: string;
   id: string;
   detail: string;
@@ -108,8 +109,11 @@ export interface FaultDefinition<S extends z.ZodType = z.ZodType, A = unknown> {
    * own read-back from the primary is skipped, and an rto / rpo objective needs no probe.
    */
   measuresRestore?: boolean;
-  /** What drills of this type can leave behind, found by `sweep` (tags with the run id). */
-  leftovers?(aws: AwsApis): Promise<Leftover[]>;
+  /**
+   * What drills of this type can leave behind, found by `sweep` (tags with the run id). `service`
+   * and `what` name the listing when it cannot be read (denied, unreachable).
+   */
+  leftovers?: { service: string; what: string; find(aws: AwsApis): Promise<Leftover[]> };
   /**
    * Slot (not filled in yet): the scenario resources the fault impairs, by name, for the probe
    * coverage check ("no probe exercised <resource>").

@@ -7,6 +7,8 @@ import { parseDurationMs } from '../../util/units.js';
 import { faultDefinition } from '../faults/registry.js';
 import type { FaultAction, FaultContext, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
+import { provePermissions } from '../preflight-permissions.js';
+import { checkDbTls } from '../preflight-tls.js';
 import { describeResolved, type ResolvedResource, resolveResources } from '../resources/registry.js';
 import type { DrillScenario } from './drill-input.js';
 import { type Drill, journaled } from './drill-state.js';
@@ -87,7 +89,7 @@ interface PreflightInput {
  */
 export async function runPreflight(i: PreflightInput): Promise<PreflightResult> {
   const checks = new PreflightChecks(i.journal, i.sink);
-  const caller = await callerIdentity(i.aws, checks);
+  const caller = await callerIdentity(i, checks);
   checks.stopIfFailed();
   let resources = new Map<string, ResolvedResource>();
   try {
@@ -120,15 +122,18 @@ export async function runPreflight(i: PreflightInput): Promise<PreflightResult> 
   for (const a of actions) {
     for (const c of await a.preflight(ctx)) checks.add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
+  for (const c of await checkDbTls(scenario, i.faultCtx)) checks.add(c);
   checks.stopIfFailed();
   return { caller, resources, actions, checks: checks.all, ctx };
 }
 
-async function callerIdentity(aws: AwsApis, checks: PreflightChecks): Promise<CallerIdentity | null> {
+/** STS GetCallerIdentity, then IAM's proof that this caller may make every call of the plan. */
+async function callerIdentity(i: PreflightInput, checks: PreflightChecks): Promise<CallerIdentity | null> {
   try {
-    const id = await aws.sts.getCallerIdentity({});
+    const id = await i.aws.sts.getCallerIdentity({});
     const caller = { account: id.Account ?? '', arn: id.Arn ?? '', ...(id.UserId ? { userId: id.UserId } : {}) };
     checks.add({ check: 'caller identity', ok: true, detail: `${caller.arn} in account ${caller.account}` });
+    for (const c of await provePermissions({ scenario: i.scenario, aws: i.aws, caller, sink: i.sink })) checks.add(c);
     return caller;
   } catch (err) {
     checks.failed('caller identity', err);

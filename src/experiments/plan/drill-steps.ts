@@ -24,9 +24,17 @@ export function preflightSteps(p: PlanSteps, { s, ctx, faultPlans, support }: Pl
     'preflight',
     'preflight.identity',
     'check the caller identity',
-    `Calls STS GetCallerIdentity; the account must be one of: ${accounts}.`,
+    `Calls STS GetCallerIdentity; the account must be one of: ${accounts}. IAM SimulatePrincipalPolicy proves that the caller may make every call of this plan (without that permission only DryRun checks run).`,
     {
-      awsCalls: [call('sts', 'GetCallerIdentity', ['*'])],
+      awsCalls: [
+        call('sts', 'GetCallerIdentity', ['*']),
+        call(
+          'iam',
+          'SimulatePrincipalPolicy',
+          ctx.accounts.flatMap((a) => [`arn:aws:iam::${a}:role/*`, `arn:aws:iam::${a}:user/*`]),
+          { note: "prove every permission of the drill for the caller's own user or role" },
+        ),
+      ],
       estimateMs: { typical: ctx.lab ? 100 : 1 * S, max: 10 * S },
     },
   );

@@ -10,6 +10,18 @@ export const signingSchema = z.discriminatedUnion('type', [
   strict({
     type: z.literal('kms'),
     kmsKeyId: text.meta({ description: 'KMS key (ECC_NIST_P256, SIGN_VERIFY) id, alias or ARN.' }),
+    region: text.optional().meta({ description: 'Region of the key (default: from the ARN, else the target region).' }),
+  }),
+  strict({
+    type: z.literal('keyless'),
+    fulcioUrl: text
+      .optional()
+      .meta({ description: 'Sigstore certificate authority (default https://fulcio.sigstore.dev).' }),
+    rekorUrl: text.optional().meta({ description: 'Sigstore transparency log (default https://rekor.sigstore.dev).' }),
+    tsaUrl: text.optional().meta({ description: 'Sigstore timestamp authority (default: none).' }),
+  }).meta({
+    description:
+      'Keyless: a Sigstore certificate for the OIDC identity of the run (GitHub Actions, SIGSTORE_ID_TOKEN or --oidc-token-file), logged in Rekor.',
   }),
 ]);
 

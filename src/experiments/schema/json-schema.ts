@@ -17,7 +17,7 @@ type Json = Record<string, unknown>;
  * editors (and any JSON Schema validator) reject the same entries drillproof does.
  */
 function overrides(): Map<unknown, JsonSchemaOverride> {
-  const m = new Map<unknown, JsonSchemaOverride>([[k6Load, oneOfKeys(['script', 'generate'])]]);
+  const m = new Map<unknown, JsonSchemaOverride>([[k6Load, oneOfKeys(['script', 'generate', 'external'])]]);
   for (const d of [...RESOURCE_KINDS, ...PROBE_KINDS, ...FAULTS]) if (d.jsonSchema) m.set(d.schema, d.jsonSchema);
   return m;
 }

@@ -55,7 +55,8 @@ export class AlbProxy {
       this.fail(res, 503, 'Service Temporarily Unavailable');
       return;
     }
-    if (!this.reachable(t.az)) {
+    const port = this.group.dialPort(t);
+    if (!this.reachable(t.az) || port === undefined) {
       req.resume();
       setTimeout(() => this.fail(res, 504, 'Gateway Time-out'), Math.min(this.targetTimeoutMs, 2000));
       return;
@@ -67,7 +68,7 @@ export class AlbProxy {
     const up = request(
       {
         host: '127.0.0.1',
-        port: t.port,
+        port,
         method: req.method,
         path: req.url,
         headers,

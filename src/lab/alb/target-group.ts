@@ -26,12 +26,19 @@ export interface HealthCheckSettings {
   deregistrationDelayMs: number;
 }
 
-/** What the target group needs to know about an instance. */
+/** What the target group needs to know about an instance (or, for `ip` targets, the host at an IP). */
 export interface InstanceView {
   running: boolean;
+  /** Loopback port the lab dials for this target. */
   port: number;
   az: string;
 }
+
+/** `instance` targets are lab instances by id; `ip` targets are task IPs (lab identities mapped to loopback ports). */
+export type TargetType = 'instance' | 'ip';
+
+/** Where an IP target lives: the AZ of the subnet holding it, or undefined when outside the VPC. */
+export type IpAz = (ip: string) => string | undefined;
 
 const DESCRIPTIONS: Record<string, string> = {
   'Elb.InitialHealthChecking': 'Initial health checks in progress',
@@ -62,7 +69,25 @@ export class TargetGroup {
     readonly hc: HealthCheckSettings,
     private readonly instance: (id: string) => InstanceView | undefined,
     private readonly reachable: (az: string) => boolean,
+    readonly targetType: TargetType = 'instance',
+    private readonly ipAz: IpAz = () => undefined,
   ) {}
+
+  /** Instance targets are unique by id; IP targets by IP and port (one IP may serve several ports). */
+  keyOf(id: string, port?: number): string {
+    return this.targetType === 'ip' ? `${id}:${port ?? this.port}` : id;
+  }
+
+  find(id: string, port?: number): Target | undefined {
+    return this.targets.get(this.keyOf(id, port));
+  }
+
+  /** The loopback port a request or health check for this target goes to; undefined = nothing at that IP. */
+  dialPort(t: Target): number | undefined {
+    if (this.targetType === 'instance') return t.port;
+    const host = this.instance(t.id);
+    return host?.running ? host.port : undefined;
+  }
 
   start(): void {
     this.timer = setInterval(() => this.tick(), this.hc.intervalMs);
@@ -79,7 +104,11 @@ export class TargetGroup {
     t.description = reason ? (description ?? DESCRIPTIONS[reason]) : undefined;
   }
 
-  register(items: { id: string; port?: number }[]): void {
+  register(items: { id: string; port?: number; az?: string }[]): void {
+    if (this.targetType === 'ip') {
+      this.registerIps(items);
+      return;
+    }
     for (const it of items) {
       const inst = this.instance(it.id);
       if (!inst) throw new ApiError('InvalidTarget', `The following targets are not valid instances: '${it.id}'`);
@@ -92,21 +121,64 @@ export class TargetGroup {
     }
     for (const it of items) {
       const inst = this.instance(it.id) as InstanceView;
-      const t: Target = {
-        id: it.id,
-        port: it.port ?? inst.port,
-        az: inst.az,
-        state: 'initial',
-        reason: undefined,
-        description: undefined,
-        okStreak: 0,
-        failStreak: 0,
-        drainingUntil: undefined,
-        checking: false,
-      };
-      this.setState(t, 'initial', 'Elb.InitialHealthChecking');
-      this.targets.set(it.id, t);
+      this.targets.set(it.id, this.newTarget(it.id, it.port ?? inst.port, inst.az));
     }
+  }
+
+  /** A freshly registered target: `initial` until the health checks decide. */
+  private newTarget(id: string, port: number, az: string): Target {
+    const t: Target = {
+      id,
+      port,
+      az,
+      state: 'initial',
+      reason: undefined,
+      description: undefined,
+      okStreak: 0,
+      failStreak: 0,
+      drainingUntil: undefined,
+      checking: false,
+    };
+    this.setState(t, 'initial', 'Elb.InitialHealthChecking');
+    return t;
+  }
+
+  /** ELBv2 `ip` targets: any IPv4 address of the VPC (its AZ from the subnet); health checks decide the rest. */
+  private registerIps(items: { id: string; port?: number; az?: string }[]): void {
+    const bad = items.filter(
+      (it) => !/^(\d{1,3})(\.\d{1,3}){3}$/.test(it.id) || it.id.split('.').some((o) => Number(o) > 255),
+    );
+    if (bad.length > 0) {
+      throw new ApiError('ValidationError', `The IP address '${bad[0]?.id}' is not a valid IPv4 address`);
+    }
+    const outside = items.filter((it) => this.ipAz(it.id) === undefined && it.az === undefined);
+    if (outside.length > 0) {
+      throw new ApiError(
+        'InvalidTarget',
+        `The following targets are not in the target group's VPC and need an Availability Zone: '${outside.map((o) => o.id).join(', ')}'`,
+      );
+    }
+    for (const it of items) {
+      const key = this.keyOf(it.id, it.port);
+      const existing = this.targets.get(key);
+      if (existing && existing.state !== 'draining') continue;
+      this.targets.set(key, this.newTarget(it.id, it.port ?? this.port, this.ipAz(it.id) ?? (it.az as string)));
+    }
+  }
+
+  /** Starts draining the given targets; unregistered ones are ignored (as ELBv2 does for IP targets). */
+  deregisterTargets(items: { id: string; port?: number }[]): void {
+    if (this.targetType === 'instance') {
+      this.deregister(items.map((i) => i.id));
+      return;
+    }
+    for (const it of items) this.drain(this.targets.get(this.keyOf(it.id, it.port)));
+  }
+
+  private drain(t: Target | undefined): void {
+    if (!t || t.state === 'draining') return;
+    t.drainingUntil = Date.now() + this.hc.deregistrationDelayMs;
+    this.setState(t, 'draining', 'Target.DeregistrationInProgress');
   }
 
   deregister(ids: string[]): void {
@@ -114,12 +186,7 @@ export class TargetGroup {
       if (!this.instance(id))
         throw new ApiError('InvalidTarget', `The following targets are not valid instances: '${id}'`);
     }
-    for (const id of ids) {
-      const t = this.targets.get(id);
-      if (!t || t.state === 'draining') continue;
-      t.drainingUntil = Date.now() + this.hc.deregistrationDelayMs;
-      this.setState(t, 'draining', 'Target.DeregistrationInProgress');
-    }
+    for (const id of ids) this.drain(this.targets.get(id));
   }
 
   /** Instance state changes show at once as `unused` (stopped) or back to `initial` (running again). */
@@ -143,11 +210,10 @@ export class TargetGroup {
     const now = Date.now();
     for (const t of this.targets.values()) {
       if (t.state === 'draining') {
-        if (t.drainingUntil !== undefined && now >= t.drainingUntil) this.targets.delete(t.id);
+        if (t.drainingUntil !== undefined && now >= t.drainingUntil) this.targets.delete(this.keyOf(t.id, t.port));
         continue;
       }
-      const inst = this.instance(t.id);
-      if (!inst) {
+      if (this.targetType === 'instance' && !this.instance(t.id)) {
         this.targets.delete(t.id);
         continue;
       }
@@ -155,7 +221,7 @@ export class TargetGroup {
       t.checking = true;
       void this.check(t).then((r) => {
         t.checking = false;
-        if (t.state === 'draining' || t.state === 'unused' || !this.targets.has(t.id)) return;
+        if (t.state === 'draining' || t.state === 'unused' || this.targets.get(this.keyOf(t.id, t.port)) !== t) return;
         this.apply(t, r);
       });
     }
@@ -184,6 +250,16 @@ export class TargetGroup {
         ),
       );
     }
+    const port = this.dialPort(t);
+    if (port === undefined) {
+      // Nothing answers at that IP: the check times out.
+      return new Promise((r) =>
+        setTimeout(
+          () => r({ ok: false, reason: 'Target.Timeout', description: DESCRIPTIONS['Target.Timeout'] as string }),
+          this.hc.timeoutMs,
+        ),
+      );
+    }
     return new Promise((resolve) => {
       let done = false;
       const finish = (r: CheckResult) => {
@@ -194,7 +270,7 @@ export class TargetGroup {
       const req = request(
         {
           host: '127.0.0.1',
-          port: t.port,
+          port,
           path: this.hc.path,
           method: 'GET',
           agent: false,
@@ -248,6 +324,11 @@ export class TargetGroup {
   }
 
   /** Back to the initial topology: every given instance registered (health checks decide the state). */
+  /** Drops every target (an IP target group's owner registers its tasks again). */
+  clear(): void {
+    this.targets.clear();
+  }
+
   reset(all: { id: string; port: number }[]): void {
     for (const t of [...this.targets.keys()]) if (!all.some((a) => a.id === t)) this.targets.delete(t);
     for (const a of all) {

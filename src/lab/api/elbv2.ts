@@ -13,12 +13,15 @@ export interface LoadBalancerInfo {
   createdTime: Date;
   subnets: { id: string; az: string }[];
   group: TargetGroup;
+  /** More target groups behind the same load balancer (e.g. the ECS service's `ip` group). */
+  extraGroups?: TargetGroup[];
 }
 
 const secs = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-function tgXml(lb: LoadBalancerInfo): XmlObject {
-  const g = lb.group;
+const allGroups = (lb: LoadBalancerInfo) => [lb.group, ...(lb.extraGroups ?? [])];
+
+function tgXml(lb: LoadBalancerInfo, g: TargetGroup): XmlObject {
   return {
     TargetGroupArn: g.arn,
     TargetGroupName: g.name,
@@ -36,17 +39,18 @@ function tgXml(lb: LoadBalancerInfo): XmlObject {
     HealthCheckPath: g.hc.path,
     Matcher: { HttpCode: '200' },
     LoadBalancerArns: list('member', [lb.arn]),
-    TargetType: 'instance',
+    TargetType: g.targetType,
     ProtocolVersion: 'HTTP1',
     IpAddressType: 'ipv4',
   };
 }
 
-function targets(p: QueryParams): { id: string; port?: number }[] {
+function targets(p: QueryParams): { id: string; port?: number; az?: string }[] {
   return p.list('Targets').map((t) => {
     const id = t.str('Id') ?? '';
     const port = t.int('Port');
-    return port === undefined ? { id } : { id, port };
+    const az = t.str('AvailabilityZone');
+    return { id, ...(port === undefined ? {} : { port }), ...(az === undefined ? {} : { az }) };
   });
 }
 
@@ -57,8 +61,9 @@ function denyWrites(req: ApiRequest, action: string): void {
 export function elbv2Service(lb: LoadBalancerInfo): QueryService {
   const group = (p: QueryParams): TargetGroup => {
     const arn = p.str('TargetGroupArn');
-    if (arn !== lb.group.arn) throw new ApiError('TargetGroupNotFound', `Target groups '${arn}' not found`);
-    return lb.group;
+    const g = allGroups(lb).find((x) => x.arn === arn);
+    if (!g) throw new ApiError('TargetGroupNotFound', `Target groups '${arn}' not found`);
+    return g;
   };
   return {
     name: 'elasticloadbalancing',
@@ -97,12 +102,25 @@ export function elbv2Service(lb: LoadBalancerInfo): QueryService {
         const arns = p.strList('TargetGroupArns');
         const names = p.strList('Names');
         const lbArn = p.str('LoadBalancerArn');
-        const missing = [...arns.filter((a) => a !== lb.group.arn), ...names.filter((n) => n !== lb.group.name)];
+        const groups = allGroups(lb);
+        const missing = [
+          ...arns.filter((a) => !groups.some((g) => g.arn === a)),
+          ...names.filter((n) => !groups.some((g) => g.name === n)),
+        ];
         if (missing.length > 0)
           throw new ApiError('TargetGroupNotFound', `Target groups '${missing.join(', ')}' not found`);
         if (lbArn !== undefined && lbArn !== lb.arn)
           throw new ApiError('LoadBalancerNotFound', `Load balancers '${lbArn}' not found`);
-        return { TargetGroups: list('member', [tgXml(lb)]) };
+        const picked =
+          arns.length + names.length === 0
+            ? groups
+            : groups.filter((g) => arns.includes(g.arn) || names.includes(g.name));
+        return {
+          TargetGroups: list(
+            'member',
+            picked.map((g) => tgXml(lb, g)),
+          ),
+        };
       },
       DescribeTargetGroupAttributes: (p) => {
         const g = group(p);
@@ -122,7 +140,7 @@ export function elbv2Service(lb: LoadBalancerInfo): QueryService {
         const asked = targets(p);
         const rows =
           asked.length > 0
-            ? asked.map((a) => ({ a, t: g.targets.get(a.id) }))
+            ? asked.map((a) => ({ a, t: g.find(a.id, a.port) }))
             : [...g.targets.values()].map((t) => ({ a: { id: t.id, port: t.port }, t }));
         return {
           TargetHealthDescriptions: list(
@@ -157,7 +175,7 @@ export function elbv2Service(lb: LoadBalancerInfo): QueryService {
       DeregisterTargets: (p, req) => {
         const g = group(p);
         denyWrites(req, 'DeregisterTargets');
-        g.deregister(targets(p).map((t) => t.id));
+        g.deregisterTargets(targets(p));
         return {};
       },
     },

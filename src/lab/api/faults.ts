@@ -7,6 +7,8 @@ export type FaultDecision = { kind: 'slow'; ms: number } | { kind: 'error'; erro
 export function throttleError(service: string): ApiError {
   if (service === 'ec2') return new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503);
   if (service === 'fis') return new ApiError('ThrottlingException', 'Rate exceeded', 429);
+  if (service === 'ecs') return new ApiError('ThrottlingException', 'Rate exceeded', 400);
+  if (service === 'lambda') return new ApiError('TooManyRequestsException', 'Rate exceeded', 429);
   return new ApiError('Throttling', 'Rate exceeded', 400);
 }
 

@@ -65,7 +65,7 @@ export function clusterXml(rds: RdsLab, c: DbCluster): XmlObject {
     DBClusterArn: c.arn,
     DbClusterResourceId: c.resourceId,
     Status: c.status,
-    Engine: 'aurora-postgresql',
+    Engine: c.engine,
     EngineVersion: c.engineVersion,
     EngineMode: 'provisioned',
     // The reader endpoint listens on another port of the same address (see lab.json aurora.reader).

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LabIam } from '../iam/lab-iam.js';
 import { type FaultInjector, parseFaults } from './faults.js';
+import { handleAwsJson, type JsonService } from './json.js';
 import {
   type ApiReply,
   type ApiRequest,
@@ -23,7 +25,15 @@ const VERSION_TO_SERVICE: Record<string, string> = {
   '2014-10-31': 'rds',
   '2015-12-01': 'elasticloadbalancing',
   '2011-06-15': 'sts',
+  '2015-02-02': 'elasticache',
+  '2010-05-08': 'iam',
 };
+
+/** Services of the optional lab parts on the JSON protocols (awsJson1_1 by X-Amz-Target, restJson1 by path). */
+export interface ExtraServices {
+  json: Record<string, JsonService>;
+  rest: Record<string, (req: ApiRequest) => ApiReply | Promise<ApiReply>>;
+}
 
 /** SigV4: `Credential=AKID/20261122/us-east-1/ec2/aws4_request` names the service and the key. */
 export function credentialScope(auth: string | undefined): { accessKeyId: string; service: string | undefined } {
@@ -44,6 +54,9 @@ export class ApiServer {
     private readonly fis: (req: ApiRequest) => ApiReply,
     private readonly control: LabControl,
     faults: FaultInjector,
+    private readonly extra: ExtraServices = { json: {}, rest: {} },
+    /** IAM policies per access key; without it every call is allowed. */
+    private readonly iam?: LabIam,
   ) {
     this.faults = faults;
   }
@@ -93,12 +106,26 @@ export class ApiServer {
       accessKeyId,
     };
     const svc = service ? this.query[service] : undefined;
-    const operation = params?.str('Action') ?? `${apiReq.method} ${url.pathname}`;
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const operation =
+      params?.str('Action') ?? (target ? target.slice(target.indexOf('.') + 1) : `${apiReq.method} ${url.pathname}`);
     for (const d of this.faults.decide(service ?? '', operation)) {
       if (d.kind === 'slow') await new Promise((r) => setTimeout(r, d.ms));
       else return this.send(res, svc ? queryError(svc, d.error) : jsonError(d.error));
     }
+    if (this.iam && service) {
+      const denied = await this.iam.authorize(service, accessKeyId, {
+        operation,
+        req: apiReq,
+        ...(params ? { params } : {}),
+      });
+      if (denied) return this.send(res, svc ? queryError(svc, denied) : jsonError(denied));
+    }
     if (svc && params) return this.send(res, await handleQuery(svc, params, apiReq));
+    const json = service ? this.extra.json[service] : undefined;
+    if (json) return this.send(res, await handleAwsJson(json, apiReq));
+    const rest = service ? this.extra.rest[service] : undefined;
+    if (rest) return this.send(res, await rest(apiReq));
     if (service === 'fis') return this.send(res, this.fis(apiReq));
     this.send(res, {
       status: 400,
@@ -118,6 +145,16 @@ export class ApiServer {
       if (path === '/_lab/faults' && method === 'DELETE') {
         this.faults.config = {};
         return jsonReply(200, {});
+      }
+      if (path === '/_lab/iam' && this.iam) {
+        if (method === 'GET') return jsonReply(200, this.iam.list());
+        const b = (body ? JSON.parse(body) : {}) as { accessKeyId?: string; policy?: unknown };
+        const key = b.accessKeyId ?? 'lab';
+        if (method === 'DELETE') await this.iam.attach(key, null);
+        else if (method === 'POST' || method === 'PUT') {
+          await this.iam.attach(key, (b.policy ?? null) as Parameters<LabIam['attach']>[1]);
+        }
+        return jsonReply(200, this.iam.list());
       }
       if (path === '/_lab/reset' && method === 'POST') return jsonReply(200, await this.control.reset());
       if (path === '/_lab/ship-logs' && method === 'POST') return jsonReply(200, await this.control.shipLogs());

@@ -65,6 +65,42 @@ export const LAB_ACTIONS: ActionDef[] = [
       },
     },
   },
+  {
+    id: 'aws:ecs:stop-task',
+    description: 'Stop the specified ECS tasks.',
+    targets: { Tasks: 'aws:ecs:task' },
+    parameters: {},
+  },
+  ...(['invocation-error', 'invocation-add-delay', 'invocation-http-integration-response'] as const).map(
+    (name): ActionDef => ({
+      id: `aws:lambda:${name}`,
+      description:
+        name === 'invocation-error'
+          ? 'Mark invocations of the Lambda functions as failed.'
+          : name === 'invocation-add-delay'
+            ? 'Delay the start of invocations of the Lambda functions.'
+            : 'Answer invocations of the Lambda functions with an HTTP integration response.',
+      targets: { Functions: 'aws:lambda:function' },
+      parameters: {
+        duration: { description: 'How long the fault lasts (ISO 8601).', required: true },
+        invocationPercentage: {
+          description: 'Percentage of invocations to fault (1-100, default 100).',
+          required: false,
+        },
+        ...(name === 'invocation-add-delay'
+          ? { startupDelayMilliseconds: { description: 'Delay in ms (0-900000, default 1000).', required: false } }
+          : {
+              preventExecution: { description: 'Return without running the function (default true).', required: false },
+            }),
+        ...(name === 'invocation-http-integration-response'
+          ? {
+              statusCode: { description: 'HTTP status code to answer with (100-599).', required: true },
+              contentTypeHeader: { description: 'Content-Type header of the answer.', required: true },
+            }
+          : {}),
+      },
+    }),
+  ),
 ];
 
 export const actionDef = (id: string) => LAB_ACTIONS.find((a) => a.id === id);

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
-import { ACTION_RUNNERS, type ActionContext } from './actions.js';
-import { parseIsoDurationMs } from './duration.js';
+import { ACTION_RUNNERS, type ActionContext, type ActionRunner } from './actions.js';
 import { type Resource, resolveTarget, SUPPORTED_RESOURCE_TYPES, type TargetSources } from './targets.js';
 import {
   type Experiment,
@@ -14,6 +13,7 @@ import {
 import { validateTemplate } from './validate.js';
 
 export interface FisEngineDeps extends TargetSources {
+  extra?: TargetSources['extra'] & { fisActions: Record<string, ActionRunner> };
   network: ActionContext['network'];
   timeScale: number;
   /** Minimum time each experiment state (pending, initiating) stays visible. */
@@ -144,6 +144,10 @@ export class FisEngine {
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
+  private runner(actionId: string): ActionRunner | undefined {
+    return ACTION_RUNNERS[actionId] ?? this.deps.extra?.fisActions[actionId];
+  }
+
   private setState(e: Experiment, status: ExperimentStatus, reason: string): void {
     e.state = { status, reason };
   }
@@ -192,7 +196,7 @@ export class FisEngine {
     // Targets are resolved once, at the start (as FIS does).
     const resolved: Record<string, Resource[]> = {};
     for (const [name, t] of Object.entries(e.targets)) {
-      if (!SUPPORTED_RESOURCE_TYPES.includes(t.resourceType)) {
+      if (!SUPPORTED_RESOURCE_TYPES.includes(t.resourceType) && !this.deps.extra?.fisResources[t.resourceType]) {
         return finish(
           'failed',
           `Target ${name}: resource type ${t.resourceType} is not available in the drillproof lab.`,
@@ -204,7 +208,7 @@ export class FisEngine {
       }
     }
     for (const [name, a] of Object.entries(e.actions)) {
-      if (!ACTION_RUNNERS[a.actionId]) {
+      if (!this.runner(a.actionId)) {
         return finish('failed', `Action ${name}: ${a.actionId} is not supported by the drillproof lab.`);
       }
     }
@@ -237,19 +241,10 @@ export class FisEngine {
           this.setAction(a, 'skipped', 'No targets were resolved for this action.');
           return true;
         }
-        if (a.startAfterDelay) {
-          this.setAction(a, 'pending', 'Waiting for startAfterDelay.');
-          await this.hold((parseIsoDurationMs(a.startAfterDelay) ?? 0) * this.deps.timeScale, signal);
-          if (signal.aborted) return false;
-        }
         this.setAction(a, 'initiating', 'Action is initiating.');
         this.setAction(a, 'running', 'Action is running.');
         try {
-          await (ACTION_RUNNERS[a.actionId] as NonNullable<(typeof ACTION_RUNNERS)[string]>)(
-            ctx,
-            a.parameters ?? {},
-            targets,
-          );
+          await (this.runner(a.actionId) as ActionRunner)(ctx, a.parameters ?? {}, targets);
           this.setAction(a, 'completed', 'Action was completed.');
           return true;
         } catch (err) {

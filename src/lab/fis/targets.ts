@@ -18,6 +18,8 @@ export interface TargetSources {
   fleet: Ec2Fleet;
   rds: RdsLab;
   subnets: { id: string; az: string }[];
+  /** Resource types of the optional lab parts (aws:ecs:task, aws:lambda:function ...). */
+  extra?: { fisResources: Record<string, () => Resource[]> };
 }
 
 export const SUPPORTED_RESOURCE_TYPES = ['aws:ec2:instance', 'aws:rds:db', 'aws:rds:cluster', 'aws:ec2:subnet'];
@@ -67,7 +69,7 @@ function resources(src: TargetSources, type: string): Resource[] {
         data: { SubnetId: s.id, AvailabilityZone: s.az, VpcId: 'vpc-0a1b0000000000001' },
       }));
     default:
-      return [];
+      return src.extra?.fisResources[type]?.() ?? [];
   }
 }
 
@@ -104,7 +106,11 @@ export function resolveTarget(src: TargetSources, t: TemplateTarget, random: () 
   let pool = resources(src, t.resourceType);
   if (t.resourceArns && t.resourceArns.length > 0) {
     const arns = t.resourceArns;
-    pool = pool.filter((r) => arns.includes(r.arn));
+    // A qualified ARN (function:name:$LATEST) selects its function too.
+    pool = pool.filter(
+      (r) =>
+        arns.includes(r.arn) || ((r.data.QualifiedArns as string[] | undefined) ?? []).some((q) => arns.includes(q)),
+    );
   } else if (t.resourceTags && Object.keys(t.resourceTags).length > 0) {
     const tags = t.resourceTags;
     pool = pool.filter((r) => Object.entries(tags).every(([k, v]) => r.tags[k] === v));

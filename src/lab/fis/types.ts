@@ -14,7 +14,6 @@ export interface TemplateAction {
   parameters?: Record<string, string>;
   targets?: Record<string, string>;
   startAfter?: string[];
-  startAfterDelay?: string;
 }
 
 export interface ExperimentTemplate {

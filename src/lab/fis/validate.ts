@@ -1,6 +1,5 @@
 import { ApiError } from '../api/errors.js';
 import { actionDef } from './catalog.js';
-import { parseIsoDurationMs } from './duration.js';
 import { parseSelectionMode } from './targets.js';
 import type { TemplateAction, TemplateTarget } from './types.js';
 
@@ -8,14 +7,26 @@ const validation = (m: string) => new ApiError('ValidationException', m, 400);
 
 /**
  * Checks a CreateExperimentTemplate body the way FIS does: required fields, ARNs or tags (not both),
- * selection modes, action target keys and resource types, startAfter names, startAfterDelay.
+ * selection modes, action target keys and resource types, startAfter names. Actions keep only the
+ * members of the FIS API (actionId, description, parameters, targets, startAfter): anything else,
+ * such as `startAfterDelay`, is not part of the API and is neither stored nor honoured.
  */
 export function validateTemplate(input: Record<string, unknown>): {
   targets: Record<string, TemplateTarget>;
   actions: Record<string, TemplateAction>;
 } {
   const targets = (input.targets ?? {}) as Record<string, TemplateTarget>;
-  const actions = (input.actions ?? {}) as Record<string, TemplateAction>;
+  const actions: Record<string, TemplateAction> = {};
+  for (const [name, a] of Object.entries((input.actions ?? {}) as Record<string, TemplateAction>)) {
+    const { actionId, description, parameters, targets: t, startAfter } = a ?? ({} as TemplateAction);
+    actions[name] = {
+      actionId,
+      ...(description !== undefined ? { description } : {}),
+      ...(parameters !== undefined ? { parameters } : {}),
+      ...(t !== undefined ? { targets: t } : {}),
+      ...(startAfter !== undefined ? { startAfter } : {}),
+    };
+  }
   if (typeof input.description !== 'string') throw validation('description is required');
   if (!Array.isArray(input.stopConditions) || input.stopConditions.length === 0) {
     throw validation('stopConditions is required');
@@ -48,9 +59,6 @@ export function validateTemplate(input: Record<string, unknown>): {
     }
     for (const after of a.startAfter ?? []) {
       if (!actions[after]) throw validation(`Action ${name}: startAfter references unknown action ${after}`);
-    }
-    if (a.startAfterDelay !== undefined && parseIsoDurationMs(a.startAfterDelay) === undefined) {
-      throw validation(`Action ${name}: startAfterDelay is not an ISO 8601 duration`);
     }
   }
   return { targets, actions };

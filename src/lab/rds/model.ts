@@ -11,7 +11,7 @@ export interface DbInstance {
   arn: string;
   resourceId: string;
   kind: DbKind;
-  engine: 'postgres' | 'aurora-postgresql';
+  engine: 'postgres' | 'aurora-postgresql' | 'aurora-mysql';
   engineVersion: string;
   instanceClass: string;
   status: string;
@@ -22,9 +22,9 @@ export interface DbInstance {
   deletionProtection: boolean;
   backupRetentionPeriod: number;
   clusterId?: string;
-  /** multi-az and cluster-member */
+  /** multi-az */
   pair?: ReplicatedPair;
-  /** cluster-member: which pair member runs this instance */
+  /** cluster-member: which member of its cluster's pair runs this instance */
   memberIdx?: number;
   /** multi-az: the instance endpoint */
   endpoint?: EndpointProxy;
@@ -35,14 +35,36 @@ export interface DbInstance {
   restoredFrom?: string;
 }
 
+/** A server of a cluster member (PostgreSQL or MariaDB). */
+export interface ClusterNode {
+  readonly name: string;
+  readonly port: number;
+  stop(mode?: 'fast' | 'immediate' | 'kill'): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** What the RDS API needs of a cluster's writer + replica pair (ReplicatedPair, MariaPair). */
+export interface ClusterPair {
+  readonly members: readonly [{ node: ClusterNode; az: string }, { node: ClusterNode; az: string }];
+  readonly primary: { node: ClusterNode; az: string };
+  readonly standby: { node: ClusterNode; az: string };
+  primaryIdx: number;
+  standbyInSync: boolean;
+  failover(onPromoted?: () => void): Promise<{ rejoined: Promise<void> }>;
+  rebootPrimary(): Promise<void>;
+  rebuildStandby(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export interface DbCluster {
   id: string;
+  engine: 'aurora-postgresql' | 'aurora-mysql';
   arn: string;
   resourceId: string;
   status: string;
   createTime: Date;
   tags: Record<string, string>;
-  pair: ReplicatedPair;
+  pair: ClusterPair;
   writer: EndpointProxy;
   reader: EndpointProxy;
   memberIds: [string, string];

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../node-entry.js';
-import type { ReplicatedPair } from '../pg/pair.js';
-import { CLUSTER_ID, DB_ID, type RdsLab } from './lab-rds.js';
+import { DB_ID, type RdsLab } from './lab-rds.js';
+import type { ClusterPair } from './model.js';
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -13,7 +13,9 @@ async function until(cond: () => boolean, timeoutMs: number, what: string): Prom
 }
 
 /** Switches a pair back so its primary is the first member again (the initial AZ layout). */
-async function switchBack(pair: ReplicatedPair): Promise<void> {
+async function switchBack(
+  pair: Pick<ClusterPair, 'standbyInSync' | 'primaryIdx' | 'rebuildStandby' | 'failover'>,
+): Promise<void> {
   if (!pair.standbyInSync) await pair.rebuildStandby();
   if (pair.primaryIdx !== 0) {
     const { rejoined } = await pair.failover();
@@ -49,8 +51,7 @@ export async function resetRds(rds: RdsLab): Promise<void> {
       db.status = 'available';
     }
   }
-  const cl = rds.clusters.get(CLUSTER_ID);
-  if (cl) {
+  for (const cl of rds.clusters.values()) {
     cl.status = 'failing-over';
     try {
       await switchBack(cl.pair);

@@ -20,8 +20,10 @@ export interface K6GenerateSpec {
   maxVUs?: number;
 }
 
-/** `load.k6` in a scenario. Exactly one of `script` and `generate`. */
+/** `load.k6` in a scenario. Exactly one of `script`, `generate` and `external`. */
 export interface K6LoadConfig {
+  /** Load run elsewhere; its `--out json` files are imported after the drill. */
+  external?: { probe: string; runners?: number; description?: string };
   /** A user-owned k6 script, run as is (path relative to the scenario file). */
   script?: string;
   generate?: K6GenerateSpec;

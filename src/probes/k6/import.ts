@@ -12,7 +12,12 @@ import { estimateIntervalMs, K6SampleFileWriter, k6SampleHeader } from './sample
 
 export interface ImportK6Options {
   /** A k6 `--out json=` file, plain or gzipped. */
-  input: string;
+  input?: string;
+  /**
+   * Several runners' files (k6 operator parallel runs, or any set of `--out json` files): merged
+   * onto one timeline by their wall-clock times, each sample keeping its runner's name.
+   */
+  inputs?: readonly string[];
   /** Output directory: samples go to `<outDir>/samples/<probe>.ndjson`. */
   outDir: string;
   probe?: string;
@@ -37,6 +42,34 @@ export interface ImportK6Result {
   t0: number | null;
   thresholds: Record<string, string[]>;
   inputSha256: string;
+  /** One entry per input file, in the order given. */
+  runners: RunnerStats[];
+}
+
+export interface RunnerStats {
+  runner: string;
+  file: string;
+  sha256: string;
+  samples: number;
+  failed: number;
+  dropped: number;
+  badLines: number;
+  firstScheduled: number | null;
+  lastScheduled: number | null;
+}
+
+/** A runner's name from its file: `k6-runner-2.json.gz` → `k6-runner-2`; repeated names get a suffix. */
+export function runnerNames(files: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const base =
+      basename(f)
+        .replace(/\.gz$/, '')
+        .replace(/\.(nd)?json$/, '') || 'runner';
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
 }
 
 async function isGzip(path: string): Promise<boolean> {
@@ -66,23 +99,35 @@ async function* lines(path: string, gz: boolean, hash?: ReturnType<typeof create
  */
 export async function importK6Output(opts: ImportK6Options): Promise<ImportK6Result> {
   const probe = opts.probe ?? 'k6';
-  let gz: boolean;
-  try {
-    gz = await isGzip(opts.input);
-  } catch (err) {
-    throw DrillproofError.user('K6OutputNotFound', `k6 output ${opts.input} cannot be read`, {
-      cause: err,
-      hint: 'give the file k6 wrote with --out json=<file> (plain or .gz)',
+  const files = opts.inputs?.length ? [...opts.inputs] : opts.input ? [opts.input] : [];
+  if (files.length === 0)
+    throw DrillproofError.user('K6OutputNotFound', 'no k6 output file given', {
+      hint: 'give the file(s) k6 wrote with --out json=<file>',
     });
+  const multi = files.length > 1;
+  const names = runnerNames(files);
+  const gz: boolean[] = [];
+  for (const f of files) {
+    try {
+      gz.push(await isGzip(f));
+    } catch (err) {
+      throw DrillproofError.user('K6OutputNotFound', `k6 output ${f} cannot be read`, {
+        cause: err,
+        hint: 'give the file k6 wrote with --out json=<file> (plain or .gz)',
+      });
+    }
   }
+  // One kind of point for every runner: the wall-clock Trend when any runner's script has it.
   let source: K6SampleSource = opts.source === 'wallclock' || opts.source === 'http' ? opts.source : 'http';
   if (opts.source === undefined || opts.source === 'auto') {
-    for await (const l of lines(opts.input, gz)) {
-      if (!l.includes(WALL_LATENCY_METRIC)) continue;
-      const p = parseK6Line(l);
-      if (p.ok && p.line.type === 'Point' && p.line.metric === WALL_LATENCY_METRIC) {
-        source = 'wallclock';
-        break;
+    search: for (const [i, f] of files.entries()) {
+      for await (const l of lines(f, gz[i] as boolean)) {
+        if (!l.includes(WALL_LATENCY_METRIC)) continue;
+        const p = parseK6Line(l);
+        if (p.ok && p.line.type === 'Point' && p.line.metric === WALL_LATENCY_METRIC) {
+          source = 'wallclock';
+          break search;
+        }
       }
     }
   }
@@ -90,54 +135,87 @@ export async function importK6Output(opts: ImportK6Options): Promise<ImportK6Res
   const samplesPath = sampleFilePath(opts.outDir, probe);
   const writer = new K6SampleFileWriter(samplesPath);
   await writer.open();
-  const conv = new K6SampleConverter({ probe, source, timeoutMs });
-  const hash = createHash('sha256');
-  try {
-    for await (const l of lines(opts.input, gz, hash)) {
-      const p = parseK6Line(l);
-      if (!p.ok) {
-        conv.noteBadLine(p.reason);
-        continue;
+  const runners: RunnerStats[] = [];
+  const totals = { samples: 0, failed: 0, dropped: 0, lines: 0, badLines: 0 };
+  let first: number | null = null;
+  let last: number | null = null;
+  const thresholds: Record<string, string[]> = {};
+  const all = createHash('sha256');
+  for (const [i, file] of files.entries()) {
+    const conv = new K6SampleConverter({ probe, source, timeoutMs });
+    const hash = createHash('sha256');
+    const runner = names[i] as string;
+    try {
+      for await (const l of lines(file, gz[i] as boolean, hash)) {
+        const p = parseK6Line(l);
+        if (!p.ok) {
+          conv.noteBadLine(p.reason);
+          continue;
+        }
+        for (const smp of conv.convert(p.line)) await writer.write(multi ? { ...smp, runner } : smp);
       }
-      for (const s of conv.convert(p.line)) await writer.write(s);
+    } catch (err) {
+      throw DrillproofError.user('K6OutputInvalid', `k6 output ${file} cannot be decoded`, {
+        cause: err,
+        hint: gz[i] ? 'the gzip stream is corrupt or truncated' : 'check that this is k6 --out json output',
+      });
     }
-  } catch (err) {
-    throw DrillproofError.user('K6OutputInvalid', `k6 output ${opts.input} cannot be decoded`, {
-      cause: err,
-      hint: gz ? 'the gzip stream is corrupt or truncated' : 'check that this is k6 --out json output',
+    const st = conv.stats;
+    const sha = hash.digest('hex');
+    all.update(sha);
+    runners.push({
+      runner,
+      file: basename(file),
+      sha256: sha,
+      samples: st.samples,
+      failed: st.failed,
+      dropped: st.dropped,
+      badLines: st.badLines,
+      firstScheduled: st.firstScheduled,
+      lastScheduled: st.lastScheduled,
     });
+    totals.samples += st.samples;
+    totals.failed += st.failed;
+    totals.dropped += st.dropped;
+    totals.lines += st.lines;
+    totals.badLines += st.badLines;
+    if (st.firstScheduled !== null && (first === null || st.firstScheduled < first)) first = st.firstScheduled;
+    if (st.lastScheduled !== null && (last === null || st.lastScheduled > last)) last = st.lastScheduled;
+    Object.assign(thresholds, st.thresholds);
   }
-  const st = conv.stats;
-  if (st.samples === 0) {
+  const empty = runners.filter((r) => r.samples === 0);
+  if (totals.samples === 0 || (multi && empty.length)) {
     throw DrillproofError.user(
       'K6OutputEmpty',
-      `k6 output ${opts.input} has no ${source === 'wallclock' ? WALL_LATENCY_METRIC : 'http_req_duration'} points (${st.lines} lines, ${st.badLines} unreadable)`,
+      `k6 output ${(multi ? empty.map((r) => r.file) : files).join(', ')} has no ${source === 'wallclock' ? WALL_LATENCY_METRIC : 'http_req_duration'} points (${totals.lines} lines, ${totals.badLines} unreadable)`,
       {
         hint: 'record with k6 run --out json=<file>; a --summary-export file has no per-request data',
       },
     );
   }
-  const intervalMs =
-    opts.intervalMs ?? estimateIntervalMs(st.samples - st.dropped, st.firstScheduled, st.lastScheduled);
-  await writer.finish(k6SampleHeader({ probe, intervalMs, timeoutMs, t0: st.firstScheduled ?? 0 }));
+  // Δ of the merged load: the mean spacing of all runners' request starts together.
+  const intervalMs = opts.intervalMs ?? estimateIntervalMs(totals.samples - totals.dropped, first, last);
+  await writer.finish(k6SampleHeader({ probe, intervalMs, timeoutMs, t0: first ?? 0 }));
   const result: ImportK6Result = {
     samplesPath,
     source,
-    samples: st.samples,
-    failed: st.failed,
-    dropped: st.dropped,
-    lines: st.lines,
-    badLines: st.badLines,
+    samples: totals.samples,
+    failed: totals.failed,
+    dropped: totals.dropped,
+    lines: totals.lines,
+    badLines: totals.badLines,
     intervalMs,
     timeoutMs,
-    t0: st.firstScheduled,
-    thresholds: st.thresholds,
-    inputSha256: hash.digest('hex'),
+    t0: first,
+    thresholds,
+    // One file: the digest of its bytes; several: the digest of their digests, in the order given.
+    inputSha256: multi ? all.digest('hex') : (runners[0]?.sha256 as string),
+    runners,
   };
   await mkdir(join(opts.outDir, 'k6'), { recursive: true });
   await writeFile(
     join(opts.outDir, 'k6', 'import.json'),
-    `${JSON.stringify({ input: basename(opts.input), ...result, samplesPath: `samples/${probe}.ndjson` }, null, 2)}\n`,
+    `${JSON.stringify({ input: files.map((f) => basename(f)).join(', '), ...result, samplesPath: `samples/${probe}.ndjson` }, null, 2)}\n`,
   );
   return result;
 }

@@ -1,3 +1,4 @@
+import { PERCENTILE_COLUMNS } from '../../measurements/format.js';
 import type { PhaseName, PhaseStats } from '../../run/measurements.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
@@ -5,11 +6,13 @@ import { fmtMs, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
 import { redact } from '../redact.js';
 import type { ProbeSeries } from '../series.js';
 import { availabilityStrip, latencyChart } from './charts.js';
+import { ftrSection } from './ftr-section.js';
 import {
   awsCallsSection,
   environmentSection,
   faultsSection,
   scenarioSection,
+  signingSection,
   timelineSection,
   verificationSection,
 } from './sections.js';
@@ -86,9 +89,7 @@ ${rows}
 function phaseRow(name: PhaseName, p: PhaseStats): string {
   return `<tr><td>${name}</td><td class="num">${p.scheduled}</td><td class="num">${p.failed}</td><td class="num">${ratio(
     p.availability,
-  )}</td><td class="num">${ms(p.p50WithFailuresMs)}</td><td class="num">${ms(p.p95WithFailuresMs)}</td><td class="num">${ms(
-    p.p99WithFailuresMs,
-  )}</td><td class="num">${ms(p.maxWithFailuresMs)}</td><td class="num">${ms(p.p95Ms)}</td><td class="num">${ms(p.p99Ms)}</td></tr>`;
+  )}</td>${PERCENTILE_COLUMNS.map((c) => `<td class="num">${ms(p[c.key])}</td>`).join('')}</tr>`;
 }
 
 function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): string {
@@ -98,8 +99,8 @@ function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): s
   const chart = s
     ? `<div class="chart">${latencyChart(s, pm, {
         faultAtMs: ev.measurements.faultAtMs,
-        detectedAtMs: rto?.detectedAt ? Date.parse(rto.detectedAt) : null,
-        recoveredAtMs: rto?.recoveredAt ? Date.parse(rto.recoveredAt) : null,
+        detectedAtMs: rto?.detectedAtMs ?? (rto?.detectedAt ? Date.parse(rto.detectedAt) : null),
+        recoveredAtMs: rto?.recoveredAtMs ?? (rto?.recoveredAt ? Date.parse(rto.recoveredAt) : null),
       })}</div>`
     : '<p class="muted">No samples in the run directory for this probe.</p>';
   const rtoText = rto
@@ -117,7 +118,9 @@ function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): s
     : '';
   return `<section class="probe" data-probe="${e(name)}"><h3>${e(name)} <span class="muted">(${e(pm.kind)})</span></h3>
 ${chart}${rtoText}
-<table class="phases"><thead><tr><th>phase</th><th class="num">scheduled</th><th class="num">failed</th><th class="num">availability</th><th class="num">P50</th><th class="num">P95</th><th class="num">P99</th><th class="num">max</th><th class="num">P95 ok only</th><th class="num">P99 ok only</th></tr></thead><tbody>
+<table class="phases"><thead><tr><th>phase</th><th class="num">scheduled</th><th class="num">failed</th><th class="num">availability</th>${PERCENTILE_COLUMNS.map(
+    (c) => `<th class="num">${c.label}</th>`,
+  ).join('')}</tr></thead><tbody>
 ${PHASES.map((p) => phaseRow(p, pm.phases[p])).join('\n')}
 </tbody></table></section>`;
 }
@@ -136,31 +139,6 @@ ${r.lostSeqs.length ? `<tr><th>lost seqs</th><td class="mono">${e(r.lostSeqs.sli
 </tbody></table>`;
 }
 
-function ftrSection(ev: Evidence): string {
-  const w = ev.ftr.worksheet;
-  const items = ev.ftr.items
-    .map(
-      (i) =>
-        `<tr data-ftr="${i.id}"><td class="mono">${i.id}</td><td>${e(i.title)}${
-          i.claimedByScenario ? '' : '<div class="muted">not listed in the scenario\u2019s metadata.ftr</div>'
-        }</td><td><span class="pill ${i.status}">${i.status.replace('-', ' ').toUpperCase()}</span></td><td>${
-          i.supports.length ? `<ul class="tight">${i.supports.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : '–'
-        }</td><td>${i.enter ? e(i.enter) : '–'}</td><td>${
-          i.missing.length ? `<ul class="tight">${i.missing.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : 'nothing'
-        }</td></tr>`,
-    )
-    .join('\n');
-  return `<h2>AWS Foundational Technical Review</h2>
-<p>Values for the Partner Response column of the self-assessment: RPO <strong>${e(w.rpo ?? 'not measured')}</strong>, RTO <strong>${e(
-    w.rto ?? 'not measured',
-  )}</strong>, date of the last resilience test <strong>${e(w.lastTestDate)}</strong>, Availability Zone impairment covered: <strong>${
-    w.azImpairmentCovered ? 'yes' : 'no'
-  }</strong>, backup restore tested: <strong>${w.restoreTested ? 'yes' : 'no'}</strong>. Repeat by ${e(w.nextTestDueBy)}.</p>
-<table id="ftr"><thead><tr><th>item</th><th>requirement</th><th>status</th><th>this run shows</th><th>enter</th><th>still missing</th></tr></thead><tbody>
-${items}
-</tbody></table>`;
-}
-
 /** Renders report.html. Pure: the same evidence and series give the same bytes. */
 export function renderHtml(ev: Evidence, series: readonly ProbeSeries[]): string {
   const byName = new Map(series.map((s) => [s.probe, s]));
@@ -174,6 +152,7 @@ export function renderHtml(ev: Evidence, series: readonly ProbeSeries[]): string
   const body = `${banner(ev)}
 <h2>Objectives: expected vs actual</h2>
 ${objectivesTable(ev)}
+${signingSection(ev)}
 <h2>What users saw</h2>
 <div class="legend"><span><span class="sw" style="background:#eef2f7"></span>baseline</span><span><span class="sw" style="background:#fde2e2"></span>fault (F to recovery)</span><span><span class="sw" style="background:#e3f4e8"></span>recovery</span><span><span class="sw" style="background:#1d4ed8"></span>latency of ok samples (min\u2013max per column)</span><span><span class="sw" style="background:#dc2626"></span>failed samples</span></div>
 ${
@@ -197,7 +176,7 @@ ${timelineSection(ev)}
 ${awsCallsSection(ev)}
 ${scenarioSection(ev)}
 ${environmentSection(ev)}
-<footer>Part of a signed evidence pack: <span class="mono">SHA256SUMS</span>, <span class="mono">evidence.sigstore.json</span> (DSSE over an in-toto statement listing every file) and <span class="mono">signing-key.pub.pem</span>. Check it with <span class="mono">drillproof verify &lt;dir&gt;</span> or the openssl steps in <span class="mono">VERIFY.md</span>. Machine-readable result: <span class="mono">evidence.json</span> (schema version ${ev.schemaVersion}).</footer>`;
+<footer>Part of a signed evidence pack: <span class="mono">SHA256SUMS</span> and <span class="mono">evidence.sigstore.json</span> (DSSE over an in-toto statement listing every file). Check it with <span class="mono">${e(ev.signing?.verify.replace('<pack>', '<dir>') ?? 'drillproof verify <dir>')}</span> or the openssl steps in <span class="mono">VERIFY.md</span>. Machine-readable result: <span class="mono">evidence.json</span> (schema version ${ev.schemaVersion}).</footer>`;
   // A last redaction pass over the finished page: values can arrive through any field.
   return redact(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

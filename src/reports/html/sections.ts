@@ -140,3 +140,30 @@ export function scenarioSection(ev: Evidence): string {
   }</p>
 <pre id="scenario">${e(ev.scenario.text)}</pre>`;
 }
+
+const TRUST_LABEL: Record<NonNullable<Evidence['signing']>['trust'], string> = {
+  'integrity-only': 'integrity only',
+  'published-key': 'organisation key',
+  kms: 'AWS KMS key',
+  keyless: 'keyless (Sigstore)',
+};
+
+/** Who signed the pack and what that proves: the first thing an auditor asks. */
+export function signingSection(ev: Evidence): string {
+  const s = ev.signing;
+  if (!s)
+    return `<h2>Signature</h2>
+<p id="signing" data-trust="unsigned">This report is not signed yet: sign the pack with <span class="mono">drillproof sign</span>.</p>`;
+  const rows: [string, string][] = [['trust', TRUST_LABEL[s.trust]]];
+  if (s.method === 'keyless') {
+    rows.push(['identity', s.identity ?? 'unknown'], ['OIDC issuer', s.issuer ?? 'unknown']);
+    if (s.certificateAuthority) rows.push(['certificate authority', s.certificateAuthority]);
+    if (s.transparencyLog) rows.push(['transparency log', s.transparencyLog]);
+  }
+  if (s.kmsKeyArn) rows.push(['KMS key', s.kmsKeyArn]);
+  rows.push(['key', `${s.keyType} ${s.keyFingerprint}${s.generatedKey ? ' (generated for this signature)' : ''}`]);
+  rows.push(['check with', s.verify]);
+  return `<h2>Signature</h2>
+<p id="signing" data-trust="${e(s.trust)}">${e(s.summary)}.</p>
+<dl class="env">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd class="${k === 'check with' || k === 'key' ? 'mono' : ''}">${e(v)}</dd>`).join('')}</dl>`;
+}

@@ -30,6 +30,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .pill.pass, .pill.met { background: var(--ok-bg); color: var(--ok); }
 .pill.fail, .pill.not-met { background: var(--bad-bg); color: var(--bad); }
 .pill.not-covered { background: #e5e7eb; color: var(--muted); }
+.pill.rehearsed { background: #e0e7ff; color: #3730a3; }
 .muted { color: var(--muted); }
 .chart { margin: 8px 0 14px; page-break-inside: avoid; break-inside: avoid; }
 .chart svg { width: 100%; height: auto; display: block; }

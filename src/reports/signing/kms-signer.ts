@@ -1,8 +1,8 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { KmsApi, KmsPublicKey } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
-import { keyTypeOf } from './keys.js';
-import { type EvidenceSigner, sha256 } from './signer.js';
+import { keyFingerprint, keyTypeOf } from './keys.js';
+import { type EvidenceSigner, sha256, signingInfo } from './signer.js';
 
 /**
  * Signs with an AWS KMS asymmetric key (`ECC_NIST_P256`, `ECDSA_SHA_256`). KMS accepts at most
@@ -11,7 +11,11 @@ import { type EvidenceSigner, sha256 } from './signer.js';
  * ordinary ECDSA-SHA256 signature over the PAE (openssl, cosign, sigstore). Every Sign call also
  * leaves a CloudTrail record of who signed and when.
  */
-export async function kmsSigner(client: KmsApi, keyId: string): Promise<EvidenceSigner> {
+/**
+ * The public key of a KMS signing key (kms:GetPublicKey), checked to be ECC_NIST_P256 / SIGN_VERIFY.
+ * `verify --kms-key` trusts exactly this key.
+ */
+export async function kmsPublicKey(client: KmsApi, keyId: string): Promise<{ publicKey: KeyObject; keyArn: string }> {
   let pub: KmsPublicKey;
   try {
     pub = await client.getPublicKey({ KeyId: keyId });
@@ -20,7 +24,7 @@ export async function kmsSigner(client: KmsApi, keyId: string): Promise<Evidence
       'KmsGetPublicKeyFailed',
       `kms GetPublicKey failed for ${keyId}: ${(err as Error).message}`,
       {
-        hint: 'check the key id or alias and that the caller may call kms:GetPublicKey and kms:Sign on it',
+        hint: 'check the key id or alias and that the caller may call kms:GetPublicKey (and kms:Sign to sign) on it',
         cause: err,
       },
     );
@@ -35,11 +39,29 @@ export async function kmsSigner(client: KmsApi, keyId: string): Promise<Evidence
   if (!pub.PublicKey) throw DrillproofError.aws('KmsNoPublicKey', `kms returned no public key for ${keyId}`);
   const publicKey = createPublicKey({ key: Buffer.from(pub.PublicKey), format: 'der', type: 'spki' });
   keyTypeOf(publicKey);
-  const keyArn = pub.KeyId ?? keyId;
+  return { publicKey, keyArn: pub.KeyId ?? keyId };
+}
+
+export async function kmsSigner(client: KmsApi, keyId: string): Promise<EvidenceSigner> {
+  const { publicKey, keyArn } = await kmsPublicKey(client, keyId);
+  const fingerprint = keyFingerprint(publicKey);
   return {
     keyType: 'ecdsa-p256',
     publicKey,
     description: `aws kms ${keyArn}`,
+    info: () =>
+      signingInfo({
+        method: 'kms',
+        keyType: 'ecdsa-p256',
+        keyFingerprint: fingerprint,
+        generatedKey: false,
+        kmsKeyArn: keyArn,
+        identity: null,
+        issuer: null,
+        certificateAuthority: null,
+        transparencyLog: null,
+        trust: 'kms',
+      }),
     async sign(pae) {
       try {
         const out = await client.sign({

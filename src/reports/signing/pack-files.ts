@@ -9,16 +9,58 @@ export const SUMS_FILE = 'SHA256SUMS';
 export const PUBLIC_KEY_FILE = 'signing-key.pub.pem';
 export const VERIFY_FILE = 'VERIFY.md';
 
-/** Every regular file under `dir`, as sorted POSIX relative paths (byte order, like `LC_ALL=C sort`). */
-export async function listPackFiles(dir: string): Promise<string[]> {
+export interface PackEntry {
+  /** POSIX path relative to the pack root. */
+  name: string;
+  /** `file` for a regular file; anything else (a symlink, fifo, socket, device) is never signed. */
+  type: 'file' | 'symlink' | 'fifo' | 'socket' | 'device' | 'other';
+}
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b)) as number;
+
+/**
+ * Every entry under `dir` that is not a directory, as sorted POSIX relative paths (byte order,
+ * like `LC_ALL=C sort`). Symlinks are reported as such and never followed: a link in a pack could
+ * point anywhere, so it can be neither signed nor verified.
+ */
+export async function listPackEntries(dir: string): Promise<PackEntry[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: string[] = [];
+  const out: PackEntry[] = [];
   for (const e of entries) {
-    if (!e.isFile()) continue;
+    if (e.isDirectory()) continue;
     const parent = (e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? dir;
-    files.push(relative(dir, join(parent, e.name)).split(sep).join('/'));
+    const name = relative(dir, join(parent, e.name)).split(sep).join('/');
+    const type: PackEntry['type'] = e.isFile()
+      ? 'file'
+      : e.isSymbolicLink()
+        ? 'symlink'
+        : e.isFIFO()
+          ? 'fifo'
+          : e.isSocket()
+            ? 'socket'
+            : e.isBlockDevice() || e.isCharacterDevice()
+              ? 'device'
+              : 'other';
+    out.push({ name, type });
   }
-  return files.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)) as number);
+  return out.sort((a, b) => byteOrder(a.name, b.name));
+}
+
+/** Every regular file under `dir`, sorted in byte order. */
+export async function listPackFiles(dir: string): Promise<string[]> {
+  return (await listPackEntries(dir)).filter((e) => e.type === 'file').map((e) => e.name);
+}
+
+/** Every directory under `dir` (relative POSIX paths): a signed file replaced by a directory shows here. */
+export async function listPackDirs(dir: string): Promise<Set<string>> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const out = new Set<string>();
+  for (const e of entries) {
+    if (!e.isDirectory()) continue;
+    const parent = (e as { parentPath?: string; path?: string }).parentPath ?? (e as { path?: string }).path ?? dir;
+    out.add(relative(dir, join(parent, e.name)).split(sep).join('/'));
+  }
+  return out;
 }
 
 export function sha256File(path: string): Promise<string> {

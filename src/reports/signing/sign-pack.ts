@@ -1,7 +1,7 @@
 import { verify as cryptoVerify } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
+import { bundleToJSON, type SerializedBundle, toDSSEBundle } from '@sigstore/bundle';
 import { dsse } from '@sigstore/core';
 import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message, silentSink } from '../../io/messages.js';
@@ -11,6 +11,7 @@ import {
   BUNDLE_FILE,
   digestFiles,
   formatSums,
+  listPackEntries,
   listPackFiles,
   PUBLIC_KEY_FILE,
   SUMS_FILE,
@@ -60,6 +61,7 @@ async function readEvidence(dir: string): Promise<Evidence> {
 }
 
 function predicateOf(ev: Evidence, signer: EvidenceSigner, fingerprint: string, signedAt: Date): DrillPredicate {
+  const info = signer.info();
   const rto = ev.objectives.find((o) => o.name === 'rto');
   const rpo = ev.objectives.find((o) => o.name === 'rpo');
   return {
@@ -88,7 +90,16 @@ function predicateOf(ev: Evidence, signer: EvidenceSigner, fingerprint: string, 
       ok: rpo ? rpo.ok : null,
     },
     objectives: ev.objectives.map((o) => ({ name: o.name, expected: o.expected, actual: o.actual, ok: o.ok })),
-    signer: { keyType: signer.keyType, keyFingerprint: fingerprint, description: signer.description },
+    signer: {
+      keyType: signer.keyType,
+      keyFingerprint: fingerprint,
+      description: signer.description,
+      method: info.method,
+      trust: info.trust,
+      kmsKeyArn: info.kmsKeyArn,
+      identity: info.identity,
+      issuer: info.issuer,
+    },
   };
 }
 
@@ -103,15 +114,24 @@ export async function signPack(opts: SignPackOptions): Promise<SignPackResult> {
   const ev = await readEvidence(dir);
   const fingerprint = keyFingerprint(signer.publicKey);
 
+  await signer.prepare?.();
+  const info = signer.info();
   await rm(join(dir, BUNDLE_FILE), { force: true });
   await rm(join(dir, SUMS_FILE), { force: true });
-  await writeFile(join(dir, PUBLIC_KEY_FILE), publicKeyPem(signer.publicKey));
-  await writeFile(
-    join(dir, VERIFY_FILE),
-    renderVerifyMd({ keyType: signer.keyType, fingerprint, signer: signer.description }),
-  );
+  // A keyless signature carries its key in the certificate; a key file left from an earlier signing would mislead.
+  if (signer.bundle) await rm(join(dir, PUBLIC_KEY_FILE), { force: true });
+  else await writeFile(join(dir, PUBLIC_KEY_FILE), publicKeyPem(signer.publicKey));
+  await writeFile(join(dir, VERIFY_FILE), renderVerifyMd({ keyType: signer.keyType, fingerprint, info }));
 
-  const files = await listPackFiles(dir);
+  const entries = await listPackEntries(dir);
+  const special = entries.filter((e) => e.type !== 'file');
+  if (special.length)
+    throw DrillproofError.user(
+      'PackFileNotRegular',
+      `cannot sign what is not a regular file: ${special.map((e) => `${e.name} (${e.type})`).join(', ')}`,
+      { hint: 'remove those entries (or replace a link with a copy of the file) and sign again' },
+    );
+  const files = entries.map((e) => e.name);
   const bad = files.filter(unsafeFileName);
   if (bad.length)
     throw DrillproofError.user(
@@ -130,30 +150,35 @@ export async function signPack(opts: SignPackOptions): Promise<SignPackResult> {
 
   const statement = buildStatement(subjects, predicateOf(ev, signer, fingerprint, (opts.now ?? (() => new Date()))()));
   const payload = Buffer.from(JSON.stringify(statement), 'utf8');
-  const pae = dsse.preAuthEncoding(PAYLOAD_TYPE, payload);
   sink.progress?.({ id: 'sign', label: 'signing the evidence pack', done: 0, detail: signer.description });
-  const signature = await signer.sign(pae);
-  // A signer that returns a signature for another key (a wrong KMS key id) must fail here, not at audit time.
-  const selfCheck =
-    signer.keyType === 'ed25519'
-      ? cryptoVerify(null, pae, signer.publicKey, signature)
-      : cryptoVerify('sha256', pae, { key: signer.publicKey, dsaEncoding: 'der' }, signature);
-  if (!selfCheck)
-    throw DrillproofError.tool(
-      'SignatureSelfCheckFailed',
-      `the signature from ${signer.description} does not verify with its public key`,
-    );
-
-  const bundle = toDSSEBundle({ artifact: payload, artifactType: PAYLOAD_TYPE, signature, keyHint: fingerprint });
+  let json: SerializedBundle;
   let timestamp: TimestampInfo | null = null;
-  if (opts.tsaUrl) {
-    const ts = await requestTimestamp(opts.tsaUrl, signature, opts.fetchImpl);
-    bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: ts.der }] };
-    timestamp = ts.info;
-    sink.emit(message('info', 'DP_EVID_I0003', `timestamped by ${opts.tsaUrl} at ${ts.info.genTime}`, ts.info));
+  if (signer.bundle) {
+    json = await signer.bundle(payload, PAYLOAD_TYPE);
+  } else {
+    const pae = dsse.preAuthEncoding(PAYLOAD_TYPE, payload);
+    const signature = await signer.sign(pae);
+    // A signer that returns a signature for another key (a wrong KMS key id) must fail here, not at audit time.
+    const selfCheck =
+      signer.keyType === 'ed25519'
+        ? cryptoVerify(null, pae, signer.publicKey, signature)
+        : cryptoVerify('sha256', pae, { key: signer.publicKey, dsaEncoding: 'der' }, signature);
+    if (!selfCheck)
+      throw DrillproofError.tool(
+        'SignatureSelfCheckFailed',
+        `the signature from ${signer.description} does not verify with its public key`,
+      );
+    const bundle = toDSSEBundle({ artifact: payload, artifactType: PAYLOAD_TYPE, signature, keyHint: fingerprint });
+    if (opts.tsaUrl) {
+      const ts = await requestTimestamp(opts.tsaUrl, signature, opts.fetchImpl);
+      bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: ts.der }] };
+      timestamp = ts.info;
+      sink.emit(message('info', 'DP_EVID_I0003', `timestamped by ${opts.tsaUrl} at ${ts.info.genTime}`, ts.info));
+    }
+    json = bundleToJSON(bundle);
   }
   const bundlePath = join(dir, BUNDLE_FILE);
-  await writeFile(bundlePath, `${JSON.stringify(bundleToJSON(bundle), null, 2)}\n`);
+  await writeFile(bundlePath, `${JSON.stringify(json, null, 2)}\n`);
   sink.progress?.({ id: 'sign', label: 'signing the evidence pack', done: 1, total: 1 });
   sink.emit(
     message(

@@ -31,7 +31,16 @@ export interface DrillPredicate {
   };
   rpo: { targetSeconds: number | null; measuredSeconds: number | null; lostWrites: number | null; ok: boolean | null };
   objectives: { name: string; expected: string; actual: string; ok: boolean }[];
-  signer: { keyType: string; keyFingerprint: string; description: string };
+  signer: {
+    keyType: string;
+    keyFingerprint: string;
+    description: string;
+    method: 'key' | 'kms' | 'keyless';
+    trust: string;
+    kmsKeyArn: string | null;
+    identity: string | null;
+    issuer: string | null;
+  };
 }
 
 export interface Statement {

@@ -1,61 +1,51 @@
-import { createPublicKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Bundle, bundleFromJSON, isBundleWithDsseEnvelope } from '@sigstore/bundle';
-import { dsse } from '@sigstore/core';
-import { type KeyType, keyFingerprint, keyTypeOf } from './keys.js';
+import { DrillproofError } from '../../errors.js';
 import {
   BUNDLE_FILE,
   digestFiles,
-  listPackFiles,
+  listPackDirs,
+  listPackEntries,
   PUBLIC_KEY_FILE,
   parseSums,
   SUMS_FILE,
   unsafeFileName,
 } from './pack-files.js';
-import { sigstoreVerify, verifyPae } from './signature-check.js';
 import { PAYLOAD_TYPE, PREDICATE_TYPE, STATEMENT_TYPE, type Statement } from './statement.js';
 import { type TimestampInfo, verifyTimestamp } from './tsa.js';
+import { type VerifyOutcome, type VerifyProblem, verifyOutcome } from './verify-problems.js';
+import { checkPolicy, checkSignature, type VerifiedSigner, type VerifyPolicy } from './verify-signer.js';
+
+export type { VerifyOutcome, VerifyProblem, VerifyProblemCode } from './verify-problems.js';
+export type { VerifiedSigner, VerifyPolicy } from './verify-signer.js';
 
 /**
  * Verifies a signed evidence pack: the bundle, the signature over the DSSE PAE (with node:crypto
- * and again with @sigstore/verify), the statement, and every file of the directory against the
- * signed digests. Collects every problem and names the file for each, instead of stopping at the
- * first one, so `drillproof verify` can say exactly what was altered, removed or added.
+ * and again with @sigstore/verify), the statement, every entry of the directory against the
+ * signed digests (anything that is not a regular file fails), and, when a policy is given, that
+ * the signer is the trusted one. Collects every problem and names the file for each.
  */
-export type VerifyProblemCode =
-  | 'BundleMissing'
-  | 'BundleInvalid'
-  | 'KeyMissing'
-  | 'KeyMismatch'
-  | 'SignatureInvalid'
-  | 'SigstoreVerifyFailed'
-  | 'StatementInvalid'
-  | 'FileAltered'
-  | 'FileMissing'
-  | 'FileExtra'
-  | 'SumsMismatch'
-  | 'TimestampInvalid';
-
-export interface VerifyProblem {
-  code: VerifyProblemCode;
-  file?: string;
-  message: string;
-}
-
 export interface VerifyPackOptions {
   dir: string;
-  /** The trusted public key (PEM). Without it the key shipped in the pack is used, and the result says so. */
+  policy?: VerifyPolicy;
+  /** Shorthand for a `key` policy with this PEM. */
   trustedKeyPem?: string;
-  /** Trusted CA certificates (PEM) of the timestamp authority. */
+  /** Trusted CA certificates (PEM) of an RFC 3161 timestamp authority. */
   tsaCaPem?: string;
 }
 
 export interface VerifyPackResult {
   ok: boolean;
+  outcome: VerifyOutcome;
   problems: VerifyProblem[];
-  keySource: 'trusted' | 'pack' | 'none';
-  keyType: KeyType | null;
+  /** `policy`: the signer was checked against the given policy; `integrity-only`: it was not. */
+  trust: 'policy' | 'integrity-only';
+  policy: 'none' | VerifyPolicy['kind'];
+  signer: VerifiedSigner | null;
+  keySource: VerifiedSigner['keySource'];
+  keyType: VerifiedSigner['keyType'];
   keyFingerprint: string | null;
   /** Signature checked by @sigstore/verify too. */
   sigstoreVerified: boolean;
@@ -64,12 +54,36 @@ export interface VerifyPackResult {
   timestamps: TimestampInfo[];
 }
 
+function finish(r: VerifyPackResult): VerifyPackResult {
+  r.outcome = verifyOutcome(r.problems);
+  r.ok = r.outcome === 'valid';
+  return r;
+}
+
+async function readRegular(dir: string, name: string): Promise<string | null> {
+  try {
+    if (!(await lstat(join(dir, name))).isFile()) return null;
+    return await readFile(join(dir, name), 'utf8');
+  } catch {
+    return null;
+  }
+}
+
 export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackResult> {
   const { dir } = opts;
+  const policy: VerifyPolicy | undefined =
+    opts.policy ??
+    (opts.trustedKeyPem
+      ? { kind: 'key', publicKey: createPublicKey(opts.trustedKeyPem), label: '(--key)' }
+      : undefined);
   const problems: VerifyProblem[] = [];
   const result: VerifyPackResult = {
     ok: false,
+    outcome: 'signature-invalid',
     problems,
+    trust: policy ? 'policy' : 'integrity-only',
+    policy: policy?.kind ?? 'none',
+    signer: null,
     keySource: 'none',
     keyType: null,
     keyFingerprint: null,
@@ -79,19 +93,33 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
     timestamps: [],
   };
 
-  let present: string[];
+  let entries: Awaited<ReturnType<typeof listPackEntries>>;
+  let dirs: Set<string>;
   try {
-    present = (await listPackFiles(dir)).filter((f) => f !== BUNDLE_FILE);
+    entries = await listPackEntries(dir);
+    dirs = await listPackDirs(dir);
   } catch (err) {
-    problems.push({ code: 'BundleMissing', message: `cannot read the directory ${dir}: ${(err as Error).message}` });
-    return result;
+    throw DrillproofError.user('PackNotFound', `${dir} is not a readable directory`, {
+      hint: 'give the run directory (evidence pack) to verify',
+      cause: err,
+    });
   }
+  const bundleEntry = entries.find((e) => e.name === BUNDLE_FILE);
+  const others = entries.filter((e) => e.name !== BUNDLE_FILE);
 
-  // The bundle.
+  // The bundle (never read through a link: a link could point at another pack's signature).
+  if (bundleEntry && bundleEntry.type !== 'file') {
+    problems.push({
+      code: 'FileNotRegular',
+      file: BUNDLE_FILE,
+      message: `${BUNDLE_FILE} is a ${bundleEntry.type}, not a regular file: the signature cannot be read safely`,
+    });
+    return finish(result);
+  }
   let bundle: Bundle;
   try {
-    const json = JSON.parse(await readFile(join(dir, BUNDLE_FILE), 'utf8'));
-    bundle = bundleFromJSON(json);
+    if (!bundleEntry) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    bundle = bundleFromJSON(JSON.parse(await readFile(join(dir, BUNDLE_FILE), 'utf8')));
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     problems.push({
@@ -101,7 +129,7 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
         ? `${BUNDLE_FILE} is missing: the pack is not signed`
         : `${BUNDLE_FILE} is not a valid Sigstore bundle: ${(err as Error).message}`,
     });
-    return result;
+    return finish(result);
   }
   if (bundle.mediaType !== 'application/vnd.dev.sigstore.bundle.v0.3+json' || !isBundleWithDsseEnvelope(bundle)) {
     problems.push({
@@ -109,7 +137,7 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
       file: BUNDLE_FILE,
       message: 'expected a v0.3 Sigstore bundle holding a DSSE envelope',
     });
-    return result;
+    return finish(result);
   }
   const env = bundle.content.dsseEnvelope;
   if (env.signatures.length !== 1) {
@@ -118,105 +146,41 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
       file: BUNDLE_FILE,
       message: `expected exactly one signature, found ${env.signatures.length}`,
     });
-    return result;
+    return finish(result);
   }
   if (env.payloadType !== PAYLOAD_TYPE)
     problems.push({ code: 'BundleInvalid', file: BUNDLE_FILE, message: `unexpected payloadType ${env.payloadType}` });
 
-  // The key.
-  let packKeyPem: string | null = null;
-  try {
-    packKeyPem = await readFile(join(dir, PUBLIC_KEY_FILE), 'utf8');
-  } catch {
-    packKeyPem = null;
-  }
-  let key: KeyObject | null = null;
-  try {
-    if (opts.trustedKeyPem) {
-      key = createPublicKey(opts.trustedKeyPem);
-      result.keySource = 'trusted';
-      let packFpr: string | null = null;
-      try {
-        packFpr = packKeyPem ? keyFingerprint(packKeyPem) : null;
-      } catch {
-        packFpr = 'unreadable';
-      }
-      if (packFpr && packFpr !== keyFingerprint(key))
-        problems.push({
-          code: 'KeyMismatch',
-          file: PUBLIC_KEY_FILE,
-          message: `${PUBLIC_KEY_FILE} (${packFpr.slice(0, 16)}…) is not the trusted key (${keyFingerprint(key).slice(0, 16)}…)`,
-        });
-    } else if (packKeyPem) {
-      key = createPublicKey(packKeyPem);
-      result.keySource = 'pack';
-    }
-    if (key) keyTypeOf(key);
-  } catch (err) {
-    key = null;
-    problems.push({
-      code: 'KeyMissing',
-      file: PUBLIC_KEY_FILE,
-      message: `the public key is not readable: ${(err as Error).message}`,
-    });
-  }
-  if (!key) {
-    if (!problems.some((p) => p.code === 'KeyMissing'))
-      problems.push({
-        code: 'KeyMissing',
-        file: PUBLIC_KEY_FILE,
-        message: `${PUBLIC_KEY_FILE} is missing and no --key was given`,
-      });
-  }
-  const sig = Buffer.from(env.signatures[0]?.sig ?? Buffer.alloc(0));
-  let tsaCa: X509Certificate[] | null = null;
-  if (opts.tsaCaPem) {
-    tsaCa = (opts.tsaCaPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
-      (p) => new X509Certificate(p),
-    );
-  }
-  if (key) {
-    const keyType = keyTypeOf(key);
-    const fpr = keyFingerprint(key);
-    result.keyType = keyType;
-    result.keyFingerprint = fpr;
-    const vm = bundle.verificationMaterial.content;
-    const hint = vm.$case === 'publicKey' ? vm.publicKey.hint : '';
-    if (hint !== fpr || (env.signatures[0]?.keyid ?? '') !== fpr)
-      problems.push({
-        code: 'KeyMismatch',
-        file: BUNDLE_FILE,
-        message: `the bundle was signed by key ${hint.slice(0, 16) || '(no hint)'}…, not by ${fpr.slice(0, 16)}…`,
-      });
-    // The signature.
-    const pae = dsse.preAuthEncoding(env.payloadType, Buffer.from(env.payload));
-    const sigOk = verifyPae(keyType, key, pae, sig);
-    if (!sigOk)
-      problems.push({
-        code: 'SignatureInvalid',
-        file: BUNDLE_FILE,
-        message: 'the signature does not verify over the signed statement',
-      });
-    const sigstoreError = sigstoreVerify(bundle, key, tsaCa);
-    result.sigstoreVerified = sigstoreError === null;
-    if (sigstoreError && sigOk)
-      problems.push({
-        code: 'SigstoreVerifyFailed',
-        file: BUNDLE_FILE,
-        message: `@sigstore/verify rejected the bundle: ${sigstoreError}`,
-      });
+  // The signer and the signature.
+  const tsaCa = opts.tsaCaPem
+    ? (opts.tsaCaPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+        (p) => new X509Certificate(p),
+      )
+    : null;
+  const check = checkSignature(bundle, await readRegular(dir, PUBLIC_KEY_FILE), policy, tsaCa, problems);
+  result.signer = check.signer;
+  result.keySource = check.signer.keySource;
+  result.keyType = check.signer.keyType;
+  result.keyFingerprint = check.signer.keyFingerprint;
+  result.sigstoreVerified = check.sigstoreVerified;
+  if (policy && check.signatureOk) {
+    checkPolicy(policy, check.signer, bundle, problems);
+    if (check.signer.chainVerified) result.sigstoreVerified = true;
   }
 
-  // Timestamps.
-  for (const [i, t] of (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).entries()) {
-    try {
-      result.timestamps.push(verifyTimestamp(Buffer.from(t.signedTimestamp), sig, tsaCa ? { trustedCa: tsaCa } : {}));
-    } catch (err) {
-      problems.push({
-        code: 'TimestampInvalid',
-        file: BUNDLE_FILE,
-        message: `timestamp ${i + 1}: ${(err as Error).message}`,
-      });
+  // RFC 3161 timestamps of key-signed packs (a keyless bundle's are checked with its trusted root).
+  if (check.signer.method === 'key') {
+    const sig = Buffer.from(env.signatures[0]?.sig ?? Buffer.alloc(0));
+    for (const [i, t] of (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).entries()) {
+      try {
+        result.timestamps.push(verifyTimestamp(Buffer.from(t.signedTimestamp), sig, tsaCa ? { trustedCa: tsaCa } : {}));
+      } catch (err) {
+        problems.push({
+          code: 'TimestampInvalid',
+          file: BUNDLE_FILE,
+          message: `timestamp ${i + 1}: ${(err as Error).message}`,
+        });
+      }
     }
   }
 
@@ -237,8 +201,19 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
     return finish(result);
   }
   result.statement = statement;
+  await checkFiles(dir, statement, others, dirs, problems, result);
+  return finish(result);
+}
 
-  // Every file.
+/** Every signed file present, unchanged and regular; nothing else in the directory. */
+async function checkFiles(
+  dir: string,
+  statement: Statement,
+  entries: Awaited<ReturnType<typeof listPackEntries>>,
+  dirs: Set<string>,
+  problems: VerifyProblem[],
+  result: VerifyPackResult,
+): Promise<void> {
   const signed = new Map<string, string>();
   for (const s of statement.subject) {
     if (typeof s.name !== 'string' || unsafeFileName(s.name) || typeof s.digest?.sha256 !== 'string') {
@@ -250,15 +225,36 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
     }
     signed.set(s.name, s.digest.sha256);
   }
-  const presentSet = new Set(present);
-  const actual = new Map((await digestFiles(dir, present)).map((d) => [d.name, d.sha256]));
+  const regular = entries.filter((e) => e.type === 'file').map((e) => e.name);
+  const present = new Set(regular);
+  for (const e of entries)
+    if (e.type !== 'file')
+      problems.push({
+        code: 'FileNotRegular',
+        file: e.name,
+        message: signed.has(e.name)
+          ? `${e.name} was signed as a file but is now a ${e.type}`
+          : `${e.name} is a ${e.type}, not a regular file (a pack holds only regular files)`,
+      });
+  const actual = new Map((await digestFiles(dir, regular)).map((d) => [d.name, d.sha256]));
   for (const [name, digest] of signed) {
-    if (!presentSet.has(name))
+    if (present.has(name)) {
+      if (actual.get(name) !== digest)
+        problems.push({
+          code: 'FileAltered',
+          file: name,
+          message: `${name} was changed after signing (sha256 differs)`,
+        });
+    } else if (dirs.has(name))
+      problems.push({
+        code: 'FileNotRegular',
+        file: name,
+        message: `${name} was signed as a file but is now a directory`,
+      });
+    else if (!entries.some((e) => e.name === name))
       problems.push({ code: 'FileMissing', file: name, message: `${name} was signed but is missing` });
-    else if (actual.get(name) !== digest)
-      problems.push({ code: 'FileAltered', file: name, message: `${name} was changed after signing (sha256 differs)` });
   }
-  for (const name of present)
+  for (const name of regular)
     if (!signed.has(name))
       problems.push({
         code: 'FileExtra',
@@ -268,7 +264,7 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
   result.files = signed.size;
 
   // SHA256SUMS must agree with the statement (it is a convenience copy of the same digests).
-  if (presentSet.has(SUMS_FILE) && actual.get(SUMS_FILE) === signed.get(SUMS_FILE)) {
+  if (present.has(SUMS_FILE) && actual.get(SUMS_FILE) === signed.get(SUMS_FILE)) {
     const sums = parseSums(await readFile(join(dir, SUMS_FILE), 'utf8'));
     for (const s of sums)
       if (signed.get(s.name) !== s.sha256)
@@ -278,10 +274,4 @@ export async function verifyPack(opts: VerifyPackOptions): Promise<VerifyPackRes
           message: `${SUMS_FILE} lists ${s.name} with another digest than the statement`,
         });
   }
-  return finish(result);
-}
-
-function finish(r: VerifyPackResult): VerifyPackResult {
-  r.ok = r.problems.length === 0;
-  return r;
 }

@@ -3,7 +3,7 @@
 // definitions of docs (nearest-rank percentiles, failures at T, RTO = R - F with window W), so
 // the evidence tests check rendering against independently computed values.
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -19,6 +19,8 @@ function rng(seed) {
   };
 }
 const iso = (ms) => new Date(Math.round(ms)).toISOString();
+// Boundary texts are truncated to the millisecond (never later than the exact value).
+const isoFloor = (ms) => new Date(Math.floor(ms)).toISOString();
 const r3 = (x) => Math.round(x * 1000) / 1000;
 
 function nearestRank(sorted, p) {
@@ -68,7 +70,7 @@ function rtoOf(name, samples, intervalMs, F, windowMs) {
     windowSeconds: windowMs / 1000,
   };
   if (!firstFail)
-    return { ...base, seconds: 0, noOutage: true, detectedAt: null, recoveredAt: null, timeToDetectSeconds: null, outageDurationSeconds: 0 };
+    return { ...base, seconds: 0, noOutage: true, detectedAt: null, detectedAtMs: null, recoveredAt: null, recoveredAtMs: null, timeToDetectSeconds: null, outageDurationSeconds: 0 };
   const end = samples[samples.length - 1].scheduled;
   let R = null;
   for (const x of after) {
@@ -84,8 +86,10 @@ function rtoOf(name, samples, intervalMs, F, windowMs) {
     ...base,
     seconds: R === null ? null : r3((R - F) / 1000),
     noOutage: false,
-    detectedAt: iso(firstFail.scheduled),
-    recoveredAt: R === null ? null : iso(R),
+    detectedAt: isoFloor(firstFail.scheduled),
+    detectedAtMs: firstFail.scheduled,
+    recoveredAt: R === null ? null : isoFloor(R),
+    recoveredAtMs: R,
     timeToDetectSeconds: r3((firstFail.scheduled - F) / 1000),
     outageDurationSeconds: R === null ? null : r3((R - firstFail.scheduled) / 1000),
     R,
@@ -105,6 +109,7 @@ function probeMeasurements(name, kind, samples, intervalMs, timeoutMs, F, window
     intervalMs,
     timeoutMs,
     rto: rtoOut,
+    split: { startMs: start, faultMs: F, recoveredMs: rto.noOutage ? F : rto.R, endMs: end },
     phases: {
       baseline: phaseStats(samples, timeoutMs, start, F),
       fault: phaseStats(samples, timeoutMs, F, R),
@@ -415,6 +420,71 @@ out['az-impairment-failed'] = makeRun({
   },
   faults: (F, end) => [
     { stepId: 'az-a', type: 'az-impairment', action: 'fis:StartExperiment (aws:ec2:stop-instances in us-east-1a, aws:rds:reboot-db-instances forceFailover)', targets: ['us-east-1a', 'i-0f5e4d3c2b1a00011', 'shop-db'], injectedAt: iso(F), acknowledgedAt: iso(F + 241), rolledBackAt: iso(end + 410), rollback: 'succeeded', requestIds: [awsRid(1), awsRid(2)] },
+  ],
+});
+
+// An AWS run of a FIS experiment template that stops every tagged web instance in us-east-1a
+// (scenarios/aws/fis/stop-instances-in-az.json): drillproof creates the template (the request is
+// journalled as sent), starts the experiment, and the web tier recovers on the other AZ.
+const fisTemplate = JSON.parse(readFileSync(join(here, '../../../scenarios/aws/fis/stop-instances-in-az.json'), 'utf8'));
+const fisRunId = 'run-20261123T091000Z-fis-template';
+const fisScenario = `version: 1
+metadata:
+  name: fis-template
+  description: A FIS template stops the web instances in one AZ for five minutes.
+  owner: sre@example.com
+  ftr: [RES-002, RES-004]
+target: { provider: aws, region: us-east-1, allowedAccounts: ["123456789012"] }
+probes:
+  - { name: web, type: http, url: "https://shop.example.com/health", rate: 20/s, timeout: 2s }
+  - name: heartbeat
+    type: postgres-heartbeat
+    interval: 200ms
+    timeout: 2s
+    connection: { host: shop-db.cluster-abc.us-east-1.rds.amazonaws.com, port: 5432, database: shop, user: drill, password: { env: PGPASSWORD } }
+steps:
+  baseline: 30s
+  faults:
+    - { id: stop-web-in-az, type: fis-experiment, templateFile: fis/stop-instances-in-az.json }
+  observe: { timeout: 2m, recovery: { probes: [web], hold: 5s } }
+objectives: { rto: 60s, rpo: 0s, latency: [ { probe: web, phase: recovery, p95: 800ms } ], availability: [ { probe: web, phase: all, min: 90% } ] }
+`;
+out['fis-az-aws-passed'] = ec2Run('fis-az-aws-passed', 31, fisRunId, Date.parse('2026-11-23T09:10:05.000Z'), 9_400, {
+  name: 'fis-template',
+  backends: ['i-0f5e4d3c2b1a00011', 'i-0f5e4d3c2b1a00021'],
+  dbHost: 'shop-db.cluster-abc.us-east-1.rds.amazonaws.com',
+  account: '123456789012',
+  arn: 'arn:aws:sts::123456789012:assumed-role/drill-runner/ci',
+  target: { provider: 'aws', region: 'us-east-1' },
+  scenario: fisScenario,
+  rid: awsRid,
+  webFails: (rel, backend, rand) => {
+    // The stopped instance in us-east-1a keeps half the traffic until the ALB marks it unhealthy.
+    if (rel >= 600 && rel < 9_400 && backend.endsWith('11')) return rand() < 0.6 ? { error: 'http_status', status: 502, ms: 3 + rand() * 4 } : { error: 'timeout' };
+    return null;
+  },
+  journal: (add, F) => {
+    add(F - 400, 'note', { message: 'setup for stop-web-in-az', stepId: 'stop-web-in-az' });
+    add(F - 300, 'aws.call', { service: 'fis', operation: 'CreateExperimentTemplate', requestId: awsRid(11), ms: 201.7, ok: true, params: { clientToken: `${fisRunId}-stop-web-in-az-tpl`.slice(0, 64), ...fisTemplate, tags: { ...fisTemplate.tags, 'drillproof:run': fisRunId, 'drillproof:step': 'stop-web-in-az' } } });
+    add(F - 5, 'inverse.recorded', { stepId: 'stop-web-in-az', fault: 'fis-experiment', inverse: { action: 'fis.stop-experiment', params: { runId: fisRunId, stepId: 'stop-web-in-az' } } });
+    add(F, 'fault.requested', { stepId: 'stop-web-in-az', fault: 'fis-experiment', action: 'fis:StartExperiment', targets: ['EXT9zYxWvUtSrQp'] });
+    add(F + 230, 'aws.call', { service: 'fis', operation: 'StartExperiment', requestId: awsRid(12), ms: 228.3, ok: true, params: { experimentTemplateId: 'EXT9zYxWvUtSrQp', clientToken: `${fisRunId}-stop-web-in-az`, tags: { 'drillproof:run': fisRunId, 'drillproof:step': 'stop-web-in-az' } } });
+    add(F + 231, 'fault.acknowledged', { stepId: 'stop-web-in-az', requestIds: [awsRid(12)], response: { experimentId: 'EXPa1b2c3d4e5f6g7', status: 'initiating' } });
+    add(F + 1100, 'watch.event', { source: 'fis', resource: 'EXPa1b2c3d4e5f6g7', state: 'running' });
+    add(F + 1500, 'watch.event', { source: 'fis', resource: 'EXPa1b2c3d4e5f6g7/stop-web-in-az', state: 'running' });
+    add(F + 2100, 'watch.event', { source: 'ec2', resource: 'i-0f5e4d3c2b1a00011', state: 'stopping' });
+    add(F + 3900, 'watch.event', { source: 'elbv2', resource: 'i-0f5e4d3c2b1a00011', state: 'unhealthy', reason: 'Target.Timeout' });
+    add(F + 9_100, 'watch.event', { source: 'elbv2', resource: 'i-0f5e4d3c2b1a00011', state: 'unused', reason: 'Target.InvalidState' });
+    add(F + 14_600, 'recovery.detected', { probes: ['web'], at: F + 9_450, holdMs: 5000 });
+  },
+  rollback: (add, F, end) => {
+    add(end + 100, 'rollback.started', { stepId: 'stop-web-in-az' });
+    add(end + 350, 'aws.call', { service: 'fis', operation: 'StopExperiment', requestId: awsRid(13), ms: 240.1, ok: true, params: { id: 'EXPa1b2c3d4e5f6g7' } });
+    add(end + 360, 'rollback.succeeded', { stepId: 'stop-web-in-az', requestIds: [awsRid(13)] });
+    add(end + 900, 'aws.call', { service: 'fis', operation: 'DeleteExperimentTemplate', requestId: awsRid(14), ms: 120.4, ok: true, params: { id: 'EXT9zYxWvUtSrQp' } });
+  },
+  faults: (F, end) => [
+    { stepId: 'stop-web-in-az', type: 'fis-experiment', action: 'fis:StartExperiment', targets: ['EXT9zYxWvUtSrQp'], injectedAt: iso(F), acknowledgedAt: iso(F + 231), rolledBackAt: iso(end + 360), rollback: 'succeeded', requestIds: [awsRid(11), awsRid(12), awsRid(13)] },
   ],
 });
 

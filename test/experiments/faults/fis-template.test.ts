@@ -6,9 +6,9 @@ import { DrillproofError } from '../../../src/errors.js';
 import { loadFisTemplateFile, loadScenarioFile, parseScenarioText } from '../../../src/experiments/load.js';
 import { fisFixturesDir } from '../../_helpers/scenario-files.js';
 
-// Every template fixture; the lab's own (lab-*.json) sits next to the twelve real ones.
+// Every template fixture; drillproof's own (lab-*.json, drillproof-*.json) sit next to the twelve real ones.
 const templates = readdirSync(fisFixturesDir).filter((f) => f.endsWith('.json'));
-const real = templates.filter((f) => !f.startsWith('lab-'));
+const real = templates.filter((f) => !f.startsWith('lab-') && !f.startsWith('drillproof-'));
 const dir = mkdtempSync(join(tmpdir(), 'dp-fis-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -72,6 +72,10 @@ describe('real FIS templates (aws-samples/fis-template-library)', () => {
     });
     // On AWS, placeholders left in the role ARN are pointed out.
     expect(r.warnings.find((w) => w.code === 'FisTemplatePlaceholder')?.message).toContain('<YOUR AWS ACCOUNT>');
+    // startAfterDelay is not in the FIS API: accepted, dropped before sending, and said so.
+    const delay = r.warnings.filter((w) => w.code === 'FisStartAfterDelayUnsupported');
+    expect(delay.map((w) => w.message)).toEqual([expect.stringContaining('AWS FIS does not support')]);
+    expect(delay[0]?.hint).toMatch(/aws:fis:wait action with duration PT5M/);
   });
 
   it('a broken template file is reported at its own file:line:col', () => {

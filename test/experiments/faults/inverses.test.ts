@@ -186,7 +186,7 @@ const cases: Case[] = [
     resources: { db: { type: 'rds-instance', id: 'shop-db' } },
     step: { id: 'restore', type: 'rds-restore', resource: 'db', from: 'latest-snapshot' },
     fake: { db: multiAzDb, snapshots: [{ id: 'snap-1', dbId: 'shop-db' }] },
-    faulted: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db', 'dp-run-1-restore']),
+    faulted: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db', 'shop-db-dp-run-1-restore']),
     undone: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db']),
   },
   {

@@ -54,6 +54,7 @@ describe('drillproof plan', () => {
       'ec2:StartInstances',
       'ec2:StopInstances',
       'elasticloadbalancing:DescribeTargetHealth',
+      'iam:SimulatePrincipalPolicy',
       'rds:DescribeDBInstances',
       'rds:DescribeEvents',
       'rds:RebootDBInstance',
@@ -146,6 +147,13 @@ describe('drillproof iam-policy', () => {
           Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*',
           Condition: { StringEquals: { 'aws:ResourceTag/drillproof': 'allowed' } },
         },
+        {
+          // Preflight proves every other statement with it (IAM SimulatePrincipalPolicy).
+          Sid: 'Iam1',
+          Effect: 'Allow',
+          Action: ['iam:SimulatePrincipalPolicy'],
+          Resource: ['arn:aws:iam::123456789012:role/*', 'arn:aws:iam::123456789012:user/*'],
+        },
       ],
     });
   });
@@ -153,6 +161,7 @@ describe('drillproof iam-policy', () => {
   it('RDS failover with Secrets Manager: reboot on the one instance, the secret, events', () => {
     const p = policyOf('scenarios/aws/rds-multi-az-failover.yaml');
     expect(actionsOf(p)).toEqual([
+      'iam:SimulatePrincipalPolicy',
       'rds:DescribeDBInstances',
       'rds:DescribeEvents',
       'rds:RebootDBInstance',
@@ -185,6 +194,7 @@ describe('drillproof iam-policy', () => {
       'fis:StopExperiment',
       'fis:TagResource',
       'iam:PassRole',
+      'iam:SimulatePrincipalPolicy',
       'sts:GetCallerIdentity',
     ]);
     const pass = p.Statement.find((s) => s.Action.includes('iam:PassRole'));

@@ -46,10 +46,12 @@ describe('shipped scenarios', () => {
       const { scenario } = loadScenarioFile(join(repoRoot, file));
       for (const p of scenario.probes) {
         if (p.type !== 'postgres-heartbeat') continue;
-        const lab = (field: string) => `\${lab.db.${field}}`;
+        // lab-db, or lab-aurora's writer endpoint (same user, database and password).
+        const db = (p.connection as { host?: string }).host?.includes('lab.aurora.') ? 'aurora' : 'db';
+        const lab = (field: string) => `\${lab.${db}.${field}}`;
         expect(p.connection).toMatchObject({
-          host: lab('host'),
-          port: lab('port'),
+          host: db === 'aurora' ? lab('writer.host') : lab('host'),
+          port: db === 'aurora' ? lab('writer.port') : lab('port'),
           database: lab('database'),
           user: lab('user'),
           password: { env: 'DRILLPROOF_LAB_DB_PASSWORD' },

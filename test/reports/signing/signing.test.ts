@@ -52,7 +52,10 @@ describe('sign and verify an evidence pack', () => {
     expect(r.problems).toEqual([]);
     expect(r).toMatchObject({
       ok: true,
-      keySource: 'trusted',
+      outcome: 'valid',
+      trust: 'policy',
+      policy: 'key',
+      keySource: 'pack',
       keyType: type,
       sigstoreVerified: true,
       files: files.length,
@@ -98,13 +101,22 @@ describe('sign and verify an evidence pack', () => {
     const r1 = await verifyPack({ dir: a.dir });
     expect(r1.problems.map((p) => p.code)).toContain('SignatureInvalid');
     expect(r1.sigstoreVerified).toBe(false);
-    // A forger re-signs everything with their own key: only the trusted key catches it.
+    expect(r1.outcome).toBe('signature-invalid');
+    // A forger re-signs everything with their own key: the pack is intact, so without a policy it
+    // verifies (integrity only); only the trusted key catches it, as an untrusted signer.
     const forger = generateSigningKey('ecdsa-p256');
     await signPack({ dir: b.dir, signer: localSigner(forger.privateKey) });
-    expect((await verifyPack({ dir: b.dir })).ok).toBe(true);
+    const integrity = await verifyPack({ dir: b.dir });
+    expect(integrity).toMatchObject({ ok: true, trust: 'integrity-only', policy: 'none' });
     const r2 = await verifyPack({ dir: b.dir, trustedKeyPem: publicKeyPem(b.keys.publicKey) });
     expect(r2.ok).toBe(false);
-    expect(r2.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['KeyMismatch', 'SignatureInvalid']));
+    expect(r2.outcome).toBe('signer-untrusted');
+    expect(r2.problems.map((p) => p.code)).toEqual(['SignerNotTrusted']);
+    // The forger also deletes the shipped public key: the trusted key does not match the bundle's hint.
+    await rm(join(b.dir, 'signing-key.pub.pem'));
+    const r3 = await verifyPack({ dir: b.dir, trustedKeyPem: publicKeyPem(b.keys.publicKey) });
+    expect(r3.outcome).toBe('signature-invalid');
+    expect(r3.problems.map((p) => p.code)).toEqual(expect.arrayContaining(['KeyMissing', 'FileMissing']));
   });
 
   it('reports a missing bundle and a bundle that is not a bundle', async () => {

@@ -11,8 +11,8 @@ export function isoDurationMs(s: string): number | undefined {
 
 /**
  * Expected run time of a FIS template: the longest chain of actions, each lasting its `duration`
- * (or `startInstancesAfterDuration`, `maxDuration`) parameter plus its `startAfterDelay`; actions
- * without a duration count 30 s.
+ * (or `startInstancesAfterDuration`, `maxDuration`) parameter; actions without a duration count
+ * 30 s. `startAfterDelay` is not part of the FIS API (drillproof drops it), so it adds nothing.
  */
 export function fisTemplateEstimateMs(t: FisTemplate): number {
   const memo = new Map<string, number>();
@@ -23,7 +23,7 @@ export function fisTemplateEstimateMs(t: FisTemplate): number {
     const d = [p.duration, p.startInstancesAfterDuration, p.maxDuration]
       .map((x) => (x ? isoDurationMs(x) : undefined))
       .find((x) => x !== undefined);
-    return (d ?? 30_000) + (a.startAfterDelay ? (isoDurationMs(a.startAfterDelay) ?? 0) : 0);
+    return d ?? 30_000;
   };
   const end = (name: string, seen: Set<string>): number => {
     const cached = memo.get(name);

@@ -130,6 +130,15 @@ function warnings(f: FisStep, { scenario, at, attachment }: WarningContext<FisTe
       });
     }
   }
+  for (const [name, action] of Object.entries(template.actions)) {
+    if (action.startAfterDelay === undefined) continue;
+    out.push({
+      code: 'FisStartAfterDelayUnsupported',
+      message: `FIS action "${name}" has startAfterDelay, which AWS FIS does not support (it is not in the FIS API): drillproof drops it and the action starts without the delay`,
+      path: f.template ? [...tPath, 'actions', name, 'startAfterDelay'] : tPath,
+      hint: `to wait ${action.startAfterDelay}, add an aws:fis:wait action with duration ${action.startAfterDelay} and list it in startAfter`,
+    });
+  }
   const holes = templatePlaceholders(template);
   if (holes.length > 0 && scenario.target.provider === 'aws' && !f.roleArn) {
     out.push({
@@ -180,5 +189,5 @@ export const fisExperimentDefinition = defineFault({
     return [experimentAction({ ...step, stepId: step.id, fault: step.type, template: step.template ?? attached }, ctx)];
   },
   inverses: [stopExperiment, deleteTemplate],
-  leftovers: runningExperiments,
+  leftovers: { service: 'fis', what: 'FIS experiments', find: runningExperiments },
 });

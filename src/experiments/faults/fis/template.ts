@@ -50,7 +50,11 @@ export const fisAction = strict({
   startAfterDelay: z
     .string()
     .regex(ISO_DURATION, { error: 'startAfterDelay is an ISO 8601 duration such as "PT5M"' })
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'Not part of the AWS FIS API: accepted so published templates load, but dropped before the template is sent (validate warns). Use an aws:fis:wait action instead.',
+    }),
 });
 
 export const fisTemplateSchema = strict({

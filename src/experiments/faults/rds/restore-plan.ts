@@ -4,6 +4,7 @@ import { dbClusterArns } from '../../resources/aurora-cluster.js';
 import { dbInstanceArns } from '../../resources/rds-instance.js';
 import { M, planTarget, S } from '../step.js';
 import { rdsEventsCall } from './failover.js';
+import { restoredDbPattern } from './restore-naming.js';
 import type { RdsRestoreStep } from './restore-schema.js';
 
 function sourceOf(f: RdsRestoreStep): string {
@@ -31,10 +32,17 @@ function injectCalls(
       }),
     );
   } else {
+    // AWS authorizes an instance restore on the option, parameter and subnet groups it uses too
+    // (service authorization reference: og, pg and subgrp are required resource types).
+    const groups = ['og:*', 'pg:*', 'subgrp:*'].flatMap((g) => arns(ctx, 'rds', g));
     inject.push(
       pointInTime === undefined
-        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [...o.newDb, ...arns(ctx, 'rds', `snapshot:${snapshot}`)])
-        : call('rds', 'RestoreDBInstanceToPointInTime', [...o.newDb, ...dbInstanceArns(ctx, o.id)], {
+        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [
+            ...o.newDb,
+            ...arns(ctx, 'rds', `snapshot:${snapshot}`),
+            ...groups,
+          ])
+        : call('rds', 'RestoreDBInstanceToPointInTime', [...o.newDb, ...dbInstanceArns(ctx, o.id), ...groups], {
             params: pointInTime === 'latest' ? { UseLatestRestorableTime: true } : { RestoreTime: pointInTime },
           }),
     );
@@ -50,7 +58,7 @@ export function rdsRestorePlan(f: RdsRestoreStep, ctx: PlanContext, inverseActio
   const r = ctx.resources[f.resource] as { type: string; id?: string } | undefined;
   const cluster = r?.type === 'aurora-cluster';
   const id = r && (r.type === 'rds-instance' || r.type === 'aurora-cluster') ? r.id : undefined;
-  const restoredPattern = f.restoredId ?? (known(id) ? `${id}-dp-*` : '*');
+  const restoredPattern = f.restoredId ?? (known(id) ? restoredDbPattern(id) : '*');
   const source = sourceOf(f);
   const newDb = cluster ? arns(ctx, 'rds', `cluster:${restoredPattern}`) : dbInstanceArns(ctx, restoredPattern);
   const newInstance = dbInstanceArns(ctx, restoredPattern);

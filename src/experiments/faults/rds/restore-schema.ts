@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInput, name, secretRef, strict, text } from '../../../scenario/common.js';
+import { describeInput, name, secretRef, sslSetting, strict, text } from '../../../scenario/common.js';
 import { resourceName, stepShape } from '../step.js';
 
 const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/, {
@@ -35,9 +35,10 @@ export const rdsRestoreFault = strict({
   resource: resourceName.meta({ description: 'rds-instance or aurora-cluster resource to restore from.' }),
   from: restoreSource.meta({ description: 'latest-snapshot, {snapshot: id} or {pointInTime: latest | time}.' }),
   instanceClass: text.optional().meta({ description: 'Class of the restored instance, e.g. db.t3.medium.' }),
-  restoredId: name
-    .optional()
-    .meta({ description: 'Identifier of the restored instance (default: dp-<run id>-<step id>).' }),
+  restoredId: name.optional().meta({
+    description:
+      'Identifier of the restored instance (default: <id>-dp-<run>-<step>; iam-policy scopes the restore to <id>-dp-*).',
+  }),
   keep: z.boolean().default(false).meta({ description: 'Keep the restored database after the drill.' }),
   heartbeatProbe: name
     .optional()
@@ -47,7 +48,7 @@ export const rdsRestoreFault = strict({
     database: text.optional(),
     user: text.optional(),
     password: secretRef.optional(),
-    ssl: z.enum(['disable', 'require', 'verify-full']).optional(),
+    ssl: sslSetting.optional(),
   })
     .optional()
     .meta({ description: 'How to connect to the restored database (default: the heartbeat probe connection).' }),
@@ -72,13 +73,4 @@ export function judgeCheck(
   const actual = rows.length === 0 ? '(no row)' : v === null || v === undefined ? 'null' : String(v);
   const expected = expect === null ? 'null' : String(expect);
   return { ok: rows.length > 0 && actual === expected, expected, actual };
-}
-
-/** RDS identifiers: letters, digits, single hyphens, start with a letter, at most 63 characters. */
-export function restoredInstanceId(runId: string, stepId: string): string {
-  const raw = `dp-${runId}-${stepId}`
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/-+/g, '-');
-  return raw.slice(0, 63).replace(/-$/, '');
 }

@@ -7,11 +7,12 @@ import { defineFault } from '../definition.js';
 import { defineInverse, requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import { pollUntil } from '../wait.js';
+import { restoredDbId } from './restore-naming.js';
 import { rdsRestorePlan } from './restore-plan.js';
 import { restorePreflight, startRestore, verifyRestore } from './restore-run.js';
-import { rdsRestoreFault, restoredInstanceId } from './restore-schema.js';
+import { rdsRestoreFault } from './restore-schema.js';
 
-export { judgeCheck, restoredInstanceId } from './restore-schema.js';
+export { judgeCheck } from './restore-schema.js';
 
 /** Deletes a restored DB instance (no final snapshot) and waits until it is gone. */
 export const deleteInstance = defineInverse({
@@ -133,7 +134,7 @@ export const rdsRestoreDefinition = defineFault({
       );
     }
     const db = resolvedOf(ctx.resources, step.resource, 'rds-instance', `fault ${step.id} (${step.type})`);
-    const newId = step.restoredId ?? restoredInstanceId(ctx.runId, step.id);
+    const newId = step.restoredId ?? restoredDbId(db.id, ctx.runId, step.id);
     const pit = typeof step.from === 'object' && 'pointInTime' in step.from ? step.from.pointInTime : undefined;
     const r = { step, db, newId, pit, state: {} };
     return [
@@ -151,5 +152,5 @@ export const rdsRestoreDefinition = defineFault({
     ];
   },
   inverses: [deleteInstance],
-  leftovers: restoredInstances,
+  leftovers: { service: 'rds', what: 'RDS DB instances', find: restoredInstances },
 });

@@ -1,6 +1,14 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { port, type SecretRef, secretRef, strict, text } from '../../../scenario/common.js';
+import {
+  port,
+  type SecretRef,
+  type SslSetting,
+  secretRef,
+  sslSetting,
+  strict,
+  text,
+} from '../../../scenario/common.js';
 import { type CredentialSource, type DbConnectionConfig, defaultMaxInFlight, type ProbeCommon } from '../../config.js';
 import type { ProbeMappingContext } from '../definition.js';
 import { probeScheduleShape } from '../schedule.js';
@@ -13,10 +21,7 @@ export const dbConnection = strict({
   database: text,
   user: text,
   password: secretRef,
-  ssl: z
-    .enum(['disable', 'require', 'verify-full'])
-    .default('require')
-    .meta({ description: 'TLS mode; verify-full checks the RDS certificate chain.' }),
+  ssl: sslSetting.default('require'),
 }).meta({ description: 'Database connection (the same endpoint the application uses).' });
 
 export type DbConnection = z.infer<typeof dbConnection>;
@@ -63,7 +68,19 @@ export function dbConnectionConfig(c: DbConnection, ctx: ProbeMappingContext): D
     database: c.database,
     user: c.user,
     password: credentialSource(c.password, ctx),
-    ssl: c.ssl,
+    ...sslOf(c.ssl, ctx),
+  };
+}
+
+/** The TLS mode and, for verify-full with a bundle, where the CA certificates come from. */
+function sslOf(s: SslSetting, ctx: ProbeMappingContext): Pick<DbConnectionConfig, 'ssl' | 'sslCa'> {
+  if (typeof s === 'string') return { ssl: s };
+  const ca = s.ca;
+  if (!ca) return { ssl: s.mode };
+  if ('env' in ca) return { ssl: s.mode, sslCa: { type: 'env', name: ca.env } };
+  return {
+    ssl: s.mode,
+    sslCa: { type: 'file', path: isAbsolute(ca.file) || !ctx.baseDir ? ca.file : resolve(ctx.baseDir, ca.file) },
   };
 }
 

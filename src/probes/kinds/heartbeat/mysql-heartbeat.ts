@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { strict } from '../../../scenario/common.js';
 import { requireKey } from '../../../scenario/json-schema.js';
 import { type CredentialContext, passwordProvider } from '../../credentials.js';
+import { tlsOptions } from '../../tls.js';
 import { defineProbe } from '../definition.js';
 import { describeHeartbeat, heartbeatConfig, heartbeatShape, readBackRows } from './common.js';
 import { MysqlHeartbeatDriver } from './mysql.js';
@@ -28,7 +29,7 @@ async function mysqlQuery(
     database: c.database,
     connectTimeout: cfg.connectTimeoutMs,
     rowsAsArray: true,
-    ...(c.ssl === 'disable' ? {} : { ssl: { rejectUnauthorized: c.ssl === 'verify-full' } }),
+    ...(c.ssl === 'disable' ? {} : { ssl: tlsOptions(c, credentials.env) || {} }),
   });
   try {
     const [rows] = await conn.query({ sql, timeout: Math.max(cfg.timeoutMs, 5000) });

@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import { type CredentialContext, passwordProvider } from '../../credentials.js';
+import { tlsOptions } from '../../tls.js';
 import { checkIdentifier, type HeartbeatDriver, type HeartbeatProbeConfig } from './runner.js';
 
 /**
@@ -16,7 +17,7 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
 
   constructor(
     private readonly cfg: HeartbeatProbeConfig,
-    ctx: CredentialContext,
+    private readonly ctx: CredentialContext,
   ) {
     const c = cfg.connection;
     this.source = `${c.host}:${c.port}/${c.database}`;
@@ -29,7 +30,8 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
     return `\`${this.db}\`.\`${this.table}\``;
   }
 
-  private async open(timeoutMs: number): Promise<mysql.Connection> {
+  /** A connection in UTC; no DDL, so it also works on a read-only replica or a restored copy. */
+  private async connect(timeoutMs: number): Promise<mysql.Connection> {
     const c = this.cfg.connection;
     const password = await this.password();
     const conn = await mysql.createConnection({
@@ -40,29 +42,46 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
       database: c.database,
       connectTimeout: Math.min(this.cfg.connectTimeoutMs, timeoutMs),
       enableKeepAlive: true,
-      ...(c.ssl === 'disable' ? {} : { ssl: { rejectUnauthorized: c.ssl === 'verify-full' } }),
+      ...(c.ssl === 'disable' ? {} : { ssl: tlsOptions(c, this.ctx.env) || {} }),
     });
     // An unhandled 'error' on a dead connection would crash the process.
-    conn.on('error', () => {
-      if (this.conn) this.drop();
-    });
-    // sent_at is written and read as UTC whatever the server's zone (no time zone tables needed).
-    await conn.query({ sql: "SET time_zone = '+00:00'", timeout: this.cfg.timeoutMs });
-    await conn.query({ sql: `CREATE DATABASE IF NOT EXISTS \`${this.db}\``, timeout: this.cfg.timeoutMs });
-    await conn.query({
-      sql: `CREATE TABLE IF NOT EXISTS ${this.qualified} (run_id varchar(64) NOT NULL, seq bigint NOT NULL, sent_at datetime(3) NOT NULL, PRIMARY KEY (run_id, seq))`,
-      timeout: this.cfg.timeoutMs,
-    });
-    return conn;
+    conn.on('error', () => {});
+    try {
+      // sent_at is written and read as UTC whatever the server's zone (no time zone tables needed).
+      await conn.query({ sql: "SET time_zone = '+00:00'", timeout: timeoutMs });
+      return conn;
+    } catch (err) {
+      conn.destroy();
+      throw err;
+    }
+  }
+
+  private async open(timeoutMs: number): Promise<mysql.Connection> {
+    const conn = await this.connect(timeoutMs);
+    try {
+      await conn.query({ sql: `CREATE DATABASE IF NOT EXISTS \`${this.db}\``, timeout: this.cfg.timeoutMs });
+      await conn.query({
+        sql: `CREATE TABLE IF NOT EXISTS ${this.qualified} (run_id varchar(64) NOT NULL, seq bigint NOT NULL, sent_at datetime(3) NOT NULL, PRIMARY KEY (run_id, seq))`,
+        timeout: this.cfg.timeoutMs,
+      });
+      return conn;
+    } catch (err) {
+      conn.destroy();
+      throw err;
+    }
   }
 
   private connection(): Promise<mysql.Connection> {
     if (!this.conn) {
       const p = this.open(this.cfg.timeoutMs);
       this.conn = p;
-      p.catch(() => {
-        if (this.conn === p) this.conn = null;
-      });
+      p.then(
+        // A connection that dies while idle is dropped, but only if it is still the current one.
+        (c) => c.on('error', () => this.conn === p && this.drop()),
+        () => {
+          if (this.conn === p) this.conn = null;
+        },
+      );
     }
     return this.conn;
   }
@@ -95,10 +114,11 @@ export class MysqlHeartbeatDriver implements HeartbeatDriver {
   }
 
   async readBack(runId: string, timeoutMs: number): Promise<{ seqs: number[]; sentAt: number[] }> {
-    const conn = await this.open(timeoutMs);
+    const conn = await this.connect(timeoutMs);
     try {
+      // Ordered by the bigint column: `ORDER BY seq` would sort by the CHAR alias (1, 10, 2 ...).
       const [rows] = await conn.query({
-        sql: `SELECT CAST(seq AS CHAR) AS seq, CAST(ROUND(UNIX_TIMESTAMP(sent_at) * 1000) AS CHAR) AS ms FROM ${this.qualified} WHERE run_id = ? ORDER BY seq`,
+        sql: `SELECT CAST(h.seq AS CHAR) AS seq, CAST(ROUND(UNIX_TIMESTAMP(h.sent_at) * 1000) AS CHAR) AS ms FROM ${this.qualified} h WHERE h.run_id = ? ORDER BY h.seq`,
         values: [runId],
         timeout: timeoutMs,
       });

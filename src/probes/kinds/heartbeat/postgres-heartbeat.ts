@@ -23,7 +23,7 @@ async function pgQuery(cfg: HeartbeatProbeConfig, credentials: CredentialContext
     user: c.user,
     database: c.database,
     password,
-    ssl: pgSsl(c.ssl),
+    ssl: pgSsl(c, credentials.env),
     connectionTimeoutMillis: cfg.connectTimeoutMs,
     statement_timeout: Math.max(cfg.timeoutMs, 5000),
   });

@@ -1,14 +1,16 @@
 import pg from 'pg';
 import type { DbConnectionConfig } from '../../config.js';
 import { type CredentialContext, passwordProvider } from '../../credentials.js';
+import { tlsOptions } from '../../tls.js';
 import { checkIdentifier, type HeartbeatDriver, type HeartbeatProbeConfig } from './runner.js';
 
 type PgClient = pg.PoolClient | pg.Client;
 
-export function pgSsl(ssl: DbConnectionConfig['ssl']): pg.ClientConfig['ssl'] {
-  if (ssl === 'disable') return false;
-  if (ssl === 'require') return { rejectUnauthorized: false };
-  return { rejectUnauthorized: true };
+export function pgSsl(
+  c: Pick<DbConnectionConfig, 'ssl' | 'sslCa'>,
+  env: NodeJS.ProcessEnv = process.env,
+): pg.ClientConfig['ssl'] {
+  return tlsOptions(c, env);
 }
 
 function baseConfig(cfg: HeartbeatProbeConfig, ctx: CredentialContext): pg.ClientConfig {
@@ -21,7 +23,7 @@ function baseConfig(cfg: HeartbeatProbeConfig, ctx: CredentialContext): pg.Clien
     user: c.user,
     // pg calls this for every new connection: IAM tokens stay fresh, static secrets are cached.
     password: async () => (await password()) ?? '',
-    ssl: pgSsl(c.ssl),
+    ssl: pgSsl(c, ctx.env),
     connectionTimeoutMillis: cfg.connectTimeoutMs,
     query_timeout: cfg.timeoutMs,
     statement_timeout: cfg.timeoutMs,

@@ -47,12 +47,17 @@ export function checkIdentifier(what: string, name: string): string {
  * Every write is attempted (statement sent), acknowledged (commit returned) or indeterminate
  * (error or timeout after sending). A write that could not even get a connection is not attempted.
  */
+/** What the heartbeat writer needs of its probe's configuration (SQL, DynamoDB or Redis). */
+export type HeartbeatWriterConfig = Pick<ProbeCommon, 'name' | 'timeoutMs'> & {
+  kind: HeartbeatProbeConfig['kind'] | 'dynamodb-heartbeat' | 'redis-heartbeat';
+};
+
 export class HeartbeatProbe implements ProbeRunner {
-  readonly kind: HeartbeatProbeConfig['kind'];
+  readonly kind: HeartbeatWriterConfig['kind'];
   private readonly sent = new Map<number, number>();
 
   constructor(
-    private readonly cfg: HeartbeatProbeConfig,
+    private readonly cfg: HeartbeatWriterConfig,
     private readonly driver: HeartbeatDriver,
     private readonly runId: string,
     private readonly clock: AnchoredClock,
