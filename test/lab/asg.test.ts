@@ -13,6 +13,7 @@ import { CreateExperimentTemplateCommand, StartExperimentCommand, StopExperiment
 import { describe, expect, it } from 'vitest';
 import { labReset } from '../../src/lab/lab.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
+import { checkLabResponse } from '../contract/responses.js';
 
 const GRACE_MS = 1000;
 const CHECK_MS = 250;
@@ -188,8 +189,10 @@ describe('lab Auto Scaling group', () => {
     expect(launch?.Cause).toMatch(
       /in response to a difference between desired and actual capacity, increasing the capacity from 1 to 2\.$/,
     );
-    // Newest first; the launch started after the termination did.
-    expect(acts.indexOf(launch as never)).toBeLessThan(acts.indexOf(term as never));
+    // The launch starts while the old instance terminates (not before the termination began).
+    expect(launch?.StartTime?.getTime()).toBeGreaterThanOrEqual(term?.StartTime?.getTime() ?? Number.NaN);
+    const starts = acts.map((a) => a.StartTime?.getTime() ?? 0);
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
     expect(JSON.parse(launch?.Details ?? '{}')['Availability Zone']).toBe(
       (await group()).Instances?.find((i) => i.InstanceId === fresh)?.AvailabilityZone,
     );
@@ -301,6 +304,34 @@ describe('lab Auto Scaling group', () => {
     } finally {
       await fis.send(new StopExperimentCommand({ id: e.experiment?.id }));
     }
+  });
+
+  it('answers only with members of the Auto Scaling API model (raw awsQuery XML)', async () => {
+    const call = async (form: Record<string, string>) => {
+      const res = await fetch(lab.info().awsEndpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: new URLSearchParams({ Version: '2011-01-01', ...form }).toString(),
+      });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const one = ids(await group())[0] as string;
+    const ops: [string, Record<string, string>][] = [
+      ['DescribeAutoScalingGroups', { 'AutoScalingGroupNames.member.1': NAME }],
+      ['DescribeAutoScalingInstances', { 'InstanceIds.member.1': one }],
+      ['DescribeScalingActivities', { AutoScalingGroupName: NAME }],
+      ['DescribeScalingProcessTypes', {}],
+      ['SuspendProcesses', { AutoScalingGroupName: NAME, 'ScalingProcesses.member.1': 'AZRebalance' }],
+      ['DescribeAutoScalingGroups', {}],
+      ['ResumeProcesses', { AutoScalingGroupName: NAME }],
+    ];
+    for (const [op, form] of ops) {
+      const body = await call({ Action: op, ...form });
+      expect(checkLabResponse('autoscaling', op, body)).toEqual([]);
+    }
+    const acts = await call({ Action: 'DescribeScalingActivities', AutoScalingGroupName: NAME });
+    expect(acts).toContain('<StatusCode>Successful</StatusCode>');
   });
 
   it('lab reset brings back the original instances and drops the replacements', async () => {

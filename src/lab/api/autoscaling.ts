@@ -123,6 +123,7 @@ export function autoScalingService(groups: AutoScalingGroupLab[], targetGroupArn
     name: 'autoscaling',
     protocol: 'query',
     xmlns: 'http://autoscaling.amazonaws.com/doc/2011-01-01/',
+    noResult: ['SuspendProcesses', 'ResumeProcesses'],
     actions: {
       DescribeAutoScalingGroups: (p) => {
         const names = p.strList('AutoScalingGroupNames');
