@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
 import { ACTION_RUNNERS, type ActionContext, type ActionRunner, noEffectRunner } from './actions.js';
-import { parseIsoDurationMs } from './duration.js';
 import { type Resource, resolveTarget, SUPPORTED_RESOURCE_TYPES, type TargetSources } from './targets.js';
 import {
   type Experiment,
