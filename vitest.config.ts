@@ -16,6 +16,8 @@ const labFiles = [
   'test/lab/elasticache.test.ts',
   'test/lab/probes-lambda-redis.test.ts',
   'test/lab/contract-responses.test.ts',
+  'test/lab/asg.test.ts',
+  'test/lab/failover-faults.test.ts',
   'test/integration/**/*.test.ts',
   'test/probes/k6/lab-drill.test.ts',
 ];

@@ -86,6 +86,12 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
       `instances per AZ must be at least 2, not ${options.instancesPerAz}`,
     );
   }
+  if (options.asg && !(options.asgInstancesPerAz >= 1 && options.asgInstancesPerAz <= options.instancesPerAz)) {
+    throw DrillproofError.user(
+      'LabOptionInvalid',
+      `the Auto Scaling group takes 1 to ${options.instancesPerAz} instances per AZ (the instances per AZ), not ${options.asgInstancesPerAz}`,
+    );
+  }
   if (options.azCount < 2 || options.azCount > 3) {
     throw DrillproofError.user('LabOptionInvalid', `the lab has 2 or 3 AZs, not ${options.azCount}`);
   }

@@ -1,11 +1,12 @@
 import type { TargetGroup } from './alb/target-group.js';
 import type { JsonService } from './api/json.js';
 import type { ApiReply, ApiRequest, QueryService } from './api/protocol.js';
+import type { Ec2Fleet } from './ec2/fleet.js';
 import type { ActionRunner } from './fis/actions.js';
 import type { Resource } from './fis/targets.js';
 import type { LabNetwork } from './network.js';
 import type { ProcessRegistry } from './processes.js';
-import type { LabInfo, LabOptions } from './types.js';
+import type { ControlPlaneFaults, LabInfo, LabOptions } from './types.js';
 
 /** What a lab part (ECS, Lambda, ElastiCache ...) gets from the supervisor. */
 export interface LabPartContext {
@@ -20,6 +21,11 @@ export interface LabPartContext {
   subnets: { id: string; az: string }[];
   network: LabNetwork;
   options: LabOptions;
+  /** The lab's EC2 instances and the web tier's target group (lab-web) they are registered in. */
+  fleet: Ec2Fleet;
+  webTargetGroup: TargetGroup;
+  /** The control-plane faults in force now (they change at run time). */
+  controlPlane: () => ControlPlaneFaults;
   freePort: () => Promise<number>;
   log: (msg: string) => void;
 }
@@ -35,6 +41,8 @@ export interface LabPart {
   info: Partial<LabInfo>;
   status(): unknown;
   reset(): Promise<void>;
+  /** Runs before the lab's instances are reset (a part that launches instances stops doing so). */
+  beforeReset?(): Promise<void>;
   shutdown(): Promise<void>;
   targetGroups?: TargetGroup[];
   query?: Record<string, QueryService>;
@@ -55,6 +63,7 @@ export interface LabParts {
   fisResources: Record<string, () => Resource[]>;
   fisActions: Record<string, ActionRunner>;
   status(): Record<string, unknown>;
+  beforeReset(): Promise<void>;
   reset(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -72,6 +81,9 @@ export function mergeParts(parts: LabPart[]): LabParts {
     fisResources: merged('fisResources'),
     fisActions: merged('fisActions'),
     status: () => Object.fromEntries(parts.map((p) => [p.name, p.status()])),
+    beforeReset: async () => {
+      await Promise.all(parts.map((p) => p.beforeReset?.()));
+    },
     reset: async () => {
       await Promise.all(parts.map((p) => p.reset()));
     },

@@ -1,3 +1,4 @@
+import { startAsgPart } from './asg/part.js';
 import { startEcsPart } from './ecs/part.js';
 import { startElastiCachePart } from './elasticache/part.js';
 import { startLambdaPart } from './lambda/part.js';
@@ -7,6 +8,7 @@ import { type LabPart, type LabPartContext, type LabParts, mergeParts } from './
 export async function startLabParts(ctx: LabPartContext): Promise<LabParts> {
   const o = ctx.options;
   const starting: Promise<LabPart>[] = [];
+  if (o.asg) starting.push(startAsgPart(ctx));
   if (o.ecs) starting.push(startEcsPart(ctx));
   if (o.lambda) starting.push(startLambdaPart(ctx));
   if (o.redis !== 'off') starting.push(startElastiCachePart(ctx));

@@ -68,6 +68,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   const user = 'drillproof';
   const database = 'app';
   const network = new LabNetwork();
+  const faults = new FaultInjector({ ...o.faults });
   const rds = new RdsLab(ctx, {
     pgDir,
     azs,
@@ -82,6 +83,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     freePort,
     onError: (what, e) => log(`error: ${what}: ${(e as Error)?.stack ?? String(e)}`),
   });
+  rds.failoverFault = () => faults.config.failover;
   await rds.dbEndpoint.listen(await freePort());
   if (o.aurora) await rds.auroraWriter.listen(await freePort());
 
@@ -149,6 +151,11 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
   // An AZ cut off from the network takes a database primary there down with it: RDS fails over.
   network.onChange((az, disrupted) => {
     if (!disrupted) return;
+    // Failover made a no-op: the database stays in the cut-off AZ ('declined' only concerns requested failovers).
+    if (faults.config.failover === 'no-op') {
+      log(`no automatic failover for ${az}: control-plane fault failover=no-op`);
+      return;
+    }
     try {
       const db = rds.instances.get(DB_ID);
       if (db?.pair && db.status === 'available' && db.pair.primary.az === az) rds.reboot(DB_ID, true);
@@ -171,6 +178,9 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     subnets,
     network,
     options: o,
+    fleet,
+    webTargetGroup: group,
+    controlPlane: () => faults.config,
     freePort,
     log,
   });
@@ -182,8 +192,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
     timeScale: o.fisTimeScale,
     transitionMs: o.transitionMs,
     extra: parts,
+    noEffect: () => faults.config.fisActions === 'no-effect',
   });
-  const faults = new FaultInjector({ ...o.faults });
   const iam = new LabIam({
     instanceTags: (id) => fleet.instances.get(id)?.tags,
     dbTags: (idOrArn) => {
@@ -228,6 +238,7 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
         await fis.stopAll();
         network.reset();
         faults.config = { ...o.faults };
+        await parts.beforeReset();
         await fleet.reset();
         group.reset(specs.map((s) => ({ id: s.id, port: s.port })));
         await resetRds(rds);

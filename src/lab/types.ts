@@ -1,3 +1,4 @@
+import type { AsgLabInfo } from './asg/part.js';
 import type { EcsLabInfo } from './ecs/part.js';
 import type { ElastiCacheLabInfo, RedisMode } from './elasticache/part.js';
 import type { LambdaLabInfo } from './lambda/part.js';
@@ -23,7 +24,20 @@ export interface ControlPlaneFaults {
   services?: string[];
   /** Only these operations (e.g. DescribeInstances, GetExperiment); all when absent. */
   operations?: string[];
+  /**
+   * Failovers that do not happen. `no-op`: RebootDBInstance with ForceFailover, FailoverDBCluster and
+   * ElastiCache TestFailover answer as usual and the resource goes through its usual status, but
+   * nothing fails over and no failover event is written (also no automatic failover when an AZ is
+   * cut off). `declined`: RDS declines a forced failover as real RDS may: the instance reboots in
+   * place and RDS-EVENT-0034 is written (FailoverDBCluster and TestFailover are not affected).
+   * Not limited by `services` / `operations`.
+   */
+  failover?: FailoverFault;
+  /** `no-effect`: FIS experiments run their actions through every state, but the actions do nothing. */
+  fisActions?: 'no-effect';
 }
+
+export type FailoverFault = 'no-op' | 'declined';
 
 export interface LabOptions {
   /** State directory (pids, logs, lab.json). */
@@ -76,6 +90,15 @@ export interface LabOptions {
   redis: RedisMode;
   /** Redis with in-transit encryption (tls-port, lab CA) and an AUTH token. */
   redisTls: boolean;
+  /** The Auto Scaling group lab-web-asg over the first `asgInstancesPerAz` web instances of each AZ. */
+  asg: boolean;
+  asgInstancesPerAz: number;
+  /** EC2: replace instances that are not running; ELB: also those the target group finds unhealthy. */
+  asgHealthCheckType: 'EC2' | 'ELB';
+  /** A new instance is not health-checked for this long (the API shows it in whole seconds). */
+  asgHealthCheckGracePeriodMs: number;
+  /** How often the group checks health and capacity. */
+  asgCheckIntervalMs: number;
   /** IAM policy of the lab's credentials (access key `lab`); without one every call is allowed. */
   iamPolicy?: unknown;
 }
@@ -107,6 +130,11 @@ export const DEFAULT_LAB_OPTIONS: Omit<LabOptions, 'dir'> = {
   lambdaFisPollMs: 500,
   redis: 'off',
   redisTls: false,
+  asg: false,
+  asgInstancesPerAz: 1,
+  asgHealthCheckType: 'EC2',
+  asgHealthCheckGracePeriodMs: 2000,
+  asgCheckIntervalMs: 500,
 };
 
 export interface LabEndpoint {
@@ -169,5 +197,7 @@ export interface LabInfo {
   ecs?: EcsLabInfo;
   lambda?: LambdaLabInfo;
   elasticache?: ElastiCacheLabInfo;
+  /** With `asg`. */
+  asg?: AsgLabInfo;
   options: Omit<LabOptions, 'dir'>;
 }

@@ -18,11 +18,22 @@ export function partLines(info: LabInfo): string[] {
       `  elasticache   ${g.id} (cluster mode ${g.clusterMode ? 'on' : 'off'}) ${g.clusterMode ? 'configuration' : 'primary'} ${e?.host}:${e?.port}${g.readerEndpoint ? `, reader ${g.readerEndpoint.host}:${g.readerEndpoint.port}` : ''}${ec?.tls ? ' (TLS)' : ''}`,
     );
   }
+  if (info.asg) {
+    out.push(
+      `  asg           ${info.asg.groupName} (desired ${info.asg.desiredCapacity}, ${info.asg.healthCheckType} health checks) ${info.asg.instanceIds.join(', ')}`,
+    );
+  }
   if (ec?.authTokenEnv) out.push(`  redis auth    export ${ec.authTokenEnv}='${ec.authToken}'  (CA ${ec.caFile})`);
   return out;
 }
 
 interface PartStatus {
+  asg?: {
+    name: string;
+    desiredCapacity: number;
+    instances: { id: string; az: string; lifecycleState: string; healthStatus: string }[];
+    suspendedProcesses: string[];
+  };
   ecs?: {
     desiredCount: number;
     runningCount: number;
@@ -49,6 +60,12 @@ export function partStatusLines(detail: unknown): string[] {
   for (const f of d.lambda ?? []) {
     out.push(
       `  lambda ${f.name} ${f.state}${f.reservedConcurrency !== null ? ` reserved concurrency ${f.reservedConcurrency}` : ''}`,
+    );
+  }
+  if (d.asg) {
+    const sp = d.asg.suspendedProcesses;
+    out.push(
+      `  asg ${d.asg.name} desired ${d.asg.desiredCapacity}${sp.length > 0 ? `, suspended ${sp.join(', ')}` : ''}: ${d.asg.instances.map((i) => `${i.id} ${i.az} ${i.lifecycleState} ${i.healthStatus}`).join(', ')}`,
     );
   }
   for (const g of d.elasticache ?? []) {

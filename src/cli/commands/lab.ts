@@ -39,6 +39,8 @@ interface FaultFlags {
   errorRate?: number;
   slowRate?: number;
   slowMs?: number;
+  failover?: string;
+  fisActions?: string;
 }
 
 function faultsFrom(f: FaultFlags): ControlPlaneFaults {
@@ -47,6 +49,20 @@ function faultsFrom(f: FaultFlags): ControlPlaneFaults {
   if (f.errorRate !== undefined) out.errorRate = f.errorRate;
   if (f.slowRate !== undefined) out.slowRate = f.slowRate;
   if (f.slowMs !== undefined) out.slowMs = f.slowMs;
+  if (f.failover !== undefined) {
+    if (f.failover !== 'no-op' && f.failover !== 'declined') {
+      throw DrillproofError.user('LabOptionInvalid', `--failover must be no-op or declined, not ${f.failover}`, {
+        hint: 'write --failover no-op (accepted, nothing fails over) or --failover declined (RDS-EVENT-0034)',
+      });
+    }
+    out.failover = f.failover;
+  }
+  if (f.fisActions !== undefined) {
+    if (f.fisActions !== 'no-effect') {
+      throw DrillproofError.user('LabOptionInvalid', `--fis-actions must be no-effect, not ${f.fisActions}`);
+    }
+    out.fisActions = f.fisActions;
+  }
   return out;
 }
 
@@ -59,7 +75,9 @@ function addFaultFlags(c: Command): Command {
     )
     .option('--error-rate <fraction>', 'answer this fraction of API calls with HTTP 500/503', num('error-rate', 0, 1))
     .option('--slow-rate <fraction>', 'delay this fraction of API calls by --slow-ms', num('slow-rate', 0, 1))
-    .option('--slow-ms <ms>', 'delay of slow API calls (default 2000)', num('slow-ms', 0, 120_000));
+    .option('--slow-ms <ms>', 'delay of slow API calls (default 2000)', num('slow-ms', 0, 120_000))
+    .option('--failover <mode>', 'no-op: failovers are accepted but nothing fails over; declined: RDS declines them')
+    .option('--fis-actions <mode>', 'no-effect: FIS actions run through their states but do nothing');
 }
 
 function redisMode(v: string | undefined): RedisMode {
@@ -68,6 +86,11 @@ function redisMode(v: string | undefined): RedisMode {
   throw DrillproofError.user('LabOptionInvalid', `--redis must be replication, cluster or both, not ${v}`, {
     hint: 'write --redis replication (cluster mode off), --redis cluster (cluster mode on) or --redis both',
   });
+}
+
+function healthCheckType(v: string): 'EC2' | 'ELB' {
+  if (v === 'EC2' || v === 'ELB') return v;
+  throw DrillproofError.user('LabOptionInvalid', `--asg-health-check-type must be EC2 or ELB, not ${v}`);
 }
 
 /** A policy file as `drillproof iam-policy` writes it. @throws DrillproofError `LabOptionInvalid` */
@@ -124,6 +147,16 @@ export const register: RegisterCommand = (program, ctx) => {
         'ElastiCache for Redis: replication (cluster mode off), cluster (cluster mode on) or both',
       )
       .option('--redis-tls', 'Redis with in-transit encryption (lab CA) and an AUTH token')
+      .option('--asg', 'put web instances in the Auto Scaling group lab-web-asg (replaced when stopped or terminated)')
+      .option(
+        '--asg-instances-per-az <n>',
+        'instances of each AZ in the group (default 1)',
+        num('asg-instances-per-az', 1, 8),
+      )
+      .option(
+        '--asg-health-check-type <type>',
+        'EC2 (default) or ELB (also replace instances failing the target group health check)',
+      )
       .option(
         '--iam-policy <file>',
         'allow the lab credentials exactly this IAM policy (e.g. from drillproof iam-policy)',
@@ -149,6 +182,9 @@ export const register: RegisterCommand = (program, ctx) => {
         lambda?: boolean;
         redis?: string;
         redisTls?: boolean;
+        asg?: boolean;
+        asgInstancesPerAz?: number;
+        asgHealthCheckType?: string;
         fisTimeScale?: number;
         iamPolicy?: string;
       },
@@ -170,6 +206,9 @@ export const register: RegisterCommand = (program, ctx) => {
           lambda: Boolean(f.lambda),
           redis: redisMode(f.redis),
           redisTls: Boolean(f.redisTls),
+          asg: Boolean(f.asg),
+          ...(f.asgInstancesPerAz !== undefined ? { asgInstancesPerAz: f.asgInstancesPerAz } : {}),
+          ...(f.asgHealthCheckType !== undefined ? { asgHealthCheckType: healthCheckType(f.asgHealthCheckType) } : {}),
           faults: faultsFrom(f),
         },
         sink,

@@ -1,7 +1,7 @@
 import type { CacheEventLog, CacheSourceType } from '../elasticache/events.js';
 import type { NodeGroupLab, ReplicationGroupLab } from '../elasticache/group.js';
 import type { RedisNode } from '../elasticache/node.js';
-import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
+import { type FailoverFault, LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
 import { deniedFor, isReadOnlyKey } from './auth.js';
 import { ApiError } from './errors.js';
 import type { QueryService } from './protocol.js';
@@ -26,6 +26,8 @@ export interface ElastiCacheApiDeps {
   groups: ReplicationGroupLab[];
   events: CacheEventLog;
   engineVersion: string;
+  /** The control-plane failover fault in force (`no-op`: TestFailover changes nothing). */
+  failoverFault?: () => FailoverFault | undefined;
 }
 
 function page<T>(items: T[], p: QueryParams, def = 100): { items: T[]; marker?: string } {
@@ -177,7 +179,7 @@ export function elasticacheService(d: ElastiCacheApiDeps): QueryService {
         const ng = p.str('NodeGroupId');
         if (ng === undefined)
           throw new ApiError('InvalidParameterValue', 'The parameter NodeGroupId must be provided.');
-        g.testFailover(ng);
+        g.testFailover(ng, d.failoverFault?.() === 'no-op');
         return { ReplicationGroup: groupXml(g) };
       },
       DescribeEvents: (p) => {

@@ -74,5 +74,17 @@ export function parseFaults(v: unknown): ControlPlaneFaults {
     }
     out[k] = o[k] as string[];
   }
+  if (o.failover !== undefined) {
+    if (o.failover !== 'no-op' && o.failover !== 'declined') {
+      throw new Error(`failover must be "no-op" or "declined", not ${JSON.stringify(o.failover)}`);
+    }
+    out.failover = o.failover;
+  }
+  if (o.fisActions !== undefined) {
+    if (o.fisActions !== 'no-effect') {
+      throw new Error(`fisActions must be "no-effect", not ${JSON.stringify(o.fisActions)}`);
+    }
+    out.fisActions = o.fisActions;
+  }
   return out;
 }

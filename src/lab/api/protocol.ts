@@ -27,6 +27,8 @@ export interface QueryService {
   protocol: 'ec2' | 'query';
   xmlns: string;
   actions: Record<string, QueryAction>;
+  /** awsQuery actions the model gives no output: their answer has no <ActionResult> element. */
+  noResult?: string[];
 }
 
 const XML = { 'content-type': 'text/xml;charset=UTF-8' };
@@ -34,6 +36,13 @@ const XML = { 'content-type': 'text/xml;charset=UTF-8' };
 export function queryReply(svc: QueryService, action: string, body: XmlObject, requestId = randomUUID()): ApiReply {
   if (svc.protocol === 'ec2') {
     return { status: 200, headers: XML, body: document(`${action}Response`, svc.xmlns, { requestId, ...body }) };
+  }
+  if (svc.noResult?.includes(action)) {
+    return {
+      status: 200,
+      headers: XML,
+      body: document(`${action}Response`, svc.xmlns, { ResponseMetadata: { RequestId: requestId } }),
+    };
   }
   // awsQuery: without the <ActionResult> wrapper the SDK silently returns an empty object.
   return {

@@ -27,6 +27,7 @@ const VERSION_TO_SERVICE: Record<string, string> = {
   '2011-06-15': 'sts',
   '2015-02-02': 'elasticache',
   '2010-05-08': 'iam',
+  '2011-01-01': 'autoscaling',
 };
 
 /** Services of the optional lab parts on the JSON protocols (awsJson1_1 by X-Amz-Target, restJson1 by path). */

@@ -223,6 +223,16 @@ export class Ec2Fleet {
     clearTimeout(timer);
   }
 
+  /** Forgets an instance entirely (its app process is stopped first): `lab reset` drops instances launched later. */
+  async remove(id: string): Promise<void> {
+    const i = this.instances.get(id);
+    if (!i) return;
+    await this.busy.get(id);
+    await this.killApp(i, 'SIGKILL');
+    this.instances.delete(id);
+    this.busy.delete(id);
+  }
+
   /** Stops every app process (lab down). */
   async shutdown(): Promise<void> {
     await Promise.all([...this.instances.values()].map((i) => this.killApp(i, 'SIGTERM')));

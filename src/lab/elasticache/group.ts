@@ -186,7 +186,7 @@ export class ReplicationGroupLab {
   }
 
   /** TestFailover: answers at once with the group `modifying`; the failover runs in the background. */
-  testFailover(nodeGroupId: string | undefined): void {
+  testFailover(nodeGroupId: string | undefined, noOp = false): void {
     const g = this.nodeGroup(nodeGroupId);
     if (this.status !== 'available' || this.failing) {
       throw new ApiError(
@@ -200,7 +200,9 @@ export class ReplicationGroupLab {
     this.status = 'modifying';
     g.status = 'modifying';
     this.events.add('replication-group', this.spec.id, `Test Failover API called for node group ${g.id}`);
-    this.failing = this.runFailover(g, replica).finally(() => {
+    // A no-op failover (control-plane fault): `modifying` as usual, but the primary stays.
+    const work = noOp ? hold(this.transitionMs) : this.runFailover(g, replica);
+    this.failing = work.finally(() => {
       this.failing = undefined;
       this.status = 'available';
       g.status = 'available';

@@ -135,7 +135,14 @@ export async function startElastiCachePart(ctx: LabPartContext): Promise<LabPart
   return {
     name: 'elasticache',
     info: { elasticache: info },
-    query: { elasticache: elasticacheService({ groups, events, engineVersion }) },
+    query: {
+      elasticache: elasticacheService({
+        groups,
+        events,
+        engineVersion,
+        failoverFault: () => ctx.controlPlane().failover,
+      }),
+    },
     status: () =>
       groups.map((g) => ({
         id: g.spec.id,

@@ -54,6 +54,15 @@ function durationParam(ctx: ActionContext, params: Record<string, string>, name:
 
 const ids = (rs: Resource[] | undefined) => (rs ?? []).map((r) => r.id);
 
+/**
+ * What an action does under the `fisActions: no-effect` control-plane fault: it lasts as long as
+ * its duration parameter says (`duration`, else `startInstancesAfterDuration`) and touches nothing.
+ */
+export const noEffectRunner: ActionRunner = async (ctx, params) => {
+  const ms = durationParam(ctx, params, 'duration') ?? durationParam(ctx, params, 'startInstancesAfterDuration');
+  if (ms !== undefined) await wait(ms, ctx.signal);
+};
+
 export const ACTION_RUNNERS: Record<string, ActionRunner> = {
   'aws:ec2:stop-instances': async (ctx, params, targets) => {
     const list = ids(targets.Instances);

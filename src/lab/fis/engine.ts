@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
-import { ACTION_RUNNERS, type ActionContext, type ActionRunner } from './actions.js';
+import { ACTION_RUNNERS, type ActionContext, type ActionRunner, noEffectRunner } from './actions.js';
 import { type Resource, resolveTarget, SUPPORTED_RESOURCE_TYPES, type TargetSources } from './targets.js';
 import {
   type Experiment,
@@ -18,6 +18,8 @@ export interface FisEngineDeps extends TargetSources {
   timeScale: number;
   /** Minimum time each experiment state (pending, initiating) stays visible. */
   transitionMs: number;
+  /** True while the `fisActions: no-effect` control-plane fault is on. */
+  noEffect?: () => boolean;
 }
 
 const newId = (prefix: string) =>
@@ -145,7 +147,8 @@ export class FisEngine {
   }
 
   private runner(actionId: string): ActionRunner | undefined {
-    return ACTION_RUNNERS[actionId] ?? this.deps.extra?.fisActions[actionId];
+    const r = ACTION_RUNNERS[actionId] ?? this.deps.extra?.fisActions[actionId];
+    return r && this.deps.noEffect?.() ? noEffectRunner : r;
   }
 
   private setState(e: Experiment, status: ExperimentStatus, reason: string): void {

@@ -44,6 +44,14 @@ export const RDS_EVENT_MESSAGES: Record<string, { categories: string[]; messages
   'RDS-EVENT-0040': { categories: ['backup'], messages: ['Creating manual snapshot', 'Creating manual snapshot.'] },
   'RDS-EVENT-0042': { categories: ['backup'], messages: ['Manual snapshot created', 'Manual snapshot created.'] },
   'RDS-EVENT-0043': { categories: ['restoration'], messages: ['Restored from snapshot'] },
+  // The DescribeEvents message first (USER_Events.Messages, "Message" column), then the older description.
+  'RDS-EVENT-0034': {
+    categories: ['failover'],
+    messages: [
+      'Abandoning user requested failover since a failover recently occurred on the database instance.',
+      'Amazon RDS is not attempting a requested failover because a failover recently occurred on the DB instance.',
+    ],
+  },
   'RDS-EVENT-0049': {
     categories: ['failover'],
     messages: ['A Multi-AZ failover has completed.', 'Multi-AZ instance failover completed'],

@@ -40,7 +40,19 @@ export function rebootInstance(rds: RdsLab, id: string, forceFailover: boolean):
       `DB instance ${id} has no synchronous standby to fail over to right now.`,
     );
   }
-  if (forceFailover && i.pair) {
+  const fault = forceFailover && i.pair ? rds.failoverFault() : undefined;
+  if (fault === 'no-op') {
+    // Accepted and shown as rebooting, but nothing happens: the primary stays, no event is written.
+    rds.transition(i, 'rebooting', async () => {});
+  } else if (fault === 'declined' && i.pair) {
+    // RDS declines the forced failover (RDS-EVENT-0034) and reboots the primary in place.
+    const multiAz = i.pair;
+    rds.transition(i, 'rebooting', async () => {
+      rds.events.add('RDS-EVENT-0034', 'db-instance', id, i.arn);
+      await multiAz.rebootPrimary();
+      rds.events.add('RDS-EVENT-0006', 'db-instance', id, i.arn);
+    });
+  } else if (forceFailover && i.pair) {
     const multiAz = i.pair;
     rds.transition(i, 'rebooting', async () => {
       rds.events.add('RDS-EVENT-0013', 'db-instance', id, i.arn);
@@ -85,6 +97,13 @@ export function failoverDbCluster(rds: RdsLab, id: string, target?: string): DbC
   }
   c.status = 'failing-over';
   const started = Date.now();
+  if (rds.failoverFault() === 'no-op') {
+    // Accepted and shown as failing-over, but the writer stays and no failover event is written.
+    void sleep(rds.o.transitionMs).then(() => {
+      c.status = 'available';
+    });
+    return c;
+  }
   const cross = c.pair.standby.az !== c.pair.primary.az;
   rds.events.add(cross ? 'RDS-EVENT-0073' : 'RDS-EVENT-0072', 'db-cluster', id, c.arn, `: ${readerId}`);
   void (async () => {

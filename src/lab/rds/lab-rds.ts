@@ -4,6 +4,7 @@ import { sleep } from '../node-entry.js';
 import { initdb, type PgContext } from '../pg/node.js';
 import { ReplicatedPair } from '../pg/pair.js';
 import { EndpointProxy } from '../pg/tcp-proxy.js';
+import type { FailoverFault } from '../types.js';
 import { clusterArn, dbArn, resourceId, snapshotArn } from './arns.js';
 import { RdsEventLog } from './events.js';
 import { failoverDbCluster, rebootInstance } from './failover.js';
@@ -44,6 +45,8 @@ export class RdsLab {
   /** lab-aurora's writer endpoint; made here so the app instances can be given its port before the cluster starts. */
   auroraWriter = new EndpointProxy(`${CLUSTER_ID}-writer`);
   private timers: NodeJS.Timeout[] = [];
+  /** The control-plane failover fault in force (set by the supervisor; see ControlPlaneFaults.failover). */
+  failoverFault: () => FailoverFault | undefined = () => undefined;
   private shipping = false;
   private snapshotting = false;
   engineVersion = '18.4';

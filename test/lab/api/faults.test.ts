@@ -31,4 +31,16 @@ describe('FaultInjector', () => {
     expect(() => parseFaults({ errorRate: 2 })).toThrow(/errorRate must be a number from 0 to 1/);
     expect(() => parseFaults({ services: 'ec2' })).toThrow(/services must be a list/);
   });
+
+  it('takes the failover and FIS modes, and nothing else for them', () => {
+    expect(parseFaults({ failover: 'no-op', fisActions: 'no-effect' })).toEqual({
+      failover: 'no-op',
+      fisActions: 'no-effect',
+    });
+    expect(parseFaults({ failover: 'declined' })).toEqual({ failover: 'declined' });
+    expect(() => parseFaults({ failover: 'noop' })).toThrow(/failover must be "no-op" or "declined", not "noop"/);
+    expect(() => parseFaults({ fisActions: true })).toThrow(/fisActions must be "no-effect", not true/);
+    // The modes are not rates: the injector adds no per-request fault for them.
+    expect(new FaultInjector({ failover: 'no-op' }, () => 0).decide('rds', 'RebootDBInstance')).toEqual([]);
+  });
 });
