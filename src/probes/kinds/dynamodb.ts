@@ -38,14 +38,20 @@ export class DynamoHeartbeatDriver implements HeartbeatDriver {
   private readonly client: DynamoDBClient;
   private sortType: Promise<'N' | 'S'> | undefined;
 
-  constructor(private readonly cfg: DynamoHeartbeatConfig) {
+  /** `client`: a DynamoDB client made elsewhere (tests capture its requests); default one per probe. */
+  constructor(
+    private readonly cfg: DynamoHeartbeatConfig,
+    client?: DynamoDBClient,
+  ) {
     this.source = `dynamodb:${cfg.aws.region}/${cfg.table}`;
-    this.client = createDynamoDbClient(cfg.aws, {
-      // Retries are safe (conditional writes) and stay inside the sample's deadline.
-      maxAttempts: 3,
-      connectTimeoutMs: Math.min(cfg.connectTimeoutMs, cfg.timeoutMs),
-      requestTimeoutMs: cfg.timeoutMs,
-    });
+    this.client =
+      client ??
+      createDynamoDbClient(cfg.aws, {
+        // Retries are safe (conditional writes) and stay inside the sample's deadline.
+        maxAttempts: 3,
+        connectTimeoutMs: Math.min(cfg.connectTimeoutMs, cfg.timeoutMs),
+        requestTimeoutMs: cfg.timeoutMs,
+      });
   }
 
   /** The sort key's type, from DescribeTable once (before any write is attempted). */
