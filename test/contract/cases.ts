@@ -5,8 +5,8 @@
  * fails for an operation used in src without an entry here.
  *
  * - `service`: the service key of `aws-sdk/apis/metadata.json` (ec2, rds, elbv2, fis, ...).
- * - `lab`: the lab answers it; `test/lab/contract-responses.test.ts` (and, for the services of the
- *   optional lab parts, `test/lab/contract-services.test.ts`) check its answer against the output shape.
+ * - `lab`: the lab answers it; `test/lab/contract-responses.test.ts` (with the optional lab parts
+ *   started, their calls in `test/lab/contract-services.ts`) checks its answer against the output shape.
  * - `planned`: not sent by src yet (the coming fault modules will); `golden-requests.ts` holds a
  *   request of it built with the real v3 client, validated against the model. When src sends it,
  *   drop `planned` and make a path of `paths.test.ts` send it (`operations.test.ts` says so).
@@ -17,9 +17,6 @@ export interface ContractCase {
   lab?: true;
   planned?: true;
 }
-
-/** Services the lab serves only with an optional part (`--ecs`, `--lambda`, `--redis`, `--dynamodb`, `--backup`). */
-export const LAB_PART_SERVICES = ['ecs', 'lambda', 'elasticache', 'dynamodb', 'backup'];
 
 export const CONTRACT_CASES: ContractCase[] = [
   { service: 'sts', operation: 'GetCallerIdentity', lab: true },
