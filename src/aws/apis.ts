@@ -13,7 +13,8 @@ import type * as sts from '@aws-sdk/client-sts';
  * interfaces, never SDK clients, so tests can swap them and every call goes through recording.
  * Paged list operations (DescribeInstances, DescribeDBInstances, DescribeDBClusters,
  * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, ListExperiments, DescribeAlarms,
- * SimulatePrincipalPolicy)
+ * SimulatePrincipalPolicy, DynamoDB ListTables / Query / Scan (Count and ScannedCount summed),
+ * the Backup vault and recovery point lists)
  * are read to the end with the SDK paginators: their output holds every item of every page.
  */
 export interface Ec2Api {

@@ -20,10 +20,10 @@ import {
   ListBackupsCommand,
   ListTagsOfResourceCommand,
   paginateListTables,
-  QueryCommand,
+  paginateQuery,
+  paginateScan,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   EC2Client,
@@ -213,12 +213,20 @@ export function createAwsApis(
       client: unknown,
       paginate: (config: never, input: I) => AsyncIterable<O>,
       listKeys: string[],
+      sumKeys: string[] = [],
     ) =>
     (input: I): Promise<O> =>
-      readAllPages(paginate as never, client, input, listKeys, {
-        page: (req, out, started) => succeeded(service, operation, req, out, started),
-        failed: (req, err, started) => failed(service, operation, req, err, started),
-      });
+      readAllPages(
+        paginate as never,
+        client,
+        input,
+        listKeys,
+        {
+          page: (req, out, started) => succeeded(service, operation, req, out, started),
+          failed: (req, err, started) => failed(service, operation, req, err, started),
+        },
+        sumKeys,
+      );
 
   return {
     region: target.region,
@@ -301,8 +309,8 @@ export function createAwsApis(
       listBackups: call('dynamodb', 'ListBackups', dynamodb, ListBackupsCommand),
       deleteTable: call('dynamodb', 'DeleteTable', dynamodb, DeleteTableCommand),
       getItem: call('dynamodb', 'GetItem', dynamodb, GetItemCommand),
-      query: call('dynamodb', 'Query', dynamodb, QueryCommand),
-      scan: call('dynamodb', 'Scan', dynamodb, ScanCommand),
+      query: pages('dynamodb', 'Query', dynamodb, paginateQuery, ['Items'], ['Count', 'ScannedCount']),
+      scan: pages('dynamodb', 'Scan', dynamodb, paginateScan, ['Items'], ['Count', 'ScannedCount']),
     },
     backup: {
       listBackupVaults: pages('backup', 'ListBackupVaults', backup, paginateListBackupVaults, ['BackupVaultList']),

@@ -40,26 +40,20 @@ function project(actual: DynamoItem | undefined, like: DynamoItem): DynamoItem |
   return Object.fromEntries(Object.keys(like).map((k) => [k, actual[k] ?? null])) as DynamoItem;
 }
 
+/** Every item the query matches (the API reads all pages, see clients.ts). */
 async function queryAll(
   api: Pick<DynamoDbApi, 'query'>,
   table: string,
   q: Extract<DynamoCheck, { query: unknown }>['query'],
-) {
-  const items: DynamoItem[] = [];
-  let start: DynamoItem | undefined;
-  do {
-    const r = await api.query({
-      TableName: table,
-      KeyConditionExpression: q.keyCondition,
-      ExpressionAttributeValues: q.values,
-      ...(q.names ? { ExpressionAttributeNames: q.names } : {}),
-      ...(q.index ? { IndexName: q.index } : { ConsistentRead: true }),
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    });
-    items.push(...((r.Items ?? []) as DynamoItem[]));
-    start = r.LastEvaluatedKey as DynamoItem | undefined;
-  } while (start);
-  return items;
+): Promise<DynamoItem[]> {
+  const r = await api.query({
+    TableName: table,
+    KeyConditionExpression: q.keyCondition,
+    ExpressionAttributeValues: q.values,
+    ...(q.names ? { ExpressionAttributeNames: q.names } : {}),
+    ...(q.index ? { IndexName: q.index } : { ConsistentRead: true }),
+  });
+  return (r.Items ?? []) as DynamoItem[];
 }
 
 /** Runs each check against `table` (consistent reads on the base table); never throws for a failed check. */

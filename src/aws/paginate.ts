@@ -20,10 +20,13 @@ export async function readAllPages<I extends object, O extends object>(
   input: I,
   listKeys: string[],
   hooks: PageHooks<I>,
+  /** Counts of each page that add up (DynamoDB Query / Scan `Count`, `ScannedCount`). */
+  sumKeys: string[] = [],
 ): Promise<O> {
   const req = { ...input };
   const it = paginate({ client: client as never, stopOnSameToken: true }, req)[Symbol.asyncIterator]();
   const merged: Record<string, unknown[]> = {};
+  const sums: Record<string, number> = {};
   let last: O | undefined;
   for (let n = 0; n < MAX_PAGES; n++) {
     const started = performance.now();
@@ -43,9 +46,14 @@ export async function readAllPages<I extends object, O extends object>(
       into.push(...items);
       merged[k] = into;
     }
+    for (const k of sumKeys) {
+      const v = (r.value as Record<string, unknown>)[k];
+      if (typeof v === 'number') sums[k] = (sums[k] ?? 0) + v;
+    }
   }
   const out = { ...(last ?? {}) } as Record<string, unknown>;
   for (const k of listKeys) if (merged[k]) out[k] = merged[k];
+  for (const [k, v] of Object.entries(sums)) out[k] = v;
   // Every page was read: no token to hand on.
   for (const k of ['NextToken', 'nextToken', 'Marker', 'NextMarker']) delete out[k];
   return out as O;

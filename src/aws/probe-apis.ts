@@ -63,14 +63,20 @@ export function createDynamoHeartbeatApi(
   target: AwsTarget,
   o: { maxAttempts: number; connectTimeoutMs: number; requestTimeoutMs: number },
 ): DynamoHeartbeatApi {
-  const client = new DynamoDBClient({
-    region: target.region,
-    maxAttempts: o.maxAttempts,
-    requestHandler: { connectionTimeout: o.connectTimeoutMs, requestTimeout: o.requestTimeoutMs },
-    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
-    ...(target.credentials ? { credentials: target.credentials } : {}),
-    ...(target.profile ? { profile: target.profile } : {}),
-  });
+  return dynamoHeartbeatApiOver(
+    new DynamoDBClient({
+      region: target.region,
+      maxAttempts: o.maxAttempts,
+      requestHandler: { connectionTimeout: o.connectTimeoutMs, requestTimeout: o.requestTimeoutMs },
+      ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+      ...(target.credentials ? { credentials: target.credentials } : {}),
+      ...(target.profile ? { profile: target.profile } : {}),
+    }),
+  );
+}
+
+/** The heartbeat's DynamoDB calls over a given client (tests: a client whose requests are captured). */
+export function dynamoHeartbeatApiOver(client: DynamoDBClient): DynamoHeartbeatApi {
   return {
     describeTable: (i, c) => client.send(new DescribeTableCommand(i), c),
     putItem: (i, c) => client.send(new PutItemCommand(i), c),

@@ -2,6 +2,7 @@ import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { type AwsApiOptions, createAwsApis } from '../../src/aws/clients.js';
 import type { MiddlewareStackLike } from '../../src/aws/fis-wire.js';
+import { CONTRACT_SERVICES } from '../contract/services.js';
 import { validateRequest } from '../contract/validate.js';
 
 /** One request as the real SDK v3 client was asked to send it. */
@@ -11,28 +12,14 @@ export interface CapturedRequest {
   input: unknown;
   /** The serialized HTTP body (only when the request went on to serialization). */
   body?: string;
-  /** The raw answer: HTTP status and body, before the SDK parsed it. */
-  response?: { status: number; body: string };
+  /** The raw answer: HTTP status, headers (lower-case names) and body, before the SDK parsed it. */
+  response?: { status: number; body: string; headers: Record<string, string> };
 }
 
 /** SDK client class name → service key of the AWS API models (see test/contract/model.ts). */
-export const CLIENT_SERVICE: Record<string, string> = {
-  EC2Client: 'ec2',
-  ElasticLoadBalancingV2Client: 'elbv2',
-  RDSClient: 'rds',
-  FisClient: 'fis',
-  STSClient: 'sts',
-  CloudWatchClient: 'cloudwatch',
-  IAMClient: 'iam',
-  KMSClient: 'kms',
-  SecretsManagerClient: 'secretsmanager',
-  ECSClient: 'ecs',
-  LambdaClient: 'lambda',
-  ElastiCacheClient: 'elasticache',
-  DynamoDBClient: 'dynamodb',
-  BackupClient: 'backup',
-  AutoScalingClient: 'autoscaling',
-};
+export const CLIENT_SERVICE: Record<string, string> = Object.fromEntries(
+  CONTRACT_SERVICES.map((c) => [c.client, c.key]),
+);
 
 export type Responder = (service: string, operation: string, input: unknown) => Promise<unknown> | unknown;
 
@@ -80,7 +67,12 @@ export function captureOn(stack: MiddlewareStackLike, into: CapturedRequest[], r
   );
   // Innermost, next to the HTTP handler: the raw body, read once and handed on as bytes.
   (stack as unknown as { addRelativeTo: (mw: unknown, o: unknown) => void }).addRelativeTo(
-    (next: (a: unknown) => Promise<{ response: { statusCode: number; body: unknown } }>, ctx: Ctx) =>
+    (
+      next: (
+        a: unknown,
+      ) => Promise<{ response: { statusCode: number; body: unknown; headers?: Record<string, string> } }>,
+      ctx: Ctx,
+    ) =>
       async (args: unknown) => {
         const r = await next(args);
         const res = r.response;
@@ -90,7 +82,8 @@ export function captureOn(stack: MiddlewareStackLike, into: CapturedRequest[], r
           for await (const c of res.body as AsyncIterable<Uint8Array>) chunks.push(c);
           const buf = Buffer.concat(chunks);
           res.body = buf;
-          cap.response = { status: res.statusCode, body: buf.toString('utf8') };
+          const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+          cap.response = { status: res.statusCode, body: buf.toString('utf8'), headers };
         }
         return r;
       },

@@ -25,9 +25,13 @@ export interface ShapeRef {
   queryName?: string;
   flattened?: boolean;
   location?: string;
+  jsonvalue?: boolean;
   idempotencyToken?: boolean;
   resultWrapper?: string;
   timestampFormat?: string;
+  /** restJson: the member that is the whole HTTP body (Lambda Invoke's Payload). */
+  payload?: string;
+  /** restJson: uri, querystring, header, headers, statusCode; absent = the JSON body. */
   /** Where a supplemented member is documented (never set by the package's models). */
   source?: string;
 }
@@ -36,7 +40,7 @@ export interface Operation {
   name: string;
   input?: ShapeRef;
   output?: ShapeRef;
-  http?: { method?: string; requestUri?: string };
+  http?: { method?: string; requestUri?: string; responseCode?: number };
 }
 
 export interface ServiceModel {
@@ -45,6 +49,8 @@ export interface ServiceModel {
   protocol: string;
   apiVersion: string;
   xmlNamespace?: string;
+  /** awsJson: `X-Amz-Target: <targetPrefix>.<Operation>`. */
+  targetPrefix?: string;
   operations: Record<string, Operation>;
   shapes: Record<string, ShapeRef>;
   paginators: Record<
@@ -76,7 +82,7 @@ export function loadServiceModel(key: string): ServiceModel {
   const file = files[files.length - 1];
   if (!file) throw new Error(`aws-sdk/apis has no ${prefix}-*.min.json`);
   const raw = JSON.parse(readFileSync(join(APIS_DIR, file), 'utf8')) as {
-    metadata: { protocol: string; apiVersion: string; xmlNamespace?: string };
+    metadata: { protocol: string; apiVersion: string; xmlNamespace?: string; targetPrefix?: string };
     operations: Record<string, Omit<Operation, 'name'>>;
     shapes?: Record<string, ShapeRef>;
   };
@@ -96,6 +102,7 @@ export function loadServiceModel(key: string): ServiceModel {
     protocol: raw.metadata.protocol,
     apiVersion: raw.metadata.apiVersion,
     ...(raw.metadata.xmlNamespace ? { xmlNamespace: raw.metadata.xmlNamespace } : {}),
+    ...(raw.metadata.targetPrefix ? { targetPrefix: raw.metadata.targetPrefix } : {}),
     operations: Object.fromEntries(Object.entries(raw.operations).map(([n, o]) => [n, { name: n, ...o }])),
     shapes: raw.shapes ?? {},
     paginators,

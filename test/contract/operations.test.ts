@@ -3,27 +3,12 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTRACT_CASES, caseKey } from './cases.js';
 import { loadServiceModel } from './model.js';
+import { CONTRACT_SERVICES } from './services.js';
 
 const SRC = resolve(import.meta.dirname, '..', '..', 'src');
 
 /** npm client package → service key of the AWS API models. */
-const PACKAGE_SERVICE: Record<string, string> = {
-  'client-ec2': 'ec2',
-  'client-elastic-load-balancing-v2': 'elbv2',
-  'client-rds': 'rds',
-  'client-fis': 'fis',
-  'client-sts': 'sts',
-  'client-cloudwatch': 'cloudwatch',
-  'client-iam': 'iam',
-  'client-kms': 'kms',
-  'client-secrets-manager': 'secretsmanager',
-  'client-ecs': 'ecs',
-  'client-lambda': 'lambda',
-  'client-elasticache': 'elasticache',
-  'client-dynamodb': 'dynamodb',
-  'client-backup': 'backup',
-  'client-auto-scaling': 'autoscaling',
-};
+const PACKAGE_SERVICE: Record<string, string> = Object.fromEntries(CONTRACT_SERVICES.map((c) => [c.package, c.key]));
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -56,7 +41,7 @@ function operationsUsedInSrc(): { op: string; file: string }[] {
 
 describe('every AWS operation in src has a contract case', () => {
   const used = operationsUsedInSrc();
-  const cases = new Set(CONTRACT_CASES.map(caseKey));
+  const cases = new Set(CONTRACT_CASES.filter((c) => !c.planned).map(caseKey));
 
   it('finds the operations (the scan itself works)', () => {
     expect(used.map((u) => u.op)).toEqual(expect.arrayContaining(['ec2:StopInstances', 'fis:ListExperiments']));
@@ -69,7 +54,13 @@ describe('every AWS operation in src has a contract case', () => {
 
   it('no case for an operation src does not use, and each exists in its AWS model', () => {
     const usedOps = new Set(used.map((u) => u.op));
-    expect(CONTRACT_CASES.map(caseKey).filter((k) => !usedOps.has(k))).toEqual([]);
+    const current = CONTRACT_CASES.filter((c) => !c.planned).map(caseKey);
+    expect(current.filter((k) => !usedOps.has(k))).toEqual([]);
+    // A planned operation src now sends: capture it from its code path in paths.test.ts, drop `planned`.
+    const arrived = CONTRACT_CASES.filter((c) => c.planned && usedOps.has(caseKey(c))).map(caseKey);
+    expect(arrived, 'src sends it now: drop `planned` in cases.ts and send it from a path of paths.test.ts').toEqual(
+      [],
+    );
     for (const c of CONTRACT_CASES) {
       expect(loadServiceModel(c.service).operations[c.operation], caseKey(c)).toBeDefined();
     }
@@ -78,7 +69,7 @@ describe('every AWS operation in src has a contract case', () => {
   it('every operation AWS pages is read through its paginator', () => {
     const paged = new Set(used.filter((u) => u.file === 'aws/clients.ts').map((u) => u.op));
     const commands = readFileSync(join(SRC, 'aws', 'clients.ts'), 'utf8');
-    for (const c of CONTRACT_CASES) {
+    for (const c of CONTRACT_CASES.filter((x) => !x.planned)) {
       const p = loadServiceModel(c.service).paginators[c.operation];
       if (!p) continue;
       expect(commands, `${caseKey(c)} is paged: use paginate${c.operation}`).toContain(`paginate${c.operation}`);

@@ -18,6 +18,7 @@ import { AnchoredClock, systemClock } from '../../src/util/clock.js';
 import { fakeProbe } from '../_helpers/fake-probe.js';
 import { type CapturedRequest, captureOn, contractProblems, sdkBacked } from '../_helpers/sdk-capture.js';
 import { CONTRACT_CASES, caseKey } from './cases.js';
+import { dataPaths } from './paths-data.js';
 import { world } from './world.js';
 
 /**
@@ -258,9 +259,18 @@ describe('requests of every drill path conform to the AWS API models', () => {
     expect(await pw()).toBe('pw');
   });
 
+  it('DynamoDB heartbeat, table checks, lambda probe, DynamoDB and Backup restores', async () => {
+    await dataPaths(sent);
+  });
+
   it('every request conforms, and every contract case was exercised', () => {
     expect(contractProblems(sent)).toEqual([]);
     const seen = new Set(sent.map(caseKey));
-    expect(CONTRACT_CASES.map(caseKey).filter((k) => !seen.has(k))).toEqual([]);
+    // Planned cases are not sent by src yet: golden-requests.test.ts covers them.
+    expect(
+      CONTRACT_CASES.filter((c) => !c.planned)
+        .map(caseKey)
+        .filter((k) => !seen.has(k)),
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import type { ShapeRef } from './model.js';
 /**
  * Members AWS added after the `aws-sdk` package's last model update, in the same shape notation,
  * each with the AWS API reference page that defines it. They are merged into the loaded model's
- * input of the operation, so a request carrying them validates like any other member.
+ * input of the operation, so a request carrying them validates like any other member. Each also
+ * exists in the v3 client's types (checked by validate.test.ts), a second source.
  */
 /** FIS experiment report configuration (CreateExperimentTemplateReportConfigurationInput; the output shape is the same). */
 export const FIS_REPORT_CONFIGURATION: ShapeRef = {
@@ -31,6 +32,7 @@ export const FIS_REPORT_CONFIGURATION: ShapeRef = {
   },
 };
 
-export const SUPPLEMENTS: Record<string, Record<string, ShapeRef>> = {
-  'fis:CreateExperimentTemplate': { experimentReportConfiguration: FIS_REPORT_CONFIGURATION },
+/** `service:Operation` -> path of the structure in the input (`''` the input itself, `A.B`, `A[]`) -> members. */
+export const SUPPLEMENTS: Record<string, Record<string, Record<string, ShapeRef>>> = {
+  'fis:CreateExperimentTemplate': { '': { experimentReportConfiguration: FIS_REPORT_CONFIGURATION } },
 };

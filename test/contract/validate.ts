@@ -1,11 +1,13 @@
 import { CONSTRAINTS, type MemberConstraint } from './constraints.js';
 import { kindOf, loadServiceModel, resolveShape, type ServiceModel, type ShapeRef } from './model.js';
 import { SUPPLEMENTS } from './supplements.js';
+import { V3Cursor } from './v3-types.js';
 
 /**
  * Checks one request drillproof sends against AWS's model of the operation: the operation
  * exists, required members are present, every member exists with the right type (recursively
- * through structures, lists and maps), and the value constraints of constraints.ts hold.
+ * through structures, lists and maps), and the value constraints of constraints.ts hold. Enums
+ * come from the v3 client's types (v3-types.ts) where constraints.ts names none.
  * Returns the problems, each naming the path of the member (`[]` list item, `{}` map value).
  */
 export interface ValidateOptions {
@@ -16,9 +18,13 @@ export interface ValidateOptions {
 function inputOf(model: ServiceModel, op: string): ShapeRef | undefined {
   const o = model.operations[op];
   if (!o) return undefined;
-  const base = o.input ? resolveShape(model, o.input) : { type: 'structure', members: {} };
-  const extra = SUPPLEMENTS[`${model.key}:${op}`];
-  return extra ? { ...base, members: { ...(base.members ?? {}), ...extra } } : base;
+  return o.input ? resolveShape(model, o.input) : { type: 'structure', members: {} };
+}
+
+/** The members of the model at `path`, with the ones supplements.ts adds there. */
+function membersAt(model: ServiceModel, op: string, path: string, r: ShapeRef): Record<string, ShapeRef> {
+  const extra = SUPPLEMENTS[`${model.key}:${op}`]?.[path];
+  return extra ? { ...(r.members ?? {}), ...extra } : (r.members ?? {});
 }
 
 export function validateRequest(service: string, operation: string, input: unknown, o: ValidateOptions = {}): string[] {
@@ -27,7 +33,8 @@ export function validateRequest(service: string, operation: string, input: unkno
   if (!shape) return [`${service}:${operation} is not an operation of ${model.file}`];
   const problems: string[] = [];
   const constraints = CONSTRAINTS[`${service}:${operation}`] ?? {};
-  walk(model, shape, input ?? {}, '', problems, constraints, o);
+  const ctx: Ctx = { model, op: operation, problems, constraints, o };
+  walk(ctx, shape, input ?? {}, '', V3Cursor.root(service, operation, 'input'));
   return problems.map((p) => `${service}:${operation} ${p}`);
 }
 
@@ -35,15 +42,16 @@ function pathJoin(base: string, m: string): string {
   return base ? `${base}.${m}` : m;
 }
 
-function walk(
-  model: ServiceModel,
-  ref: ShapeRef,
-  value: unknown,
-  path: string,
-  problems: string[],
-  constraints: Record<string, MemberConstraint>,
-  o: ValidateOptions,
-): void {
+interface Ctx {
+  model: ServiceModel;
+  op: string;
+  problems: string[];
+  constraints: Record<string, MemberConstraint>;
+  o: ValidateOptions;
+}
+
+function walk(ctx: Ctx, ref: ShapeRef, value: unknown, path: string, v3: V3Cursor): void {
+  const { model, problems, constraints, o } = ctx;
   const r = resolveShape(model, ref);
   const kind = kindOf(r);
   const at = path || '(input)';
@@ -56,7 +64,7 @@ function walk(
         return;
       }
       const obj = value as Record<string, unknown>;
-      const members = r.members ?? {};
+      const members = membersAt(model, ctx.op, path, r);
       for (const req of r.required ?? []) {
         const m = members[req];
         if (obj[req] === undefined && !m?.idempotencyToken)
@@ -66,12 +74,10 @@ function walk(
         if (v === undefined) continue;
         const m = members[k];
         if (!m) {
-          problems.push(
-            `${pathJoin(path, k)}: not a member of the model (members: ${Object.keys(members).join(', ')})`,
-          );
+          problems.push(`${pathJoin(path, k)}: ${notAMember(members, v3, k)}`);
           continue;
         }
-        walk(model, m, v, pathJoin(path, k), problems, constraints, o);
+        walk(ctx, m, v, pathJoin(path, k), v3.child(k));
       }
       return;
     }
@@ -84,7 +90,7 @@ function walk(
         problems.push(`${at}: fewer than ${c.minItems} items (${c.source})`);
       if (c?.maxItems !== undefined && value.length > c.maxItems)
         problems.push(`${at}: more than ${c.maxItems} items (${c.source})`);
-      for (const item of value) walk(model, r.member ?? {}, item, `${path}[]`, problems, constraints, o);
+      for (const item of value) walk(ctx, r.member ?? {}, item, `${path}[]`, v3.item());
       return;
     }
     case 'map': {
@@ -93,8 +99,8 @@ function walk(
         return;
       }
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        walk(model, r.key ?? {}, k, `${path}{key}`, problems, constraints, o);
-        walk(model, r.value ?? {}, v, `${path}{}`, problems, constraints, o);
+        walk(ctx, r.key ?? {}, k, `${path}{key}`, V3Cursor.none(model.key));
+        walk(ctx, r.value ?? {}, v, `${path}{}`, v3.value());
       }
       return;
     }
@@ -104,7 +110,7 @@ function walk(
         problems.push(`${at}: expected a string, got ${JSON.stringify(value)}`);
         return;
       }
-      checkString(value, at, c, problems, o);
+      checkString(value, at, withV3Enum(c, v3), problems, o);
       return;
     }
     case 'integer':
@@ -159,4 +165,19 @@ function checkString(
 function checkNumber(v: number, at: string, c: MemberConstraint | undefined, problems: string[]): void {
   if (c?.min !== undefined && v < c.min) problems.push(`${at}: ${v} is below ${c.min} (${c.source})`);
   if (c?.max !== undefined && v > c.max) problems.push(`${at}: ${v} is above ${c.max} (${c.source})`);
+}
+
+/** The explicit constraint, or the v3 client's enum of this member. */
+function withV3Enum(c: MemberConstraint | undefined, v3: V3Cursor): MemberConstraint | undefined {
+  if (c?.enum) return c;
+  const e = v3.enumValues();
+  return e ? { ...(c ?? {}), enum: e.values, source: c?.source ? `${c.source}; ${e.source}` : e.source } : c;
+}
+
+/** Why a member is unknown; a member only the newer v3 types have is named as such. */
+export function notAMember(members: Record<string, unknown>, v3: V3Cursor, k: string): string {
+  if (v3.member(k)) {
+    return `not in the aws-sdk v2 model, but a member in ${v3.packageName} (newer): add it to supplements.ts with its API reference page`;
+  }
+  return `not a member of the model (members: ${Object.keys(members).join(', ')})`;
 }

@@ -1,5 +1,6 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import { DrillproofError } from '../../src/errors.js';
+import { dataWorld } from './world-data.js';
 
 /**
  * A small in-memory AWS account answering every operation of the AwsApis surface with the output
@@ -251,5 +252,7 @@ export function world(o: WorldOptions = {}) {
       }),
     },
   };
-  return { aws: aws as unknown as AwsApis, instances, dbs, experiments, templates, created, TG };
+  const data = dataWorld();
+  const all = { ...aws, dynamodb: data.dynamodb, backup: data.backup };
+  return { aws: all as unknown as AwsApis, instances, dbs, experiments, templates, created, TG, data };
 }

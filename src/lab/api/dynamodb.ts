@@ -16,12 +16,26 @@ import type { ApiReply, ApiRequest } from './protocol.js';
 type Json = Record<string, unknown>;
 const secs = (d: Date) => d.getTime() / 1000;
 
+/**
+ * dynalite adds `TableThroughputModeSummary` (a name from before DynamoDB's on-demand mode
+ * shipped) next to `BillingModeSummary`; DynamoDB's TableDescription has only the latter
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html).
+ */
+function asDynamoDb(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  for (const k of ['Table', 'TableDescription']) {
+    const t = (value as Json)[k];
+    if (t && typeof t === 'object') delete (t as Json).TableThroughputModeSummary;
+  }
+  return value;
+}
+
 /** awsJson1_0: `__type` names the error; the SDK maps it to its exception class. */
 export function ddbReply(status: number, value: unknown): ApiReply {
   return {
     status,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() },
-    body: JSON.stringify(value ?? {}),
+    body: JSON.stringify(asDynamoDb(value) ?? {}),
   };
 }
 

@@ -78,6 +78,15 @@ const ROUTES: [string, RegExp, string][] = [
   ['GET', /^\/2017-03-31\/tags\/(.+)$/, 'ListTags'],
 ];
 
+/** The Lambda operation of a request and the function (or tagged resource) its path names. */
+export function lambdaRoute(method: string, path: string): { op: string; name: string | undefined } | undefined {
+  for (const [m, re, op] of ROUTES) {
+    const match = m === method ? re.exec(path) : null;
+    if (match) return { op, name: match[1] ? decodeURIComponent(match[1]) : undefined };
+  }
+  return undefined;
+}
+
 /** Lambda over restJson1: routes by method and path as the SDK sends them. */
 export function lambdaHandler(lab: LambdaLab, urlOf: (f: LabFunction) => string | undefined) {
   return async (req: ApiRequest): Promise<ApiReply> => {

@@ -1,9 +1,17 @@
 import { ApiError } from '../api/errors.js';
+import { lambdaRoute } from '../api/lambda.js';
 import type { ApiRequest, QueryService } from '../api/protocol.js';
 import type { QueryParams } from '../api/query.js';
 import { list } from '../api/xml.js';
 import { LAB_ACCOUNT_ID } from '../types.js';
 import { type AuthRequest, type AuthSources, fisAuthRequests, queryAuthRequests } from './requests.js';
+import {
+  backupAuthRequests,
+  dynamodbAuthRequests,
+  ecsAuthRequests,
+  elasticacheAuthRequests,
+  lambdaAuthRequests,
+} from './requests-services.js';
 import { type Decision, evaluate, loadSimulator, type PolicyDocument } from './simulator.js';
 
 /** The lab's IAM users: `readonly*` access keys are user/readonly, every other key user/lab. */
@@ -38,7 +46,10 @@ export function accessDenied(service: string, principal: string, r: AuthRequest,
       403,
     );
   }
-  if (service === 'fis') return new ApiError('AccessDeniedException', msg, 403);
+  if (service === 'fis' || service === 'lambda' || service === 'backup')
+    return new ApiError('AccessDeniedException', msg, 403);
+  // awsJson services answer 400 with the exception name.
+  if (service === 'dynamodb' || service === 'ecs') return new ApiError('AccessDeniedException', msg, 400);
   return new ApiError('AccessDenied', msg, 403);
 }
 
@@ -82,21 +93,44 @@ export class LabIam {
     const policy = this.policies.get(accessKeyId);
     if (!policy) return undefined;
     const principal = principalOf(accessKeyId);
-    let requests: AuthRequest[];
-    if (service === 'fis') {
-      let body: Record<string, unknown> = {};
-      try {
-        body = q.req.body ? (JSON.parse(q.req.body) as Record<string, unknown>) : {};
-      } catch {
-        // The FIS handler answers malformed bodies itself.
-      }
-      requests = fisAuthRequests(q.req.method, q.req.path, body);
-    } else if (q.params) {
-      requests = queryAuthRequests(service, q.operation, q.params, this.sources);
-    } else return undefined;
+    const requests = this.requestsOf(service, q);
+    if (!requests) return undefined;
     for (const r of requests) {
       const { decision } = await evaluate(policy, principal, r.action, r.resource, r.context);
       if (decision !== 'allowed') return accessDenied(service, principal, r, decision === 'explicitDeny');
+    }
+    return undefined;
+  }
+
+  /** What AWS authorizes for one call; undefined for a service the lab does not authorize. */
+  private requestsOf(
+    service: string,
+    q: { operation: string; params?: QueryParams; req: ApiRequest },
+  ): AuthRequest[] | undefined {
+    if (q.params) {
+      if (service === 'elasticache') return elasticacheAuthRequests(q.operation, q.params);
+      return queryAuthRequests(service, q.operation, q.params, this.sources);
+    }
+    let body: Record<string, unknown> = {};
+    try {
+      body = q.req.body ? (JSON.parse(q.req.body) as Record<string, unknown>) : {};
+    } catch {
+      // Each service's handler answers malformed bodies itself.
+    }
+    const { method, path } = q.req;
+    switch (service) {
+      case 'fis':
+        return fisAuthRequests(method, path, body);
+      case 'dynamodb':
+        return dynamodbAuthRequests(q.operation, body);
+      case 'ecs':
+        return ecsAuthRequests(q.operation, body);
+      case 'backup':
+        return backupAuthRequests(method, path, body);
+      case 'lambda': {
+        const r = lambdaRoute(method, path);
+        return r ? lambdaAuthRequests(r.op, r.name, q.req.query.get('Qualifier') ?? undefined) : [];
+      }
     }
     return undefined;
   }
