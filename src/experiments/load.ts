@@ -9,6 +9,7 @@ import { decodeText, MAX_SCENARIO_BYTES, readText, whole } from './read-text.js'
 import { scenarioWarnings } from './scenario-warnings.js';
 import { type Scenario, scenarioSchema } from './schema/scenario.js';
 import { issuesToProblems } from './schema-problems.js';
+import { MAX_YAML_DEPTH, yamlDepthExceeded } from './yaml-depth.js';
 import { pathAtOffset, positionOf } from './yaml-positions.js';
 
 export { MAX_SCENARIO_BYTES };
@@ -34,6 +35,16 @@ interface Parsed {
   problems: Problem[];
 }
 
+/** At most this many characters of a parser message reach the user (the rest is the input echoed). */
+const MAX_MESSAGE_CHARS = 200;
+
+function clip(s: string): string {
+  return s.length <= MAX_MESSAGE_CHARS ? s : `${s.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
+}
+
+/** Syntax problems reported for one file: the first ones are the useful ones. */
+const MAX_SYNTAX_PROBLEMS = 20;
+
 /** YAML text to a plain value, with every syntax problem positioned. */
 export function parseYaml(text: string, file: string): Parsed {
   const lc = new LineCounter();
@@ -42,6 +53,25 @@ export function parseYaml(text: string, file: string): Parsed {
       lc,
       problems: [
         whole(file, 'file is empty', 'start from a scenario in scenarios/ (drillproof schema shows the format)'),
+      ],
+    };
+  }
+  const deep = yamlDepthExceeded(text);
+  if (deep) {
+    // The line counter is filled by the parser, which must not run on this text: count here.
+    const before = text.slice(0, deep.offset);
+    const line = before.split('\n').length;
+    const col = deep.offset - before.lastIndexOf('\n');
+    return {
+      lc,
+      problems: [
+        whole(
+          file,
+          `the YAML nests deeper than ${MAX_YAML_DEPTH} levels`,
+          'a scenario nests a few levels; check for a runaway [ or { or a generated file',
+          line,
+          col,
+        ),
       ],
     };
   }
@@ -54,10 +84,10 @@ export function parseYaml(text: string, file: string): Parsed {
     merge: true,
   });
   const problems: Problem[] = [];
-  for (const e of doc.errors) {
+  for (const e of doc.errors.slice(0, MAX_SYNTAX_PROBLEMS)) {
     const pos = lc.linePos(e.pos[0]);
     const at = pathAtOffset(doc, e.pos[0]);
-    const first = e.message.split('\n')[0] ?? e.message;
+    const first = clip(e.message.split('\n')[0] ?? e.message);
     const dup = e.code === 'DUPLICATE_KEY';
     const msg = dup
       ? `duplicate key "${String(at[at.length - 1] ?? '')}": each key may appear only once in a mapping`

@@ -98,6 +98,16 @@ export const name = z
 export const text = z
   .string({ error: (iss) => `expected a string, got ${describeInput(iss.input)}` })
   .superRefine((s, ctx) => {
+    // A quoted YAML string can carry "\0" and other control characters no host, name or query has.
+    const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(s);
+    if (control) {
+      const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      ctx.addIssue({
+        code: 'custom',
+        message: `contains the control character U+${code} at character ${control.index + 1}: remove it`,
+        input: s,
+      });
+    }
     for (const problem of checkVarSyntax(s)) ctx.addIssue({ code: 'custom', message: problem, input: s });
   });
 
