@@ -4,9 +4,11 @@ import type { AwsApis } from '../../aws/apis.js';
 import type { CallRecorder } from '../../aws/call-record.js';
 import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message } from '../../io/messages.js';
+import { checkRunDir, estimateRunBytes } from '../../run/dir-check.js';
 import { journalPath, samplesDir, scenarioCopyName } from '../../run/files.js';
 import { Journal } from '../../run/journal.js';
 import type { RunRecord } from '../../run/record.js';
+import { durationMs, probeIntervalMs } from '../../scenario/helpers.js';
 import { AnchoredClock, type Clock, isoMs, systemClock } from '../../util/clock.js';
 import { toolVersion } from '../../util/version.js';
 import type { FaultContext } from '../faults/types.js';
@@ -71,14 +73,22 @@ export interface Drill {
   facts: DrillFacts;
 }
 
+/** Disk for the drill's samples over its longest allowed run (guardrails.maxDuration). */
+function runBytes(s: DrillScenario): number {
+  const samplesPerSecond = (s.probes ?? []).reduce((a, p) => a + 1000 / probeIntervalMs(p), 0);
+  return estimateRunBytes({ samplesPerSecond, durationMs: durationMs(s.guardrails.maxDuration) });
+}
+
 /**
  * Opens the run directory (samples folder, the scenario as run), the write-ahead journal with its
  * `run.started` entry, and the drill's collaborators. Signals are handled from here on.
- * @throws DrillproofError (or a file system error) only when the run directory cannot be created.
+ * @throws DrillproofError `RunDirUnusable` (exit 2) when the run directory is not new or empty,
+ * not writable or short of space for the drill's samples: before anything runs.
  */
 export function openDrill(input: DrillInput, o: DrillOptions): Drill {
   const clock = o.clock ?? systemClock;
   const timeline = new AnchoredClock(clock);
+  checkRunDir(input.runDir, runBytes(input.scenario));
   mkdirSync(samplesDir(input.runDir), { recursive: true });
   writeFileSync(join(input.runDir, scenarioCopyName(input.scenarioPath)), input.scenarioText);
   const journal = Journal.create(journalPath(input.runDir), timeline);
