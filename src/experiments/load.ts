@@ -42,6 +42,22 @@ function clip(s: string): string {
   return s.length <= MAX_MESSAGE_CHARS ? s : `${s.slice(0, MAX_MESSAGE_CHARS - 1)}…`;
 }
 
+/** The problem of a text nesting past the limit, positioned (before the parser, which must not run on it). */
+function tooDeep(text: string, file: string): Problem | undefined {
+  const deep = yamlDepthExceeded(text);
+  if (!deep) return undefined;
+  const before = text.slice(0, deep.offset);
+  const line = before.split('\n').length;
+  const col = deep.offset - before.lastIndexOf('\n');
+  return whole(
+    file,
+    `the YAML nests deeper than ${MAX_YAML_DEPTH} levels`,
+    'a scenario nests a few levels; check for a runaway [ or { or a generated file',
+    line,
+    col,
+  );
+}
+
 /** Syntax problems reported for one file: the first ones are the useful ones. */
 const MAX_SYNTAX_PROBLEMS = 20;
 
@@ -56,25 +72,8 @@ export function parseYaml(text: string, file: string): Parsed {
       ],
     };
   }
-  const deep = yamlDepthExceeded(text);
-  if (deep) {
-    // The line counter is filled by the parser, which must not run on this text: count here.
-    const before = text.slice(0, deep.offset);
-    const line = before.split('\n').length;
-    const col = deep.offset - before.lastIndexOf('\n');
-    return {
-      lc,
-      problems: [
-        whole(
-          file,
-          `the YAML nests deeper than ${MAX_YAML_DEPTH} levels`,
-          'a scenario nests a few levels; check for a runaway [ or { or a generated file',
-          line,
-          col,
-        ),
-      ],
-    };
-  }
+  const deep = tooDeep(text, file);
+  if (deep) return { lc, problems: [deep] };
   // merge: YAML merge keys (`<<: *defaults`) are handy for probes that share settings.
   const doc = parseDocument(text, {
     lineCounter: lc,
