@@ -19,6 +19,7 @@ import {
   GetItemCommand,
   ListBackupsCommand,
   ListTagsOfResourceCommand,
+  TagResourceCommand,
   paginateListTables,
   QueryCommand,
   RestoreTableFromBackupCommand,
@@ -284,6 +285,7 @@ export function createAwsApis(
       describeTable: call('dynamodb', 'DescribeTable', dynamodb, DescribeTableCommand),
       listTables: pages('dynamodb', 'ListTables', dynamodb, paginateListTables, ['TableNames']),
       listTagsOfResource: call('dynamodb', 'ListTagsOfResource', dynamodb, ListTagsOfResourceCommand),
+      tagResource: call('dynamodb', 'TagResource', dynamodb, TagResourceCommand),
       describeContinuousBackups: call(
         'dynamodb',
         'DescribeContinuousBackups',

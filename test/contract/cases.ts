@@ -45,6 +45,19 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'kms', operation: 'GetPublicKey' },
   { service: 'kms', operation: 'Sign' },
   { service: 'secretsmanager', operation: 'GetSecretValue' },
+  // dynamodb-restore, the dynamodb-table resource and the dynamodb-heartbeat probe.
+  { service: 'dynamodb', operation: 'DescribeTable', lab: true },
+  { service: 'dynamodb', operation: 'ListTables', lab: true },
+  { service: 'dynamodb', operation: 'ListTagsOfResource', lab: true },
+  { service: 'dynamodb', operation: 'TagResource', lab: true },
+  { service: 'dynamodb', operation: 'DescribeContinuousBackups', lab: true },
+  { service: 'dynamodb', operation: 'RestoreTableToPointInTime', lab: true },
+  { service: 'dynamodb', operation: 'RestoreTableFromBackup', lab: true },
+  { service: 'dynamodb', operation: 'DescribeBackup', lab: true },
+  { service: 'dynamodb', operation: 'DeleteTable', lab: true },
+  { service: 'dynamodb', operation: 'GetItem', lab: true },
+  { service: 'dynamodb', operation: 'Query', lab: true },
+  { service: 'dynamodb', operation: 'PutItem', lab: true },
 ];
 
 export const caseKey = (c: { service: string; operation: string }) => `${c.service}:${c.operation}`;

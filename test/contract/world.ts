@@ -1,5 +1,6 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import { DrillproofError } from '../../src/errors.js';
+import { dynamoApi, type FakeTable } from '../_helpers/fake-dynamodb.js';
 
 /**
  * A small in-memory AWS account answering every operation of the AwsApis surface with the output
@@ -35,6 +36,10 @@ export function world(o: WorldOptions = {}) {
     string,
     { id: string; templateId: string; status: string; tags: Record<string, string>; polls: number }
   >();
+  // DynamoDB (dynamodb-restore, the dynamodb-table resource, the dynamodb-heartbeat probe).
+  const tables = new Map<string, FakeTable>([
+    ['orders', { name: 'orders', status: 'ACTIVE', tags: { app: 'shop' }, pitr: true }],
+  ]);
   let n = 0;
   const states = (ids: string[] | undefined, to: string) =>
     (ids ?? []).map((id) => {
@@ -72,6 +77,8 @@ export function world(o: WorldOptions = {}) {
   });
   const aws = {
     region: 'us-east-1',
+    // Answers in place: the SDK capture sends them back as the service's output.
+    dynamodb: dynamoApi(((_s: string, _o: string, fn: (i: unknown) => unknown) => fn) as never, tables),
     sts: {
       getCallerIdentity: () => ({
         Account: ACCOUNT,
@@ -251,5 +258,5 @@ export function world(o: WorldOptions = {}) {
       }),
     },
   };
-  return { aws: aws as unknown as AwsApis, instances, dbs, experiments, templates, created, TG };
+  return { aws: aws as unknown as AwsApis, instances, dbs, experiments, templates, created, TG, tables };
 }

@@ -14,6 +14,7 @@ import type { InverseHandler } from './inverse.js';
 import { auroraFailoverDefinition } from './rds/aurora-failover.js';
 import { rdsFailoverDefinition } from './rds/failover.js';
 import { rdsRestoreDefinition } from './rds/restore.js';
+import { dynamoRestoreDefinition } from './dynamodb/restore.js';
 import type { InverseContext, InverseSpec } from './types.js';
 
 /**
@@ -28,6 +29,7 @@ export const FAULTS = [
   rdsFailoverDefinition,
   auroraFailoverDefinition,
   rdsRestoreDefinition,
+  dynamoRestoreDefinition,
   fisExperimentDefinition,
   azImpairmentDefinition,
   execDefinition,

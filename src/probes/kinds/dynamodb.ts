@@ -32,14 +32,20 @@ export class DynamoHeartbeatDriver implements HeartbeatDriver {
   private readonly client: DynamoHeartbeatApi;
   private sortType: Promise<'N' | 'S'> | undefined;
 
-  constructor(private readonly cfg: DynamoHeartbeatConfig) {
+  /** `client`: the DynamoDB calls to use instead of the SDK client built from `cfg.aws` (tests). */
+  constructor(
+    private readonly cfg: DynamoHeartbeatConfig,
+    client?: DynamoHeartbeatApi,
+  ) {
     this.source = `dynamodb:${cfg.aws.region}/${cfg.table}`;
-    this.client = createDynamoHeartbeatApi(cfg.aws, {
-      // Retries are safe (conditional writes) and stay inside the sample's deadline.
-      maxAttempts: 3,
-      connectTimeoutMs: Math.min(cfg.connectTimeoutMs, cfg.timeoutMs),
-      requestTimeoutMs: cfg.timeoutMs,
-    });
+    this.client =
+      client ??
+      createDynamoHeartbeatApi(cfg.aws, {
+        // Retries are safe (conditional writes) and stay inside the sample's deadline.
+        maxAttempts: 3,
+        connectTimeoutMs: Math.min(cfg.connectTimeoutMs, cfg.timeoutMs),
+        requestTimeoutMs: cfg.timeoutMs,
+      });
   }
 
   /** The sort key's type, from DescribeTable once (before any write is attempted). */
