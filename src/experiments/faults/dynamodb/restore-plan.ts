@@ -12,6 +12,9 @@ import type { DynamoRestoreStep } from './restore-schema.js';
  */
 const ITEM_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'GetItem', 'Query', 'Scan', 'BatchWriteItem'];
 
+/** The service authorization reference names a table's streams as a required resource type of the tag actions too. */
+const withStreams = (tables: string[]) => [...tables, ...tables.map((a) => `${a}/stream/*`)];
+
 /** The plan of a dynamodb-restore step. */
 export function dynamoRestorePlan(f: DynamoRestoreStep, ctx: PlanContext, inverseAction: string): FaultPlan {
   const r = ctx.resources[f.resource] as { type: string; name?: string; tags?: unknown } | undefined;
@@ -26,7 +29,7 @@ export function dynamoRestorePlan(f: DynamoRestoreStep, ctx: PlanContext, invers
     r?.type === 'dynamodb-table' && !table
       ? [
           call('dynamodb', 'ListTables', ['*'], { note: 'find the table by its tags' }),
-          call('dynamodb', 'ListTagsOfResource', source, { note: 'the tags of each table' }),
+          call('dynamodb', 'ListTagsOfResource', withStreams(source), { note: 'the tags of each table' }),
         ]
       : [];
   const preflight: AwsCall[] = [
@@ -47,7 +50,9 @@ export function dynamoRestorePlan(f: DynamoRestoreStep, ctx: PlanContext, invers
     ...ITEM_ACTIONS.map((op) =>
       call('dynamodb', op, target, { note: 'the restore writes the items into the new table as the caller' }),
     ),
-    call('dynamodb', 'TagResource', target, { note: 'tag the restore with the run id so leftovers can be found' }),
+    call('dynamodb', 'TagResource', withStreams(target), {
+      note: 'tag the restore with the run id so leftovers can be found',
+    }),
   ];
   const n = f.verify.length;
   const what = pit === undefined ? `backup ${backup}` : `point in time ${pit}`;
