@@ -19,12 +19,12 @@ import {
   GetItemCommand,
   ListBackupsCommand,
   ListTagsOfResourceCommand,
-  TagResourceCommand,
   paginateListTables,
   QueryCommand,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
   ScanCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   EC2Client,

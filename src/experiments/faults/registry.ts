@@ -3,6 +3,7 @@ import { DrillproofError } from '../../errors.js';
 import { describeInput } from '../../scenario/common.js';
 import { azImpairmentDefinition } from './az-impairment.js';
 import type { FaultDefinition } from './definition.js';
+import { dynamoRestoreDefinition } from './dynamodb/restore.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
@@ -14,7 +15,6 @@ import type { InverseHandler } from './inverse.js';
 import { auroraFailoverDefinition } from './rds/aurora-failover.js';
 import { rdsFailoverDefinition } from './rds/failover.js';
 import { rdsRestoreDefinition } from './rds/restore.js';
-import { dynamoRestoreDefinition } from './dynamodb/restore.js';
 import type { InverseContext, InverseSpec } from './types.js';
 
 /**
