@@ -74,6 +74,7 @@ export interface DynamoDbApi {
   describeTable(i: ddb.DescribeTableCommandInput): Promise<ddb.DescribeTableCommandOutput>;
   listTables(i: ddb.ListTablesCommandInput): Promise<ddb.ListTablesCommandOutput>;
   listTagsOfResource(i: ddb.ListTagsOfResourceCommandInput): Promise<ddb.ListTagsOfResourceCommandOutput>;
+  tagResource(i: ddb.TagResourceCommandInput): Promise<ddb.TagResourceCommandOutput>;
   describeContinuousBackups(
     i: ddb.DescribeContinuousBackupsCommandInput,
   ): Promise<ddb.DescribeContinuousBackupsCommandOutput>;

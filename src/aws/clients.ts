@@ -24,6 +24,8 @@ import {
   paginateScan,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
+  ScanCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   EC2Client,
@@ -292,6 +294,7 @@ export function createAwsApis(
       describeTable: call('dynamodb', 'DescribeTable', dynamodb, DescribeTableCommand),
       listTables: pages('dynamodb', 'ListTables', dynamodb, paginateListTables, ['TableNames']),
       listTagsOfResource: call('dynamodb', 'ListTagsOfResource', dynamodb, ListTagsOfResourceCommand),
+      tagResource: call('dynamodb', 'TagResource', dynamodb, TagResourceCommand),
       describeContinuousBackups: call(
         'dynamodb',
         'DescribeContinuousBackups',

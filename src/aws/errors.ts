@@ -108,7 +108,11 @@ export function translateAwsError(
       hint: 'check the resource id and the region of the scenario target',
     });
   }
-  if (/InvalidDBInstanceState|InvalidDBClusterState|IncorrectInstanceState|InvalidParameterCombination/.test(code)) {
+  if (
+    /InvalidDBInstanceState|InvalidDBClusterState|IncorrectInstanceState|InvalidParameterCombination|ResourceInUseException/.test(
+      code,
+    )
+  ) {
     return DrillproofError.aws('AwsInvalidState', `${what} refused: ${msg || code}`, { cause: err, details });
   }
   return DrillproofError.aws(

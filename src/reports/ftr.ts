@@ -108,6 +108,9 @@ function resilienceItem(record: RunRecord, az: FtrAzImpairment, testDate: string
   };
 }
 
+/** Fault types whose drill restores a backup and verifies the copy (BAR-002). */
+const RESTORE_FAULTS: ReadonlySet<string> = new Set(['rds-restore', 'dynamodb-restore']);
+
 function backupItem(
   record: RunRecord,
   rtoObj: EvidenceObjective | undefined,
@@ -116,22 +119,26 @@ function backupItem(
 ): Judged {
   const supports: string[] = [];
   const missing: string[] = [];
-  const restore = record.faults.some((f) => f.type === 'rds-restore');
+  const restore = record.faults.some((f) => RESTORE_FAULTS.has(f.type));
   if (restore) {
-    supports.push('a backup was restored to a new database and verified');
+    supports.push(
+      record.faults.some((f) => f.type === 'dynamodb-restore')
+        ? 'a backup was restored to a new table or database and verified'
+        : 'a backup was restored to a new database and verified',
+    );
     if (record.verification) {
       const okChecks = record.verification.checks.filter((c) => c.ok).length;
       supports.push(`${okChecks} of ${record.verification.checks.length} verification checks passed`);
       if (!record.verification.ok) missing.push('every verification check of the restored database must pass');
     } else {
-      missing.push('verify the restored data (rds-restore verify: heartbeat read-back and SQL checks)');
+      missing.push('verify the restored data (verify: heartbeat read-back and SQL or GetItem / Query checks)');
     }
     if (rtoObj && !rtoObj.ok)
       missing.push(`restore within the RTO (expected ${rtoObj.expected}, actual ${rtoObj.actual})`);
     if (rpoObj && !rpoObj.ok)
       missing.push(`restore within the RPO (expected ${rpoObj.expected}, actual ${rpoObj.actual})`);
   } else {
-    missing.push('run a restore drill (fault type rds-restore) to prove recovery from backup');
+    missing.push('run a restore drill (fault type rds-restore or dynamodb-restore) to prove recovery from backup');
   }
   return {
     id: 'BAR-002',
@@ -196,7 +203,7 @@ export function assessFtr(
             rto: rtoObj?.measured != null ? rtoObj.actual : null,
             lastTestDate: testDate,
             azImpairmentCovered: azImpairment.covered,
-            restoreTested: record.faults.some((f) => f.type === 'rds-restore'),
+            restoreTested: record.faults.some((f) => RESTORE_FAULTS.has(f.type)),
             nextTestDueBy: addMonths(record.finishedAt, 12),
           }
         : null,

@@ -1,6 +1,7 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
+import { dynamoApi, type FakeTable } from './fake-dynamodb.js';
 
 /**
  * An in-memory AWS for engine and fault unit tests, answering through the same `AwsApis` surface
@@ -66,6 +67,8 @@ export interface FakeAwsOptions {
   /** Available snapshots: `{ id, dbId }`. */
   snapshots?: { id: string; dbId: string }[];
   autoScaling?: boolean;
+  /** DynamoDB tables (pk/sk keys). */
+  tables?: FakeTable[];
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -86,6 +89,7 @@ export interface FakeState {
   clusters: Map<string, Required<FakeCluster>>;
   templates: Map<string, { id: string; tags: Record<string, string> }>;
   experiments: Map<string, ExperimentState>;
+  tables: Map<string, FakeTable>;
 }
 
 function notFound(what: string, awsCode: string): DrillproofError {
@@ -139,6 +143,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     clusters: new Map((opts.clusters ?? []).map((c) => [c.id, { status: 'available', ...c, members: [...c.members] }])),
     templates: new Map(),
     experiments: new Map(),
+    tables: new Map((opts.tables ?? []).map((t) => [t.name, { ...t, tags: { ...t.tags } }])),
   };
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
@@ -147,6 +152,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     elbv2: elbv2Api(wrap, state.targetGroups),
     rds: rdsApi(wrap, state, opts.snapshots ?? []),
     fis: fisApi(wrap, state),
+    dynamodb: dynamoApi(wrap, state.tables),
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
         Account: opts.account ?? '000000000000',

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { type ScenarioInput, scenarioSchema } from '../../src/experiments/schema
 import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { passwordProvider } from '../../src/probes/credentials.js';
+import { DynamoHeartbeatDriver } from '../../src/probes/kinds/dynamodb.js';
 import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
 import { Journal } from '../../src/run/journal.js';
 import { AnchoredClock, systemClock } from '../../src/util/clock.js';
@@ -132,6 +134,56 @@ describe('requests of every drill path conform to the AWS API models', () => {
     ]);
   });
 
+  it('DynamoDB restores (point in time by tags, backup by name) and the dynamodb-heartbeat calls', async () => {
+    const byTags = { type: 'dynamodb-table', tags: { app: 'shop' } } as const;
+    await drill({ t: byTags }, [
+      { id: 'pitr', type: 'dynamodb-restore', resource: 't', from: { pointInTime: 'latest' } },
+    ]);
+    const { w } = await drill({ t: { type: 'dynamodb-table', name: 'orders' } }, [
+      {
+        id: 'bk',
+        type: 'dynamodb-restore',
+        resource: 't',
+        from: { backup: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders/backup/01700000000000-abcdef12' },
+        verify: [
+          { name: 'one', getItem: { key: { pk: { S: 'order' }, sk: { N: '1' } } }, expect: { absent: true } },
+          { name: 'all', query: { keyCondition: 'pk = :p', values: { ':p': { S: 'order' } } }, expect: { count: 0 } },
+        ],
+      },
+    ]);
+    expect([...w.tables.keys()]).toEqual(['orders']);
+    // The heartbeat driver's own calls, over a captured DynamoDB client.
+    const ddb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    captureOn(ddb.middlewareStack as unknown as MiddlewareStackLike, sent, (_s, op, input) =>
+      (w.aws.dynamodb as unknown as Record<string, (i: unknown) => unknown>)[
+        op.charAt(0).toLowerCase() + op.slice(1)
+      ]?.(input),
+    );
+    const driver = new DynamoHeartbeatDriver(
+      {
+        kind: 'dynamodb-heartbeat',
+        name: 'hb',
+        intervalMs: 100,
+        timeoutMs: 1000,
+        maxInFlight: 10,
+        table: 'orders',
+        partitionKey: 'pk',
+        sortKey: 'sk',
+        aws: { region: 'us-east-1' },
+        connectTimeoutMs: 1000,
+      },
+      {
+        describeTable: (i, o) => ddb.send(new DescribeTableCommand(i), o),
+        putItem: (i, o) => ddb.send(new PutItemCommand(i), o),
+        query: (i, o) => ddb.send(new QueryCommand(i), o),
+        destroy: () => ddb.destroy(),
+      },
+    );
+    await driver.write({ runId: 'run-1', seq: 0 }, new AbortController().signal, () => 1_800_000_000_000);
+    expect(await driver.readBack('run-1', 1000)).toEqual({ seqs: [], sentAt: [] });
+    await driver.close();
+  });
+
   it('FIS experiments from an inline template and from a template id', async () => {
     const { w } = await drill({}, [{ id: 'fis', type: 'fis-experiment', template }]);
     await drill({}, [{ id: 'fis', type: 'fis-experiment', templateId: 'EXT9' }], world({ fisHangs: true }));
@@ -155,6 +207,12 @@ describe('requests of every drill path conform to the AWS API models', () => {
       DBSnapshotIdentifier: 'rds:db1-2026-01-01',
       Tags: [{ Key: 'drillproof:run-id', Value: 'old-run' }],
     });
+    w.tables.set('orders-dp-old-run-restore', {
+      name: 'orders-dp-old-run-restore',
+      status: 'ACTIVE',
+      tags: { 'drillproof:run-id': 'old-run' },
+      pitr: false,
+    });
     w.instances.get('i-0a')!.state = 'stopped';
     const found = await sweep({
       aws: apis,
@@ -167,9 +225,11 @@ describe('requests of every drill path conform to the AWS API models', () => {
     });
     expect(found.map((f) => [f.kind, f.done])).toEqual([
       ['restored-db-instance', true],
+      ['restored-dynamodb-table', true],
       ['fis-experiment', true],
       ['stopped-lab-instance', true],
     ]);
+    expect([...w.tables.keys()]).toEqual(['orders']);
     expect(w.experiments.get(started.experiment?.id ?? '')?.status).toBe('stopped');
 
     const dir = mkdtempSync(join(tmpdir(), 'dp-contract-rec-'));

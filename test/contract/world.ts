@@ -1,5 +1,6 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import { DrillproofError } from '../../src/errors.js';
+import { dynamoApi, type FakeTable } from '../_helpers/fake-dynamodb.js';
 import { dataWorld } from './world-data.js';
 
 /**
@@ -36,6 +37,10 @@ export function world(o: WorldOptions = {}) {
     string,
     { id: string; templateId: string; status: string; tags: Record<string, string>; polls: number }
   >();
+  // DynamoDB (dynamodb-restore, the dynamodb-table resource, the dynamodb-heartbeat probe).
+  const tables = new Map<string, FakeTable>([
+    ['orders', { name: 'orders', status: 'ACTIVE', tags: { app: 'shop' }, pitr: true }],
+  ]);
   let n = 0;
   const states = (ids: string[] | undefined, to: string) =>
     (ids ?? []).map((id) => {
@@ -73,6 +78,8 @@ export function world(o: WorldOptions = {}) {
   });
   const aws = {
     region: 'us-east-1',
+    // Answers in place: the SDK capture sends them back as the service's output.
+    dynamodb: dynamoApi(((_s: string, _o: string, fn: (i: unknown) => unknown) => fn) as never, tables),
     sts: {
       getCallerIdentity: () => ({
         Account: ACCOUNT,
@@ -253,6 +260,42 @@ export function world(o: WorldOptions = {}) {
     },
   };
   const data = dataWorld();
-  const all = { ...aws, dynamodb: data.dynamodb, backup: data.backup };
-  return { aws: all as unknown as AwsApis, instances, dbs, experiments, templates, created, TG, data };
+  const all = {
+    ...aws,
+    dynamodb: oneDynamo(aws.dynamodb as never, data.dynamodb as never, tables),
+    backup: data.backup,
+  };
+  return { aws: all as unknown as AwsApis, instances, dbs, experiments, templates, created, TG, data, tables };
+}
+
+type Answer = (i: Record<string, unknown>) => unknown;
+
+/** The table a DynamoDB request is about, from its name or any ARN it carries. */
+function tableOf(i: Record<string, unknown> | undefined): string | undefined {
+  const v = (i?.TableName ?? i?.SourceTableName ?? i?.SourceTableArn ?? i?.ResourceArn ?? i?.BackupArn) as
+    | string
+    | undefined;
+  return v?.replace(/^arn:[^:]*:dynamodb:[^:]*:[^:]*:table\//, '').split('/')[0];
+}
+
+/**
+ * Two in-memory DynamoDB tables sets in one account: the restore drills' (`tables`: orders ...)
+ * and the heartbeat / Backup data paths' (world-data.ts: app). Each request goes to the set that
+ * holds its table; ListTables lists both.
+ */
+function oneDynamo(restore: Record<string, Answer>, data: Record<string, Answer>, tables: Map<string, FakeTable>) {
+  const ops = new Set([...Object.keys(restore), ...Object.keys(data)]);
+  const out: Record<string, Answer> = {};
+  for (const op of ops) {
+    out[op] = (i) => {
+      if (op === 'listTables') {
+        const names = (f?: Answer) => (f?.(i) as { TableNames?: string[] } | undefined)?.TableNames ?? [];
+        return { TableNames: [...names(restore.listTables), ...names(data.listTables)] };
+      }
+      const name = tableOf(i);
+      const toRestore = restore[op] && (name !== undefined ? tables.has(name) : !data[op]);
+      return ((toRestore ? restore[op] : data[op]) ?? restore[op])?.(i);
+    };
+  }
+  return out;
 }

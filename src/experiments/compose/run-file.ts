@@ -85,6 +85,11 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
     if (pw !== undefined && o.env.DRILLPROOF_LAB_DB_PASSWORD === undefined) {
       o = { ...o, env: { ...o.env, DRILLPROOF_LAB_DB_PASSWORD: pw } };
     }
+    // Probes that call AWS themselves (dynamodb-heartbeat) sign with the lab's credentials.
+    const key = lab.credentials as { accessKeyId?: string; secretAccessKey?: string } | undefined;
+    if (key?.accessKeyId && key.secretAccessKey && o.env.AWS_ACCESS_KEY_ID === undefined) {
+      o = { ...o, env: { ...o.env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey } };
+    }
   }
   const scenario = resolveScenarioVars(loaded.scenario, { env: o.env, ...(lab ? { lab } : {}) });
   checkAllowedAccounts(loaded.scenario, scenario);

@@ -3,6 +3,7 @@ import { DrillproofError } from '../../errors.js';
 import { describeInput } from '../../scenario/common.js';
 import { azImpairmentDefinition } from './az-impairment.js';
 import type { FaultDefinition } from './definition.js';
+import { dynamoRestoreDefinition } from './dynamodb/restore.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
@@ -28,6 +29,7 @@ export const FAULTS = [
   rdsFailoverDefinition,
   auroraFailoverDefinition,
   rdsRestoreDefinition,
+  dynamoRestoreDefinition,
   fisExperimentDefinition,
   azImpairmentDefinition,
   execDefinition,

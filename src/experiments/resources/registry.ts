@@ -4,6 +4,7 @@ import { DrillproofError } from '../../errors.js';
 import { describeInput } from '../../scenario/common.js';
 import { auroraClusterResource } from './aurora-cluster.js';
 import type { ResourceDefinition } from './definition.js';
+import { dynamoTableResource } from './dynamodb-table.js';
 import { ec2InstanceResource } from './ec2-instance.js';
 import { targetGroupResource } from './elbv2-target-group.js';
 import { rdsInstanceResource } from './rds-instance.js';
@@ -14,6 +15,7 @@ export const RESOURCE_KINDS = [
   targetGroupResource,
   rdsInstanceResource,
   auroraClusterResource,
+  dynamoTableResource,
 ] as const;
 
 type Kinds = typeof RESOURCE_KINDS;

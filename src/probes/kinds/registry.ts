@@ -4,6 +4,7 @@ import { describeInput } from '../../scenario/common.js';
 import type { ProbeRunner } from '../runner.js';
 import type { ProbeDefinition, RunnerContext } from './definition.js';
 import { dnsProbeKind } from './dns/definition.js';
+import { dynamoHeartbeatKind } from './dynamodb-heartbeat.js';
 import { mysqlHeartbeatKind } from './heartbeat/mysql-heartbeat.js';
 import { postgresHeartbeatKind } from './heartbeat/postgres-heartbeat.js';
 import { httpProbeKind } from './http/definition.js';
@@ -19,6 +20,7 @@ export const PROBE_KINDS = [
   dnsProbeKind,
   postgresHeartbeatKind,
   mysqlHeartbeatKind,
+  dynamoHeartbeatKind,
 ] as const;
 
 type Kinds = typeof PROBE_KINDS;

@@ -190,6 +190,17 @@ const cases: Case[] = [
     undone: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db']),
   },
   {
+    name: 'dynamodb-restore',
+    resources: { orders: { type: 'dynamodb-table', name: 'orders' } },
+    step: { id: 'restore', type: 'dynamodb-restore', resource: 'orders', from: { pointInTime: 'latest' } },
+    fake: { tables: [{ name: 'orders', status: 'ACTIVE', tags: {}, pitr: true }] },
+    faulted: (f) => {
+      expect([...f.tables.keys()]).toEqual(['orders', 'orders-dp-run-1-restore']);
+      expect(f.tables.get('orders-dp-run-1-restore')?.tags['drillproof:run-id']).toBe('run-1');
+    },
+    undone: (f) => expect([...f.tables.keys()]).toEqual(['orders']),
+  },
+  {
     name: 'fis-experiment with an existing template',
     step: { id: 'fis', type: 'fis-experiment', templateId: 'EXT1' },
     templates: ['EXT1'],

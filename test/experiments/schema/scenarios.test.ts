@@ -59,7 +59,7 @@ describe('shipped scenarios', () => {
       }
       for (const r of Object.values(scenario.resources)) {
         if (r.type === 'rds-instance') expect(r.id).toBe('lab-db');
-        if (r.type === 'aurora-cluster') expect(r.id).toBe('lab-aurora');
+        if (r.type === 'aurora-cluster') expect(['lab-aurora', 'lab-aurora-mysql']).toContain(r.id);
       }
     }
   });
