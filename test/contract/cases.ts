@@ -45,6 +45,14 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'kms', operation: 'GetPublicKey' },
   { service: 'kms', operation: 'Sign' },
   { service: 'secretsmanager', operation: 'GetSecretValue' },
+  // Lambda: the lambda probe (Invoke), the lambda-function resource, lambda-throttle and the FIS
+  // Lambda preflight (the lab's answers are checked against the models in test/integration/lambda.test.ts).
+  { service: 'lambda', operation: 'Invoke' },
+  { service: 'lambda', operation: 'GetFunction' },
+  { service: 'lambda', operation: 'GetFunctionConfiguration' },
+  { service: 'lambda', operation: 'GetFunctionConcurrency' },
+  { service: 'lambda', operation: 'PutFunctionConcurrency' },
+  { service: 'lambda', operation: 'DeleteFunctionConcurrency' },
 ];
 
 export const caseKey = (c: { service: string; operation: string }) => `${c.service}:${c.operation}`;

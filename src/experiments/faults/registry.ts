@@ -11,6 +11,7 @@ import { execDefinition } from './exec.js';
 import { fisExperimentDefinition } from './fis/experiment.js';
 import { httpDefinition } from './http.js';
 import type { InverseHandler } from './inverse.js';
+import { lambdaThrottleDefinition } from './lambda/throttle.js';
 import { auroraFailoverDefinition } from './rds/aurora-failover.js';
 import { rdsFailoverDefinition } from './rds/failover.js';
 import { rdsRestoreDefinition } from './rds/restore.js';
@@ -32,6 +33,7 @@ export const FAULTS = [
   azImpairmentDefinition,
   execDefinition,
   httpDefinition,
+  lambdaThrottleDefinition,
 ] as const;
 
 type Faults = typeof FAULTS;

@@ -6,6 +6,7 @@ import { auroraClusterResource } from './aurora-cluster.js';
 import type { ResourceDefinition } from './definition.js';
 import { ec2InstanceResource } from './ec2-instance.js';
 import { targetGroupResource } from './elbv2-target-group.js';
+import { lambdaFunctionResource } from './lambda-function.js';
 import { rdsInstanceResource } from './rds-instance.js';
 
 /** Every resource type, explicitly; the order is the order of the scenario schema's union. */
@@ -14,6 +15,7 @@ export const RESOURCE_KINDS = [
   targetGroupResource,
   rdsInstanceResource,
   auroraClusterResource,
+  lambdaFunctionResource,
 ] as const;
 
 type Kinds = typeof RESOURCE_KINDS;
