@@ -66,6 +66,8 @@ export interface FakeAwsOptions {
   /** Available snapshots: `{ id, dbId }`. */
   snapshots?: { id: string; dbId: string }[];
   autoScaling?: boolean;
+  /** Lambda functions by name with their reserved concurrency (undefined: none). */
+  functions?: Record<string, number | undefined>;
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -140,6 +142,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     templates: new Map(),
     experiments: new Map(),
   };
+  const functions = new Map(Object.entries(opts.functions ?? {}));
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
     region: 'us-east-1',
@@ -154,6 +157,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       })),
     },
     cloudwatch: { describeAlarms: wrap('cloudwatch', 'DescribeAlarms', () => ({ MetricAlarms: [] })) },
+    lambda: lambdaApi(wrap, functions),
     iam: {
       // Everything the drill asks about is allowed (the fake caller has every permission).
       simulatePrincipalPolicy: wrap(
@@ -167,7 +171,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, ...state };
+  return { aws: aws as unknown as AwsApis, calls, functions, ...state };
 }
 
 type Wrap = <I, O>(
@@ -411,5 +415,48 @@ function fisApi(wrap: Wrap, s: Pick<FakeState, 'templates' | 'experiments'>) {
     listExperiments: wrap('fis', 'ListExperiments', () => ({
       experiments: [...s.experiments.values()].map((e) => ({ id: e.id, state: { status: e.status }, tags: e.tags })),
     })),
+  };
+}
+
+/** Lambda: functions by name or ARN; reserved concurrency changes take effect at once. */
+function lambdaApi(
+  wrap: <I, O>(s: string, op: string, fn: (i: I) => O) => (i: I) => Promise<O>,
+  fns: Map<string, number | undefined>,
+) {
+  const nameOf = (fn: string) => {
+    const name = fn.replace(/^arn:aws:lambda:[^:]+:\d{12}:function:/, '').replace(/:.*$/, '');
+    if (!fns.has(name)) throw notFound(`Function ${fn}`, 'ResourceNotFoundException');
+    return name;
+  };
+  const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+  const conc = (n: number | undefined) => (n === undefined ? {} : { ReservedConcurrentExecutions: n });
+  return {
+    getFunction: wrap('lambda', 'GetFunction', (i: { FunctionName: string }) => {
+      const name = nameOf(i.FunctionName);
+      const n = fns.get(name);
+      return {
+        Configuration: { FunctionName: name, FunctionArn: arn(name), State: 'Active' },
+        ...(n === undefined ? {} : { Concurrency: conc(n) }),
+      };
+    }),
+    getFunctionConfiguration: wrap('lambda', 'GetFunctionConfiguration', (i: { FunctionName: string }) => {
+      const name = nameOf(i.FunctionName);
+      return { FunctionName: name, FunctionArn: arn(name), State: 'Active' };
+    }),
+    getFunctionConcurrency: wrap('lambda', 'GetFunctionConcurrency', (i: { FunctionName: string }) =>
+      conc(fns.get(nameOf(i.FunctionName))),
+    ),
+    putFunctionConcurrency: wrap(
+      'lambda',
+      'PutFunctionConcurrency',
+      (i: { FunctionName: string; ReservedConcurrentExecutions: number }) => {
+        fns.set(nameOf(i.FunctionName), i.ReservedConcurrentExecutions);
+        return conc(i.ReservedConcurrentExecutions);
+      },
+    ),
+    deleteFunctionConcurrency: wrap('lambda', 'DeleteFunctionConcurrency', (i: { FunctionName: string }) => {
+      fns.set(nameOf(i.FunctionName), undefined);
+      return {};
+    }),
   };
 }
