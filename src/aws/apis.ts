@@ -5,6 +5,7 @@ import type * as ec2 from '@aws-sdk/client-ec2';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as fis from '@aws-sdk/client-fis';
 import type * as iam from '@aws-sdk/client-iam';
+import type * as lambda from '@aws-sdk/client-lambda';
 import type * as rds from '@aws-sdk/client-rds';
 import type * as sts from '@aws-sdk/client-sts';
 
@@ -117,6 +118,23 @@ export interface IamApi {
   ): Promise<iam.SimulatePrincipalPolicyCommandOutput>;
 }
 
+/** Lambda control plane: the function's configuration and its reserved concurrency. */
+export interface LambdaApi {
+  getFunction(i: lambda.GetFunctionCommandInput): Promise<lambda.GetFunctionCommandOutput>;
+  getFunctionConfiguration(
+    i: lambda.GetFunctionConfigurationCommandInput,
+  ): Promise<lambda.GetFunctionConfigurationCommandOutput>;
+  getFunctionConcurrency(
+    i: lambda.GetFunctionConcurrencyCommandInput,
+  ): Promise<lambda.GetFunctionConcurrencyCommandOutput>;
+  putFunctionConcurrency(
+    i: lambda.PutFunctionConcurrencyCommandInput,
+  ): Promise<lambda.PutFunctionConcurrencyCommandOutput>;
+  deleteFunctionConcurrency(
+    i: lambda.DeleteFunctionConcurrencyCommandInput,
+  ): Promise<lambda.DeleteFunctionConcurrencyCommandOutput>;
+}
+
 export interface AwsApis {
   region: string;
   endpoint?: string;
@@ -129,6 +147,7 @@ export interface AwsApis {
   dynamodb: DynamoDbApi;
   backup: BackupApi;
   iam: IamApi;
+  lambda: LambdaApi;
 }
 
 /** SDK shapes other layers name (they never import the SDK themselves). */

@@ -63,6 +63,14 @@ import {
   type SignCommandOutput,
 } from '@aws-sdk/client-kms';
 import {
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionCommand,
+  GetFunctionConcurrencyCommand,
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+} from '@aws-sdk/client-lambda';
+import {
   DeleteDBInstanceCommand,
   FailoverDBClusterCommand,
   paginateDescribeDBClusters,
@@ -142,6 +150,7 @@ export function createAwsApis(
   const cloudwatch = new CloudWatchClient(shared);
   const dynamodb = new DynamoDBClient(shared);
   const backup = new BackupClient(shared);
+  const lambda = new LambdaClient(shared);
   // IAM is global: its one endpoint signs for us-east-1 (aws partition).
   const iam = new IAMClient({ ...shared, region: target.endpoint ? target.region : 'us-east-1' });
   addFisWireMiddleware(fis.middlewareStack as unknown as MiddlewareStackLike);
@@ -155,6 +164,7 @@ export function createAwsApis(
     ['iam', iam],
     ['dynamodb', dynamodb],
     ['backup', backup],
+    ['lambda', lambda],
   ];
   for (const [name, c] of clients) options.instrument?.(c as { middlewareStack: MiddlewareStackLike }, name);
   const errCtx = {
@@ -346,6 +356,13 @@ export function createAwsApis(
         backup,
         PutRestoreValidationResultCommand,
       ),
+    },
+    lambda: {
+      getFunction: call('lambda', 'GetFunction', lambda, GetFunctionCommand),
+      getFunctionConfiguration: call('lambda', 'GetFunctionConfiguration', lambda, GetFunctionConfigurationCommand),
+      getFunctionConcurrency: call('lambda', 'GetFunctionConcurrency', lambda, GetFunctionConcurrencyCommand),
+      putFunctionConcurrency: call('lambda', 'PutFunctionConcurrency', lambda, PutFunctionConcurrencyCommand),
+      deleteFunctionConcurrency: call('lambda', 'DeleteFunctionConcurrency', lambda, DeleteFunctionConcurrencyCommand),
     },
   };
 }

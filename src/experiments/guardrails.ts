@@ -61,6 +61,8 @@ export function checkStaticGuardrails(i: StaticGuardInput): PreflightCheckResult
         for (const inst of r.instances) if (inst.tags[key] !== value) untagged.push(inst.id);
       } else if (r.type === 'rds-instance' || r.type === 'aurora-cluster') {
         if (r.tags[key] !== value) untagged.push(r.id);
+      } else if (r.type === 'lambda-function') {
+        if (r.tags[key] !== value) untagged.push(r.functionName);
       }
     }
     out.push({

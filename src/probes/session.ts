@@ -1,3 +1,4 @@
+import type { AwsTarget } from '../aws/clients.js';
 import type { MessageSink } from '../io/messages.js';
 import type { Sample } from '../run/samples.js';
 import type { AnchoredClock } from '../util/clock.js';
@@ -27,9 +28,14 @@ export async function startScenarioProbes(i: {
   credentials?: CredentialContext;
   /** Directory of the scenario file (relative `{file: ...}` passwords). */
   baseDir?: string;
+  /** Where the drill's AWS calls go; probes that call AWS (lambda) use the same target. */
+  aws?: AwsTarget;
   signal?: AbortSignal;
 }): Promise<ScenarioProbeSession> {
-  const probes = probeConfigsFromScenario(i.scenario, i.baseDir ? { baseDir: i.baseDir } : {});
+  const probes = probeConfigsFromScenario(i.scenario, {
+    ...(i.baseDir ? { baseDir: i.baseDir } : {}),
+    ...(i.aws ? { aws: i.aws } : {}),
+  });
   const handle = await startProbes({
     probes,
     outDir: i.runDir,

@@ -27,7 +27,7 @@ type Data = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-const WATCH_SOURCES = new Set(['ec2', 'elbv2', 'rds', 'fis', 'dns']);
+const WATCH_SOURCES = new Set(['ec2', 'elbv2', 'rds', 'fis', 'dns', 'lambda']);
 
 function base(e: JournalEntry, faultAtMs: number | null): Pick<TimelineEntry, 'time' | 't' | 'offsetSeconds'> {
   return {

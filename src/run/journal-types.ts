@@ -14,7 +14,7 @@ export type JournalKind =
   | 'fault.acknowledged' // data: { stepId, requestIds, response }
   | 'fault.failed' // data: { stepId, error }
   | 'aws.call' // data: { service, operation, requestId, ms, ok, errorCode?, params (redacted) }
-  | 'watch.event' // data: { source: 'ec2'|'elbv2'|'rds'|'fis'|'dns', resource, state, reason?, eventId?, message? }
+  | 'watch.event' // data: { source: 'ec2'|'elbv2'|'rds'|'fis'|'dns'|'lambda', resource, state, reason?, eventId?, message? }
   | 'guardrail.tripped' // data: { guardrail, detail }
   | 'recovery.detected' // data: { probe, at }
   | 'rollback.started' // data: { stepId }

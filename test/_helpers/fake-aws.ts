@@ -69,6 +69,8 @@ export interface FakeAwsOptions {
   autoScaling?: boolean;
   /** DynamoDB tables (pk/sk keys). */
   tables?: FakeTable[];
+  /** Lambda functions by name with their reserved concurrency (undefined: none). */
+  functions?: Record<string, number | undefined>;
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -145,6 +147,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     experiments: new Map(),
     tables: new Map((opts.tables ?? []).map((t) => [t.name, { ...t, tags: { ...t.tags } }])),
   };
+  const functions = new Map(Object.entries(opts.functions ?? {}));
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
     region: 'us-east-1',
@@ -160,6 +163,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       })),
     },
     cloudwatch: { describeAlarms: wrap('cloudwatch', 'DescribeAlarms', () => ({ MetricAlarms: [] })) },
+    lambda: lambdaApi(wrap, functions),
     iam: {
       // Everything the drill asks about is allowed (the fake caller has every permission).
       simulatePrincipalPolicy: wrap(
@@ -173,7 +177,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, ...state };
+  return { aws: aws as unknown as AwsApis, calls, functions, ...state };
 }
 
 type Wrap = <I, O>(
@@ -417,5 +421,48 @@ function fisApi(wrap: Wrap, s: Pick<FakeState, 'templates' | 'experiments'>) {
     listExperiments: wrap('fis', 'ListExperiments', () => ({
       experiments: [...s.experiments.values()].map((e) => ({ id: e.id, state: { status: e.status }, tags: e.tags })),
     })),
+  };
+}
+
+/** Lambda: functions by name or ARN; reserved concurrency changes take effect at once. */
+function lambdaApi(
+  wrap: <I, O>(s: string, op: string, fn: (i: I) => O) => (i: I) => Promise<O>,
+  fns: Map<string, number | undefined>,
+) {
+  const nameOf = (fn: string) => {
+    const name = fn.replace(/^arn:aws:lambda:[^:]+:\d{12}:function:/, '').replace(/:.*$/, '');
+    if (!fns.has(name)) throw notFound(`Function ${fn}`, 'ResourceNotFoundException');
+    return name;
+  };
+  const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+  const conc = (n: number | undefined) => (n === undefined ? {} : { ReservedConcurrentExecutions: n });
+  return {
+    getFunction: wrap('lambda', 'GetFunction', (i: { FunctionName: string }) => {
+      const name = nameOf(i.FunctionName);
+      const n = fns.get(name);
+      return {
+        Configuration: { FunctionName: name, FunctionArn: arn(name), State: 'Active' },
+        ...(n === undefined ? {} : { Concurrency: conc(n) }),
+      };
+    }),
+    getFunctionConfiguration: wrap('lambda', 'GetFunctionConfiguration', (i: { FunctionName: string }) => {
+      const name = nameOf(i.FunctionName);
+      return { FunctionName: name, FunctionArn: arn(name), State: 'Active' };
+    }),
+    getFunctionConcurrency: wrap('lambda', 'GetFunctionConcurrency', (i: { FunctionName: string }) =>
+      conc(fns.get(nameOf(i.FunctionName))),
+    ),
+    putFunctionConcurrency: wrap(
+      'lambda',
+      'PutFunctionConcurrency',
+      (i: { FunctionName: string; ReservedConcurrentExecutions: number }) => {
+        fns.set(nameOf(i.FunctionName), i.ReservedConcurrentExecutions);
+        return conc(i.ReservedConcurrentExecutions);
+      },
+    ),
+    deleteFunctionConcurrency: wrap('lambda', 'DeleteFunctionConcurrency', (i: { FunctionName: string }) => {
+      fns.set(nameOf(i.FunctionName), undefined);
+      return {};
+    }),
   };
 }

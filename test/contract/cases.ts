@@ -75,18 +75,20 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'backup', operation: 'StartRestoreJob', lab: true },
   { service: 'backup', operation: 'DescribeRestoreJob', lab: true },
   { service: 'backup', operation: 'PutRestoreValidationResult', lab: true },
-  // The lambda probe.
+  // Lambda: the lambda probe (Invoke), the lambda-function resource, lambda-throttle and the FIS
+  // Lambda preflight.
   { service: 'lambda', operation: 'Invoke', lab: true },
+  { service: 'lambda', operation: 'GetFunction' },
+  { service: 'lambda', operation: 'GetFunctionConfiguration', lab: true },
+  { service: 'lambda', operation: 'GetFunctionConcurrency', lab: true },
+  { service: 'lambda', operation: 'PutFunctionConcurrency', lab: true },
+  { service: 'lambda', operation: 'DeleteFunctionConcurrency', lab: true },
   // What the coming fault modules send (golden requests in golden-requests.ts).
   { service: 'ecs', operation: 'ListTasks', lab: true, planned: true },
   { service: 'ecs', operation: 'DescribeTasks', lab: true, planned: true },
   { service: 'ecs', operation: 'StopTask', lab: true, planned: true },
   { service: 'ecs', operation: 'DescribeServices', lab: true, planned: true },
   { service: 'ecs', operation: 'UpdateService', lab: true, planned: true },
-  { service: 'lambda', operation: 'GetFunctionConfiguration', lab: true, planned: true },
-  { service: 'lambda', operation: 'GetFunctionConcurrency', lab: true, planned: true },
-  { service: 'lambda', operation: 'PutFunctionConcurrency', lab: true, planned: true },
-  { service: 'lambda', operation: 'DeleteFunctionConcurrency', lab: true, planned: true },
   { service: 'elasticache', operation: 'DescribeReplicationGroups', lab: true, planned: true },
   { service: 'elasticache', operation: 'TestFailover', lab: true, planned: true },
   { service: 'elasticache', operation: 'DescribeEvents', lab: true, planned: true },

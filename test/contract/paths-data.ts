@@ -5,7 +5,7 @@ import { runDynamoChecks } from '../../src/aws/dynamodb-checks.js';
 import type { MiddlewareStackLike } from '../../src/aws/fis-wire.js';
 import { dynamoHeartbeatApiOver } from '../../src/aws/probe-apis.js';
 import { DynamoHeartbeatDriver } from '../../src/probes/kinds/dynamodb.js';
-import { LambdaProbe } from '../../src/probes/kinds/lambda.js';
+import { LambdaProbe } from '../../src/probes/kinds/lambda/runner.js';
 import { type CapturedRequest, captureOn, sdkBacked } from '../_helpers/sdk-capture.js';
 import { world } from './world.js';
 import { DATA_BACKUP_ARN, DATA_RECOVERY_POINT, DATA_TABLE_ARN, DATA_VAULT } from './world-data.js';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MiddlewareStackLike } from '../../src/aws/fis-wire.js';
@@ -14,6 +15,7 @@ import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { passwordProvider } from '../../src/probes/credentials.js';
 import { DynamoHeartbeatDriver } from '../../src/probes/kinds/dynamodb.js';
+import { LambdaProbe } from '../../src/probes/kinds/lambda/runner.js';
 import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
 import { Journal } from '../../src/run/journal.js';
 import { AnchoredClock, systemClock } from '../../src/util/clock.js';
@@ -191,6 +193,62 @@ describe('requests of every drill path conform to the AWS API models', () => {
     const created = w.created[0] as { actions: Record<string, Record<string, unknown>> };
     expect(created.actions.stop).toBeDefined();
     expect(created.actions.stop?.startAfterDelay).toBeUndefined();
+  });
+
+  it('Lambda: the throttle with and without a previous reserved concurrency, FIS Lambda actions, the probe', async () => {
+    const fn = { type: 'lambda-function', function: 'orders' } as const;
+    const a = await drill({ fn }, [{ id: 'th', type: 'lambda-throttle', resource: 'fn', restoreAfter: '50ms' }]);
+    expect(a.result.exitCode).not.toBe(6);
+    expect(a.w.functions.get('orders')?.reserved).toBe(5);
+    const b = await drill({ fn: { ...fn, function: 'worker' } }, [
+      { id: 'th', type: 'lambda-throttle', resource: 'fn' },
+    ]);
+    expect(b.result.exitCode).not.toBe(6);
+    expect(b.w.functions.get('worker')?.reserved).toBeUndefined();
+    const lambdaTemplate = {
+      description: 'invocation error',
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/fis`,
+      stopConditions: [{ source: 'none' }],
+      targets: {
+        fns: {
+          resourceType: 'aws:lambda:function',
+          resourceArns: [`arn:aws:lambda:us-east-1:${ACCOUNT}:function:orders`],
+          selectionMode: 'ALL',
+        },
+      },
+      actions: {
+        err: {
+          actionId: 'aws:lambda:invocation-error',
+          parameters: { duration: 'PT1S', preventExecution: 'true' },
+          targets: { Functions: 'fns' },
+        },
+      },
+    };
+    await drill({}, [{ id: 'fis', type: 'fis-experiment', template: lambdaTemplate }]);
+    // The probe's Invoke, through the real Lambda client.
+    const client = new LambdaClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    captureOn(client.middlewareStack as unknown as MiddlewareStackLike, sent, () => ({
+      StatusCode: 200,
+      Payload: new TextEncoder().encode('{"ok":true}'),
+    }));
+    const probe = new LambdaProbe(
+      {
+        kind: 'lambda',
+        name: 'orders',
+        intervalMs: 100,
+        timeoutMs: 1000,
+        maxInFlight: 10,
+        functionName: 'orders',
+        qualifier: '$LATEST',
+        payload: '{"order":1}',
+        expect: { status: [200], functionError: false },
+        aws: { region: 'us-east-1' },
+      },
+      { invoke: (i, o) => client.send(new InvokeCommand(i), o), destroy: () => client.destroy() },
+    );
+    const out = await probe.attempt({ seq: 0, scheduled: 0, signal: new AbortController().signal } as never);
+    expect(out.ok).toBe(true);
+    await probe.close();
   });
 
   it('sweep and recover', async () => {

@@ -11,6 +11,8 @@ import { dataWorld } from './world-data.js';
 export interface WorldOptions {
   /** FIS experiments stay `running` until stopped (exercises the stop path). */
   fisHangs?: boolean;
+  /** Reserved concurrency of the `orders` function (default 5). */
+  ordersReserved?: number;
 }
 
 const ACCOUNT = '000000000000';
@@ -42,6 +44,37 @@ export function world(o: WorldOptions = {}) {
     ['orders', { name: 'orders', status: 'ACTIVE', tags: { app: 'shop' }, pitr: true }],
   ]);
   let n = 0;
+  // Lambda functions by name: `orders` has a reserved concurrency and the FIS extension, `worker` neither.
+  const functions = new Map<string, { name: string; reserved: number | undefined; fis: boolean }>([
+    ['orders', { name: 'orders', reserved: o.ordersReserved ?? 5, fis: true }],
+    ['worker', { name: 'worker', reserved: undefined, fis: false }],
+  ]);
+  const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
+  const fn = (nameOrArn: string) => {
+    const f = functions.get(nameOrArn.replace(/^arn:aws:lambda:[^:]+:\d{12}:function:/, ''));
+    if (!f)
+      throw DrillproofError.user('AwsResourceNotFound', `Function not found: ${fnArn(nameOrArn)}`, {
+        details: { awsCode: 'ResourceNotFoundException' },
+      });
+    return f;
+  };
+  const fnConfig = (f: { name: string; fis: boolean }) => ({
+    FunctionName: f.name,
+    FunctionArn: fnArn(f.name),
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    ...(f.fis
+      ? {
+          Layers: [{ Arn: 'arn:aws:lambda:us-east-1:211125607513:layer:aws-fis-extension-x86_64:9' }],
+          Environment: {
+            Variables: {
+              AWS_LAMBDA_EXEC_WRAPPER: '/opt/aws-fis/bootstrap',
+              AWS_FIS_CONFIGURATION_LOCATION: 'arn:aws:s3:::fis-config/FisConfigs/',
+            },
+          },
+        }
+      : {}),
+  });
   const states = (ids: string[] | undefined, to: string) =>
     (ids ?? []).map((id) => {
       const i = instances.get(id);
@@ -252,6 +285,29 @@ export function world(o: WorldOptions = {}) {
         })),
       }),
     },
+    lambda: {
+      getFunction: (i: { FunctionName: string }) => {
+        const f = fn(i.FunctionName);
+        return {
+          Configuration: fnConfig(f),
+          Tags: { drillproof: 'allowed' },
+          ...(f.reserved === undefined ? {} : { Concurrency: { ReservedConcurrentExecutions: f.reserved } }),
+        };
+      },
+      getFunctionConfiguration: (i: { FunctionName: string }) => fnConfig(fn(i.FunctionName)),
+      getFunctionConcurrency: (i: { FunctionName: string }) => {
+        const f = fn(i.FunctionName);
+        return f.reserved === undefined ? {} : { ReservedConcurrentExecutions: f.reserved };
+      },
+      putFunctionConcurrency: (i: { FunctionName: string; ReservedConcurrentExecutions: number }) => {
+        fn(i.FunctionName).reserved = i.ReservedConcurrentExecutions;
+        return { ReservedConcurrentExecutions: i.ReservedConcurrentExecutions };
+      },
+      deleteFunctionConcurrency: (i: { FunctionName: string }) => {
+        fn(i.FunctionName).reserved = undefined;
+        return {};
+      },
+    },
     cloudwatch: {
       describeAlarms: (i: { AlarmNames?: string[] }) => ({
         MetricAlarms: [],
@@ -265,7 +321,18 @@ export function world(o: WorldOptions = {}) {
     dynamodb: oneDynamo(aws.dynamodb as never, data.dynamodb as never, tables),
     backup: data.backup,
   };
-  return { aws: all as unknown as AwsApis, instances, dbs, experiments, templates, created, TG, data, tables };
+  return {
+    aws: all as unknown as AwsApis,
+    instances,
+    dbs,
+    experiments,
+    templates,
+    created,
+    TG,
+    data,
+    tables,
+    functions,
+  };
 }
 
 type Answer = (i: Record<string, unknown>) => unknown;

@@ -14,7 +14,7 @@ import { failoverRpo } from '../../src/measurements/rpo.js';
 import { computeRto } from '../../src/measurements/rto.js';
 import { seriesFromSamples } from '../../src/measurements/series.js';
 import { HeartbeatProbe } from '../../src/probes/kinds/heartbeat/runner.js';
-import { LambdaProbe, type LambdaProbeConfig } from '../../src/probes/kinds/lambda.js';
+import { LambdaProbe, type LambdaProbeConfig } from '../../src/probes/kinds/lambda/runner.js';
 import {
   DEFAULT_REDIS_KEY_PREFIX,
   type RedisHeartbeatConfig,

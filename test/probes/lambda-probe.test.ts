@@ -1,6 +1,6 @@
 import { TooManyRequestsException } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
-import { type LambdaInvoker, LambdaProbe, type LambdaProbeConfig } from '../../src/probes/kinds/lambda.js';
+import { type LambdaInvoker, LambdaProbe, type LambdaProbeConfig } from '../../src/probes/kinds/lambda/runner.js';
 
 const cfg = (expect: Partial<LambdaProbeConfig['expect']> = {}): LambdaProbeConfig => ({
   kind: 'lambda',

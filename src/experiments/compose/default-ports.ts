@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import type { AwsTarget } from '../../aws/clients.js';
 import { type MessageSink, silentSink } from '../../io/messages.js';
 import { startScenarioProbes } from '../../probes/session.js';
 import { faultDefinition } from '../faults/registry.js';
@@ -16,6 +17,8 @@ export function defaultDrillPorts(o: {
   /** Directory of the scenario file (relative `{file: ...}` passwords). */
   scenarioPath?: string;
   writeEvidence?: DrillPorts['writeEvidence'];
+  /** The drill's AWS target (lab endpoint and credentials): probes that call AWS use it too. */
+  aws?: AwsTarget;
 }): DrillPorts {
   const baseDir = o.scenarioPath ? dirname(o.scenarioPath) : undefined;
   return {
@@ -28,6 +31,7 @@ export function defaultDrillPorts(o: {
         sink: o.sink ?? silentSink,
         env: o.env,
         ...(baseDir ? { baseDir } : {}),
+        ...(o.aws ? { aws: o.aws } : {}),
       });
       const restore = scenario.steps.faults.some((f) => faultDefinition(f.type)?.measuresRestore);
       return {

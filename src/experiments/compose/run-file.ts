@@ -131,12 +131,15 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
     {
       createAws: (record) => createAwsApis(target, record, { env: o.env, ...(o.awsOptions ?? {}) }),
       provider,
-      ports: withK6Load(defaultDrillPorts({ env: o.env, sink: o.sink, scenarioPath: file, writeEvidence }), {
-        env: o.env,
-        sink: o.sink,
-        scenarioDir,
-        ...(o.k6 ? { k6Flag: o.k6 } : {}),
-      }),
+      ports: withK6Load(
+        defaultDrillPorts({ env: o.env, sink: o.sink, scenarioPath: file, writeEvidence, aws: target }),
+        {
+          env: o.env,
+          sink: o.sink,
+          scenarioDir,
+          ...(o.k6 ? { k6Flag: o.k6 } : {}),
+        },
+      ),
       sink: o.sink,
       pollMs,
       waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,

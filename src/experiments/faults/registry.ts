@@ -12,6 +12,7 @@ import { execDefinition } from './exec.js';
 import { fisExperimentDefinition } from './fis/experiment.js';
 import { httpDefinition } from './http.js';
 import type { InverseHandler } from './inverse.js';
+import { lambdaThrottleDefinition } from './lambda/throttle.js';
 import { auroraFailoverDefinition } from './rds/aurora-failover.js';
 import { rdsFailoverDefinition } from './rds/failover.js';
 import { rdsRestoreDefinition } from './rds/restore.js';
@@ -34,6 +35,7 @@ export const FAULTS = [
   azImpairmentDefinition,
   execDefinition,
   httpDefinition,
+  lambdaThrottleDefinition,
 ] as const;
 
 type Faults = typeof FAULTS;

@@ -1,4 +1,5 @@
 import { probeKind } from '../../probes/kinds/registry.js';
+import { lambdaFunctionArns } from '../resources/lambda-function.js';
 import type { Scenario } from '../schema/scenario.js';
 import { arns, call, known, type PlanContext } from './context.js';
 import type { AwsCall, FaultPlan } from './types.js';
@@ -33,6 +34,14 @@ export function supportCalls(
           note: 'IAM database authentication token (signed locally)',
         }),
       );
+    }
+  }
+  for (const p of s.probes) {
+    for (const c of probeKind(p.type)?.apiCalls?.(p as never) ?? []) {
+      const fn = lambdaFunctionArns(ctx, c.resource);
+      // A qualified invocation needs the qualified ARN in the policy (a version or alias).
+      const res = c.qualifier === undefined ? fn : fn.map((a) => `${a}:${known(c.qualifier) ? c.qualifier : '*'}`);
+      preflight.push(call(c.service, c.operation, res, { iamAction: c.iamAction, note: c.note }));
     }
   }
   if (s.guardrails.cloudwatchAlarms.length > 0) {

@@ -14,7 +14,8 @@ export type AwsService =
   | 'cloudwatch'
   | 'secretsmanager'
   | 'kms'
-  | 'dynamodb';
+  | 'dynamodb'
+  | 'lambda';
 
 export interface AwsCall {
   service: AwsService;

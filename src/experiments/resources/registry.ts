@@ -7,6 +7,7 @@ import type { ResourceDefinition } from './definition.js';
 import { dynamoTableResource } from './dynamodb-table.js';
 import { ec2InstanceResource } from './ec2-instance.js';
 import { targetGroupResource } from './elbv2-target-group.js';
+import { lambdaFunctionResource } from './lambda-function.js';
 import { rdsInstanceResource } from './rds-instance.js';
 
 /** Every resource type, explicitly; the order is the order of the scenario schema's union. */
@@ -16,6 +17,7 @@ export const RESOURCE_KINDS = [
   rdsInstanceResource,
   auroraClusterResource,
   dynamoTableResource,
+  lambdaFunctionResource,
 ] as const;
 
 type Kinds = typeof RESOURCE_KINDS;

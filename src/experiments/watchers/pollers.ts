@@ -5,7 +5,7 @@ import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */
 export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'rds' | 'fis' | 'dns';
+  source: 'ec2' | 'elbv2' | 'rds' | 'fis' | 'dns' | 'lambda';
   resource: string;
   state: string;
   reason?: string;
@@ -116,3 +116,37 @@ export async function dnsAnswers(spec: Spec<'dns'>): Promise<WatchEvent[]> {
     },
   ];
 }
+
+/**
+ * The function's state and reserved concurrency (a throttle shows as `reserved concurrency 0`),
+ * with what the FIS Lambda extension needs (layer, exec wrapper, configuration location) as the
+ * message: the values of other environment variables are never read into the journal.
+ */
+export async function lambdaState(aws: AwsApis, spec: Spec<'lambda'>): Promise<WatchEvent[]> {
+  const [cfg, conc] = await Promise.all([
+    aws.lambda.getFunctionConfiguration({ FunctionName: spec.functionName }),
+    aws.lambda.getFunctionConcurrency({ FunctionName: spec.functionName }),
+  ]);
+  const env = cfg.Environment?.Variables ?? {};
+  const layer = (cfg.Layers ?? []).map((l) => l.Arn ?? '').find((a) => FIS_LAYER.test(a));
+  const fis = [
+    `FIS extension layer ${layer ?? 'absent'}`,
+    `AWS_LAMBDA_EXEC_WRAPPER ${env.AWS_LAMBDA_EXEC_WRAPPER ?? 'unset'}`,
+    `AWS_FIS_CONFIGURATION_LOCATION ${env.AWS_FIS_CONFIGURATION_LOCATION ?? 'unset'}`,
+  ].join('; ');
+  const reserved = conc.ReservedConcurrentExecutions;
+  return [
+    {
+      source: 'lambda',
+      resource: cfg.FunctionName ?? spec.functionName,
+      state: `${cfg.State ?? 'unknown'}, reserved concurrency ${reserved ?? 'none'}`,
+      ...(cfg.LastUpdateStatus && cfg.LastUpdateStatus !== 'Successful'
+        ? { reason: `update ${cfg.LastUpdateStatus}` }
+        : {}),
+      message: fis,
+    },
+  ];
+}
+
+/** The AWS FIS Lambda extension layer, in any region's publishing account, either architecture. */
+export const FIS_LAYER = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:layer:aws-fis-extension-(x86_64|arm64):\d+$/;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AwsTarget } from '../../aws/clients.js';
 import type { SampleMeaning } from '../../run/samples.js';
 import type { SecretRef } from '../../scenario/common.js';
 import type { AnchoredClock } from '../../util/clock.js';
@@ -20,6 +21,11 @@ export interface ProbeMappingContext {
   /** The scenario's target region / endpoint (Secrets Manager, RDS IAM tokens). */
   region?: string;
   endpoint?: string;
+  /**
+   * Where the drill's own AWS calls go (the lab endpoint with its credentials, or the scenario's
+   * region and profile): probes that call AWS APIs themselves (lambda) use the same.
+   */
+  aws?: AwsTarget;
 }
 
 /**
@@ -27,7 +33,21 @@ export interface ProbeMappingContext {
  * derived from this (an http probe behind the load balancer, a heartbeat on the database
  * endpoint).
  */
-export type ProbeEndpoint = { url: string } | { host: string; port?: number | string };
+export type ProbeEndpoint =
+  | { url: string }
+  | { host: string; port?: number | string }
+  /** An AWS resource the probe calls through its API, by name or ARN (a Lambda function). */
+  | { resource: string };
+
+/** One AWS API call a probe makes on every sample. */
+export interface ProbeApiCall {
+  service: 'lambda';
+  operation: string;
+  iamAction: string;
+  resource: string;
+  qualifier?: string;
+  note: string;
+}
 
 /** A database a probe writes to, usable for the restore verification of a restore drill. */
 export interface ProbeDatabase<C> {
@@ -70,6 +90,11 @@ export interface ProbeDefinition<S extends z.ZodObject = z.ZodObject, C extends 
   describe(p: z.infer<S>, every: string): string;
   /** Secrets it reads (the plan lists the AWS calls they need: Secrets Manager, RDS IAM auth). */
   secrets?(p: z.infer<S>): { password: SecretRef; user: string }[];
+  /**
+   * AWS API calls its requests make, for the plan and the IAM policy (`resource`: what the
+   * scenario names, e.g. a function name or ARN; the plan turns it into ARNs).
+   */
+  apiCalls?(p: z.infer<S>): ProbeApiCall[];
   /** Present when it writes to a database a restore drill can verify through. */
   database?: ProbeDatabase<C>;
 }

@@ -8,6 +8,7 @@ import { dynamoHeartbeatKind } from './dynamodb-heartbeat.js';
 import { mysqlHeartbeatKind } from './heartbeat/mysql-heartbeat.js';
 import { postgresHeartbeatKind } from './heartbeat/postgres-heartbeat.js';
 import { httpProbeKind } from './http/definition.js';
+import { lambdaProbeKind } from './lambda/definition.js';
 import { tcpProbeKind } from './tcp/definition.js';
 
 /**
@@ -21,6 +22,7 @@ export const PROBE_KINDS = [
   postgresHeartbeatKind,
   mysqlHeartbeatKind,
   dynamoHeartbeatKind,
+  lambdaProbeKind,
 ] as const;
 
 type Kinds = typeof PROBE_KINDS;

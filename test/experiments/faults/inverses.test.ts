@@ -110,7 +110,29 @@ afterAll(async () => {
 const node = process.execPath;
 const writeArg = "require('node:fs').writeFileSync(process.argv[1], process.argv[2])";
 
+const fn = { fn: { type: 'lambda-function' as const, function: 'orders' } };
+
 const cases: Case[] = [
+  {
+    name: 'lambda-throttle (it had a reserved concurrency: put back)',
+    resources: fn,
+    step: { id: 'throttle', type: 'lambda-throttle', resource: 'fn' },
+    fake: { functions: { orders: 7 } },
+    faulted: (f) => expect(f.functions.get('orders')).toBe(0),
+    undone: (f) => expect(f.functions.get('orders')).toBe(7),
+  },
+  {
+    name: 'lambda-throttle (it had none: removed again)',
+    resources: fn,
+    step: { id: 'throttle', type: 'lambda-throttle', resource: 'fn' },
+    fake: { functions: { orders: undefined } },
+    faulted: (f) => expect(f.functions.get('orders')).toBe(0),
+    undone: (f) => {
+      expect(f.functions.has('orders')).toBe(true);
+      expect(f.functions.get('orders')).toBeUndefined();
+      expect(f.calls).toContain('lambda:DeleteFunctionConcurrency');
+    },
+  },
   {
     name: 'ec2-stop',
     resources: web,

@@ -7,6 +7,7 @@ import { RUN_ID_TAG, STEP_TAG } from '../tags.js';
 import type { FaultAction, FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
 import { pollUntil } from '../wait.js';
 import { deleteTemplate, FIS_DONE, stopExperimentSpec } from './inverses.js';
+import { fisLambdaPreflight, fisLambdaWatches } from './lambda.js';
 
 /** What an experiment step names: an existing template, or a template to create for the run. */
 export interface ExperimentSource {
@@ -46,10 +47,15 @@ interface ExperimentState {
   experimentId?: string | undefined;
 }
 
+/**
+ * The template is usable, and the functions its Lambda actions target have what the FIS Lambda
+ * extension needs. A template given by id is read first; its Lambda targets are watched too.
+ */
 async function templatePreflight(
   c: FaultContext,
   s: ExperimentState,
   template: Record<string, unknown> | null,
+  action: FaultAction,
 ): Promise<PreflightCheckResult[]> {
   if (!s.templateId) {
     const ok = typeof template?.actions === 'object' && typeof template?.targets === 'object';
@@ -59,12 +65,17 @@ async function templatePreflight(
         ok,
         detail: ok ? 'template has actions and targets' : 'template needs `actions` and `targets`',
       },
+      ...(await fisLambdaPreflight(c, template)),
     ];
   }
   try {
     const t = await c.aws.fis.getExperimentTemplate({ id: s.templateId });
     const n = Object.keys(t.experimentTemplate?.actions ?? {}).length;
-    return [{ check: 'fis template', ok: true, detail: `template ${s.templateId}: ${n} action(s)` }];
+    action.watch = [...(action.watch ?? []), ...fisLambdaWatches(t.experimentTemplate)];
+    return [
+      { check: 'fis template', ok: true, detail: `template ${s.templateId}: ${n} action(s)` },
+      ...(await fisLambdaPreflight(c, t.experimentTemplate)),
+    ];
   } catch (err) {
     if (!DrillproofError.is(err)) throw err;
     return [{ check: 'fis template', ok: false, detail: err.message, ...(err.hint ? { hint: err.hint } : {}) }];
@@ -118,7 +129,7 @@ export function experimentAction(src: ExperimentSource, ctx: FaultContext): Faul
     action: 'fis:StartExperiment',
     targets: s.templateId ? [s.templateId] : ['(template created by drillproof)'],
     inverse: stopSpec(),
-    preflight: (c) => templatePreflight(c, s, template),
+    preflight: (c) => templatePreflight(c, s, template, action),
     run: async (c) => {
       const res = await c.aws.fis.startExperiment({
         experimentTemplateId: s.templateId as string,
@@ -132,7 +143,7 @@ export function experimentAction(src: ExperimentSource, ctx: FaultContext): Faul
         ...(s.experimentId ? { lateInverse: stopSpec(s.experimentId) } : {}),
       };
     },
-    watch: [{ source: 'fis', key: src.stepId, experimentId: () => s.experimentId }],
+    watch: [{ source: 'fis', key: src.stepId, experimentId: () => s.experimentId }, ...fisLambdaWatches(template)],
     followUp: (c) => awaitExperiment(c, s.experimentId),
   };
   if (!s.templateId && template) {

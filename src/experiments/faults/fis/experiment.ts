@@ -10,6 +10,7 @@ import { RUN_ID_TAG } from '../tags.js';
 import { experimentAction } from './action.js';
 import { fisTemplateEstimateMs } from './estimate.js';
 import { deleteTemplate, fisInversePlan, stopExperiment, stopExperimentSpec } from './inverses.js';
+import { fisLambdaPlanCalls } from './lambda.js';
 import {
   type FisTemplate,
   fisRoleActions,
@@ -88,6 +89,7 @@ function plan(f: FisStep, ctx: PlanContext, attached: FisTemplate | undefined): 
       ? `template file ${f.templateFile}`
       : 'the inline template';
   const n = actions.length;
+  const lambda = fisLambdaPlanCalls(ctx, template, f.templateId !== undefined);
   return {
     title: `run FIS experiment (${what})`,
     description: template
@@ -101,10 +103,14 @@ function plan(f: FisStep, ctx: PlanContext, attached: FisTemplate | undefined): 
             'GetExperimentTemplate',
             arns(ctx, 'fis', `experiment-template/${known(f.templateId) ? f.templateId : '*'}`),
           ),
+          ...lambda.preflight,
         ]
-      : [],
+      : lambda.preflight,
     inject: fisPermissionCalls(ctx, f.roleArn ?? template?.roleArn, creates, f.templateId),
-    watch: [call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'experiment and action states' })],
+    watch: [
+      call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'experiment and action states' }),
+      ...lambda.watch,
+    ],
     inverse: fisInversePlan(ctx, creates),
     inverseActions: creates ? [stopExperiment.action, deleteTemplate.action] : [stopExperiment.action],
     destructive: true,

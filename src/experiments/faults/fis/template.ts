@@ -152,6 +152,10 @@ export const OBSERVABLE_FIS_ACTIONS: ReadonlySet<string> = new Set([
   'aws:rds:reboot-db-instances',
   'aws:rds:failover-db-cluster',
   'aws:fis:wait',
+  // Watched through the function's configuration; preflight checks the FIS extension setup.
+  'aws:lambda:invocation-error',
+  'aws:lambda:invocation-add-delay',
+  'aws:lambda:invocation-http-integration-response',
 ]);
 
 /** IAM actions a FIS action needs (for the FIS experiment role), from the FIS actions reference. */
@@ -163,6 +167,15 @@ export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>>
   'aws:rds:reboot-db-instances': ['rds:RebootDBInstance', 'rds:DescribeDBInstances', 'tag:GetResources'],
   'aws:cloudwatch:assert-alarm-state': ['cloudwatch:DescribeAlarms'],
   'aws:fis:wait': [],
+  // The experiment reads the function's configuration location and writes the fault there.
+  'aws:lambda:invocation-error': ['lambda:GetFunction', 's3:PutObject', 's3:DeleteObject', 'tag:GetResources'],
+  'aws:lambda:invocation-add-delay': ['lambda:GetFunction', 's3:PutObject', 's3:DeleteObject', 'tag:GetResources'],
+  'aws:lambda:invocation-http-integration-response': [
+    'lambda:GetFunction',
+    's3:PutObject',
+    's3:DeleteObject',
+    'tag:GetResources',
+  ],
 };
 
 /** Placeholders like `<YOUR AWS ACCOUNT>` left in a template from a sample library. */

@@ -8,6 +8,19 @@ import { HttpProbe, type HttpProbeConfig } from './runner.js';
 
 const statusCode = z.number().int().min(100).max(599);
 
+/** A JavaScript regular expression source (a body match), checked when the scenario is loaded. */
+export const regexSource = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `invalid regular expression ${describeInput(iss.input)}` },
+);
+
 export const httpProbeSchema = strict({
   ...probeScheduleShape,
   type: z.literal('http'),
@@ -19,21 +32,7 @@ export const httpProbeSchema = strict({
   expect: strict({
     status: z.array(statusCode).min(1).default([200]).meta({ description: 'Accepted status codes.' }),
     bodyContains: text.optional(),
-    bodyMatches: z
-      .string()
-      .refine(
-        (s) => {
-          try {
-            new RegExp(s);
-            return true;
-          } catch {
-            return false;
-          }
-        },
-        { error: (iss) => `invalid regular expression ${describeInput(iss.input)}` },
-      )
-      .optional()
-      .meta({ description: 'JavaScript regular expression the body must match.' }),
+    bodyMatches: regexSource.optional().meta({ description: 'JavaScript regular expression the body must match.' }),
     headers: stringMap.optional().meta({ description: 'Response headers that must have these values.' }),
   })
     .default({ status: [200] })

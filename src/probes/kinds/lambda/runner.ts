@@ -1,8 +1,8 @@
-import type { AwsTarget } from '../../aws/clients.js';
-import { createLambdaInvoker, type LambdaInvoker } from '../../aws/probe-apis.js';
-import { classifyNetworkError, errorDetail } from '../classify.js';
-import type { ProbeCommon } from '../config.js';
-import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../runner.js';
+import type { AwsTarget } from '../../../aws/clients.js';
+import { createLambdaInvoker, type LambdaInvoker } from '../../../aws/probe-apis.js';
+import { classifyNetworkError, errorDetail } from '../../classify.js';
+import type { ProbeCommon } from '../../config.js';
+import type { ProbeAttempt, ProbeOutcome, ProbeRunner } from '../../runner.js';
 
 export interface LambdaExpect {
   /** Invoke status codes that count as success (200 for RequestResponse). */
