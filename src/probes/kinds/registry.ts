@@ -7,6 +7,7 @@ import { dnsProbeKind } from './dns/definition.js';
 import { mysqlHeartbeatKind } from './heartbeat/mysql-heartbeat.js';
 import { postgresHeartbeatKind } from './heartbeat/postgres-heartbeat.js';
 import { httpProbeKind } from './http/definition.js';
+import { redisHeartbeatKind } from './redis-heartbeat.js';
 import { tcpProbeKind } from './tcp/definition.js';
 
 /**
@@ -19,6 +20,7 @@ export const PROBE_KINDS = [
   dnsProbeKind,
   postgresHeartbeatKind,
   mysqlHeartbeatKind,
+  redisHeartbeatKind,
 ] as const;
 
 type Kinds = typeof PROBE_KINDS;
