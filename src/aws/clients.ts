@@ -41,6 +41,12 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import {
+  ElastiCacheClient,
+  paginateDescribeEvents as paginateDescribeCacheEvents,
+  paginateDescribeReplicationGroups,
+  TestFailoverCommand,
+} from '@aws-sdk/client-elasticache';
+import {
   CreateExperimentTemplateCommand,
   DeleteExperimentTemplateCommand,
   FisClient,
@@ -136,6 +142,7 @@ export function createAwsApis(
   const ec2 = new EC2Client(shared);
   const elbv2 = new ElasticLoadBalancingV2Client(shared);
   const rds = new RDSClient(shared);
+  const elasticache = new ElastiCacheClient(shared);
   const fis = new FisClient(shared);
   const cloudwatch = new CloudWatchClient(shared);
   const dynamodb = new DynamoDBClient(shared);
@@ -148,6 +155,7 @@ export function createAwsApis(
     ['ec2', ec2],
     ['elbv2', elbv2],
     ['rds', rds],
+    ['elasticache', elasticache],
     ['fis', fis],
     ['cloudwatch', cloudwatch],
     ['iam', iam],
@@ -258,6 +266,17 @@ export function createAwsApis(
         RestoreDBInstanceToPointInTimeCommand,
       ),
       deleteDBInstance: call('rds', 'DeleteDBInstance', rds, DeleteDBInstanceCommand),
+    },
+    elasticache: {
+      describeReplicationGroups: pages(
+        'elasticache',
+        'DescribeReplicationGroups',
+        elasticache,
+        paginateDescribeReplicationGroups,
+        ['ReplicationGroups'],
+      ),
+      describeEvents: pages('elasticache', 'DescribeEvents', elasticache, paginateDescribeCacheEvents, ['Events']),
+      testFailover: call('elasticache', 'TestFailover', elasticache, TestFailoverCommand),
     },
     fis: {
       createExperimentTemplate: call('fis', 'CreateExperimentTemplate', fis, CreateExperimentTemplateCommand),

@@ -1,6 +1,7 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
+import { cacheGroupsOf, elasticacheApi, type FakeReplicationGroup } from './fake-elasticache.js';
 
 /**
  * An in-memory AWS for engine and fault unit tests, answering through the same `AwsApis` surface
@@ -66,6 +67,8 @@ export interface FakeAwsOptions {
   /** Available snapshots: `{ id, dbId }`. */
   snapshots?: { id: string; dbId: string }[];
   autoScaling?: boolean;
+  /** ElastiCache replication groups (fake-elasticache.ts). */
+  cacheGroups?: FakeReplicationGroup[];
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -140,12 +143,14 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     templates: new Map(),
     experiments: new Map(),
   };
+  const cacheGroups = cacheGroupsOf(opts.cacheGroups);
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
     region: 'us-east-1',
     ec2: ec2Api(wrap, state.instances, opts.autoScaling === true),
     elbv2: elbv2Api(wrap, state.targetGroups),
     rds: rdsApi(wrap, state, opts.snapshots ?? []),
+    elasticache: elasticacheApi(wrap, cacheGroups),
     fis: fisApi(wrap, state),
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
@@ -167,7 +172,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, ...state };
+  return { aws: aws as unknown as AwsApis, calls, cacheGroups, ...state };
 }
 
 type Wrap = <I, O>(
