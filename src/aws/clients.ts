@@ -40,12 +40,7 @@ import {
   paginateDescribeTargetGroups,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  ElastiCacheClient,
-  paginateDescribeEvents as paginateDescribeCacheEvents,
-  paginateDescribeReplicationGroups,
-  TestFailoverCommand,
-} from '@aws-sdk/client-elasticache';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import {
   CreateExperimentTemplateCommand,
   DeleteExperimentTemplateCommand,
@@ -81,6 +76,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis } from './apis.js';
 import { type CallRecorder, redactParams } from './call-record.js';
+import { elasticacheCalls } from './elasticache.js';
 import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
 import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
@@ -267,17 +263,7 @@ export function createAwsApis(
       ),
       deleteDBInstance: call('rds', 'DeleteDBInstance', rds, DeleteDBInstanceCommand),
     },
-    elasticache: {
-      describeReplicationGroups: pages(
-        'elasticache',
-        'DescribeReplicationGroups',
-        elasticache,
-        paginateDescribeReplicationGroups,
-        ['ReplicationGroups'],
-      ),
-      describeEvents: pages('elasticache', 'DescribeEvents', elasticache, paginateDescribeCacheEvents, ['Events']),
-      testFailover: call('elasticache', 'TestFailover', elasticache, TestFailoverCommand),
-    },
+    elasticache: elasticacheCalls(elasticache, call, pages),
     fis: {
       createExperimentTemplate: call('fis', 'CreateExperimentTemplate', fis, CreateExperimentTemplateCommand),
       deleteExperimentTemplate: call('fis', 'DeleteExperimentTemplate', fis, DeleteExperimentTemplateCommand),

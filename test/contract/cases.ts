@@ -45,6 +45,10 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'kms', operation: 'GetPublicKey' },
   { service: 'kms', operation: 'Sign' },
   { service: 'secretsmanager', operation: 'GetSecretValue' },
+  // ElastiCache (elasticache-replication-group, elasticache-failover and its watcher).
+  { service: 'elasticache', operation: 'DescribeReplicationGroups', lab: true },
+  { service: 'elasticache', operation: 'DescribeEvents', lab: true },
+  { service: 'elasticache', operation: 'TestFailover', lab: true },
 ];
 
 export const caseKey = (c: { service: string; operation: string }) => `${c.service}:${c.operation}`;
