@@ -3,6 +3,7 @@ import type * as cw from '@aws-sdk/client-cloudwatch';
 import type * as ddb from '@aws-sdk/client-dynamodb';
 import type * as ec2 from '@aws-sdk/client-ec2';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as elasticache from '@aws-sdk/client-elasticache';
 import type * as fis from '@aws-sdk/client-fis';
 import type * as iam from '@aws-sdk/client-iam';
 import type * as lambda from '@aws-sdk/client-lambda';
@@ -47,6 +48,15 @@ export interface RdsApi {
     i: rds.RestoreDBInstanceToPointInTimeCommandInput,
   ): Promise<rds.RestoreDBInstanceToPointInTimeCommandOutput>;
   deleteDBInstance(i: rds.DeleteDBInstanceCommandInput): Promise<rds.DeleteDBInstanceCommandOutput>;
+}
+
+/** ElastiCache (Redis OSS / Valkey replication groups). DescribeReplicationGroups and DescribeEvents are read to the end. */
+export interface ElastiCacheApi {
+  describeReplicationGroups(
+    i: elasticache.DescribeReplicationGroupsCommandInput,
+  ): Promise<elasticache.DescribeReplicationGroupsCommandOutput>;
+  describeEvents(i: elasticache.DescribeEventsCommandInput): Promise<elasticache.DescribeEventsCommandOutput>;
+  testFailover(i: elasticache.TestFailoverCommandInput): Promise<elasticache.TestFailoverCommandOutput>;
 }
 
 export interface FisApi {
@@ -141,6 +151,7 @@ export interface AwsApis {
   ec2: Ec2Api;
   elbv2: Elbv2Api;
   rds: RdsApi;
+  elasticache: ElastiCacheApi;
   fis: FisApi;
   sts: StsApi;
   cloudwatch: CloudWatchApi;

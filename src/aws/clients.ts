@@ -42,6 +42,7 @@ import {
   paginateDescribeTargetGroups,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import {
   CreateExperimentTemplateCommand,
   DeleteExperimentTemplateCommand,
@@ -85,6 +86,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis } from './apis.js';
 import { type CallRecorder, redactParams } from './call-record.js';
+import { elasticacheCalls } from './elasticache.js';
 import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
 import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
@@ -146,6 +148,7 @@ export function createAwsApis(
   const ec2 = new EC2Client(shared);
   const elbv2 = new ElasticLoadBalancingV2Client(shared);
   const rds = new RDSClient(shared);
+  const elasticache = new ElastiCacheClient(shared);
   const fis = new FisClient(shared);
   const cloudwatch = new CloudWatchClient(shared);
   const dynamodb = new DynamoDBClient(shared);
@@ -159,6 +162,7 @@ export function createAwsApis(
     ['ec2', ec2],
     ['elbv2', elbv2],
     ['rds', rds],
+    ['elasticache', elasticache],
     ['fis', fis],
     ['cloudwatch', cloudwatch],
     ['iam', iam],
@@ -279,6 +283,7 @@ export function createAwsApis(
       ),
       deleteDBInstance: call('rds', 'DeleteDBInstance', rds, DeleteDBInstanceCommand),
     },
+    elasticache: elasticacheCalls(elasticache, call, pages),
     fis: {
       createExperimentTemplate: call('fis', 'CreateExperimentTemplate', fis, CreateExperimentTemplateCommand),
       deleteExperimentTemplate: call('fis', 'DeleteExperimentTemplate', fis, DeleteExperimentTemplateCommand),

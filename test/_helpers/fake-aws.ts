@@ -2,6 +2,7 @@ import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
 import { dynamoApi, type FakeTable } from './fake-dynamodb.js';
+import { cacheGroupsOf, elasticacheApi, type FakeReplicationGroup } from './fake-elasticache.js';
 
 /**
  * An in-memory AWS for engine and fault unit tests, answering through the same `AwsApis` surface
@@ -71,6 +72,8 @@ export interface FakeAwsOptions {
   tables?: FakeTable[];
   /** Lambda functions by name with their reserved concurrency (undefined: none). */
   functions?: Record<string, number | undefined>;
+  /** ElastiCache replication groups (fake-elasticache.ts). */
+  cacheGroups?: FakeReplicationGroup[];
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -148,12 +151,14 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     tables: new Map((opts.tables ?? []).map((t) => [t.name, { ...t, tags: { ...t.tags } }])),
   };
   const functions = new Map(Object.entries(opts.functions ?? {}));
+  const cacheGroups = cacheGroupsOf(opts.cacheGroups);
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
     region: 'us-east-1',
     ec2: ec2Api(wrap, state.instances, opts.autoScaling === true),
     elbv2: elbv2Api(wrap, state.targetGroups),
     rds: rdsApi(wrap, state, opts.snapshots ?? []),
+    elasticache: elasticacheApi(wrap, cacheGroups),
     fis: fisApi(wrap, state),
     dynamodb: dynamoApi(wrap, state.tables),
     sts: {
@@ -177,7 +182,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, functions, ...state };
+  return { aws: aws as unknown as AwsApis, calls, functions, cacheGroups, ...state };
 }
 
 type Wrap = <I, O>(

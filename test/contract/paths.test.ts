@@ -19,6 +19,7 @@ import { LambdaProbe } from '../../src/probes/kinds/lambda/runner.js';
 import { kmsSigner } from '../../src/reports/signing/kms-signer.js';
 import { Journal } from '../../src/run/journal.js';
 import { AnchoredClock, systemClock } from '../../src/util/clock.js';
+import { fakeAws } from '../_helpers/fake-aws.js';
 import { fakeProbe } from '../_helpers/fake-probe.js';
 import { type CapturedRequest, captureOn, contractProblems, sdkBacked } from '../_helpers/sdk-capture.js';
 import { CONTRACT_CASES, caseKey } from './cases.js';
@@ -379,6 +380,21 @@ describe('requests of every drill path conform to the AWS API models', () => {
 
   it('DynamoDB heartbeat, table checks, lambda probe, DynamoDB and Backup restores', async () => {
     await dataPaths(sent);
+  });
+
+  it('elasticache-failover: TestFailover per node group, the group and its events watched', async () => {
+    const w = world();
+    const cache = fakeAws({
+      cacheGroups: [{ id: 'shop-cache', nodeGroups: [{ id: '0001', members: ['shop-cache-001', 'shop-cache-002'] }] }],
+    });
+    (w.aws as unknown as Record<string, unknown>).elasticache = cache.aws.elasticache;
+    const r = await drill(
+      { cache: { type: 'elasticache-replication-group', id: 'shop-cache' } },
+      [{ id: 'failover', type: 'elasticache-failover', resource: 'cache' }],
+      w,
+    );
+    expect(r.result.record.faults.map((x) => x.stepId)).toContain('failover');
+    expect(cache.cacheGroups.get('shop-cache')?.primaries.get('0001')).toBe('shop-cache-002');
   });
 
   it('every request conforms, and every contract case was exercised', () => {

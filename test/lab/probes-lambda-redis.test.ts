@@ -189,7 +189,7 @@ describe('redis heartbeat through the primary endpoint across TestFailover (TLS 
         port: g?.primaryEndpoint?.port ?? 0,
         password: { type: 'env', name: REDIS_AUTH_ENV },
         tls: 'verify-full',
-        ...(ec?.caFile ? { caFile: ec.caFile } : {}),
+        ...(ec?.caFile ? { ca: { type: 'file' as const, path: ec.caFile } } : {}),
       },
       clusterMode: false,
       keyPrefix: DEFAULT_REDIS_KEY_PREFIX,

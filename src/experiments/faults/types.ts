@@ -79,6 +79,7 @@ export type WatchSpec =
   | { source: 'ec2'; instanceIds: string[] }
   | { source: 'elbv2'; targetGroupArn: string }
   | { source: 'rds'; sourceType: 'db-instance' | 'db-cluster'; id: string }
+  | { source: 'elasticache'; replicationGroupId: string }
   | { source: 'fis'; key: string; experimentId: () => string | undefined }
   | { source: 'dns'; hostname: string }
   | { source: 'lambda'; functionName: string };

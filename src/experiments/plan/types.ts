@@ -9,6 +9,7 @@ export type AwsService =
   | 'elbv2'
   | 'rds'
   | 'rds-db'
+  | 'elasticache'
   | 'fis'
   | 'iam'
   | 'cloudwatch'

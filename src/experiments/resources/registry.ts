@@ -6,6 +6,7 @@ import { auroraClusterResource } from './aurora-cluster.js';
 import type { ResourceDefinition } from './definition.js';
 import { dynamoTableResource } from './dynamodb-table.js';
 import { ec2InstanceResource } from './ec2-instance.js';
+import { replicationGroupResource } from './elasticache-replication-group.js';
 import { targetGroupResource } from './elbv2-target-group.js';
 import { lambdaFunctionResource } from './lambda-function.js';
 import { rdsInstanceResource } from './rds-instance.js';
@@ -18,6 +19,7 @@ export const RESOURCE_KINDS = [
   auroraClusterResource,
   dynamoTableResource,
   lambdaFunctionResource,
+  replicationGroupResource,
 ] as const;
 
 type Kinds = typeof RESOURCE_KINDS;

@@ -5,13 +5,13 @@ import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */
 export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'rds' | 'fis' | 'dns' | 'lambda';
+  source: 'ec2' | 'elbv2' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda';
   resource: string;
   state: string;
   reason?: string;
   eventId?: string;
   message?: string;
-  /** AWS-side time of an RDS event, RFC 3339. */
+  /** AWS-side time of an RDS or ElastiCache event, RFC 3339. */
   eventTime?: string;
 }
 

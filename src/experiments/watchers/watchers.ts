@@ -2,6 +2,7 @@ import type { AwsApis } from '../../aws/apis.js';
 import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
+import { replicationGroupTimeline } from './elasticache.js';
 import {
   dnsAnswers,
   ec2States,
@@ -26,6 +27,7 @@ export class WatcherSet {
   private readonly pollers = new Map<string, Poller>();
   private readonly last = new Map<string, string>();
   private readonly seenRdsEvents = new Set<string>();
+  private readonly seenCacheEvents = new Set<string>();
   private stopper: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private errorsNoted = new Set<string>();
@@ -80,7 +82,8 @@ export class WatcherSet {
   private record(ev: WatchEvent): void {
     if (ev.eventId === undefined) {
       const k = `${ev.source}:${ev.resource}`;
-      const v = `${ev.state}|${ev.reason ?? ''}`;
+      // Events without an id (cache events) differ by their message.
+      const v = `${ev.state}|${ev.reason ?? ''}|${ev.message ?? ''}`;
       if (this.last.get(k) === v) return;
       this.last.set(k, v);
     }
@@ -96,6 +99,8 @@ export class WatcherSet {
         return () => targetHealth(aws, spec);
       case 'rds':
         return () => rdsStatusAndEvents(aws, spec, this.deps.since, this.seenRdsEvents);
+      case 'elasticache':
+        return () => replicationGroupTimeline(aws, spec, this.deps.since, this.seenCacheEvents);
       case 'fis':
         return () => fisStates(aws, spec);
       case 'dns':
@@ -114,6 +119,8 @@ function watchKey(spec: WatchSpec): string {
       return `elbv2:${spec.targetGroupArn}`;
     case 'rds':
       return `rds:${spec.id}`;
+    case 'elasticache':
+      return `elasticache:${spec.replicationGroupId}`;
     case 'fis':
       return `fis:${spec.key}`;
     case 'dns':

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { DrillproofError } from '../../errors.js';
-import type { CredentialSource, ProbeCommon } from '../config.js';
+import type { CaSource, CredentialSource, ProbeCommon } from '../config.js';
 import { type CredentialContext, passwordProvider } from '../credentials.js';
+import { readCa } from '../tls.js';
 import type { HeartbeatDriver } from './heartbeat/runner.js';
 
 export interface RedisConnectionConfig {
@@ -15,9 +15,9 @@ export interface RedisConnectionConfig {
   username?: string;
   /** The AUTH token (or the RBAC user's password). */
   password: CredentialSource;
-  /** disable; require = TLS without verifying the certificate; verify-full = verify against caFile or the system CAs. */
+  /** disable; require = TLS without verifying the certificate; verify-full = verify against `ca` or Node's CAs. */
   tls: 'disable' | 'require' | 'verify-full';
-  caFile?: string;
+  ca?: CaSource;
   /** Name checked against the certificate (default: host). */
   servername?: string;
 }
@@ -48,12 +48,14 @@ export class RedisHeartbeatDriver implements HeartbeatDriver {
   readonly source: string;
   private client: Redis | Cluster | undefined;
   private readonly password: () => Promise<string | undefined>;
+  private readonly env: NodeJS.ProcessEnv;
   lastError: string | null = null;
 
   constructor(
     private readonly cfg: RedisHeartbeatConfig,
     ctx: CredentialContext,
   ) {
+    this.env = ctx.env;
     const c = cfg.connection;
     this.source = `${c.host}:${c.port}`;
     if (!KEY_SAFE.test(cfg.keyPrefix)) {
@@ -66,8 +68,8 @@ export class RedisHeartbeatDriver implements HeartbeatDriver {
       );
     }
     if (c.password.type === 'rdsIamAuth') {
-      throw DrillproofError.user('CredentialUnsupported', 'RDS IAM auth tokens do not authenticate to Redis', {
-        hint: 'give the AUTH token with password: { env: NAME }, { file: PATH } or { secretsManager: ARN }',
+      throw DrillproofError.user('CredentialUnsupported', 'IAM auth tokens are not supported for Redis', {
+        hint: 'give the AUTH token (or the RBAC user password) with authToken: { env: NAME }, { file: PATH } or { secretsManager: ARN }',
       });
     }
     this.password = passwordProvider(
@@ -90,16 +92,7 @@ export class RedisHeartbeatDriver implements HeartbeatDriver {
       // An IP host is checked against the certificate's IP SANs; SNI never carries an IP.
       const name = c.servername ?? (isIP(c.host) ? undefined : c.host);
       if (name !== undefined) tls.servername = name;
-      if (c.caFile) {
-        try {
-          tls.ca = readFileSync(c.caFile);
-        } catch (cause) {
-          throw DrillproofError.user('TlsCaUnreadable', `cannot read the CA file ${c.caFile}`, {
-            cause,
-            hint: 'point connection.caFile at a PEM file with the CA of the Redis endpoint',
-          });
-        }
-      }
+      if (c.ca) tls.ca = readCa(c.ca, this.env);
     }
     return {
       ...(c.username ? { username: c.username } : {}),

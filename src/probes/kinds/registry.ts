@@ -9,6 +9,7 @@ import { mysqlHeartbeatKind } from './heartbeat/mysql-heartbeat.js';
 import { postgresHeartbeatKind } from './heartbeat/postgres-heartbeat.js';
 import { httpProbeKind } from './http/definition.js';
 import { lambdaProbeKind } from './lambda/definition.js';
+import { redisHeartbeatKind } from './redis-heartbeat.js';
 import { tcpProbeKind } from './tcp/definition.js';
 
 /**
@@ -23,6 +24,7 @@ export const PROBE_KINDS = [
   mysqlHeartbeatKind,
   dynamoHeartbeatKind,
   lambdaProbeKind,
+  redisHeartbeatKind,
 ] as const;
 
 type Kinds = typeof PROBE_KINDS;

@@ -196,6 +196,42 @@ const cases: Case[] = [
     undone: (f) => expect(f.dbs.get('shop-db')?.status).toBe('available'),
   },
   {
+    name: 'elasticache-failover (cluster mode off)',
+    resources: { cache: { type: 'elasticache-replication-group', id: 'shop-cache' } },
+    step: { id: 'failover', type: 'elasticache-failover', resource: 'cache' },
+    fake: {
+      cacheGroups: [{ id: 'shop-cache', nodeGroups: [{ id: '0001', members: ['shop-cache-001', 'shop-cache-002'] }] }],
+    },
+    faulted: (f) => expect(f.cacheGroups.get('shop-cache')?.primaries.get('0001')).toBe('shop-cache-002'),
+    undone: (f) => {
+      expect(f.cacheGroups.get('shop-cache')?.status).toBe('available');
+      expect(f.calls.at(-1)).toBe('elasticache:DescribeReplicationGroups');
+    },
+  },
+  {
+    name: 'elasticache-failover (cluster mode on, every node group)',
+    resources: { cache: { type: 'elasticache-replication-group', id: 'shop-cluster' } },
+    step: { id: 'failover', type: 'elasticache-failover', resource: 'cache', nodeGroup: 'all' },
+    fake: {
+      cacheGroups: [
+        {
+          id: 'shop-cluster',
+          clusterMode: true,
+          nodeGroups: [
+            { id: '0001', members: ['shop-cluster-0001-001', 'shop-cluster-0001-002'] },
+            { id: '0002', members: ['shop-cluster-0002-001', 'shop-cluster-0002-002'] },
+          ],
+        },
+      ],
+    },
+    faulted: (f) =>
+      expect([...(f.cacheGroups.get('shop-cluster')?.primaries.values() ?? [])]).toEqual([
+        'shop-cluster-0001-002',
+        'shop-cluster-0002-002',
+      ]),
+    undone: (f) => expect(f.cacheGroups.get('shop-cluster')?.status).toBe('available'),
+  },
+  {
     name: 'aurora-failover',
     resources: { cluster: { type: 'aurora-cluster', id: 'shop-aurora' } },
     step: { id: 'failover', type: 'aurora-failover', resource: 'cluster' },

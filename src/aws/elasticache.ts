@@ -1,0 +1,36 @@
+import {
+  type ElastiCacheClient,
+  paginateDescribeEvents,
+  paginateDescribeReplicationGroups,
+  TestFailoverCommand,
+} from '@aws-sdk/client-elasticache';
+import type { ElastiCacheApi } from './apis.js';
+
+type Call = <I extends object, O>(
+  service: string,
+  operation: string,
+  client: ElastiCacheClient,
+  Cmd: new (input: I) => unknown,
+) => (input: I) => Promise<O>;
+type Pages = <I extends object, O extends object>(
+  service: string,
+  operation: string,
+  client: unknown,
+  paginate: (config: never, input: I) => AsyncIterable<O>,
+  listKeys: string[],
+) => (input: I) => Promise<O>;
+
+/** The ElastiCache calls, through the recorder of createAwsApis (its own file: RDS has a DescribeEvents too). */
+export function elasticacheCalls(client: ElastiCacheClient, call: Call, pages: Pages): ElastiCacheApi {
+  return {
+    describeReplicationGroups: pages(
+      'elasticache',
+      'DescribeReplicationGroups',
+      client,
+      paginateDescribeReplicationGroups as never,
+      ['ReplicationGroups'],
+    ),
+    describeEvents: pages('elasticache', 'DescribeEvents', client, paginateDescribeEvents as never, ['Events']),
+    testFailover: call('elasticache', 'TestFailover', client, TestFailoverCommand),
+  };
+}
