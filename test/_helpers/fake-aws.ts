@@ -1,6 +1,7 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
+import { type FakeEcsService, fakeEcs } from './fake-ecs.js';
 
 /**
  * An in-memory AWS for engine and fault unit tests, answering through the same `AwsApis` surface
@@ -21,6 +22,7 @@ import { DrillproofError } from '../../src/errors.js';
  *   with its tags. RDS events, alarms and template actions are always empty.
  * - With `autoScaling: true`, terminating an instance tagged `aws:autoscaling:groupName` launches a
  *   running replacement (`<id>-r`) in the same group and AZ; without it nothing replaces it.
+ * - ECS (`ecs`): see fake-ecs.ts; StopTask stops a task and starts its replacement at once.
  * - ForceFailover swaps a Multi-AZ instance's AZ with its standby's; FailoverDBCluster makes the
  *   next member the writer.
  *
@@ -66,6 +68,8 @@ export interface FakeAwsOptions {
   /** Available snapshots: `{ id, dbId }`. */
   snapshots?: { id: string; dbId: string }[];
   autoScaling?: boolean;
+  /** ECS services (fake-ecs.ts). */
+  ecs?: FakeEcsService[];
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -141,12 +145,14 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     experiments: new Map(),
   };
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
+  const ecs = fakeEcs(wrap, opts.ecs ?? [], state.targetGroups);
   const aws = {
     region: 'us-east-1',
     ec2: ec2Api(wrap, state.instances, opts.autoScaling === true),
     elbv2: elbv2Api(wrap, state.targetGroups),
     rds: rdsApi(wrap, state, opts.snapshots ?? []),
     fis: fisApi(wrap, state),
+    ecs: ecs.api,
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
         Account: opts.account ?? '000000000000',
@@ -167,7 +173,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, ...state };
+  return { aws: aws as unknown as AwsApis, calls, ...state, ecsTasks: ecs.tasks };
 }
 
 type Wrap = <I, O>(

@@ -6,6 +6,7 @@ import type { FaultDefinition } from './definition.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
+import { ecsStopTasksDefinition } from './ecs/stop-tasks.js';
 import { elbv2DeregisterDefinition } from './elbv2-deregister.js';
 import { execDefinition } from './exec.js';
 import { fisExperimentDefinition } from './fis/experiment.js';
@@ -25,6 +26,7 @@ export const FAULTS = [
   ec2RebootDefinition,
   ec2TerminateDefinition,
   elbv2DeregisterDefinition,
+  ecsStopTasksDefinition,
   rdsFailoverDefinition,
   auroraFailoverDefinition,
   rdsRestoreDefinition,

@@ -10,6 +10,7 @@ export type AwsService =
   | 'rds'
   | 'rds-db'
   | 'fis'
+  | 'ecs'
   | 'iam'
   | 'cloudwatch'
   | 'secretsmanager'

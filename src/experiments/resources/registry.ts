@@ -5,6 +5,7 @@ import { describeInput } from '../../scenario/common.js';
 import { auroraClusterResource } from './aurora-cluster.js';
 import type { ResourceDefinition } from './definition.js';
 import { ec2InstanceResource } from './ec2-instance.js';
+import { ecsServiceResource } from './ecs-service.js';
 import { targetGroupResource } from './elbv2-target-group.js';
 import { rdsInstanceResource } from './rds-instance.js';
 
@@ -14,6 +15,7 @@ export const RESOURCE_KINDS = [
   targetGroupResource,
   rdsInstanceResource,
   auroraClusterResource,
+  ecsServiceResource,
 ] as const;
 
 type Kinds = typeof RESOURCE_KINDS;
