@@ -17,6 +17,8 @@ export interface FakeEcsService {
   replace?: boolean;
   /** Running tasks: id (32 hex in ECS; any string here), AZ, IP. */
   tasks: { id: string; az: string; ip: string }[];
+  /** Tags every task carries (DescribeTasks with include TAGS). */
+  taskTags?: Record<string, string>;
 }
 
 export interface FakeTask {
@@ -29,6 +31,7 @@ export interface FakeTask {
   lastStatus: 'RUNNING' | 'STOPPED';
   stopCode?: string;
   stoppedReason?: string;
+  tags: Record<string, string>;
 }
 
 type Wrap = <I, O>(
@@ -57,6 +60,7 @@ export function fakeEcs(wrap: Wrap, services: FakeEcsService[], groups: Map<stri
         az: t.az,
         ip: t.ip,
         lastStatus: 'RUNNING',
+        tags: { ...(s.taskTags ?? {}) },
       });
     }
   }
@@ -87,7 +91,8 @@ export function fakeEcs(wrap: Wrap, services: FakeEcsService[], groups: Map<stri
     events: [],
     ...(withTags ? { tags: Object.entries(s.tags ?? {}).map(([key, value]) => ({ key, value })) } : {}),
   });
-  const taskJson = (t: FakeTask) => ({
+  const taskJson = (t: FakeTask, withTags = false) => ({
+    ...(withTags ? { tags: Object.entries(t.tags).map(([key, value]) => ({ key, value })) } : {}),
     taskArn: t.arn,
     clusterArn: clusterArn(t.cluster),
     group: `service:${t.service}`,
@@ -140,11 +145,13 @@ export function fakeEcs(wrap: Wrap, services: FakeEcsService[], groups: Map<stri
             .map((t) => t.arn),
         };
       }),
-      describeTasks: wrap('ecs', 'DescribeTasks', (i: { cluster?: string; tasks?: string[] }) => {
+      describeTasks: wrap('ecs', 'DescribeTasks', (i: { cluster?: string; tasks?: string[]; include?: string[] }) => {
         const c = cluster(i.cluster);
         const found = (i.tasks ?? []).map((a) => tasks.get(a.startsWith('arn:') ? a : taskArn(c, a)));
         return {
-          tasks: found.filter((t): t is FakeTask => t !== undefined).map(taskJson),
+          tasks: found
+            .filter((t): t is FakeTask => t !== undefined)
+            .map((t) => taskJson(t, (i.include ?? []).includes('TAGS'))),
           failures: (i.tasks ?? []).filter((_, k) => !found[k]).map((arn) => ({ arn, reason: 'MISSING' })),
         };
       }),

@@ -43,6 +43,8 @@ export interface TaskInfo {
   /** The awsvpc address (what an IP target group registers). */
   ip: string | null;
   lastStatus: string;
+  /** The task's own tags (what StopTask's aws:ResourceTag condition and the required tag check). */
+  tags: Record<string, string>;
 }
 
 export interface ResolvedEcsService {
@@ -71,14 +73,22 @@ export function toTaskInfo(t: EcsTask): TaskInfo {
       ?.flatMap((a) => a.details ?? [])
       .find((d) => d.name === 'privateIPv4Address')
       ?.value?.toString() ?? null;
-  return { arn, id: arn.split('/').pop() ?? arn, az: t.availabilityZone ?? null, ip, lastStatus: t.lastStatus ?? '?' };
+  const tags = Object.fromEntries((t.tags ?? []).map((x) => [x.key ?? '', x.value ?? '']));
+  return {
+    arn,
+    id: arn.split('/').pop() ?? arn,
+    az: t.availabilityZone ?? null,
+    ip,
+    lastStatus: t.lastStatus ?? '?',
+    tags,
+  };
 }
 
 /** DescribeTasks in batches of 100 (its limit). */
 export async function describeTasks(aws: AwsApis, cluster: string, arnsList: string[]): Promise<EcsTask[]> {
   const out: EcsTask[] = [];
   for (let i = 0; i < arnsList.length; i += 100) {
-    const r = await aws.ecs.describeTasks({ cluster, tasks: arnsList.slice(i, i + 100) });
+    const r = await aws.ecs.describeTasks({ cluster, tasks: arnsList.slice(i, i + 100), include: ['TAGS'] });
     out.push(...(r.tasks ?? []));
   }
   return out;
