@@ -2,6 +2,7 @@ import type * as backup from '@aws-sdk/client-backup';
 import type * as cw from '@aws-sdk/client-cloudwatch';
 import type * as ddb from '@aws-sdk/client-dynamodb';
 import type * as ec2 from '@aws-sdk/client-ec2';
+import type * as ecs from '@aws-sdk/client-ecs';
 import type * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import type * as elasticache from '@aws-sdk/client-elasticache';
 import type * as fis from '@aws-sdk/client-fis';
@@ -71,6 +72,16 @@ export interface FisApi {
   getExperiment(i: fis.GetExperimentCommandInput): Promise<fis.GetExperimentCommandOutput>;
   stopExperiment(i: fis.StopExperimentCommandInput): Promise<fis.StopExperimentCommandOutput>;
   listExperiments(i: fis.ListExperimentsCommandInput): Promise<fis.ListExperimentsCommandOutput>;
+}
+
+/** ListClusters, ListServices and ListTasks are read to the end (every page). */
+export interface EcsApi {
+  listClusters(i: ecs.ListClustersCommandInput): Promise<ecs.ListClustersCommandOutput>;
+  listServices(i: ecs.ListServicesCommandInput): Promise<ecs.ListServicesCommandOutput>;
+  describeServices(i: ecs.DescribeServicesCommandInput): Promise<ecs.DescribeServicesCommandOutput>;
+  listTasks(i: ecs.ListTasksCommandInput): Promise<ecs.ListTasksCommandOutput>;
+  describeTasks(i: ecs.DescribeTasksCommandInput): Promise<ecs.DescribeTasksCommandOutput>;
+  stopTask(i: ecs.StopTaskCommandInput): Promise<ecs.StopTaskCommandOutput>;
 }
 
 export interface StsApi {
@@ -153,6 +164,7 @@ export interface AwsApis {
   rds: RdsApi;
   elasticache: ElastiCacheApi;
   fis: FisApi;
+  ecs: EcsApi;
   sts: StsApi;
   cloudwatch: CloudWatchApi;
   dynamodb: DynamoDbApi;
@@ -163,4 +175,6 @@ export interface AwsApis {
 
 /** SDK shapes other layers name (they never import the SDK themselves). */
 export type Ec2Instance = ec2.Instance;
+export type EcsTask = ecs.Task;
+export type EcsService = ecs.Service;
 export type FisExperimentTemplateInput = fis.CreateExperimentTemplateCommandInput;

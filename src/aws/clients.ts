@@ -36,6 +36,15 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  paginateListClusters,
+  paginateListServices,
+  paginateListTasks,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
@@ -150,6 +159,7 @@ export function createAwsApis(
   const rds = new RDSClient(shared);
   const elasticache = new ElastiCacheClient(shared);
   const fis = new FisClient(shared);
+  const ecs = new ECSClient(shared);
   const cloudwatch = new CloudWatchClient(shared);
   const dynamodb = new DynamoDBClient(shared);
   const backup = new BackupClient(shared);
@@ -164,6 +174,7 @@ export function createAwsApis(
     ['rds', rds],
     ['elasticache', elasticache],
     ['fis', fis],
+    ['ecs', ecs],
     ['cloudwatch', cloudwatch],
     ['iam', iam],
     ['dynamodb', dynamodb],
@@ -292,6 +303,14 @@ export function createAwsApis(
       getExperiment: call('fis', 'GetExperiment', fis, GetExperimentCommand),
       stopExperiment: call('fis', 'StopExperiment', fis, StopExperimentCommand),
       listExperiments: pages('fis', 'ListExperiments', fis, paginateListExperiments, ['experiments']),
+    },
+    ecs: {
+      listClusters: pages('ecs', 'ListClusters', ecs, paginateListClusters, ['clusterArns']),
+      listServices: pages('ecs', 'ListServices', ecs, paginateListServices, ['serviceArns']),
+      describeServices: call('ecs', 'DescribeServices', ecs, DescribeServicesCommand),
+      listTasks: pages('ecs', 'ListTasks', ecs, paginateListTasks, ['taskArns']),
+      describeTasks: call('ecs', 'DescribeTasks', ecs, DescribeTasksCommand),
+      stopTask: call('ecs', 'StopTask', ecs, StopTaskCommand),
     },
     sts: { getCallerIdentity: call('sts', 'GetCallerIdentity', sts, GetCallerIdentityCommand) },
     cloudwatch: {

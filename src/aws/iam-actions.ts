@@ -7,6 +7,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   rds: 'rds',
   elbv2: 'elasticloadbalancing',
   fis: 'fis',
+  ecs: 'ecs',
   sts: 'sts',
   cloudwatch: 'cloudwatch',
   iam: 'iam',

@@ -59,6 +59,8 @@ export function checkStaticGuardrails(i: StaticGuardInput): PreflightCheckResult
     for (const r of i.resources.values()) {
       if (r.type === 'ec2-instance') {
         for (const inst of r.instances) if (inst.tags[key] !== value) untagged.push(inst.id);
+      } else if (r.type === 'ecs-service') {
+        for (const t of r.tasks) if (t.tags[key] !== value) untagged.push(t.arn);
       } else if (r.type === 'rds-instance' || r.type === 'aurora-cluster') {
         if (r.tags[key] !== value) untagged.push(r.id);
       } else if (r.type === 'lambda-function') {

@@ -123,7 +123,19 @@ export const timelineEntrySchema = z.object({
   t: z.number(),
   /** Seconds from F (negative before the fault); null when no fault time is known. */
   offsetSeconds: nullableNumber,
-  source: z.enum(['drillproof', 'ec2', 'elbv2', 'rds', 'fis', 'dns', 'lambda', 'probe', 'guardrail']),
+  source: z.enum([
+    'drillproof',
+    'ec2',
+    'elbv2',
+    'ecs',
+    'rds',
+    'elasticache',
+    'fis',
+    'dns',
+    'lambda',
+    'probe',
+    'guardrail',
+  ]),
   kind: z.string(),
   resource: z.string().nullable(),
   /** What happened, for people (e.g. `stopping`, `unhealthy (Target.FailedHealthChecks)`). */

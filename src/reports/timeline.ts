@@ -27,7 +27,7 @@ type Data = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-const WATCH_SOURCES = new Set(['ec2', 'elbv2', 'rds', 'fis', 'dns', 'lambda']);
+const WATCH_SOURCES = new Set(['ec2', 'elbv2', 'ecs', 'rds', 'elasticache', 'fis', 'dns', 'lambda']);
 
 function base(e: JournalEntry, faultAtMs: number | null): Pick<TimelineEntry, 'time' | 't' | 'offsetSeconds'> {
   return {
@@ -61,8 +61,11 @@ function watchEvent(e: JournalEntry, faultAtMs: number | null): TimelineEntry {
   const reason = str(d.reason);
   const eventId = str(d.eventId);
   let what = state ?? '';
-  if (eventId) what = `${eventId}: ${RDS_EVENT_MEANINGS[eventId] ?? str(d.message) ?? 'event'}`;
+  // ECS service events carry a uuid, not a catalogued EventID: their message is what happened.
+  if (eventId && src === 'ecs') what = str(d.message) ?? 'service event';
+  else if (eventId) what = `${eventId}: ${RDS_EVENT_MEANINGS[eventId] ?? str(d.message) ?? 'event'}`;
   else if (reason) what = `${state ?? 'state'} (${reason})`;
+  if (src === 'ecs' && str(d.az)) what = `${what} in ${str(d.az)}`;
   else if (!state && str(d.message)) what = str(d.message) as string;
   return entry(e, faultAtMs, {
     source,

@@ -2,6 +2,7 @@ import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
 import { dynamoApi, type FakeTable } from './fake-dynamodb.js';
+import { type FakeEcsService, fakeEcs } from './fake-ecs.js';
 import { cacheGroupsOf, elasticacheApi, type FakeReplicationGroup } from './fake-elasticache.js';
 
 /**
@@ -23,6 +24,7 @@ import { cacheGroupsOf, elasticacheApi, type FakeReplicationGroup } from './fake
  *   with its tags. RDS events, alarms and template actions are always empty.
  * - With `autoScaling: true`, terminating an instance tagged `aws:autoscaling:groupName` launches a
  *   running replacement (`<id>-r`) in the same group and AZ; without it nothing replaces it.
+ * - ECS (`ecs`): see fake-ecs.ts; StopTask stops a task and starts its replacement at once.
  * - ForceFailover swaps a Multi-AZ instance's AZ with its standby's; FailoverDBCluster makes the
  *   next member the writer.
  *
@@ -74,6 +76,8 @@ export interface FakeAwsOptions {
   functions?: Record<string, number | undefined>;
   /** ElastiCache replication groups (fake-elasticache.ts). */
   cacheGroups?: FakeReplicationGroup[];
+  /** ECS services (fake-ecs.ts). */
+  ecs?: FakeEcsService[];
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -153,6 +157,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
   const functions = new Map(Object.entries(opts.functions ?? {}));
   const cacheGroups = cacheGroupsOf(opts.cacheGroups);
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
+  const ecs = fakeEcs(wrap, opts.ecs ?? [], state.targetGroups);
   const aws = {
     region: 'us-east-1',
     ec2: ec2Api(wrap, state.instances, opts.autoScaling === true),
@@ -161,6 +166,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     elasticache: elasticacheApi(wrap, cacheGroups),
     fis: fisApi(wrap, state),
     dynamodb: dynamoApi(wrap, state.tables),
+    ecs: ecs.api,
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
         Account: opts.account ?? '000000000000',
@@ -182,7 +188,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, functions, cacheGroups, ...state };
+  return { aws: aws as unknown as AwsApis, calls, functions, cacheGroups, ...state, ecsTasks: ecs.tasks };
 }
 
 type Wrap = <I, O>(

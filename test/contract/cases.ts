@@ -87,11 +87,14 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'elasticache', operation: 'DescribeReplicationGroups', lab: true },
   { service: 'elasticache', operation: 'DescribeEvents', lab: true },
   { service: 'elasticache', operation: 'TestFailover', lab: true },
+  // ECS: the ecs-service resource, the ecs-stop-tasks fault and the ECS watcher.
+  { service: 'ecs', operation: 'ListClusters' },
+  { service: 'ecs', operation: 'ListServices' },
+  { service: 'ecs', operation: 'DescribeServices', lab: true },
+  { service: 'ecs', operation: 'ListTasks', lab: true },
+  { service: 'ecs', operation: 'DescribeTasks', lab: true },
+  { service: 'ecs', operation: 'StopTask', lab: true },
   // What the coming fault modules send (golden requests in golden-requests.ts).
-  { service: 'ecs', operation: 'ListTasks', lab: true, planned: true },
-  { service: 'ecs', operation: 'DescribeTasks', lab: true, planned: true },
-  { service: 'ecs', operation: 'StopTask', lab: true, planned: true },
-  { service: 'ecs', operation: 'DescribeServices', lab: true, planned: true },
   { service: 'ecs', operation: 'UpdateService', lab: true, planned: true },
   { service: 'elasticache', operation: 'DescribeCacheClusters', lab: true, planned: true },
   { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', planned: true },

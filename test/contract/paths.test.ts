@@ -187,6 +187,14 @@ describe('requests of every drill path conform to the AWS API models', () => {
     await driver.close();
   });
 
+  it('ECS task stops, by name and by tags, and the ECS part of an AZ impairment', async () => {
+    const api = { type: 'ecs-service' as const, cluster: 'shop', service: 'api', count: 1 };
+    await drill({ api }, [{ id: 'stop', type: 'ecs-stop-tasks', resource: 'api' }]);
+    await drill({ api: { type: 'ecs-service', tags: { app: 'api' } } }, [
+      { id: 'az', type: 'az-impairment', az: 'us-east-1b', services: ['api'] },
+    ]);
+  });
+
   it('FIS experiments from an inline template and from a template id', async () => {
     const { w } = await drill({}, [{ id: 'fis', type: 'fis-experiment', template }]);
     await drill({}, [{ id: 'fis', type: 'fis-experiment', templateId: 'EXT9' }], world({ fisHangs: true }));

@@ -1,6 +1,7 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import { DrillproofError } from '../../src/errors.js';
 import { dynamoApi, type FakeTable } from '../_helpers/fake-dynamodb.js';
+import { fakeEcs } from '../_helpers/fake-ecs.js';
 import { dataWorld } from './world-data.js';
 
 /**
@@ -109,10 +110,33 @@ export function world(o: WorldOptions = {}) {
     tags: e.tags,
     actions: { a: { actionId: 'aws:ec2:stop-instances', state: { status: e.status } } },
   });
+  // ECS: one service whose stopped tasks the scheduler replaces (test/_helpers/fake-ecs.ts).
+  const plain =
+    <I, O>(_s: string, _op: string, fn: (i: I) => O) =>
+    async (i: I) => ({
+      ...fn(i),
+      $metadata: { requestId: `ecs-${++n}`, attempts: 1 },
+    });
+  const ecs = fakeEcs(
+    plain,
+    [
+      {
+        cluster: 'shop',
+        name: 'api',
+        tags: { app: 'api' },
+        tasks: [
+          { id: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', az: 'us-east-1a', ip: '10.0.1.10' },
+          { id: '1a1b2c3d4e5f60718293a4b5c6d7e8f9', az: 'us-east-1b', ip: '10.0.2.10' },
+        ],
+      },
+    ],
+    new Map(),
+  );
   const aws = {
     region: 'us-east-1',
     // Answers in place: the SDK capture sends them back as the service's output.
     dynamodb: dynamoApi(((_s: string, _o: string, fn: (i: unknown) => unknown) => fn) as never, tables),
+    ecs: ecs.api,
     sts: {
       getCallerIdentity: () => ({
         Account: ACCOUNT,

@@ -6,10 +6,17 @@ export const AZ_FIS_ACTIONS = {
   stop: 'aws:ec2:stop-instances',
   instanceFailover: 'aws:rds:reboot-db-instances',
   clusterFailover: 'aws:rds:failover-db-cluster',
+  stopTasks: 'aws:ecs:stop-task',
 } as const;
 
 /** One experiment template doing what the direct actions would (instances stop, database fails over). */
-function templateFor(az: string, stop: FaultAction | undefined, failover: FaultAction | undefined, ctx: FaultContext) {
+function templateFor(
+  az: string,
+  stop: FaultAction | undefined,
+  failover: FaultAction | undefined,
+  tasks: FaultAction[],
+  ctx: FaultContext,
+) {
   const account = ctx.account ?? '000000000000';
   const region = ctx.aws.region;
   const targets: Record<string, unknown> = {};
@@ -22,6 +29,10 @@ function templateFor(az: string, stop: FaultAction | undefined, failover: FaultA
     };
     actions.stopInstances = { actionId: AZ_FIS_ACTIONS.stop, parameters: {}, targets: { Instances: 'instances' } };
   }
+  tasks.forEach((t, i) => {
+    targets[`tasks${i}`] = { resourceType: 'aws:ecs:task', resourceArns: t.targets, selectionMode: 'ALL' };
+    actions[`stopTasks${i}`] = { actionId: AZ_FIS_ACTIONS.stopTasks, parameters: {}, targets: { Tasks: `tasks${i}` } };
+  });
   if (failover) {
     const cluster = failover.action === 'rds:FailoverDBCluster';
     const dbId = failover.targets[0] as string;
@@ -60,7 +71,8 @@ export function viaFis(
 ): FaultAction[] {
   const stop = o.direct.find((a) => a.stepId.endsWith('.stop'));
   const failover = o.direct.find((a) => a.stepId.endsWith('.failover'));
-  const template = templateFor(o.az, stop, failover, ctx);
+  const tasks = o.direct.filter((a) => a.action === 'ecs:StopTask');
+  const template = templateFor(o.az, stop, failover, tasks, ctx);
   const experiment = experimentAction({ stepId: `${o.id}.fis`, fault: o.type, template }, ctx);
   const out: FaultAction[] = [];
   if (stop) {
@@ -70,6 +82,16 @@ export function viaFis(
       stepId: `${o.id}.restart`,
       action: 'fis:aws:ec2:stop-instances',
       run: async () => ({ requestIds: [], response: { via: 'fis experiment', instances: stop.targets } }),
+    });
+  }
+  // The experiment's aws:ecs:stop-task stops the tasks; the ECS watchers and the wait for the
+  // replacements stay with a step of their own.
+  for (const t of tasks) {
+    out.push({
+      ...t,
+      stepId: `${t.stepId}.replaced`,
+      action: 'fis:aws:ecs:stop-task',
+      run: async () => ({ requestIds: [], response: { via: 'fis experiment', tasks: t.targets } }),
     });
   }
   out.push(experiment);

@@ -9,6 +9,7 @@ import { defineFault } from './definition.js';
 import { instanceArns, resolveInstancesCalls, startInstancesCall, targetGroupWatch } from './ec2/common.js';
 import { startInstances } from './ec2/inverses.js';
 import { stopInstancesAction } from './ec2/stop.js';
+import { ecsWatchCalls, resolveServiceCalls, stopTaskCall, stopTasksAction } from './ecs/stop-tasks.js';
 import { fisPermissionCalls } from './fis/experiment.js';
 import { deleteTemplate, fisInversePlan, stopExperiment } from './fis/inverses.js';
 import { fisRoleActions } from './fis/template.js';
@@ -24,8 +25,12 @@ export const azImpairmentFault = strict({
   az: text.meta({ description: 'The Availability Zone to impair, e.g. us-east-1a.' }),
   resources: z
     .array(resourceName)
-    .min(1)
+    .default([])
     .meta({ description: 'ec2-instance resources; every selected instance in the AZ is stopped.' }),
+  services: z
+    .array(resourceName)
+    .default([])
+    .meta({ description: 'ecs-service resources; every selected task of the service in the AZ is stopped.' }),
   database: resourceName
     .optional()
     .meta({ description: 'rds-instance or aurora-cluster resource to fail over away from the AZ.' }),
@@ -34,7 +39,19 @@ export const azImpairmentFault = strict({
     .default(false)
     .meta({ description: 'Inject through AWS FIS (aws:ec2:stop-instances + RDS actions) instead of direct calls.' }),
   roleArn: text.optional().meta({ description: 'IAM role FIS assumes (needed with fis: true on AWS).' }),
-}).meta({ description: 'All selected instances in one AZ stop, and the database fails over away from it.' });
+})
+  .superRefine((f, ctx) => {
+    if (f.resources.length === 0 && f.services.length === 0 && f.database === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'az-impairment impairs nothing: give resources (ec2-instance), services (ecs-service) or database',
+        input: f,
+      });
+    }
+  })
+  .meta({
+    description: 'All selected instances and ECS tasks in one AZ stop, and the database fails over away from it.',
+  });
 
 type AzStep = z.infer<typeof azImpairmentFault>;
 
@@ -48,6 +65,12 @@ function directActions(step: AzStep, ctx: FaultContext): FaultAction[] {
   );
   const region = ctx.aws.region;
   const actions: FaultAction[] = [];
+  for (const name of step.services) {
+    const svc = resolvedOf(ctx.resources, name, 'ecs-service', who);
+    const tasks = svc.tasks.filter((t) => t.az === step.az);
+    const stepId = `${step.id}.tasks${step.services.length > 1 ? `-${name}` : ''}`;
+    if (tasks.length) actions.push(stopTasksAction({ stepId, fault: step.type, svc, tasks, runId: ctx.runId }));
+  }
   if (ids.length) {
     const watch = targetGroupWatch(ctx, step.resources);
     actions.push(stopInstancesAction({ stepId: `${step.id}.stop`, fault: step.type, ids, force: true, region, watch }));
@@ -65,10 +88,29 @@ function directActions(step: AzStep, ctx: FaultContext): FaultAction[] {
   return actions;
 }
 
+/** The undo in words: start what was stopped, end the experiment, or wait for the database. */
+function inversePlan(
+  f: AzStep,
+  ctx: PlanContext,
+  iArns: string[],
+  dbKind: 'cluster' | 'instance' | null,
+): FaultPlan['inverse'] {
+  const start = f.resources.length ? [startInstancesCall(ctx, iArns, 'the instances stopped in the AZ')] : [];
+  const parts = [
+    ...(f.fis ? [fisInversePlan(ctx, true)] : []),
+    ...(start.length ? [{ description: `start the instances stopped in ${f.az}`, awsCalls: start }] : []),
+    ...(!f.fis && dbKind ? [awaitAvailablePlan(dbKind)] : []),
+  ];
+  if (parts.length === 0) return null;
+  return { description: parts.map((p) => p.description).join('; '), awsCalls: parts.flatMap((p) => p.awsCalls) };
+}
+
 function plan(f: AzStep, ctx: PlanContext): FaultPlan {
   const db = f.database ? (ctx.resources[f.database] as { type: string; id?: string } | undefined) : undefined;
   const cluster = db?.type === 'aurora-cluster';
   const instanceSelectors = f.resources.map((n) => ctx.resources[n]);
+  const services = f.services.map((n) => ctx.resources[n]);
+  const ec2 = f.resources.length > 0;
   const iArns = [...new Set(instanceSelectors.flatMap((r) => instanceArns(ctx, r)))];
   const dbCall =
     db?.type === 'rds-instance'
@@ -84,24 +126,17 @@ function plan(f: AzStep, ctx: PlanContext): FaultPlan {
       instanceSelectors.find((r) => r?.type === 'ec2-instance' && (r as { targetGroup?: string }).targetGroup),
       `instances of the selectors in ${f.az}`,
     ),
-    call('ec2', 'StopInstances', iArns, { ...tagged(ctx), dryRun: true, note: 'permission check' }),
+    ...(ec2 ? [call('ec2', 'StopInstances', iArns, { ...tagged(ctx), dryRun: true, note: 'permission check' })] : []),
+    ...services.flatMap((r) => resolveServiceCalls(ctx, r)),
     ...(db ? [dbDescribe] : []),
   ];
+  const stopTasks = services.map((r) => stopTaskCall(ctx, r, `every selected task in ${f.az}`));
   const stop = call('ec2', 'StopInstances', iArns, { ...tagged(ctx), note: `every selected instance in ${f.az}` });
-  const start = startInstancesCall(ctx, iArns, 'the instances stopped in the AZ');
-  const dbKind = cluster ? 'cluster' : 'instance';
-  const inverse = f.fis
-    ? {
-        description: `${fisInversePlan(ctx, true).description}; start the instances stopped in ${f.az}`,
-        awsCalls: [...fisInversePlan(ctx, true).awsCalls, start],
-      }
-    : {
-        description: `start the instances stopped in ${f.az}${db ? ` and ${awaitAvailablePlan(dbKind).description}` : ''}`,
-        awsCalls: [start, ...(db ? awaitAvailablePlan(dbKind).awsCalls : [])],
-      };
+  const inverse = inversePlan(f, ctx, iArns, db ? (cluster ? 'cluster' : 'instance') : null);
   const dbRecovery = db ? (ctx.lab ? 5 * S : cluster ? 30 * S : 90 * S) : 0;
   const fisActions = [
-    AZ_FIS_ACTIONS.stop,
+    ...(ec2 ? [AZ_FIS_ACTIONS.stop] : []),
+    ...(services.length ? [AZ_FIS_ACTIONS.stopTasks] : []),
     ...(db?.type === 'rds-instance'
       ? [AZ_FIS_ACTIONS.instanceFailover]
       : cluster
@@ -110,20 +145,31 @@ function plan(f: AzStep, ctx: PlanContext): FaultPlan {
   ];
   return {
     title: `impair Availability Zone ${f.az}`,
-    description: `Stops every selected instance in ${f.az}${db ? ` and fails the database ${f.database} over away from it` : ''}${f.fis ? ', through an AWS FIS experiment' : ''}. The FTR RES-004 minimum.`,
-    targets: [...f.resources.map((n) => planTarget(ctx, n)), ...(f.database ? [planTarget(ctx, f.database)] : [])],
+    ...(services.length
+      ? { notes: ['the ECS tasks stopped in the AZ have no inverse: their services start replacements'] }
+      : {}),
+    description: `Stops every selected instance${services.length ? ' and ECS task' : ''} in ${f.az}${db ? ` and fails the database ${f.database} over away from it` : ''}${f.fis ? ', through an AWS FIS experiment' : ''}. The FTR RES-004 minimum.`,
+    targets: [
+      ...f.resources.map((n) => planTarget(ctx, n)),
+      ...f.services.map((n) => planTarget(ctx, n)),
+      ...(f.database ? [planTarget(ctx, f.database)] : []),
+    ],
     preflight,
-    inject: f.fis ? fisPermissionCalls(ctx, f.roleArn, true) : [stop, ...(dbCall ? [dbCall] : [])],
+    inject: f.fis
+      ? fisPermissionCalls(ctx, f.roleArn, true)
+      : [...(ec2 ? [stop] : []), ...stopTasks, ...(dbCall ? [dbCall] : [])],
     watch: [
       call('ec2', 'DescribeInstances', ['*'], { note: 'instance states' }),
       call('elbv2', 'DescribeTargetHealth', ['*'], { note: 'target states' }),
+      ...services.flatMap((r) => ecsWatchCalls(ctx, r).slice(0, 3)),
       ...(db ? [rdsEventsCall, dbDescribe] : []),
       ...(f.fis ? [call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'))] : []),
     ],
     inverse,
-    inverseActions: f.fis
-      ? [startInstances.action, stopExperiment.action, deleteTemplate.action]
-      : [startInstances.action, ...(db ? [awaitAvailable.action] : [])],
+    inverseActions: [
+      ...(ec2 ? [startInstances.action] : []),
+      ...(f.fis ? [stopExperiment.action, deleteTemplate.action] : db ? [awaitAvailable.action] : []),
+    ],
     destructive: true,
     recoveryTypicalMs: Math.max(ctx.lab ? 8 * S : 70 * S, dbRecovery),
     injectMs: { typical: 2 * S, max: 60 * S },
@@ -143,6 +189,7 @@ export const azImpairmentDefinition = defineFault({
   schema: azImpairmentFault,
   resourceRefs: [
     { key: 'resources', types: ['ec2-instance'], list: true, what: 'az-impairment resources' },
+    { key: 'services', types: ['ecs-service'], list: true, what: 'az-impairment services' },
     { key: 'database', types: ['rds-instance', 'aurora-cluster'], what: 'database' },
   ],
   crossCheck(f, c) {
@@ -163,4 +210,5 @@ export const azImpairmentDefinition = defineFault({
     return actions;
   },
   inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate],
+  affects: (step) => [...step.resources, ...step.services, ...(step.database ? [step.database] : [])],
 });

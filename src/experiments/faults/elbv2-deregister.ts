@@ -5,6 +5,7 @@ import { call } from '../plan/context.js';
 import { targetGroupArns } from '../resources/elbv2-target-group.js';
 import { defineFault } from './definition.js';
 import { instancesOfStep, resolveInstancesCalls } from './ec2/common.js';
+import { resolveServiceCalls } from './ecs/stop-tasks.js';
 import { defineInverse, requestIds } from './inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from './step.js';
 import type { FaultContext } from './types.js';
@@ -13,11 +14,15 @@ import { pollUntil } from './wait.js';
 export const elbv2DeregisterFault = strict({
   ...stepShape,
   type: z.literal('elbv2-deregister'),
-  resource: resourceName.meta({ description: 'ec2-instance resource whose instances are deregistered.' }),
+  resource: resourceName.meta({
+    description: 'ec2-instance resource (instance targets) or ecs-service resource (IP targets of its selected tasks).',
+  }),
   targetGroup: resourceName.meta({ description: 'elbv2-target-group resource.' }),
-}).meta({ description: 'Deregister instances from a target group (inverse: register them again).' });
+}).meta({ description: 'Deregister instances or task IPs from a target group (inverse: register them again).' });
 
-const target = z.object({ Id: z.string(), Port: z.number().int().optional() });
+/** A target as ELBv2 names it: IP targets carry their port and Availability Zone as registered. */
+const target = z.object({ Id: z.string(), Port: z.number().int().optional(), AvailabilityZone: z.string().optional() });
+type Target = z.infer<typeof target>;
 
 /** Registers the targets again and waits until they are healthy. */
 export const registerTargets = defineInverse({
@@ -28,7 +33,9 @@ export const registerTargets = defineInverse({
     await pollUntil(
       async () => {
         const h = await ctx.aws.elbv2.describeTargetHealth({ TargetGroupArn: targetGroupArn });
-        const mine = (h.TargetHealthDescriptions ?? []).filter((d) => targets.some((t) => t.Id === d.Target?.Id));
+        const mine = (h.TargetHealthDescriptions ?? []).filter((d) =>
+          targets.some((t) => t.Id === d.Target?.Id && (t.Port === undefined || t.Port === d.Target?.Port)),
+        );
         return mine.length === targets.length && mine.every((d) => d.TargetHealth?.State === 'healthy')
           ? true
           : undefined;
@@ -49,7 +56,9 @@ function targetGroupArnOf(step: { id: string; resource: string; targetGroup: str
         ? step.targetGroup
         : fromInstances?.type === 'ec2-instance'
           ? fromInstances.targetGroup
-          : null;
+          : fromInstances?.type === 'ecs-service' && fromInstances.targetGroupArns.length === 1
+            ? (fromInstances.targetGroupArns[0] as string)
+            : null;
   if (!tgArn) {
     throw DrillproofError.user('TargetGroupMissing', `fault ${step.id} needs a targetGroup (resource name or ARN)`, {
       hint: 'add `targetGroup: <resource name of type elbv2-target-group>` to the fault',
@@ -63,7 +72,7 @@ export const elbv2DeregisterDefinition = defineFault({
   type: 'elbv2-deregister',
   schema: elbv2DeregisterFault,
   resourceRefs: [
-    { key: 'resource', types: ['ec2-instance'] },
+    { key: 'resource', types: ['ec2-instance', 'ecs-service'] },
     { key: 'targetGroup', types: ['elbv2-target-group'] },
   ],
   plan(f, ctx) {
@@ -76,7 +85,7 @@ export const elbv2DeregisterDefinition = defineFault({
       description: 'Removes the selected instances from the target group; traffic drains away from them.',
       targets: [planTarget(ctx, f.resource), planTarget(ctx, f.targetGroup)],
       preflight: [
-        ...resolveInstancesCalls(r),
+        ...(r?.type === 'ecs-service' ? resolveServiceCalls(ctx, r) : resolveInstancesCalls(r)),
         ...(byName ? [call('elbv2', 'DescribeTargetGroups', ['*'], { note: 'find the target group by name' })] : []),
         call('elbv2', 'DescribeTargetHealth', ['*'], { note: 'the instances are registered and healthy' }),
       ],
@@ -91,15 +100,25 @@ export const elbv2DeregisterDefinition = defineFault({
     };
   },
   async prepare(step, ctx) {
-    const ids = instancesOfStep(step, ctx).map((i) => i.id);
+    const res = ctx.resources.get(step.resource);
+    const ids =
+      res?.type === 'ecs-service'
+        ? res.tasks.map((t) => t.ip).filter((x): x is string => !!x)
+        : instancesOfStep(step, ctx).map((i) => i.id);
     const tgArn = targetGroupArnOf(step, ctx);
-    // Keep each target's port so the inverse registers exactly what was there.
+    // Keep each target's port (and an IP target's AZ) so the inverse registers exactly what was there.
     const health = await ctx.aws.elbv2.describeTargetHealth({ TargetGroupArn: tgArn });
-    const targets = ids.map((id) => {
-      const d = (health.TargetHealthDescriptions ?? []).find((x) => x.Target?.Id === id);
-      return d?.Target?.Port ? { Id: id, Port: d.Target.Port } : { Id: id };
+    const targets = ids.flatMap((id): Target[] => {
+      const found = (health.TargetHealthDescriptions ?? []).filter((x) => x.Target?.Id === id);
+      if (found.length === 0) return [{ Id: id }];
+      return found.map(({ Target: t }) => ({
+        Id: id,
+        ...(t?.Port ? { Port: t.Port } : {}),
+        ...(t?.AvailabilityZone ? { AvailabilityZone: t.AvailabilityZone } : {}),
+      }));
     });
-    const portArg = (t: { Id: string; Port?: number }) => `Id=${t.Id}${t.Port ? `,Port=${t.Port}` : ''}`;
+    const portArg = (t: Target) =>
+      `Id=${t.Id}${t.Port ? `,Port=${t.Port}` : ''}${t.AvailabilityZone ? `,AvailabilityZone=${t.AvailabilityZone}` : ''}`;
     return [
       {
         stepId: step.id,

@@ -7,6 +7,7 @@ import { dynamoRestoreDefinition } from './dynamodb/restore.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
+import { ecsStopTasksDefinition } from './ecs/stop-tasks.js';
 import { elasticacheFailoverDefinition } from './elasticache/failover.js';
 import { elbv2DeregisterDefinition } from './elbv2-deregister.js';
 import { execDefinition } from './exec.js';
@@ -28,6 +29,7 @@ export const FAULTS = [
   ec2RebootDefinition,
   ec2TerminateDefinition,
   elbv2DeregisterDefinition,
+  ecsStopTasksDefinition,
   rdsFailoverDefinition,
   auroraFailoverDefinition,
   rdsRestoreDefinition,

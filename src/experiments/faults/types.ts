@@ -78,6 +78,7 @@ export interface FollowUpResult {
 export type WatchSpec =
   | { source: 'ec2'; instanceIds: string[] }
   | { source: 'elbv2'; targetGroupArn: string }
+  | { source: 'ecs'; cluster: string; service: string; taskArns: string[] }
   | { source: 'rds'; sourceType: 'db-instance' | 'db-cluster'; id: string }
   | { source: 'elasticache'; replicationGroupId: string }
   | { source: 'fis'; key: string; experimentId: () => string | undefined }

@@ -11,6 +11,7 @@ export type AwsService =
   | 'rds-db'
   | 'elasticache'
   | 'fis'
+  | 'ecs'
   | 'iam'
   | 'cloudwatch'
   | 'secretsmanager'

@@ -6,6 +6,7 @@ import { auroraClusterResource } from './aurora-cluster.js';
 import type { ResourceDefinition } from './definition.js';
 import { dynamoTableResource } from './dynamodb-table.js';
 import { ec2InstanceResource } from './ec2-instance.js';
+import { ecsServiceResource } from './ecs-service.js';
 import { replicationGroupResource } from './elasticache-replication-group.js';
 import { targetGroupResource } from './elbv2-target-group.js';
 import { lambdaFunctionResource } from './lambda-function.js';
@@ -20,6 +21,7 @@ export const RESOURCE_KINDS = [
   dynamoTableResource,
   lambdaFunctionResource,
   replicationGroupResource,
+  ecsServiceResource,
 ] as const;
 
 type Kinds = typeof RESOURCE_KINDS;

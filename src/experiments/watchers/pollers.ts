@@ -5,13 +5,18 @@ import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */
 export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda';
+  source: 'ec2' | 'elbv2' | 'ecs' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda';
   resource: string;
   state: string;
   reason?: string;
   eventId?: string;
   message?: string;
-  /** AWS-side time of an RDS or ElastiCache event, RFC 3339. */
+  /** ECS service counts (the `running n/m` state as numbers). */
+  running?: number;
+  desired?: number;
+  /** Where an ECS task runs. */
+  az?: string;
+  /** AWS-side time of an RDS, ElastiCache or ECS service event, RFC 3339. */
   eventTime?: string;
 }
 

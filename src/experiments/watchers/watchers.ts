@@ -2,6 +2,7 @@ import type { AwsApis } from '../../aws/apis.js';
 import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
+import { ecsService } from './ecs.js';
 import { replicationGroupTimeline } from './elasticache.js';
 import {
   dnsAnswers,
@@ -19,7 +20,7 @@ type Poller = () => Promise<WatchEvent[]>;
 
 /**
  * Records the AWS-side timeline while faults are active: instance states, target health with
- * reason codes, RDS events by EventID (never by message text), FIS experiment and action states,
+ * reason codes, ECS task states with stop codes, service counts, deployments and events, RDS events by EventID (never by message text), FIS experiment and action states,
  * DNS answers of database endpoints. Only changes are journalled. Watchers explain the RTO; they
  * never replace the probe measurement, and their errors never fail a drill.
  */
@@ -28,6 +29,7 @@ export class WatcherSet {
   private readonly last = new Map<string, string>();
   private readonly seenRdsEvents = new Set<string>();
   private readonly seenCacheEvents = new Set<string>();
+  private readonly seenEcs = new Set<string>();
   private stopper: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private errorsNoted = new Set<string>();
@@ -97,6 +99,8 @@ export class WatcherSet {
         return () => ec2States(aws, spec);
       case 'elbv2':
         return () => targetHealth(aws, spec);
+      case 'ecs':
+        return () => ecsService(aws, spec, this.deps.since, this.seenEcs);
       case 'rds':
         return () => rdsStatusAndEvents(aws, spec, this.deps.since, this.seenRdsEvents);
       case 'elasticache':
@@ -117,6 +121,8 @@ function watchKey(spec: WatchSpec): string {
       return `ec2:${spec.instanceIds.join(',')}`;
     case 'elbv2':
       return `elbv2:${spec.targetGroupArn}`;
+    case 'ecs':
+      return `ecs:${spec.cluster}/${spec.service}`;
     case 'rds':
       return `rds:${spec.id}`;
     case 'elasticache':

@@ -82,6 +82,33 @@ const fisTemplate = {
   actions: { stop: { actionId: 'aws:ec2:stop-instances', targets: { Instances: 'one' } } },
 };
 
+const ecsTg = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api-ip/2';
+const ecsFake: FakeAwsOptions = {
+  targetGroups: [
+    {
+      arn: ecsTg,
+      name: 'api-ip',
+      targets: [
+        { id: '10.0.1.10', port: 80 },
+        { id: '10.0.2.10', port: 80 },
+      ],
+    },
+  ],
+  ecs: [
+    {
+      cluster: 'shop',
+      name: 'api',
+      targetGroupArn: ecsTg,
+      tasks: [
+        { id: 'aaaa', az: 'us-east-1a', ip: '10.0.1.10' },
+        { id: 'bbbb', az: 'us-east-1b', ip: '10.0.2.10' },
+      ],
+    },
+  ],
+};
+const api = { api: { type: 'ecs-service' as const, cluster: 'shop', service: 'api' } };
+const taskState = (f: Fake, id: string) => [...f.ecsTasks.values()].find((t) => t.id === id)?.lastStatus;
+
 const tmp = mkdtempSync(join(tmpdir(), 'dp-inverses-'));
 const marker = join(tmp, 'exec-marker');
 const requests: { method: string; url: string; body: string }[] = [];
@@ -300,6 +327,42 @@ const cases: Case[] = [
       expect(f.templates.size).toBe(0);
       expect(f.instances.get('i-1')?.state).toBe('running');
     },
+  },
+  {
+    name: 'ecs-stop-tasks',
+    resources: { api: { ...api.api, count: 1 } },
+    step: { id: 'stop-task', type: 'ecs-stop-tasks', resource: 'api' },
+    fake: ecsFake,
+    faulted: (f) => expect(taskState(f, 'aaaa')).toBe('STOPPED'),
+    // Nothing to undo: the service's replacement keeps running after recover.
+    undone: (f) =>
+      expect([taskState(f, 'aaaa'), taskState(f, 'aaaar'), taskState(f, 'bbbb')]).toEqual([
+        'STOPPED',
+        'RUNNING',
+        'RUNNING',
+      ]),
+  },
+  {
+    name: 'az-impairment of an ECS service',
+    resources: api,
+    step: { id: 'az', type: 'az-impairment', az: 'us-east-1b', services: ['api'] },
+    fake: ecsFake,
+    faulted: (f) => expect([taskState(f, 'aaaa'), taskState(f, 'bbbb')]).toEqual(['RUNNING', 'STOPPED']),
+    undone: (f) => expect(taskState(f, 'bbbbr')).toBe('RUNNING'),
+  },
+  {
+    name: 'elbv2-deregister of IP targets',
+    resources: { api: { ...api.api, az: 'us-east-1a' }, tg: { type: 'elbv2-target-group', arn: ecsTg } },
+    step: { id: 'drain', type: 'elbv2-deregister', resource: 'api', targetGroup: 'tg' },
+    fake: ecsFake,
+    faulted: (f) => expect(f.targetGroups.get(ecsTg)?.targets.map((t) => t.id)).toEqual(['10.0.2.10']),
+    undone: (f) =>
+      expect(
+        f.targetGroups
+          .get(ecsTg)
+          ?.targets.map((t) => t.id)
+          .sort(),
+      ).toEqual(['10.0.1.10', '10.0.2.10']),
   },
   {
     name: 'exec',

@@ -165,6 +165,13 @@ export const FIS_ACTION_PERMISSIONS: Readonly<Record<string, readonly string[]>>
   'aws:ec2:terminate-instances': ['ec2:TerminateInstances', 'ec2:DescribeInstances'],
   'aws:rds:failover-db-cluster': ['rds:FailoverDBCluster', 'rds:DescribeDBClusters', 'tag:GetResources'],
   'aws:rds:reboot-db-instances': ['rds:RebootDBInstance', 'rds:DescribeDBInstances', 'tag:GetResources'],
+  'aws:ecs:stop-task': ['ecs:DescribeTasks', 'ecs:ListTasks', 'ecs:StopTask', 'tag:GetResources'],
+  'aws:ecs:drain-container-instances': [
+    'ecs:DescribeClusters',
+    'ecs:ListContainerInstances',
+    'ecs:UpdateContainerInstancesState',
+    'tag:GetResources',
+  ],
   'aws:cloudwatch:assert-alarm-state': ['cloudwatch:DescribeAlarms'],
   'aws:fis:wait': [],
   // The experiment reads the function's configuration location and writes the fault there.
