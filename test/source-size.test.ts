@@ -24,6 +24,8 @@ const FILE_EXCEPTIONS: Record<string, string> = {
   'src/lab/ecs/service.ts': 'one ECS service: tasks, deployments and target registration share its scheduler state',
   'src/lab/lambda/service.ts': 'one Lambda function: invocations, concurrency and FIS faults share its state',
   'src/lab/supervisor.ts': 'the lab supervisor: the start and stop order of every part in one place',
+  'src/reports/evidence-schema.ts':
+    'the evidence.json format: one zod object per section, in one file so its version and shape are read in one place',
   'src/reports/compare/rows.ts': 'one comparison row per measurement kind, with its tolerance rule beside it',
 };
 const FUNCTION_EXCEPTIONS: Record<string, string> = {
