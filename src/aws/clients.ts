@@ -24,7 +24,6 @@ import {
   paginateScan,
   RestoreTableFromBackupCommand,
   RestoreTableToPointInTimeCommand,
-  ScanCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import {

@@ -91,6 +91,15 @@ export const name = z
       `invalid name ${describeInput(iss.input)}: start with a letter, then letters, digits, "-" or "_" (at most 63)`,
   });
 
+/** Index of the first C0 control character other than tab, newline and carriage return, or DEL; -1 if none. */
+function controlCharacterAt(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return i;
+  }
+  return -1;
+}
+
 /**
  * Free text that may contain `${env.NAME}` and `${lab.path}` variables (resolved at run time by
  * `resolveScenarioVars`). `$${` writes a literal `${`.
@@ -99,12 +108,12 @@ export const text = z
   .string({ error: (iss) => `expected a string, got ${describeInput(iss.input)}` })
   .superRefine((s, ctx) => {
     // A quoted YAML string can carry "\0" and other control characters no host, name or query has.
-    const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.exec(s);
-    if (control) {
-      const code = (control[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+    const at = controlCharacterAt(s);
+    if (at >= 0) {
+      const code = s.charCodeAt(at).toString(16).toUpperCase().padStart(4, '0');
       ctx.addIssue({
         code: 'custom',
-        message: `contains the control character U+${code} at character ${control.index + 1}: remove it`,
+        message: `contains the control character U+${code} at character ${at + 1}: remove it`,
         input: s,
       });
     }
