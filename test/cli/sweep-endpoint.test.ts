@@ -26,6 +26,11 @@ beforeAll(async () => {
           JSON.stringify({ message: 'User: arn:aws:iam::1:user/x is not authorized to perform: fis:ListExperiments' }),
         );
       }
+      if (scope === 'dynamodb') {
+        // No tables: ListTables answers an empty page (awsJson1_0).
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        return res.end(JSON.stringify({ TableNames: [] }));
+      }
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end(
         `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>shop-db-dp-r1-restore</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus><TagList><Tag><Key>drillproof:run-id</Key><Value>r1</Value></Tag></TagList></DBInstance></DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`,
