@@ -59,7 +59,7 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'dynamodb', operation: 'ListTables', lab: true },
   { service: 'dynamodb', operation: 'ListTagsOfResource', lab: true },
   // dynamodb-restore tags the restored table.
-  { service: 'dynamodb', operation: 'TagResource', lab: true },
+  { service: 'dynamodb', operation: 'TagResource' },
   { service: 'dynamodb', operation: 'DescribeContinuousBackups', lab: true },
   { service: 'dynamodb', operation: 'RestoreTableToPointInTime', lab: true },
   { service: 'dynamodb', operation: 'RestoreTableFromBackup', lab: true },
