@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { sampleFilePath } from '../../src/run/files.js';
-import { readProbeSamples } from '../../src/run/sample-reader.js';
+import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import { useLab } from '../_helpers/lab.js';
 import { drill, LAB_SCENARIOS } from './_drill.js';
 
@@ -21,7 +20,9 @@ describe('lab Aurora MySQL failover', { timeout: 150_000 }, () => {
     expect(m.rto?.seconds as number).toBeGreaterThan(0);
     expect(m.probes.hb?.phases.fault.failed).toBeGreaterThan(0);
     // Independently: the acknowledged writes from the samples, the rows from the writer endpoint now.
-    const { samples } = await readProbeSamples(sampleFilePath(runDir, 'hb'));
+    const file = listSampleFiles(runDir).find((f) => f.probe === 'hb');
+    if (!file) throw new Error('no hb sample file');
+    const { samples } = await readProbeSamples(file.path);
     const acked = samples.filter((s) => s.write?.outcome === 'acknowledged').map((s) => s.seq);
     expect(acked.length).toBeGreaterThan(10);
     const c = lab.info().auroraMysql;

@@ -19,7 +19,16 @@ export interface MariaPairOptions {
   database: string;
   writer: EndpointProxy;
   reader: EndpointProxy;
+  /**
+   * How long the endpoints stay unreachable while the replica is promoted (Aurora detects the
+   * failure, promotes the reader and moves the endpoints: "typically under 30 seconds" on AWS).
+   * Without it a MariaDB promotion takes a few milliseconds and most probes never see a failover.
+   */
+  promotionMs?: number;
 }
+
+/** The lab's default promotion time: long enough for a 200 ms probe to see the outage. */
+export const MARIA_PROMOTION_MS = 1500;
 
 const REPL_USER = 'lab_repl';
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -138,8 +147,10 @@ export class MariaPair {
     this.standbyInSync = false;
     this.o.writer.moveTo(undefined);
     this.o.reader.moveTo(undefined);
+    const detached = Date.now();
     await old.node.stop('kill');
     await this.promote(neu.node);
+    await sleep(Math.max(0, (this.o.promotionMs ?? MARIA_PROMOTION_MS) - (Date.now() - detached)));
     this.primaryIdx = 1 - this.primaryIdx;
     this.o.writer.moveTo(neu.node.port);
     this.o.reader.moveTo(neu.node.port);
