@@ -4,6 +4,7 @@ import type { CallerIdentity } from '../../run/record.js';
 import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
 import type { GuardrailTrip } from '../guardrails-runtime.js';
 import type { RollbackOutcome } from '../rollback.js';
+import type { ConfirmationState } from './confirmation.js';
 import type { ProbeSession } from './ports.js';
 
 /** One fault action as injected: when it was requested and acknowledged, its request ids. */
@@ -40,6 +41,11 @@ export interface DrillFacts {
   faultAt: number | null;
   injected: InjectedFault[];
   observed: ObserveResult | null;
+  /** Per injected fault action, whether AWS's answers confirmed its effect (observe). */
+  confirmations: ConfirmationState[];
+  /** Scenario resources the faults impair, and those no probe depends on (preflight). */
+  affected: string[];
+  unexercised: string[];
   rollbacks: RollbackOutcome[];
   steadyAfter: boolean | null;
   analysis: { measurements: Measurements; objectives: ObjectiveVerdict[] } | null;
@@ -59,6 +65,9 @@ export function emptyFacts(ctx: FaultContext): DrillFacts {
     faultAt: null,
     injected: [],
     observed: null,
+    confirmations: [],
+    affected: [],
+    unexercised: [],
     rollbacks: [],
     steadyAfter: null,
     analysis: null,
