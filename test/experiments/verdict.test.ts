@@ -6,7 +6,7 @@ import { ExitCode } from '../../src/exit-codes.js';
 import { unexercisedResources } from '../../src/experiments/coverage.js';
 import type { ConfirmationResult, FaultConfirmation } from '../../src/experiments/faults/definition.js';
 import type { FaultAction, FaultContext } from '../../src/experiments/faults/types.js';
-import { ConfirmationWatch, type ConfirmationState } from '../../src/experiments/phases/confirmation.js';
+import { type ConfirmationState, ConfirmationWatch } from '../../src/experiments/phases/confirmation.js';
 import { emptyFacts, type InjectedFault } from '../../src/experiments/phases/facts.js';
 import { decideOutcome } from '../../src/experiments/phases/outcome.js';
 import { rdsEventIdOf } from '../../src/experiments/watchers/rds-event-ids.js';
@@ -193,7 +193,9 @@ describe('probe coverage', () => {
 describe('RDS-EVENT-0034', () => {
   it('is recognised in its older and its current wording', () => {
     expect(
-      rdsEventIdOf('Amazon RDS is not attempting a requested failover because a failover recently occurred on the DB instance.'),
+      rdsEventIdOf(
+        'Amazon RDS is not attempting a requested failover because a failover recently occurred on the DB instance.',
+      ),
     ).toBe('RDS-EVENT-0034');
     expect(
       rdsEventIdOf('Abandoning user requested failover since a failover recently occurred on the database instance.'),
