@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { confirmationSchema, coverageSchema } from './evidence-confirmation.js';
 
 /**
  * `evidence.json`: the machine-readable result of one drill. Versioned: readers must check
@@ -116,15 +117,7 @@ export const faultSchema = z.object({
   error: z.string().optional(),
   manualSteps: z.array(z.string()).optional(),
   /** Whether AWS's answers confirmed the effect; null for runs recorded before confirmation. */
-  confirmation: z
-    .object({
-      status: z.enum(['confirmed', 'not-confirmed', 'declined', 'unconfirmable']),
-      detail: z.string(),
-      answers: z.array(z.unknown()),
-      at: z.string().nullable(),
-      checks: z.number().int().nonnegative(),
-    })
-    .nullable(),
+  confirmation: confirmationSchema.nullable(),
 });
 
 export const timelineEntrySchema = z.object({
@@ -275,7 +268,7 @@ export const evidenceSchema = z.object({
   measurements: measurementsSchema,
   faults: z.array(faultSchema),
   /** Faulted scenario resources and those no probe depended on; null for older runs. */
-  coverage: z.object({ affected: z.array(z.string()), unexercised: z.array(z.string()) }).nullable(),
+  coverage: coverageSchema.nullable(),
   timeline: z.array(timelineEntrySchema),
   awsCalls: z.array(awsCallSchema),
   verification: z

@@ -1,24 +1,12 @@
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
-import type { FaultConfirmationStatus } from '../../run/record.js';
 import type { Clock } from '../../util/clock.js';
 import type { FaultConfirmation } from '../faults/definition.js';
 import { faultDefinition } from '../faults/registry.js';
 import type { FaultContext } from '../faults/types.js';
-import type { InjectedFault } from './facts.js';
+import type { ConfirmationState, InjectedFault } from './facts.js';
 
-/** Where one fault action's confirmation stands; the final one goes into the run record. */
-export interface ConfirmationState {
-  stepId: string;
-  status: FaultConfirmationStatus;
-  detail: string;
-  answers: unknown[];
-  /** When the last check answered (epoch ms on the run timeline), null before the first. */
-  at: number | null;
-  /** How many times AWS was asked. */
-  checks: number;
-  settled: boolean;
-}
+export type { ConfirmationState };
 
 /**
  * Confirms each injected fault action from AWS's answers while observe runs: its definition's

@@ -1,10 +1,9 @@
 import type { DrillproofError } from '../../errors.js';
 import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
-import type { CallerIdentity } from '../../run/record.js';
+import type { CallerIdentity, FaultConfirmationStatus } from '../../run/record.js';
 import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
 import type { GuardrailTrip } from '../guardrails-runtime.js';
 import type { RollbackOutcome } from '../rollback.js';
-import type { ConfirmationState } from './confirmation.js';
 import type { ProbeSession } from './ports.js';
 
 /** One fault action as injected: when it was requested and acknowledged, its request ids. */
@@ -15,6 +14,19 @@ export interface InjectedFault {
   requestIds: string[];
   error?: string;
   followUp?: Promise<FollowUpResult>;
+}
+
+/** Where one fault action's confirmation stands; the final one goes into the run record. */
+export interface ConfirmationState {
+  stepId: string;
+  status: FaultConfirmationStatus;
+  detail: string;
+  answers: unknown[];
+  /** When the last check answered (epoch ms on the run timeline), null before the first. */
+  at: number | null;
+  /** How many times AWS was asked. */
+  checks: number;
+  settled: boolean;
 }
 
 export interface ObserveResult {

@@ -8,6 +8,33 @@ import { type Drill, journaled } from './drill-state.js';
 import type { InjectedFault, ObserveResult } from './facts.js';
 import type { LiveProbeState } from './live-state.js';
 
+/** Each fault's follow-up (FIS polling, restore verification): its result as it comes, journaled. */
+function trackFollowUps(injected: InjectedFault[], journal: Journal) {
+  const followUps: ObserveResult['followUps'] = [];
+  const pending = new Map<string, Promise<void>>();
+  for (const f of injected) {
+    if (!f.followUp) continue;
+    const stepId = f.action.stepId;
+    const entry: ObserveResult['followUps'][number] = { stepId, result: null };
+    followUps.push(entry);
+    pending.set(
+      stepId,
+      f.followUp.then(
+        (r) => {
+          entry.result = r;
+          journal.append('note', { message: `${stepId}: ${r.detail}`, stepId, followUp: r });
+        },
+        (err: Error) => {
+          entry.error = err.message;
+          journal.append('note', { message: `${stepId} follow-up failed: ${err.message}`, stepId });
+        },
+      ),
+    );
+    pending.get(stepId)?.finally(() => pending.delete(stepId));
+  }
+  return { followUps, pending };
+}
+
 /**
  * Observes after injection until the recovery condition holds (every recovery probe ok for the
  * whole hold window, and every fault follow-up, such as a restore verification, finished) or the
@@ -31,28 +58,7 @@ export async function observe(i: {
   /** Pending fault confirmations keep observe going after recovery (until the timeout). */
   confirming?: () => boolean;
 }): Promise<ObserveResult> {
-  const followUps: ObserveResult['followUps'] = [];
-  const pending = new Map<string, Promise<void>>();
-  for (const f of i.injected) {
-    if (!f.followUp) continue;
-    const stepId = f.action.stepId;
-    const entry: ObserveResult['followUps'][number] = { stepId, result: null };
-    followUps.push(entry);
-    pending.set(
-      stepId,
-      f.followUp.then(
-        (r) => {
-          entry.result = r;
-          i.journal.append('note', { message: `${stepId}: ${r.detail}`, stepId, followUp: r });
-        },
-        (err: Error) => {
-          entry.error = err.message;
-          i.journal.append('note', { message: `${stepId} follow-up failed: ${err.message}`, stepId });
-        },
-      ),
-    );
-    pending.get(stepId)?.finally(() => pending.delete(stepId));
-  }
+  const { followUps, pending } = trackFollowUps(i.injected, i.journal);
   const maxInterval = Math.max(50, ...i.probes.map((p) => i.intervals[p] ?? 1000));
   const tick = Math.min(250, maxInterval);
   const deadline = i.faultAt + i.timeoutMs;
