@@ -111,7 +111,10 @@ function plan(f: FisStep, ctx: PlanContext, attached: FisTemplate | undefined): 
         ]
       : [],
     inject: fisPermissionCalls(ctx, f.roleArn ?? template?.roleArn, creates, f.templateId),
-    watch: [call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'experiment and action states' })],
+    watch: [
+      call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'experiment and action states' }),
+      call('ec2', 'DescribeInstances', ['*'], { note: 'confirm the EC2 actions stopped their targets' }),
+    ],
     inverse: fisInversePlan(ctx, creates),
     inverseActions: creates ? [stopExperiment.action, deleteTemplate.action] : [stopExperiment.action],
     destructive: true,
