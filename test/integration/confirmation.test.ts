@@ -20,16 +20,7 @@ const confirmationOf = (r: Awaited<ReturnType<typeof drill>>, stepId: string) =>
   r.result.record.faults.find((f) => f.stepId === stepId)?.confirmation;
 
 describe('fault confirmation in lab drills', { timeout: 150_000 }, () => {
-  it('a normal failover is confirmed by the primary moving AZ and passes', async () => {
-    const r = await drill(join(LAB_SCENARIOS, 'rds-multi-az-failover.yaml'), lab.dir());
-    const c = confirmationOf(r, 'failover');
-    expect(c?.status, c?.detail).toBe('confirmed');
-    expect(c?.detail).toMatch(/primary moved lab-1. → lab-1.|RDS-EVENT-0049/);
-    expect(r.result.record.coverage).toEqual({ affected: ['db'], unexercised: [] });
-    expect([0, 4], r.result.record.reason).toContain(r.result.exitCode);
-    expect(r.journal.some((e) => e.kind === 'fault.confirmation' && e.data.status === 'confirmed')).toBe(true);
-  });
-
+  // The normal failover runs after the others: the controls must not leave the lab changed.
   it('failover no-op: rds-failover ends inconclusive (exit 7) naming the missing confirmation', async () => {
     await setLabFaults({ failover: 'no-op' }, { dir: lab.dir() });
     const r = await drill(short('rds-multi-az-failover'), lab.dir());
@@ -56,6 +47,16 @@ describe('fault confirmation in lab drills', { timeout: 150_000 }, () => {
     const parts = r.result.record.faults.map((f) => [f.stepId, f.confirmation?.status]);
     expect(parts.some(([id, s]) => String(id).endsWith('.failover') && s === 'not-confirmed')).toBe(true);
     expect(parts.some(([id, s]) => String(id).endsWith('.stop') && s === 'confirmed')).toBe(true);
+  });
+
+  it('a normal failover is confirmed by the primary moving AZ and passes', async () => {
+    const r = await drill(join(LAB_SCENARIOS, 'rds-multi-az-failover.yaml'), lab.dir());
+    const c = confirmationOf(r, 'failover');
+    expect(c?.status, r.result.record.reason ?? c?.detail).toBe('confirmed');
+    expect(c?.detail).toMatch(/primary moved lab-1. → lab-1.|RDS-EVENT-0049/);
+    expect(r.result.record.coverage).toEqual({ affected: ['db'], unexercised: [] });
+    expect([0, 4], r.result.record.reason).toContain(r.result.exitCode);
+    expect(r.journal.some((e) => e.kind === 'fault.confirmation' && e.data.status === 'confirmed')).toBe(true);
   });
 
   it('FIS no-effect: the experiment completes but no instance stopped: inconclusive', async () => {
