@@ -16,6 +16,11 @@ export const ExitCode = {
   Aborted: 5,
   /** Rollback failed; manual action needed. */
   RollbackFailed: 6,
+  /**
+   * The drill ran but proves nothing about the fault: AWS did not confirm it (or declined it),
+   * or no probe exercised a faulted resource. Never a pass.
+   */
+  Inconclusive: 7,
   /** `verify`: the signature is invalid (or absent, or its certificate does not verify). */
   SignatureInvalid: 8,
   /** `verify`: a file was altered, is missing, was added, or is not a regular file. */

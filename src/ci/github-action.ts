@@ -132,6 +132,9 @@ export async function runGithubAction(i: ActionInput): Promise<ActionOutcome> {
       `::error title=no evidence::${escapeData(`the drill wrote no evidence.json in ${runDir} (exit ${exitCode})`)}\n`,
     );
 
+  if (ev?.run.verdict === 'inconclusive')
+    i.stdout.write(`::error title=inconclusive::${escapeData(`not a pass: ${ev.run.reason ?? 'inconclusive'}`)}\n`);
+
   let compareText = '';
   if (i.compareWith && ev) {
     if (existsSync(join(i.compareWith, 'evidence.json'))) {

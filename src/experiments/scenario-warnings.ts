@@ -1,3 +1,4 @@
+import { faultedResources, probeDependencies } from './coverage.js';
 import type { ScenarioWarning } from './faults/definition.js';
 import { faultDefinition } from './faults/registry.js';
 import type { Scenario } from './schema/scenario.js';
@@ -36,6 +37,8 @@ export function scenarioWarnings(s: Scenario, attachments: Record<string, unknow
       });
     }
   }
+
+  out.push(...coverageWarnings(s));
 
   s.probes.forEach((p, i) => {
     if (p.type !== 'http') return;
@@ -76,4 +79,21 @@ export function scenarioWarnings(s: Scenario, attachments: Record<string, unknow
     });
   }
   return out;
+}
+
+/**
+ * Faulted resources no probe names in `dependsOn`. Before preflight resolves the resources only
+ * the declared dependencies are known; a probe on a database endpoint is still found at run time.
+ */
+function coverageWarnings(s: Scenario): ScenarioWarning[] {
+  const none = new Map();
+  const deps = [...probeDependencies(s, none).values()];
+  return faultedResources(s, none)
+    .filter((r) => !deps.some((d) => d.has(r)))
+    .map((r) => ({
+      code: 'NoProbeExercises',
+      message: `no probe declares dependsOn: [${r}], which a fault impairs; unless a probe's host and port turn out to be ${r}'s endpoint, the drill ends inconclusive ("no probe exercised ${r}")`,
+      path: ['resources', r],
+      hint: `add dependsOn: [${r}] to the probe whose requests go through ${r}`,
+    }));
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { confirmationSchema, coverageSchema } from './evidence-confirmation.js';
 
 /**
  * `evidence.json`: the machine-readable result of one drill. Versioned: readers must check
  * `schemaVersion`; fields are only added within a version, never renamed or removed.
  * Documented field by field in docs/evidence-format.md. `null` always means "not measured".
  */
-export const EVIDENCE_SCHEMA_VERSION = 2;
+export const EVIDENCE_SCHEMA_VERSION = 3;
 export const EVIDENCE_KIND = 'drillproof.evidence';
 /** The in-toto predicate type of the signed statement (see signing/statement.ts). */
 export const PREDICATE_TYPE = 'https://drillproof.dev/attestations/resilience-drill/v1';
@@ -115,6 +116,8 @@ export const faultSchema = z.object({
   requestIds: z.array(z.string()),
   error: z.string().optional(),
   manualSteps: z.array(z.string()).optional(),
+  /** Whether AWS's answers confirmed the effect; null for runs recorded before confirmation. */
+  confirmation: confirmationSchema.nullable(),
 });
 
 export const timelineEntrySchema = z.object({
@@ -248,7 +251,7 @@ export const evidenceSchema = z.object({
     startedAt: z.string(),
     finishedAt: z.string(),
     durationSeconds: z.number(),
-    verdict: z.enum(['passed', 'failed', 'aborted', 'error']),
+    verdict: z.enum(['passed', 'failed', 'inconclusive', 'aborted', 'error']),
     exitCode: z.number().int(),
     reason: z.string().nullable(),
   }),
@@ -276,6 +279,8 @@ export const evidenceSchema = z.object({
   objectives: z.array(objectiveSchema),
   measurements: measurementsSchema,
   faults: z.array(faultSchema),
+  /** Faulted scenario resources and those no probe depended on; null for older runs. */
+  coverage: coverageSchema.nullable(),
   timeline: z.array(timelineEntrySchema),
   awsCalls: z.array(awsCallSchema),
   verification: z

@@ -1,5 +1,6 @@
 import { PERCENTILE_COLUMNS, PERCENTILE_NOTE } from '../measurements/format.js';
 import type { PhaseName } from '../run/measurements.js';
+import { confirmationText, coverageText } from './confirmation-text.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
 import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
@@ -10,6 +11,7 @@ import { redact } from './redact.js';
 const ICON: Record<Evidence['run']['verdict'], string> = {
   passed: '✅ PASSED',
   failed: '❌ FAILED',
+  inconclusive: '❔ INCONCLUSIVE',
   aborted: '⚠️ ABORTED',
   error: '❌ ERROR',
 };
@@ -107,14 +109,23 @@ export function renderMarkdown(ev: Evidence): string {
   L.push(...ftrMarkdown(ev));
 
   if (ev.faults.length) {
-    L.push('## Faults', '', '| step | fault | targets | rollback | request ids |', '|---|---|---|---|---|');
-    for (const f of ev.faults)
+    L.push(
+      '## Faults',
+      '',
+      '| step | fault | targets | confirmation | rollback | request ids |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const f of ev.faults) {
+      const cf = confirmationText(f.confirmation);
       L.push(
-        `| \`${c(f.stepId)}\` | ${c(f.type)} (\`${c(f.action)}\`) | ${c(f.targets.join(', '))} | ${c(f.rollback)}${
+        `| \`${c(f.stepId)}\` | ${c(f.type)} (\`${c(f.action)}\`) | ${c(f.targets.join(', '))} | **${cf.status}**: ${c(cf.detail)} | ${c(f.rollback)}${
           f.manualSteps?.length ? `: manual steps: ${f.manualSteps.map(c).join('; ')}` : ''
         } | ${c(f.requestIds.join(' '))} |`,
       );
+    }
     L.push('');
+    const cov = coverageText(ev);
+    if (cov) L.push(`**${c(cov)}**`, '');
   }
 
   const aws = ev.timeline.filter(

@@ -13,6 +13,7 @@ export type JournalKind =
   | 'fault.requested' // data: { stepId, fault, action, targets }             — F for the first one
   | 'fault.acknowledged' // data: { stepId, requestIds, response }
   | 'fault.failed' // data: { stepId, error }
+  | 'fault.confirmation' // data: { stepId, status: 'confirmed'|'not-confirmed'|'declined'|'unconfirmable', detail, answers, checks }
   | 'aws.call' // data: { service, operation, requestId, ms, ok, errorCode?, params (redacted) }
   | 'watch.event' // data: { source: 'ec2'|'elbv2'|'rds'|'fis'|'dns'|'lambda', resource, state, reason?, eventId?, message? }
   | 'guardrail.tripped' // data: { guardrail, detail }

@@ -4,7 +4,24 @@ import type { Measurements, ObjectiveVerdict } from './measurements.js';
  * Everything the evidence pack is built from, assembled by the drill engine at the end of a run
  * (or re-read from a run directory by `drillproof report`). Evidence is a pure function of it.
  */
-export type Verdict = 'passed' | 'failed' | 'aborted' | 'error';
+export type Verdict = 'passed' | 'failed' | 'inconclusive' | 'aborted' | 'error';
+
+/**
+ * Whether AWS's own answers showed a fault's effect: `confirmed`; `not-confirmed` (not by the end
+ * of observe); `declined` (AWS refused it, e.g. RDS-EVENT-0034); `unconfirmable` (a fault no AWS
+ * answer can confirm: exec, http; the probes are the only witness).
+ */
+export type FaultConfirmationStatus = 'confirmed' | 'not-confirmed' | 'declined' | 'unconfirmable';
+
+export interface FaultConfirmationRecord {
+  status: FaultConfirmationStatus;
+  detail: string;
+  /** The AWS answers that show it (the last look at AWS). */
+  answers: unknown[];
+  /** When the last check answered (RFC 3339), null when AWS was never asked. */
+  at: string | null;
+  checks: number;
+}
 
 /**
  * The record is persisted as `<run>/run.json` (the engine writes it when the run ends;
@@ -28,6 +45,8 @@ export interface FaultRecord {
   error?: string;
   /** Exact manual steps when the rollback failed. */
   manualSteps?: string[];
+  /** Absent in runs made before confirmation existed, and for an action that never ran. */
+  confirmation?: FaultConfirmationRecord;
 }
 
 export interface CallerIdentity {
@@ -58,6 +77,11 @@ export interface RunRecord {
   /** Why the run was aborted or errored, for people. */
   reason?: string;
   faults: FaultRecord[];
+  /**
+   * Probe coverage: the scenario resources the faults impair, and those no probe depends on
+   * (a drill with any `unexercised` is inconclusive). Absent in older runs.
+   */
+  coverage?: { affected: string[]; unexercised: string[] };
   measurements: Measurements;
   objectives: ObjectiveVerdict[];
   /** Restore drills: what the verification queries found. */

@@ -37,7 +37,13 @@ const at = (p: Problem) =>
 describe('loader', () => {
   it('applies defaults and gives typed values', () => {
     const { scenario, warnings } = parseScenarioText(BASE, 's.yaml');
-    expect(warnings).toEqual([]);
+    // The http probe declares no dependsOn: nothing says it exercises web or db.
+    expect(warnings.map((w) => `${w.code} ${w.path}`)).toEqual([
+      'NoProbeExercises resources.web',
+      'NoProbeExercises resources.db',
+    ]);
+    const covered = BASE.replace('rate: 20/s }', 'rate: 20/s, dependsOn: [web, db] }');
+    expect(parseScenarioText(covered, 's.yaml').warnings).toEqual([]);
     const web = scenario.probes[0];
     expect(web?.type).toBe('http');
     expect(web && probeIntervalMs(web)).toBe(50);
@@ -115,6 +121,8 @@ describe('loader', () => {
       '13:25 FaultIrreversible steps.faults[0].type',
       '14:37 FaultWithoutInverse steps.faults[1].command',
       '7:10 ResourceUnused resources.spare',
+      '5:8 NoProbeExercises resources.web',
+      '6:7 NoProbeExercises resources.db',
       '9:96 SecretInline probes[0].headers.Authorization',
     ]);
     expect(warnings.every((w) => w.severity === 'warning')).toBe(true);

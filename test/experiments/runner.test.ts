@@ -33,7 +33,7 @@ const baseScenario = (): ScenarioInput => ({
   metadata: { name: 'ec2-stop-test' },
   target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
   resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
-  probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms' }],
+  probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms', dependsOn: ['web'] }],
   steps: {
     baseline: '100ms',
     faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }],

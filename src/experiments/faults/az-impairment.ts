@@ -5,16 +5,20 @@ import { arns, call, type PlanContext, tagged } from '../plan/context.js';
 import type { AwsCall, FaultPlan } from '../plan/types.js';
 import { resolvedOf } from '../resources/registry.js';
 import { AZ_FIS_ACTIONS, viaFis } from './az-impairment-fis.js';
-import { defineFault } from './definition.js';
+import { confirmByAction, defineFault } from './definition.js';
 import { instanceArns, resolveInstancesCalls, startInstancesCall, targetGroupWatch } from './ec2/common.js';
+import { instancesInState } from './ec2/confirm.js';
 import { startInstances } from './ec2/inverses.js';
 import { stopInstancesAction } from './ec2/stop.js';
+import { stopTasksConfirmation } from './ecs/replacement.js';
 import { ecsWatchCalls, resolveServiceCalls, stopTaskCall, stopTasksAction } from './ecs/stop-tasks.js';
+import { experimentConfirmed } from './fis/confirm.js';
 import { fisPermissionCalls } from './fis/experiment.js';
 import { deleteTemplate, fisInversePlan, stopExperiment } from './fis/inverses.js';
 import { fisRoleActions } from './fis/template.js';
 import { clusterFailoverAction, clusterFailoverCall } from './rds/aurora-failover.js';
 import { awaitAvailable, awaitAvailablePlan } from './rds/await-available.js';
+import { clusterFailedOver, instanceFailedOver } from './rds/confirm.js';
 import { instanceFailoverAction, instanceFailoverCall, rdsEventsCall } from './rds/failover.js';
 import { M, planTarget, resourceName, S, stepShape } from './step.js';
 import type { FaultAction, FaultContext } from './types.js';
@@ -211,4 +215,13 @@ export const azImpairmentDefinition = defineFault({
   },
   inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate],
   affects: (step) => [...step.resources, ...step.services, ...(step.database ? [step.database] : [])],
+  // Confirmed part by part: each direct action, or the experiment and the instances it stopped.
+  confirm: confirmByAction({
+    'ec2:StopInstances': instancesInState(['stopped']),
+    'ecs:StopTask': stopTasksConfirmation.check,
+    'fis:aws:ec2:stop-instances': instancesInState(['stopped']),
+    'rds:RebootDBInstance': instanceFailedOver,
+    'rds:FailoverDBCluster': clusterFailedOver,
+    'fis:StartExperiment': experimentConfirmed,
+  }),
 });

@@ -59,7 +59,18 @@ export interface Leftover {
   error?: string;
 }
 
-/** How a fault's effect is proven from AWS's own answers during observe (not filled in yet). */
+/** The outcome of one confirmation check. */
+export interface ConfirmationResult {
+  status: 'confirmed' | 'not-confirmed' | 'declined';
+  detail: string;
+  answers: unknown[];
+}
+
+/**
+ * How a fault's effect is proven from AWS's own answers during observe. The engine calls `check`
+ * once per poll interval from injection until it answers `confirmed` or `declined`, or observe
+ * ends (then the last `not-confirmed` stands). One call = one look at AWS, no waiting inside.
+ */
 export interface FaultConfirmation {
   /**
    * `confirmed`: AWS says the effect happened (instance stopped, primary moved ...);
@@ -70,6 +81,20 @@ export interface FaultConfirmation {
     action: FaultAction,
     ctx: FaultContext,
   ): Promise<{ status: 'confirmed' | 'not-confirmed' | 'declined'; detail: string; answers: unknown[] }>;
+}
+
+/**
+ * A confirmation per AWS action of the fault's runtime actions (composite faults such as
+ * az-impairment produce several kinds). An action without an entry is `not-confirmed`.
+ */
+export function confirmByAction(checks: Record<string, FaultConfirmation['check']>): FaultConfirmation {
+  return {
+    check: async (action, ctx) => {
+      const check = checks[action.action];
+      if (!check) return { status: 'not-confirmed', detail: `no confirmation for ${action.action}`, answers: [] };
+      return check(action, ctx);
+    },
+  };
 }
 
 /**
@@ -115,11 +140,15 @@ export interface FaultDefinition<S extends z.ZodType = z.ZodType, A = unknown> {
    */
   leftovers?: { service: string; what: string; find(aws: AwsApis): Promise<Leftover[]> };
   /**
-   * Slot (not filled in yet): the scenario resources the fault impairs, by name, for the probe
-   * coverage check ("no probe exercised <resource>").
+   * The scenario resources the fault impairs, by name, for the probe coverage check: a drill in
+   * which no probe depends on one of them is inconclusive ("no probe exercised <resource>").
+   * Absent or empty: the fault impairs no scenario resource (exec, http, a restore's copy).
    */
   affects?(step: z.infer<S>, resources: ReadonlyMap<string, ResolvedResource>): string[];
-  /** Slot (not filled in yet): how its effect is confirmed during observe. */
+  /**
+   * How its effect is confirmed during observe from AWS's answers. Absent: no AWS answer can
+   * confirm it (exec, http); its runs record `unconfirmable` and never claim AWS confirmed them.
+   */
   confirm?: FaultConfirmation;
 }
 

@@ -3,8 +3,9 @@ import { DrillproofError } from '../../errors.js';
 import { strict } from '../../scenario/common.js';
 import { call } from '../plan/context.js';
 import { targetGroupArns } from '../resources/elbv2-target-group.js';
-import { defineFault } from './definition.js';
+import { confirmByAction, defineFault } from './definition.js';
 import { instancesOfStep, resolveInstancesCalls } from './ec2/common.js';
+import { targetsDeregistered } from './ec2/confirm.js';
 import { resolveServiceCalls } from './ecs/stop-tasks.js';
 import { defineInverse, requestIds } from './inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from './step.js';
@@ -144,8 +145,11 @@ export const elbv2DeregisterDefinition = defineFault({
           requestIds: requestIds(await c.aws.elbv2.deregisterTargets({ TargetGroupArn: tgArn, Targets: targets })),
         }),
         watch: [{ source: 'elbv2', targetGroupArn: tgArn }],
+        basis: () => ({ targetGroupArn: tgArn }),
       },
     ];
   },
   inverses: [registerTargets],
+  affects: (step) => [step.resource, step.targetGroup],
+  confirm: confirmByAction({ 'elasticloadbalancing:DeregisterTargets': targetsDeregistered }),
 });

@@ -105,6 +105,17 @@ export interface FaultAction {
   setup?(ctx: FaultContext): Promise<{ requestIds: string[]; inverse: InverseSpec | null }>;
   /** Runs concurrently with observe after injection; its failure fails the drill. */
   followUp?(ctx: FaultContext): Promise<FollowUpResult>;
+  /**
+   * What the action knows that its confirmation compares against: the state before the fault
+   * (the primary's AZ, the writer) or learned when it ran (the experiment id). A function, so
+   * that copies of the action see what `run` learned later.
+   */
+  basis?(): Record<string, unknown>;
+  /**
+   * Set by the engine on the copy it hands to `confirm.check`: when the fault call was issued
+   * (epoch ms), so AWS events are read from then on.
+   */
+  requestedAt?: number;
 }
 
 /** What an undo needs: no abort signal on purpose, a rollback is never cut short by the abort. */

@@ -1,6 +1,6 @@
 import type { DrillproofError } from '../../errors.js';
 import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
-import type { CallerIdentity } from '../../run/record.js';
+import type { CallerIdentity, FaultConfirmationStatus } from '../../run/record.js';
 import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
 import type { GuardrailTrip } from '../guardrails-runtime.js';
 import type { RollbackOutcome } from '../rollback.js';
@@ -14,6 +14,19 @@ export interface InjectedFault {
   requestIds: string[];
   error?: string;
   followUp?: Promise<FollowUpResult>;
+}
+
+/** Where one fault action's confirmation stands; the final one goes into the run record. */
+export interface ConfirmationState {
+  stepId: string;
+  status: FaultConfirmationStatus;
+  detail: string;
+  answers: unknown[];
+  /** When the last check answered (epoch ms on the run timeline), null before the first. */
+  at: number | null;
+  /** How many times AWS was asked. */
+  checks: number;
+  settled: boolean;
 }
 
 export interface ObserveResult {
@@ -40,6 +53,11 @@ export interface DrillFacts {
   faultAt: number | null;
   injected: InjectedFault[];
   observed: ObserveResult | null;
+  /** Per injected fault action, whether AWS's answers confirmed its effect (observe). */
+  confirmations: ConfirmationState[];
+  /** Scenario resources the faults impair, and those no probe depends on (preflight). */
+  affected: string[];
+  unexercised: string[];
   rollbacks: RollbackOutcome[];
   steadyAfter: boolean | null;
   analysis: { measurements: Measurements; objectives: ObjectiveVerdict[] } | null;
@@ -59,6 +77,9 @@ export function emptyFacts(ctx: FaultContext): DrillFacts {
     faultAt: null,
     injected: [],
     observed: null,
+    confirmations: [],
+    affected: [],
+    unexercised: [],
     rollbacks: [],
     steadyAfter: null,
     analysis: null,

@@ -3,14 +3,44 @@ import type { Journal } from '../../run/journal.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
 import { parseDurationMs } from '../../util/units.js';
 import { recoveryProbes } from '../recovery-probes.js';
+import { ConfirmationWatch } from './confirmation.js';
 import { type Drill, journaled } from './drill-state.js';
 import type { InjectedFault, ObserveResult } from './facts.js';
 import type { LiveProbeState } from './live-state.js';
 
+/** Each fault's follow-up (FIS polling, restore verification): its result as it comes, journaled. */
+function trackFollowUps(injected: InjectedFault[], journal: Journal) {
+  const followUps: ObserveResult['followUps'] = [];
+  const pending = new Map<string, Promise<void>>();
+  for (const f of injected) {
+    if (!f.followUp) continue;
+    const stepId = f.action.stepId;
+    const entry: ObserveResult['followUps'][number] = { stepId, result: null };
+    followUps.push(entry);
+    pending.set(
+      stepId,
+      f.followUp.then(
+        (r) => {
+          entry.result = r;
+          journal.append('note', { message: `${stepId}: ${r.detail}`, stepId, followUp: r });
+        },
+        (err: Error) => {
+          entry.error = err.message;
+          journal.append('note', { message: `${stepId} follow-up failed: ${err.message}`, stepId });
+        },
+      ),
+    );
+    pending.get(stepId)?.finally(() => pending.delete(stepId));
+  }
+  return { followUps, pending };
+}
+
 /**
  * Observes after injection until the recovery condition holds (every recovery probe ok for the
  * whole hold window, and every fault follow-up, such as a restore verification, finished) or the
- * timeout passes. Returns early when the signal aborts (guardrail or Ctrl-C).
+ * timeout passes. Returns early when the signal aborts (guardrail or Ctrl-C). When recovery holds
+ * while a fault confirmation is still pending, observe goes on until it settles or the timeout
+ * (the recovery moment stays the one first seen).
  */
 export async function observe(i: {
   injected: InjectedFault[];
@@ -25,29 +55,10 @@ export async function observe(i: {
   journal: Journal;
   sink: MessageSink;
   signal: AbortSignal;
+  /** Pending fault confirmations keep observe going after recovery (until the timeout). */
+  confirming?: () => boolean;
 }): Promise<ObserveResult> {
-  const followUps: ObserveResult['followUps'] = [];
-  const pending = new Map<string, Promise<void>>();
-  for (const f of i.injected) {
-    if (!f.followUp) continue;
-    const stepId = f.action.stepId;
-    const entry: ObserveResult['followUps'][number] = { stepId, result: null };
-    followUps.push(entry);
-    pending.set(
-      stepId,
-      f.followUp.then(
-        (r) => {
-          entry.result = r;
-          i.journal.append('note', { message: `${stepId}: ${r.detail}`, stepId, followUp: r });
-        },
-        (err: Error) => {
-          entry.error = err.message;
-          i.journal.append('note', { message: `${stepId} follow-up failed: ${err.message}`, stepId });
-        },
-      ),
-    );
-    pending.get(stepId)?.finally(() => pending.delete(stepId));
-  }
+  const { followUps, pending } = trackFollowUps(i.injected, i.journal);
   const maxInterval = Math.max(50, ...i.probes.map((p) => i.intervals[p] ?? 1000));
   const tick = Math.min(250, maxInterval);
   const deadline = i.faultAt + i.timeoutMs;
@@ -58,12 +69,15 @@ export async function observe(i: {
     // Requests scheduled in the last probe timeout may still be in flight: judge behind them.
     const lag = maxInterval * 2;
     const probesHeld = now - i.faultAt >= i.holdMs && i.probes.every((p) => i.live.heldOk(p, now, i.holdMs, lag));
-    if (probesHeld && pending.size === 0) {
+    if (recoveredAt === null && probesHeld && pending.size === 0) {
       recoveredAt = now;
       i.journal.append('recovery.detected', { probes: i.probes, at: now, holdMs: i.holdMs });
       i.sink.emit(
         message('info', 'DP_OBSERVE_I5001', `recovered: ${i.probes.join(', ')} held ok for ${i.holdMs / 1000}s`),
       );
+      if (i.confirming?.()) i.journal.append('note', { message: 'recovered; waiting for the fault confirmation' });
+    }
+    if (recoveredAt !== null && (!i.confirming?.() || now >= deadline)) {
       return { recovered: true, recoveredAt, timedOut: false, followUps };
     }
     if (now >= deadline) {
@@ -100,21 +114,34 @@ export async function observePhase(d: Drill): Promise<void> {
   if (facts.injectError || d.abort.signal.aborted || facts.faultAt === null) return;
   const recovery = scenario.steps.observe?.recovery;
   const faultAt = facts.faultAt;
-  facts.observed = await journaled(d, 'observe', () =>
-    observe({
-      injected: facts.injected,
-      live: d.live,
-      probes: recoveryProbes(scenario),
-      intervals: facts.probes?.intervals() ?? {},
-      holdMs: parseDurationMs(recovery?.hold ?? '10s') ?? 10_000,
-      timeoutMs: parseDurationMs(scenario.steps.observe?.timeout ?? '5m') ?? 300_000,
-      faultAt,
-      clock: d.clock,
-      timeline: d.timeline,
-      journal: d.journal,
-      sink: d.sink,
-      signal: d.abort.signal,
-    }),
-  );
+  const watch = new ConfirmationWatch({
+    injected: facts.injected,
+    ctx: facts.ctx,
+    clock: d.clock,
+    journal: d.journal,
+    sink: d.sink,
+    pollMs: facts.ctx.pollMs,
+  }).start();
+  try {
+    facts.observed = await journaled(d, 'observe', () =>
+      observe({
+        injected: facts.injected,
+        live: d.live,
+        probes: recoveryProbes(scenario),
+        intervals: facts.probes?.intervals() ?? {},
+        holdMs: parseDurationMs(recovery?.hold ?? '10s') ?? 10_000,
+        timeoutMs: parseDurationMs(scenario.steps.observe?.timeout ?? '5m') ?? 300_000,
+        faultAt,
+        clock: d.clock,
+        timeline: d.timeline,
+        journal: d.journal,
+        sink: d.sink,
+        signal: d.abort.signal,
+        confirming: () => watch.pending,
+      }),
+    );
+  } finally {
+    facts.confirmations = await watch.stop();
+  }
   if (facts.observed.recovered) d.guard.arm('recovery');
 }

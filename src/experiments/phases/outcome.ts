@@ -59,8 +59,32 @@ export function decideOutcome(f: DrillFacts, aborted: boolean): Outcome {
     else if (u.result && !u.result.ok) reasons.push(`${u.stepId}: ${u.result.detail}`);
   }
   if (f.steadyAfter === false) reasons.push('steady state not regained after rollback');
+  const unproven = inconclusiveReasons(f);
+  if (unproven.length) {
+    // What was measured is not evidence of the fault: say why first, then what else went wrong.
+    return {
+      verdict: 'inconclusive',
+      exitCode: ExitCode.Inconclusive,
+      reason: [...unproven, ...reasons].join('; '),
+    };
+  }
   if (reasons.length) return { verdict: 'failed', exitCode: ExitCode.ObjectivesNotMet, reason: reasons.join('; ') };
   return { verdict: 'passed', exitCode: ExitCode.Ok };
+}
+
+/**
+ * Why a drill that went in and was observed proves nothing about the fault: a fault action AWS
+ * did not confirm or declined, or a faulted resource no probe depends on. `unconfirmable`
+ * (exec, http) is no reason: nothing could have confirmed it, and the record says so.
+ */
+export function inconclusiveReasons(f: Pick<DrillFacts, 'confirmations' | 'unexercised'>): string[] {
+  const out: string[] = [];
+  for (const c of f.confirmations) {
+    if (c.status === 'not-confirmed') out.push(`fault ${c.stepId} not confirmed: ${c.detail}`);
+    else if (c.status === 'declined') out.push(`fault ${c.stepId} declined: ${c.detail}`);
+  }
+  for (const r of f.unexercised) out.push(`no probe exercised ${r}`);
+  return out;
 }
 
 export function emptyMeasurements(): Measurements {
@@ -100,6 +124,7 @@ export function buildRunRecord(d: Drill, outcome: Outcome): RunRecord {
       requestIds: [...x.requestIds, ...(rb?.requestIds ?? [])],
       ...(x.error ? { error: x.error } : {}),
       ...(rb && rb.status !== 'succeeded' && rb.manualSteps ? { manualSteps: rb.manualSteps } : {}),
+      ...confirmationOf(f, x.action.stepId),
     };
   });
   const s = input.scenario;
@@ -122,6 +147,7 @@ export function buildRunRecord(d: Drill, outcome: Outcome): RunRecord {
     exitCode: outcome.exitCode,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     faults,
+    coverage: { affected: f.affected, unexercised: f.unexercised },
     measurements: f.analysis?.measurements ?? emptyMeasurements(),
     objectives: f.analysis?.objectives ?? [],
   };
@@ -130,6 +156,13 @@ export function buildRunRecord(d: Drill, outcome: Outcome): RunRecord {
     .find((v) => v !== undefined);
   if (verification) rec.verification = verification;
   return rec;
+}
+
+function confirmationOf(f: DrillFacts, stepId: string): Pick<FaultRecord, 'confirmation'> {
+  const c = f.confirmations.find((x) => x.stepId === stepId);
+  if (!c) return {};
+  const { status, detail, answers, checks } = c;
+  return { confirmation: { status, detail, answers, checks, at: c.at === null ? null : isoMs(c.at) } };
 }
 
 /**

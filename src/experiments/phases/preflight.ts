@@ -4,6 +4,7 @@ import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
 import type { CallerIdentity } from '../../run/record.js';
 import { parseDurationMs } from '../../util/units.js';
+import { unexercisedResources } from '../coverage.js';
 import { faultDefinition } from '../faults/registry.js';
 import type { FaultAction, FaultContext, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
@@ -191,4 +192,20 @@ export async function preflightPhase(d: Drill): Promise<void> {
   facts.caller = pf.caller;
   facts.actions = pf.actions;
   facts.ctx = pf.ctx;
+  const cov = unexercisedResources(d.scenario, pf.ctx.resources);
+  facts.affected = cov.affected;
+  facts.unexercised = cov.unexercised;
+  for (const r of cov.unexercised) {
+    d.journal.append('note', { message: `no probe exercised ${r}` });
+    d.sink.emit(
+      message(
+        'warn',
+        'DP_RUN_W1601',
+        `no probe depends on ${r}, which the faults impair: the drill will be inconclusive`,
+        {
+          resource: r,
+        },
+      ),
+    );
+  }
 }

@@ -14,7 +14,12 @@ const KNOWN: [RegExp, string][] = [
     'RDS-EVENT-0015',
   ],
   [/multi-az (instance )?failover (has )?completed/i, 'RDS-EVENT-0049'],
-  [/not attempting a requested failover because a failover recently occurred/i, 'RDS-EVENT-0034'],
+  // Older wording, then the current one ("Abandoning user requested failover since a failover
+  // recently occurred on the database instance.").
+  [
+    /not attempting a requested failover because a failover recently occurred|abandoning user requested failover since a failover recently occurred/i,
+    'RDS-EVENT-0034',
+  ],
   [/multi-az activation has started/i, 'RDS-EVENT-0050'],
   [/multi-az activation is complete/i, 'RDS-EVENT-0051'],
   [/^db instance restarted|the db instance restarted/i, 'RDS-EVENT-0006'],

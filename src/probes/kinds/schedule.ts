@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import { name, positiveDuration } from '../../scenario/common.js';
 
 /**
  * The schedule every probe kind's scenario entry has: each probe runs open-loop on a fixed
- * schedule, so it gives `interval` (or `rate`, for kinds that have one).
+ * schedule, so it gives `interval` (or `rate`, for kinds that have one). `dependsOn` names the
+ * scenario resources it exercises (the probe coverage check of src/experiments/coverage.ts).
  */
 export const probeScheduleShape = {
   name: name.meta({ description: 'Probe name, used by objectives, recovery and abort conditions.' }),
@@ -11,4 +13,8 @@ export const probeScheduleShape = {
   recoveryWindow: positiveDuration
     .optional()
     .meta({ description: 'Recovery window W (default max(10 × interval, 5s)).' }),
+  dependsOn: z.array(name).optional().meta({
+    description:
+      'Scenario resources this probe exercises (a fault on one of them counts as observed by it). Derived for probes whose host and port are a database resource’s endpoint.',
+  }),
 };

@@ -27,6 +27,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-
 const VERDICT_TEXT: Record<Evidence['run']['verdict'], string> = {
   passed: 'PASSED',
   failed: 'FAILED',
+  inconclusive: 'INCONCLUSIVE',
   aborted: 'ABORTED',
   error: 'ERROR',
 };

@@ -1,3 +1,4 @@
+import { confirmationText, coverageText } from '../confirmation-text.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
 import { fmtMs, fmtOffset, fmtSeconds, fmtTime } from '../format.js';
@@ -10,7 +11,9 @@ export function faultsSection(ev: Evidence): string {
       (f) =>
         `<tr><td class="mono">${e(f.stepId)}</td><td>${e(f.type)}<div class="muted mono">${e(f.action)}</div></td><td class="mono">${e(
           f.targets.join(', '),
-        )}</td><td>${f.injectedAt ? e(fmtTime(f.injectedAt)) : '–'}</td><td>${e(f.rollback)}${
+        )}</td><td>${f.injectedAt ? e(fmtTime(f.injectedAt)) : '–'}</td><td data-confirmation="${e(f.confirmation?.status ?? 'none')}"><strong>${e(
+          confirmationText(f.confirmation).status,
+        )}</strong><div class="muted">${e(confirmationText(f.confirmation).detail)}</div></td><td>${e(f.rollback)}${
           f.rolledBackAt ? `<div class="muted">${e(fmtTime(f.rolledBackAt))}</div>` : ''
         }${f.error ? `<div>${e(f.error)}</div>` : ''}${
           f.manualSteps?.length
@@ -19,10 +22,11 @@ export function faultsSection(ev: Evidence): string {
         }</td><td class="mono">${e(f.requestIds.join(' ')) || '–'}</td></tr>`,
     )
     .join('\n');
+  const cov = coverageText(ev);
   return `<h2>Faults injected</h2>
-<table id="faults"><thead><tr><th>step</th><th>fault</th><th>targets</th><th>injected</th><th>rollback</th><th>AWS request ids</th></tr></thead><tbody>
+<table id="faults"><thead><tr><th>step</th><th>fault</th><th>targets</th><th>injected</th><th>confirmation</th><th>rollback</th><th>AWS request ids</th></tr></thead><tbody>
 ${rows}
-</tbody></table>`;
+</tbody></table>${cov ? `\n<p id="coverage"><strong>${e(cov)}</strong></p>` : ''}`;
 }
 
 export function timelineSection(ev: Evidence): string {

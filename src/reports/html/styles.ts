@@ -17,7 +17,7 @@ pre { background: var(--panel); border: 1px solid var(--line); padding: 10px 12p
 .banner.failed, .banner.error { background: var(--bad-bg); border: 2px solid var(--bad); }
 .banner.aborted { background: var(--warn-bg); border: 2px solid var(--warn); }
 .verdict { font-size: 30px; font-weight: 800; letter-spacing: .04em; }
-.passed .verdict { color: var(--ok); } .failed .verdict, .error .verdict { color: var(--bad); } .aborted .verdict { color: var(--warn); }
+.passed .verdict { color: var(--ok); } .failed .verdict, .error .verdict { color: var(--bad); } .aborted .verdict, .inconclusive .verdict { color: var(--warn); }
 .banner .sub { color: var(--muted); font-size: 13px; }
 .kpis { display: flex; gap: 22px; text-align: right; }
 .kpi .v { font-size: 22px; font-weight: 700; } .kpi .l { font-size: 12px; color: var(--muted); }

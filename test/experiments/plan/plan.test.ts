@@ -186,6 +186,7 @@ describe('drillproof iam-policy', () => {
     const p = policyOf('scenarios/aws/fis-template.yaml');
     expect(actionsOf(p)).toEqual([
       'cloudwatch:DescribeAlarms',
+      'ec2:DescribeInstances', // the confirmation of its EC2 actions
       'fis:CreateExperimentTemplate',
       'fis:DeleteExperimentTemplate',
       'fis:GetExperiment',

@@ -63,7 +63,7 @@ const scenario = (observe: Observe, k6: Record<string, unknown> = {}): DrillScen
     metadata: { name: 'ec2-stop-with-k6' },
     target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
     resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
-    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms' }],
+    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms', dependsOn: ['web'] }],
     steps: { baseline: '100ms', faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }], observe },
     load: { k6: { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s' }, ...k6 } },
   } satisfies ScenarioInput);

@@ -126,8 +126,8 @@ export const dynamoRestoreDefinition = defineFault({
   },
   inverses: [deleteTable],
   leftovers: { service: 'dynamodb', what: 'DynamoDB tables', find: restoredTables },
-  // The heartbeat writes to the source table; the copy is what the drill measures.
-  affects: (step) => [step.resource],
+  // It impairs nothing: the copy is new, the source table keeps serving (as an RDS restore).
+  affects: () => [],
   confirm: {
     async check(action, ctx) {
       const name = action.targets[1] as string;

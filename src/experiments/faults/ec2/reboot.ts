@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { strict } from '../../../scenario/common.js';
 import { call, tagged } from '../../plan/context.js';
-import { defineFault } from '../definition.js';
+import { confirmByAction, defineFault } from '../definition.js';
 import { dryRunCheck } from '../dry-run.js';
 import { requestIds } from '../inverse.js';
 import { planTarget, resourceName, S, stepShape } from '../step.js';
 import { ec2WatchCalls, instanceArns, instancesOfStep, resolveInstancesCalls, targetGroupWatch } from './common.js';
+import { rebootSeenByTargetHealth } from './confirm.js';
 
 export const ec2RebootFault = strict({ ...stepShape, type: z.literal('ec2-reboot'), resource: resourceName }).meta({
   description: 'Reboot EC2 instances (no inverse needed).',
@@ -52,8 +53,14 @@ export const ec2RebootDefinition = defineFault({
         ],
         run: async (c) => ({ requestIds: requestIds(await c.aws.ec2.rebootInstances({ InstanceIds: ids })) }),
         watch: [{ source: 'ec2', instanceIds: ids }, ...targetGroupWatch(ctx, [step.resource])],
+        basis: () => {
+          const r = ctx.resources.get(step.resource);
+          return { targetGroupArn: r?.type === 'ec2-instance' ? r.targetGroup : null };
+        },
       },
     ];
   },
   inverses: [],
+  affects: (step) => [step.resource],
+  confirm: confirmByAction({ 'ec2:RebootInstances': rebootSeenByTargetHealth }),
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { positiveDuration, strict } from '../../../scenario/common.js';
 import { parseDurationMs } from '../../../util/units.js';
 import { call, tagged } from '../../plan/context.js';
-import { defineFault } from '../definition.js';
+import { confirmByAction, defineFault } from '../definition.js';
 import { dryRunCheck } from '../dry-run.js';
 import { requestIds } from '../inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from '../step.js';
@@ -15,6 +15,7 @@ import {
   startInstancesCall,
   targetGroupWatch,
 } from './common.js';
+import { instancesInState } from './confirm.js';
 import { startInstances, startInstancesSpec } from './inverses.js';
 import { waitForStates } from './state.js';
 
@@ -117,4 +118,6 @@ export const ec2StopDefinition = defineFault({
     return [action];
   },
   inverses: [startInstances],
+  affects: (step) => [step.resource],
+  confirm: confirmByAction({ 'ec2:StopInstances': instancesInState(['stopped']) }),
 });

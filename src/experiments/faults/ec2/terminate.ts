@@ -3,12 +3,13 @@ import { DrillproofError } from '../../../errors.js';
 import { strict } from '../../../scenario/common.js';
 import { call, tagged } from '../../plan/context.js';
 import { ASG_TAG } from '../../resources/ec2-instance.js';
-import { defineFault } from '../definition.js';
+import { confirmByAction, defineFault } from '../definition.js';
 import { dryRunCheck } from '../dry-run.js';
 import { requestIds } from '../inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultContext } from '../types.js';
 import { ec2WatchCalls, instanceArns, instancesOfStep, resolveInstancesCalls, targetGroupWatch } from './common.js';
+import { instancesInState } from './confirm.js';
 import { awaitReplacement } from './inverses.js';
 
 export const ec2TerminateFault = strict({
@@ -113,4 +114,7 @@ export const ec2TerminateDefinition = defineFault({
     ];
   },
   inverses: [awaitReplacement],
+  affects: (step) => [step.resource],
+  // shutting-down is already one way: a terminating instance never comes back.
+  confirm: confirmByAction({ 'ec2:TerminateInstances': instancesInState(['shutting-down', 'terminated']) }),
 });

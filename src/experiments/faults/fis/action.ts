@@ -145,6 +145,7 @@ export function experimentAction(src: ExperimentSource, ctx: FaultContext): Faul
     },
     watch: [{ source: 'fis', key: src.stepId, experimentId: () => s.experimentId }, ...fisLambdaWatches(template)],
     followUp: (c) => awaitExperiment(c, s.experimentId),
+    basis: () => ({ experimentId: s.experimentId }),
   };
   if (!s.templateId && template) {
     action.setup = async (c) => {

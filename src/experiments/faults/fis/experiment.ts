@@ -4,10 +4,17 @@ import { strict, text } from '../../../scenario/common.js';
 import { oneOfKeys } from '../../../scenario/json-schema.js';
 import { arns, call, known, type PlanContext } from '../../plan/context.js';
 import type { AwsCall, FaultPlan } from '../../plan/types.js';
-import { defineFault, type Leftover, type ScenarioWarning, type WarningContext } from '../definition.js';
+import {
+  confirmByAction,
+  defineFault,
+  type Leftover,
+  type ScenarioWarning,
+  type WarningContext,
+} from '../definition.js';
 import { M, S, stepShape } from '../step.js';
 import { RUN_ID_TAG } from '../tags.js';
 import { experimentAction } from './action.js';
+import { experimentConfirmed } from './confirm.js';
 import { fisTemplateEstimateMs } from './estimate.js';
 import { deleteTemplate, fisInversePlan, stopExperiment, stopExperimentSpec } from './inverses.js';
 import { fisLambdaPlanCalls } from './lambda.js';
@@ -110,6 +117,7 @@ function plan(f: FisStep, ctx: PlanContext, attached: FisTemplate | undefined): 
     watch: [
       call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'), { note: 'experiment and action states' }),
       ...lambda.watch,
+      call('ec2', 'DescribeInstances', ['*'], { note: 'confirm the EC2 actions stopped their targets' }),
     ],
     inverse: fisInversePlan(ctx, creates),
     inverseActions: creates ? [stopExperiment.action, deleteTemplate.action] : [stopExperiment.action],
@@ -196,4 +204,7 @@ export const fisExperimentDefinition = defineFault({
   },
   inverses: [stopExperiment, deleteTemplate],
   leftovers: { service: 'fis', what: 'FIS experiments', find: runningExperiments },
+  // A template names AWS targets, not scenario resources: no coverage check (see docs/faults).
+  affects: () => [],
+  confirm: confirmByAction({ 'fis:StartExperiment': experimentConfirmed }),
 });

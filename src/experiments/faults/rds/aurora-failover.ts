@@ -4,11 +4,12 @@ import { call, type PlanContext, tagged } from '../../plan/context.js';
 import type { AwsCall } from '../../plan/types.js';
 import { dbClusterArns, type ResolvedDbCluster } from '../../resources/aurora-cluster.js';
 import { resolvedOf, selectorOf } from '../../resources/registry.js';
-import { defineFault } from '../definition.js';
+import { confirmByAction, defineFault } from '../definition.js';
 import { requestIds } from '../inverse.js';
 import { planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultAction } from '../types.js';
 import { awaitAvailable, awaitAvailablePlanParts, awaitClusterSpec } from './await-available.js';
+import { clusterFailedOver } from './confirm.js';
 import { rdsEventsCall } from './failover.js';
 
 export const auroraFailoverFault = strict({
@@ -53,6 +54,7 @@ export function clusterFailoverAction(
       { source: 'rds', sourceType: 'db-cluster', id: c.id },
       ...(c.endpoint ? [{ source: 'dns' as const, hostname: c.endpoint.host }] : []),
     ],
+    basis: () => ({ writer: c.members.find((m) => m.writer)?.id ?? null }),
   };
 }
 
@@ -97,4 +99,6 @@ export const auroraFailoverDefinition = defineFault({
     ];
   },
   inverses: [awaitAvailable],
+  affects: (step) => [step.resource],
+  confirm: confirmByAction({ 'rds:FailoverDBCluster': clusterFailedOver }),
 });

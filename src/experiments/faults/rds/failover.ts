@@ -4,11 +4,12 @@ import { call, type PlanContext, tagged } from '../../plan/context.js';
 import type { AwsCall } from '../../plan/types.js';
 import { dbInstanceArns, type ResolvedDbInstance } from '../../resources/rds-instance.js';
 import { resolvedOf, selectorOf } from '../../resources/registry.js';
-import { defineFault } from '../definition.js';
+import { confirmByAction, defineFault } from '../definition.js';
 import { requestIds } from '../inverse.js';
 import { planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultAction, PreflightCheckResult } from '../types.js';
 import { awaitAvailable, awaitAvailablePlanParts, awaitInstanceSpec } from './await-available.js';
+import { instanceFailedOver } from './confirm.js';
 
 export const rdsFailoverFault = strict({ ...stepShape, type: z.literal('rds-failover'), resource: resourceName }).meta({
   description: 'Reboot a Multi-AZ DB instance with failover (the standby becomes primary).',
@@ -61,6 +62,13 @@ export function instanceFailoverAction(
       { source: 'rds', sourceType: 'db-instance', id: db.id },
       ...(db.endpoint ? [{ source: 'dns' as const, hostname: db.endpoint.host }] : []),
     ],
+    basis: () => ({
+      az: db.az,
+      secondaryAz: db.secondaryAz,
+      ...(az !== undefined && db.az !== az
+        ? { skippedBecause: `DescribeDBInstances before the fault: primary of ${db.id} in ${db.az}, not ${az}` }
+        : {}),
+    }),
   };
 }
 
@@ -99,4 +107,6 @@ export const rdsFailoverDefinition = defineFault({
     return [instanceFailoverAction(db, { stepId: step.id, fault: step.type, region: ctx.aws.region })];
   },
   inverses: [awaitAvailable],
+  affects: (step) => [step.resource],
+  confirm: confirmByAction({ 'rds:RebootDBInstance': instanceFailedOver }),
 });

@@ -19,7 +19,7 @@ export interface RestorePlan {
   newId: string;
   /** `latest` or an RFC 3339 time for a point-in-time restore; undefined: a snapshot restore. */
   pit: string | undefined;
-  state: { snapshotId?: string; requestedAt?: number };
+  state: { snapshotId?: string; requestedAt?: number; verified?: boolean };
 }
 
 async function pickSnapshot(c: FaultContext, r: RestorePlan): Promise<string | undefined> {
@@ -180,6 +180,7 @@ export async function verifyRestore(c: FaultContext, r: RestorePlan): Promise<Fo
     heartbeatRows: rows,
     verification: { ok, checks: results },
   };
+  r.state.verified = ok;
   const failed = results.filter((x) => !x.ok).map((x) => `${x.name} expected ${x.expected}, got ${x.actual}`);
   return {
     ok,

@@ -3,10 +3,11 @@ import type { AwsApis } from '../../../aws/apis.js';
 import { DrillproofError } from '../../../errors.js';
 import { resolvedOf } from '../../resources/registry.js';
 import type { CrossCheckContext, Leftover } from '../definition.js';
-import { defineFault } from '../definition.js';
+import { confirmByAction, defineFault } from '../definition.js';
 import { defineInverse, requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import { pollUntil } from '../wait.js';
+import { restoredAndVerified } from './confirm.js';
 import { restoredDbId } from './restore-naming.js';
 import { rdsRestorePlan } from './restore-plan.js';
 import { restorePreflight, startRestore, verifyRestore } from './restore-run.js';
@@ -136,7 +137,7 @@ export const rdsRestoreDefinition = defineFault({
     const db = resolvedOf(ctx.resources, step.resource, 'rds-instance', `fault ${step.id} (${step.type})`);
     const newId = step.restoredId ?? restoredDbId(db.id, ctx.runId, step.id);
     const pit = typeof step.from === 'object' && 'pointInTime' in step.from ? step.from.pointInTime : undefined;
-    const r = { step, db, newId, pit, state: {} };
+    const r = { step, db, newId, pit, state: {} as { verified?: boolean } };
     return [
       {
         stepId: step.id,
@@ -148,9 +149,16 @@ export const rdsRestoreDefinition = defineFault({
         run: (c) => startRestore(c, r),
         watch: [{ source: 'rds', sourceType: 'db-instance', id: newId }],
         followUp: (c) => verifyRestore(c, r),
+        basis: () => ({ verified: r.state.verified ?? false }),
       },
     ];
   },
   inverses: [deleteInstance],
+  // It impairs nothing: the copy is new, the source keeps serving.
+  affects: () => [],
+  confirm: confirmByAction({
+    'rds:RestoreDBInstanceToPointInTime': restoredAndVerified,
+    'rds:RestoreDBInstanceFromDBSnapshot': restoredAndVerified,
+  }),
   leftovers: { service: 'rds', what: 'RDS DB instances', find: restoredInstances },
 });

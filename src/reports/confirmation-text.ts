@@ -1,0 +1,23 @@
+import type { Evidence } from './evidence-schema.js';
+
+type Confirmation = Evidence['faults'][number]['confirmation'];
+
+/** How a fault's confirmation reads in the reports (one wording for HTML and Markdown). */
+export function confirmationText(c: Confirmation): { status: string; detail: string } {
+  if (!c) return { status: 'not recorded', detail: 'run recorded before fault confirmation existed' };
+  const status = {
+    confirmed: 'confirmed by AWS',
+    'not-confirmed': 'NOT confirmed',
+    declined: 'DECLINED by AWS',
+    unconfirmable: 'no AWS confirmation possible',
+  }[c.status];
+  return { status, detail: c.detail };
+}
+
+/** The coverage sentence: which faulted resources no probe exercised (empty when all were). */
+export function coverageText(ev: Evidence): string {
+  const u = ev.coverage?.unexercised ?? [];
+  return u.length
+    ? `No probe exercised ${u.join(', ')}: the measurements say nothing about ${u.length === 1 ? 'it' : 'them'}.`
+    : '';
+}

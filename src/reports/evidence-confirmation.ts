@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** Evidence (format 3): a fault's confirmation from AWS's answers (src/experiments/phases/confirmation.ts). */
+export const confirmationSchema = z.object({
+  status: z.enum(['confirmed', 'not-confirmed', 'declined', 'unconfirmable']),
+  detail: z.string(),
+  /** The AWS answers of the last check. */
+  answers: z.array(z.unknown()),
+  at: z.string().nullable(),
+  checks: z.number().int().nonnegative(),
+});
+
+/** Evidence (format 3): the scenario resources the faults impaired, and those no probe depended on. */
+export const coverageSchema = z.object({ affected: z.array(z.string()), unexercised: z.array(z.string()) });
