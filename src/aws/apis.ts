@@ -1,3 +1,4 @@
+import type * as asg from '@aws-sdk/client-auto-scaling';
 import type * as backup from '@aws-sdk/client-backup';
 import type * as cw from '@aws-sdk/client-cloudwatch';
 import type * as ddb from '@aws-sdk/client-dynamodb';
@@ -13,7 +14,8 @@ import type * as sts from '@aws-sdk/client-sts';
  * interfaces, never SDK clients, so tests can swap them and every call goes through recording.
  * Paged list operations (DescribeInstances, DescribeDBInstances, DescribeDBClusters,
  * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, ListExperiments, DescribeAlarms,
- * SimulatePrincipalPolicy)
+ * SimulatePrincipalPolicy, DescribeAutoScalingInstances, DescribeAutoScalingGroups,
+ * DescribeScalingActivities)
  * are read to the end with the SDK paginators: their output holds every item of every page.
  */
 export interface Ec2Api {
@@ -109,6 +111,21 @@ export interface BackupApi {
   ): Promise<backup.PutRestoreValidationResultCommandOutput>;
 }
 
+/** EC2 Auto Scaling: which group owns an instance, its capacity and activities, its processes. */
+export interface AutoScalingApi {
+  describeAutoScalingInstances(
+    i: asg.DescribeAutoScalingInstancesCommandInput,
+  ): Promise<asg.DescribeAutoScalingInstancesCommandOutput>;
+  describeAutoScalingGroups(
+    i: asg.DescribeAutoScalingGroupsCommandInput,
+  ): Promise<asg.DescribeAutoScalingGroupsCommandOutput>;
+  describeScalingActivities(
+    i: asg.DescribeScalingActivitiesCommandInput,
+  ): Promise<asg.DescribeScalingActivitiesCommandOutput>;
+  suspendProcesses(i: asg.SuspendProcessesCommandInput): Promise<asg.SuspendProcessesCommandOutput>;
+  resumeProcesses(i: asg.ResumeProcessesCommandInput): Promise<asg.ResumeProcessesCommandOutput>;
+}
+
 export interface IamApi {
   simulatePrincipalPolicy(
     i: iam.SimulatePrincipalPolicyCommandInput,
@@ -127,6 +144,7 @@ export interface AwsApis {
   dynamodb: DynamoDbApi;
   backup: BackupApi;
   iam: IamApi;
+  autoscaling: AutoScalingApi;
 }
 
 /** SDK shapes other layers name (they never import the SDK themselves). */

@@ -1,4 +1,12 @@
 import {
+  AutoScalingClient,
+  paginateDescribeAutoScalingGroups,
+  paginateDescribeAutoScalingInstances,
+  paginateDescribeScalingActivities,
+  ResumeProcessesCommand,
+  SuspendProcessesCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
   BackupClient,
   DescribeRecoveryPointCommand,
   DescribeRestoreJobCommand,
@@ -140,6 +148,7 @@ export function createAwsApis(
   const cloudwatch = new CloudWatchClient(shared);
   const dynamodb = new DynamoDBClient(shared);
   const backup = new BackupClient(shared);
+  const autoscaling = new AutoScalingClient(shared);
   // IAM is global: its one endpoint signs for us-east-1 (aws partition).
   const iam = new IAMClient({ ...shared, region: target.endpoint ? target.region : 'us-east-1' });
   addFisWireMiddleware(fis.middlewareStack as unknown as MiddlewareStackLike);
@@ -153,6 +162,7 @@ export function createAwsApis(
     ['iam', iam],
     ['dynamodb', dynamodb],
     ['backup', backup],
+    ['autoscaling', autoscaling],
   ];
   for (const [name, c] of clients) options.instrument?.(c as { middlewareStack: MiddlewareStackLike }, name);
   const errCtx = {
@@ -303,6 +313,31 @@ export function createAwsApis(
       getItem: call('dynamodb', 'GetItem', dynamodb, GetItemCommand),
       query: call('dynamodb', 'Query', dynamodb, QueryCommand),
       scan: call('dynamodb', 'Scan', dynamodb, ScanCommand),
+    },
+    autoscaling: {
+      describeAutoScalingInstances: pages(
+        'autoscaling',
+        'DescribeAutoScalingInstances',
+        autoscaling,
+        paginateDescribeAutoScalingInstances,
+        ['AutoScalingInstances'],
+      ),
+      describeAutoScalingGroups: pages(
+        'autoscaling',
+        'DescribeAutoScalingGroups',
+        autoscaling,
+        paginateDescribeAutoScalingGroups,
+        ['AutoScalingGroups'],
+      ),
+      describeScalingActivities: pages(
+        'autoscaling',
+        'DescribeScalingActivities',
+        autoscaling,
+        paginateDescribeScalingActivities,
+        ['Activities'],
+      ),
+      suspendProcesses: call('autoscaling', 'SuspendProcesses', autoscaling, SuspendProcessesCommand),
+      resumeProcesses: call('autoscaling', 'ResumeProcesses', autoscaling, ResumeProcessesCommand),
     },
     backup: {
       listBackupVaults: pages('backup', 'ListBackupVaults', backup, paginateListBackupVaults, ['BackupVaultList']),

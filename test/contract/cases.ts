@@ -45,6 +45,12 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'kms', operation: 'GetPublicKey' },
   { service: 'kms', operation: 'Sign' },
   { service: 'secretsmanager', operation: 'GetSecretValue' },
+  // EC2 Auto Scaling: the group of a targeted instance, its capacity and activities, its processes.
+  { service: 'autoscaling', operation: 'DescribeAutoScalingInstances', lab: true },
+  { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', lab: true },
+  { service: 'autoscaling', operation: 'DescribeScalingActivities', lab: true },
+  { service: 'autoscaling', operation: 'SuspendProcesses' },
+  { service: 'autoscaling', operation: 'ResumeProcesses' },
 ];
 
 export const caseKey = (c: { service: string; operation: string }) => `${c.service}:${c.operation}`;

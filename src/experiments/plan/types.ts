@@ -13,7 +13,8 @@ export type AwsService =
   | 'iam'
   | 'cloudwatch'
   | 'secretsmanager'
-  | 'kms';
+  | 'kms'
+  | 'autoscaling';
 
 export interface AwsCall {
   service: AwsService;

@@ -2,7 +2,15 @@ import type { AwsApis } from '../../aws/apis.js';
 import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
-import { dnsAnswers, ec2States, fisStates, rdsStatusAndEvents, targetHealth, type WatchEvent } from './pollers.js';
+import {
+  autoScalingStates,
+  dnsAnswers,
+  ec2States,
+  fisStates,
+  rdsStatusAndEvents,
+  targetHealth,
+  type WatchEvent,
+} from './pollers.js';
 
 export type { WatchEvent };
 
@@ -11,13 +19,14 @@ type Poller = () => Promise<WatchEvent[]>;
 /**
  * Records the AWS-side timeline while faults are active: instance states, target health with
  * reason codes, RDS events by EventID (never by message text), FIS experiment and action states,
- * DNS answers of database endpoints. Only changes are journalled. Watchers explain the RTO; they
+ * DNS answers of database endpoints, Auto Scaling group capacity, instance lifecycle and activities. Only changes are journalled. Watchers explain the RTO; they
  * never replace the probe measurement, and their errors never fail a drill.
  */
 export class WatcherSet {
   private readonly pollers = new Map<string, Poller>();
   private readonly last = new Map<string, string>();
   private readonly seenRdsEvents = new Set<string>();
+  private readonly seenActivities = new Set<string>();
   private stopper: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private errorsNoted = new Set<string>();
@@ -92,6 +101,8 @@ export class WatcherSet {
         return () => fisStates(aws, spec);
       case 'dns':
         return () => dnsAnswers(spec);
+      case 'autoscaling':
+        return () => autoScalingStates(aws, spec, this.deps.since, this.seenActivities);
     }
   }
 }
@@ -108,5 +119,7 @@ function watchKey(spec: WatchSpec): string {
       return `fis:${spec.key}`;
     case 'dns':
       return `dns:${spec.hostname}`;
+    case 'autoscaling':
+      return `autoscaling:${spec.groupName}`;
   }
 }
