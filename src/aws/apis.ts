@@ -1,3 +1,4 @@
+import type * as asg from '@aws-sdk/client-auto-scaling';
 import type * as backup from '@aws-sdk/client-backup';
 import type * as cw from '@aws-sdk/client-cloudwatch';
 import type * as ddb from '@aws-sdk/client-dynamodb';
@@ -17,7 +18,8 @@ import type * as sts from '@aws-sdk/client-sts';
  * Paged list operations (DescribeInstances, DescribeDBInstances, DescribeDBClusters,
  * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, ListExperiments, DescribeAlarms,
  * SimulatePrincipalPolicy, DynamoDB ListTables / Query / Scan (Count and ScannedCount summed),
- * the Backup vault and recovery point lists)
+ * the Backup vault and recovery point lists, DescribeAutoScalingInstances,
+ * DescribeAutoScalingGroups, DescribeScalingActivities)
  * are read to the end with the SDK paginators: their output holds every item of every page.
  */
 export interface Ec2Api {
@@ -133,6 +135,21 @@ export interface BackupApi {
   ): Promise<backup.PutRestoreValidationResultCommandOutput>;
 }
 
+/** EC2 Auto Scaling: which group owns an instance, its capacity and activities, its processes. */
+export interface AutoScalingApi {
+  describeAutoScalingInstances(
+    i: asg.DescribeAutoScalingInstancesCommandInput,
+  ): Promise<asg.DescribeAutoScalingInstancesCommandOutput>;
+  describeAutoScalingGroups(
+    i: asg.DescribeAutoScalingGroupsCommandInput,
+  ): Promise<asg.DescribeAutoScalingGroupsCommandOutput>;
+  describeScalingActivities(
+    i: asg.DescribeScalingActivitiesCommandInput,
+  ): Promise<asg.DescribeScalingActivitiesCommandOutput>;
+  suspendProcesses(i: asg.SuspendProcessesCommandInput): Promise<asg.SuspendProcessesCommandOutput>;
+  resumeProcesses(i: asg.ResumeProcessesCommandInput): Promise<asg.ResumeProcessesCommandOutput>;
+}
+
 export interface IamApi {
   simulatePrincipalPolicy(
     i: iam.SimulatePrincipalPolicyCommandInput,
@@ -171,6 +188,7 @@ export interface AwsApis {
   backup: BackupApi;
   iam: IamApi;
   lambda: LambdaApi;
+  autoscaling: AutoScalingApi;
 }
 
 /** SDK shapes other layers name (they never import the SDK themselves). */

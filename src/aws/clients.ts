@@ -1,4 +1,12 @@
 import {
+  AutoScalingClient,
+  paginateDescribeAutoScalingGroups,
+  paginateDescribeAutoScalingInstances,
+  paginateDescribeScalingActivities,
+  ResumeProcessesCommand,
+  SuspendProcessesCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
   BackupClient,
   DescribeRecoveryPointCommand,
   DescribeRestoreJobCommand,
@@ -163,6 +171,7 @@ export function createAwsApis(
   const dynamodb = new DynamoDBClient(shared);
   const backup = new BackupClient(shared);
   const lambda = new LambdaClient(shared);
+  const autoscaling = new AutoScalingClient(shared);
   // IAM is global: its one endpoint signs for us-east-1 (aws partition).
   const iam = new IAMClient({ ...shared, region: target.endpoint ? target.region : 'us-east-1' });
   addFisWireMiddleware(fis.middlewareStack as unknown as MiddlewareStackLike);
@@ -179,6 +188,7 @@ export function createAwsApis(
     ['dynamodb', dynamodb],
     ['backup', backup],
     ['lambda', lambda],
+    ['autoscaling', autoscaling],
   ];
   for (const [name, c] of clients) options.instrument?.(c as { middlewareStack: MiddlewareStackLike }, name);
   const errCtx = {
@@ -347,6 +357,31 @@ export function createAwsApis(
       getItem: call('dynamodb', 'GetItem', dynamodb, GetItemCommand),
       query: pages('dynamodb', 'Query', dynamodb, paginateQuery, ['Items'], ['Count', 'ScannedCount']),
       scan: pages('dynamodb', 'Scan', dynamodb, paginateScan, ['Items'], ['Count', 'ScannedCount']),
+    },
+    autoscaling: {
+      describeAutoScalingInstances: pages(
+        'autoscaling',
+        'DescribeAutoScalingInstances',
+        autoscaling,
+        paginateDescribeAutoScalingInstances,
+        ['AutoScalingInstances'],
+      ),
+      describeAutoScalingGroups: pages(
+        'autoscaling',
+        'DescribeAutoScalingGroups',
+        autoscaling,
+        paginateDescribeAutoScalingGroups,
+        ['AutoScalingGroups'],
+      ),
+      describeScalingActivities: pages(
+        'autoscaling',
+        'DescribeScalingActivities',
+        autoscaling,
+        paginateDescribeScalingActivities,
+        ['Activities'],
+      ),
+      suspendProcesses: call('autoscaling', 'SuspendProcesses', autoscaling, SuspendProcessesCommand),
+      resumeProcesses: call('autoscaling', 'ResumeProcesses', autoscaling, ResumeProcessesCommand),
     },
     backup: {
       listBackupVaults: pages('backup', 'ListBackupVaults', backup, paginateListBackupVaults, ['BackupVaultList']),

@@ -75,7 +75,8 @@ export class RollbackStack {
       this.journal.append('rollback.started', { stepId: item.stepId, inverse: item.inverse });
       this.sink.emit(message('info', 'DP_ROLLBACK_I4001', `rollback ${item.stepId}: ${item.inverse.description}`));
       try {
-        const requestIds = await executeInverse(ctx, item.inverse);
+        const note = (m: string) => this.journal.append('note', { message: m, stepId: item.stepId });
+        const requestIds = await executeInverse({ ...ctx, note }, item.inverse);
         const e = this.journal.append('rollback.succeeded', { stepId: item.stepId, requestIds });
         outcomes.push({ stepId: item.stepId, status: 'succeeded', at: e.t, requestIds });
       } catch (err) {

@@ -3,6 +3,7 @@ import { chownSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AlbProxy } from './alb/proxy.js';
 import { TargetGroup } from './alb/target-group.js';
+import { autoScalingService } from './api/autoscaling.js';
 import { ec2Service } from './api/ec2.js';
 import { elbv2Service } from './api/elbv2.js';
 import { FaultInjector } from './api/faults.js';
@@ -228,6 +229,8 @@ export async function runSupervisor(o: LabOptions): Promise<void> {
       rds: rdsService(rds),
       elasticloadbalancing: elbv2Service(lb),
       sts: stsService(),
+      // An account without groups answers Auto Scaling with empty lists; `--asg` replaces this.
+      autoscaling: autoScalingService([], []),
       ...parts.query,
       iam: iam.service(),
     },

@@ -175,6 +175,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     },
     cloudwatch: { describeAlarms: wrap('cloudwatch', 'DescribeAlarms', () => ({ MetricAlarms: [] })) },
     lambda: lambdaApi(wrap, functions),
+    autoscaling: autoScalingApi(wrap, state.instances),
     iam: {
       // Everything the drill asks about is allowed (the fake caller has every permission).
       simulatePrincipalPolicy: wrap(
@@ -196,6 +197,49 @@ type Wrap = <I, O>(
   op: string,
   fn: (i: I) => O,
 ) => (i: I) => Promise<O & { $metadata: { requestId: string; attempts: number } }>;
+
+/**
+ * Auto Scaling as the instances' `aws:autoscaling:groupName` tags say: each tagged instance is in
+ * that group (InService, Healthy); no activities; Suspend/ResumeProcesses answer empty.
+ */
+function autoScalingApi(wrap: Wrap, instances: Map<string, FakeInstance>) {
+  const groupOf = (x: FakeInstance) => x.tags?.['aws:autoscaling:groupName'];
+  const member = (x: FakeInstance) => ({
+    InstanceId: x.id,
+    AvailabilityZone: x.az,
+    LifecycleState: x.state === 'running' ? 'InService' : 'Terminated',
+    HealthStatus: 'Healthy',
+  });
+  return {
+    describeAutoScalingInstances: wrap(
+      'autoscaling',
+      'DescribeAutoScalingInstances',
+      (i: { InstanceIds?: string[] }) => ({
+        AutoScalingInstances: [...instances.values()]
+          .filter((x) => groupOf(x) && (!i.InstanceIds || i.InstanceIds.includes(x.id)))
+          .map((x) => ({ ...member(x), AutoScalingGroupName: groupOf(x), HealthStatus: 'HEALTHY' })),
+      }),
+    ),
+    describeAutoScalingGroups: wrap(
+      'autoscaling',
+      'DescribeAutoScalingGroups',
+      (i: { AutoScalingGroupNames?: string[] }) => {
+        const names = [...new Set([...instances.values()].flatMap((x) => groupOf(x) ?? []))];
+        return {
+          AutoScalingGroups: names
+            .filter((n) => !i.AutoScalingGroupNames || i.AutoScalingGroupNames.includes(n))
+            .map((n) => {
+              const members = [...instances.values()].filter((x) => groupOf(x) === n);
+              return { AutoScalingGroupName: n, DesiredCapacity: members.length, Instances: members.map(member) };
+            }),
+        };
+      },
+    ),
+    describeScalingActivities: wrap('autoscaling', 'DescribeScalingActivities', () => ({ Activities: [] })),
+    suspendProcesses: wrap('autoscaling', 'SuspendProcesses', () => ({})),
+    resumeProcesses: wrap('autoscaling', 'ResumeProcesses', () => ({})),
+  };
+}
 
 function ec2Api(wrap: Wrap, instances: Map<string, FakeInstance>, autoScaling: boolean) {
   const dry = () => {

@@ -97,10 +97,13 @@ export const CONTRACT_CASES: ContractCase[] = [
   // What the coming fault modules send (golden requests in golden-requests.ts).
   { service: 'ecs', operation: 'UpdateService', lab: true, planned: true },
   { service: 'elasticache', operation: 'DescribeCacheClusters', lab: true, planned: true },
-  { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', planned: true },
-  { service: 'autoscaling', operation: 'SuspendProcesses', planned: true },
-  { service: 'autoscaling', operation: 'ResumeProcesses', planned: true },
   { service: 'autoscaling', operation: 'SetDesiredCapacity', planned: true },
+  // EC2 Auto Scaling: the group of a targeted instance, its capacity and activities, its processes.
+  { service: 'autoscaling', operation: 'DescribeAutoScalingInstances', lab: true },
+  { service: 'autoscaling', operation: 'DescribeAutoScalingGroups', lab: true },
+  { service: 'autoscaling', operation: 'DescribeScalingActivities', lab: true },
+  { service: 'autoscaling', operation: 'SuspendProcesses' },
+  { service: 'autoscaling', operation: 'ResumeProcesses' },
 ];
 
 export const caseKey = (c: { service: string; operation: string }) => `${c.service}:${c.operation}`;

@@ -118,6 +118,12 @@ describe('requests of every drill path conform to the AWS API models', () => {
     ]);
     await drill({ web }, [{ id: 'reboot', type: 'ec2-reboot', resource: 'web' }]);
     await drill({ web: { ...web, count: 1 } }, [{ id: 'gone', type: 'ec2-terminate', resource: 'web' }]);
+    // Instances in an Auto Scaling group: its processes suspended for the drill, the group watched.
+    await drill(
+      { web: { ...web, count: 1 } },
+      [{ id: 'stop', type: 'ec2-stop', resource: 'web', autoScaling: 'suspend' }],
+      world({ asgGroup: 'web-asg' }),
+    );
   });
 
   it('database failovers, AZ impairment (direct and through FIS) and restores', async () => {

@@ -14,6 +14,8 @@ export interface WorldOptions {
   fisHangs?: boolean;
   /** Reserved concurrency of the `orders` function (default 5). */
   ordersReserved?: number;
+  /** Both instances are in this Auto Scaling group (InService while running). */
+  asgGroup?: string;
 }
 
 const ACCOUNT = '000000000000';
@@ -143,6 +145,48 @@ export function world(o: WorldOptions = {}) {
         Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/Drill/session`,
         UserId: 'AROA1:session',
       }),
+    },
+    autoscaling: {
+      describeAutoScalingInstances: (i: { InstanceIds?: string[] }) => ({
+        AutoScalingInstances: o.asgGroup
+          ? [...instances.values()]
+              .filter((x) => !i.InstanceIds || i.InstanceIds.includes(x.id))
+              .map((x) => ({
+                InstanceId: x.id,
+                AutoScalingGroupName: o.asgGroup,
+                AvailabilityZone: x.az,
+                LifecycleState: 'InService',
+                HealthStatus: 'HEALTHY',
+                ProtectedFromScaleIn: false,
+              }))
+          : [],
+      }),
+      describeAutoScalingGroups: () => ({
+        AutoScalingGroups: o.asgGroup
+          ? [
+              {
+                AutoScalingGroupName: o.asgGroup,
+                MinSize: 1,
+                MaxSize: 4,
+                DesiredCapacity: instances.size,
+                DefaultCooldown: 300,
+                AvailabilityZones: ['us-east-1a', 'us-east-1b'],
+                HealthCheckType: 'EC2',
+                CreatedTime: new Date(0),
+                Instances: [...instances.values()].map((x) => ({
+                  InstanceId: x.id,
+                  AvailabilityZone: x.az,
+                  LifecycleState: 'InService',
+                  HealthStatus: 'Healthy',
+                  ProtectedFromScaleIn: false,
+                })),
+              },
+            ]
+          : [],
+      }),
+      describeScalingActivities: () => ({ Activities: [] }),
+      suspendProcesses: () => ({}),
+      resumeProcesses: () => ({}),
     },
     iam: {
       simulatePrincipalPolicy: (i: { ActionNames?: string[]; ResourceArns?: string[] }) => ({

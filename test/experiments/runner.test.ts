@@ -338,7 +338,9 @@ describe('runDrill', () => {
     const asg = { 'aws:autoscaling:groupName': 'web-asg' };
     const { result } = await drill(
       scenario((s) => {
-        (s.steps as { faults: unknown[] }).faults = [{ id: 'kill', type: 'ec2-terminate', resource: 'web' }];
+        (s.steps as { faults: unknown[] }).faults = [
+          { id: 'kill', type: 'ec2-terminate', resource: 'web', autoScaling: 'replace' },
+        ];
       }),
       {
         instances: [

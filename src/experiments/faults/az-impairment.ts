@@ -6,8 +6,17 @@ import type { AwsCall, FaultPlan } from '../plan/types.js';
 import { resolvedOf } from '../resources/registry.js';
 import { AZ_FIS_ACTIONS, viaFis } from './az-impairment-fis.js';
 import { confirmByAction, defineFault } from './definition.js';
+import {
+  type AutoScalingScope,
+  autoScalingOption,
+  autoScalingPlanCalls,
+  autoScalingScope,
+  type Replacement,
+  resumeProcesses,
+  withAutoScaling,
+} from './ec2/auto-scaling.js';
 import { instanceArns, resolveInstancesCalls, startInstancesCall, targetGroupWatch } from './ec2/common.js';
-import { instancesInState } from './ec2/confirm.js';
+import { instancesInState, STOPPED_OR_REPLACED } from './ec2/confirm.js';
 import { startInstances } from './ec2/inverses.js';
 import { stopInstancesAction } from './ec2/stop.js';
 import { stopTasksConfirmation } from './ecs/replacement.js';
@@ -43,6 +52,7 @@ export const azImpairmentFault = strict({
     .default(false)
     .meta({ description: 'Inject through AWS FIS (aws:ec2:stop-instances + RDS actions) instead of direct calls.' }),
   roleArn: text.optional().meta({ description: 'IAM role FIS assumes (needed with fis: true on AWS).' }),
+  autoScaling: autoScalingOption,
 })
   .superRefine((f, ctx) => {
     if (f.resources.length === 0 && f.services.length === 0 && f.database === undefined) {
@@ -59,14 +69,19 @@ export const azImpairmentFault = strict({
 
 type AzStep = z.infer<typeof azImpairmentFault>;
 
-/** The ec2-stop and rds-failover / aurora-failover actions, limited to the AZ. */
-function directActions(step: AzStep, ctx: FaultContext): FaultAction[] {
+/** The instances of the selectors in the AZ. */
+function idsInAz(step: AzStep, ctx: FaultContext): string[] {
   const who = `fault ${step.id} (${step.type})`;
-  const ids = step.resources.flatMap((r) =>
+  return step.resources.flatMap((r) =>
     resolvedOf(ctx.resources, r, 'ec2-instance', who)
       .instances.filter((i) => i.az === step.az)
       .map((i) => i.id),
   );
+}
+
+/** The ec2-stop and rds-failover / aurora-failover actions, limited to the AZ. */
+function directActions(step: AzStep, ctx: FaultContext, ids: string[], scope: AutoScalingScope): FaultAction[] {
+  const who = `fault ${step.id} (${step.type})`;
   const region = ctx.aws.region;
   const actions: FaultAction[] = [];
   for (const name of step.services) {
@@ -77,7 +92,9 @@ function directActions(step: AzStep, ctx: FaultContext): FaultAction[] {
   }
   if (ids.length) {
     const watch = targetGroupWatch(ctx, step.resources);
-    actions.push(stopInstancesAction({ stepId: `${step.id}.stop`, fault: step.type, ids, force: true, region, watch }));
+    const replaceable = scope.choice === 'replace' ? [...scope.groups.values()].flat() : [];
+    const stop = { stepId: `${step.id}.stop`, fault: step.type, ids, force: true, region, watch, replaceable };
+    actions.push(stopInstancesAction(stop));
   }
   if (step.database !== undefined) {
     const stepId = `${step.id}.failover`;
@@ -109,6 +126,28 @@ function inversePlan(
   return { description: parts.map((p) => p.description).join('; '), awsCalls: parts.flatMap((p) => p.awsCalls) };
 }
 
+/** `replace`: says so when the group launched a replacement into the impaired AZ itself. */
+function noteImpairedAzLaunches(a: FaultAction, az: string): FaultAction {
+  const followUp = a.followUp;
+  if (!followUp) return a;
+  return {
+    ...a,
+    followUp: async (c) => {
+      const r = await followUp(c);
+      const asg = r.data?.autoScaling as { replacements?: Replacement[] } | undefined;
+      const into = (asg?.replacements ?? []).filter((x) => x.az === az).map((x) => x.instanceId);
+      if (!asg) return r;
+      return {
+        ...r,
+        detail: into.length
+          ? `${r.detail}; the group relaunched into the impaired AZ ${az} (${into.join(', ')})`
+          : r.detail,
+        data: { ...r.data, autoScaling: { ...asg, impairedAz: az, relaunchedIntoImpairedAz: into } },
+      };
+    },
+  };
+}
+
 function plan(f: AzStep, ctx: PlanContext): FaultPlan {
   const db = f.database ? (ctx.resources[f.database] as { type: string; id?: string } | undefined) : undefined;
   const cluster = db?.type === 'aurora-cluster';
@@ -125,7 +164,9 @@ function plan(f: AzStep, ctx: PlanContext): FaultPlan {
   const dbDescribe = cluster
     ? call('rds', 'DescribeDBClusters', ['*'], { note: 'writer AZ and replicas' })
     : call('rds', 'DescribeDBInstances', ['*'], { note: 'primary AZ and Multi-AZ standby' });
+  const asg = autoScalingPlanCalls(ctx, f.autoScaling);
   const preflight: AwsCall[] = [
+    ...(ec2 ? asg.preflight : []),
     ...resolveInstancesCalls(
       instanceSelectors.find((r) => r?.type === 'ec2-instance' && (r as { targetGroup?: string }).targetGroup),
       `instances of the selectors in ${f.az}`,
@@ -159,20 +200,25 @@ function plan(f: AzStep, ctx: PlanContext): FaultPlan {
       ...(f.database ? [planTarget(ctx, f.database)] : []),
     ],
     preflight,
-    inject: f.fis
-      ? fisPermissionCalls(ctx, f.roleArn, true)
-      : [...(ec2 ? [stop] : []), ...stopTasks, ...(dbCall ? [dbCall] : [])],
+    inject: [
+      ...asg.inject,
+      ...(f.fis
+        ? fisPermissionCalls(ctx, f.roleArn, true)
+        : [...(ec2 ? [stop] : []), ...stopTasks, ...(dbCall ? [dbCall] : [])]),
+    ],
     watch: [
       call('ec2', 'DescribeInstances', ['*'], { note: 'instance states' }),
       call('elbv2', 'DescribeTargetHealth', ['*'], { note: 'target states' }),
       ...services.flatMap((r) => ecsWatchCalls(ctx, r).slice(0, 3)),
       ...(db ? [rdsEventsCall, dbDescribe] : []),
       ...(f.fis ? [call('fis', 'GetExperiment', arns(ctx, 'fis', 'experiment/*'))] : []),
+      ...asg.watch,
     ],
-    inverse,
+    inverse: inverse ? { ...inverse, awsCalls: [...inverse.awsCalls, ...asg.inverse] } : null,
     inverseActions: [
       ...(ec2 ? [startInstances.action] : []),
       ...(f.fis ? [stopExperiment.action, deleteTemplate.action] : db ? [awaitAvailable.action] : []),
+      ...asg.inverseActions,
     ],
     destructive: true,
     recoveryTypicalMs: Math.max(ctx.lab ? 8 * S : 70 * S, dbRecovery),
@@ -203,23 +249,30 @@ export const azImpairmentDefinition = defineFault({
   },
   plan,
   async prepare(step, ctx) {
-    const actions = directActions(step, ctx);
-    if (step.fis) return viaFis({ id: step.id, type: step.type, az: step.az, direct: actions }, ctx);
+    const ids = idsInAz(step, ctx);
+    const scope = await autoScalingScope(step, ctx, ids);
+    const direct = directActions(step, ctx, ids, scope);
+    const actions = step.fis ? viaFis({ id: step.id, type: step.type, az: step.az, direct }, ctx) : direct;
     if (actions.length === 0) {
       throw DrillproofError.user('AzNothingToImpair', `fault ${step.id}: nothing selected runs in ${step.az}`, {
         exitCode: 3,
         hint: 'check az and the resources list; at least one selected instance or the database must be there',
       });
     }
-    return actions;
+    // The stop (or, through FIS, its restart undo) carries the group handling; it comes first.
+    return actions.map((a) =>
+      a.stepId === `${step.id}.stop` || a.stepId === `${step.id}.restart`
+        ? noteImpairedAzLaunches(withAutoScaling(a, scope, ctx.aws.region), step.az)
+        : a,
+    );
   },
-  inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate],
+  inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate, resumeProcesses],
   affects: (step) => [...step.resources, ...step.services, ...(step.database ? [step.database] : [])],
   // Confirmed part by part: each direct action, or the experiment and the instances it stopped.
   confirm: confirmByAction({
-    'ec2:StopInstances': instancesInState(['stopped']),
+    'ec2:StopInstances': instancesInState(STOPPED_OR_REPLACED),
     'ecs:StopTask': stopTasksConfirmation.check,
-    'fis:aws:ec2:stop-instances': instancesInState(['stopped']),
+    'fis:aws:ec2:stop-instances': instancesInState(STOPPED_OR_REPLACED),
     'rds:RebootDBInstance': instanceFailedOver,
     'rds:FailoverDBCluster': clusterFailedOver,
     'fis:StartExperiment': experimentConfirmed,

@@ -83,7 +83,8 @@ export type WatchSpec =
   | { source: 'elasticache'; replicationGroupId: string }
   | { source: 'fis'; key: string; experimentId: () => string | undefined }
   | { source: 'dns'; hostname: string }
-  | { source: 'lambda'; functionName: string };
+  | { source: 'lambda'; functionName: string }
+  | { source: 'autoscaling'; groupName: string };
 
 /** One destructive step of a fault, with its inverse. Composite faults produce several. */
 export interface FaultAction {
@@ -103,6 +104,13 @@ export interface FaultAction {
    * template); its inverse is known only after it ran and is recorded at once.
    */
   setup?(ctx: FaultContext): Promise<{ requestIds: string[]; inverse: InverseSpec | null }>;
+  /**
+   * Preparation before injection whose undo is known in advance (suspending Auto Scaling
+   * processes): its inverse is journaled (as `<stepId>.before`) before it runs, then it runs, then
+   * the fault. Its inverse is kept with `rollback.mode: explicit` too: it undoes drillproof's own
+   * preparation, not the fault.
+   */
+  before?: { description: string; inverse: InverseSpec; run(ctx: FaultContext): Promise<{ requestIds: string[] }> };
   /** Runs concurrently with observe after injection; its failure fails the drill. */
   followUp?(ctx: FaultContext): Promise<FollowUpResult>;
   /**
@@ -119,6 +127,12 @@ export interface FaultAction {
 }
 
 /** What an undo needs: no abort signal on purpose, a rollback is never cut short by the abort. */
-export type InverseContext = Pick<FaultContext, 'aws' | 'clock' | 'pollMs' | 'waitTimeoutMs' | 'env' | 'scenarioDir'>;
+export type InverseContext = Pick<
+  FaultContext,
+  'aws' | 'clock' | 'pollMs' | 'waitTimeoutMs' | 'env' | 'scenarioDir'
+> & {
+  /** Journals what the undo found (e.g. an instance its Auto Scaling group replaced). */
+  note?: (message: string) => void;
+};
 
 export type { InverseSpec };

@@ -11,7 +11,8 @@ import type { InjectedFault } from './facts.js';
 import { recordScenarioRollback } from './rollback.js';
 
 /**
- * Runs the fault actions in order. For each: its setup (if any), then its inverse is written to
+ * Runs the fault actions in order. For each: its `before` (inverse journaled first) and its setup
+ * (if any), then its inverse is written to
  * the journal (fsynced) BEFORE the destructive call, then `fault.requested`, the call, and
  * `fault.acknowledged` or `fault.failed`. Stops at the first failure or abort.
  * `onFirstFault` fires at F, the moment the first fault action is issued.
@@ -33,6 +34,11 @@ export async function injectFaults(i: {
     const rec: InjectedFault = { action, requestedAt: null, acknowledgedAt: null, requestIds: [] };
     injected.push(rec);
     try {
+      if (action.before) {
+        rollback.record(`${action.stepId}.before`, action.fault, action.before.inverse);
+        journal.append('note', { message: `${action.before.description} for ${action.stepId}`, stepId: action.stepId });
+        rec.requestIds.push(...(await action.before.run(ctx)).requestIds);
+      }
       if (action.setup) {
         journal.append('note', { message: `setup for ${action.stepId}`, stepId: action.stepId });
         const s = await action.setup(ctx);

@@ -17,7 +17,8 @@ export type AwsService =
   | 'secretsmanager'
   | 'kms'
   | 'dynamodb'
-  | 'lambda';
+  | 'lambda'
+  | 'autoscaling';
 
 export interface AwsCall {
   service: AwsService;

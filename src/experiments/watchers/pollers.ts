@@ -5,7 +5,7 @@ import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */
 export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'ecs' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda';
+  source: 'ec2' | 'elbv2' | 'ecs' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda' | 'autoscaling';
   resource: string;
   state: string;
   reason?: string;
@@ -16,7 +16,7 @@ export interface WatchEvent {
   desired?: number;
   /** Where an ECS task runs. */
   az?: string;
-  /** AWS-side time of an RDS, ElastiCache or ECS service event, RFC 3339. */
+  /** AWS-side time of an RDS, ElastiCache or ECS service event or an Auto Scaling activity's start, RFC 3339. */
   eventTime?: string;
 }
 

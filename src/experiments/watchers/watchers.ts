@@ -2,6 +2,7 @@ import type { AwsApis } from '../../aws/apis.js';
 import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
+import { autoScalingStates } from './autoscaling.js';
 import { ecsService } from './ecs.js';
 import { replicationGroupTimeline } from './elasticache.js';
 import {
@@ -20,8 +21,10 @@ type Poller = () => Promise<WatchEvent[]>;
 
 /**
  * Records the AWS-side timeline while faults are active: instance states, target health with
- * reason codes, ECS task states with stop codes, service counts, deployments and events, RDS events by EventID (never by message text), FIS experiment and action states,
- * DNS answers of database endpoints. Only changes are journalled. Watchers explain the RTO; they
+ * reason codes, ECS task states with stop codes, service counts, deployments and events, RDS
+ * events by EventID (never by message text), FIS experiment and action states, DNS answers of
+ * database endpoints, Auto Scaling group capacity, instance lifecycle and activities. Only changes
+ * are journalled. Watchers explain the RTO; they
  * never replace the probe measurement, and their errors never fail a drill.
  */
 export class WatcherSet {
@@ -30,6 +33,7 @@ export class WatcherSet {
   private readonly seenRdsEvents = new Set<string>();
   private readonly seenCacheEvents = new Set<string>();
   private readonly seenEcs = new Set<string>();
+  private readonly seenActivities = new Set<string>();
   private stopper: AbortController | null = null;
   private loop: Promise<void> | null = null;
   private errorsNoted = new Set<string>();
@@ -111,6 +115,8 @@ export class WatcherSet {
         return () => dnsAnswers(spec);
       case 'lambda':
         return () => lambdaState(aws, spec);
+      case 'autoscaling':
+        return () => autoScalingStates(aws, spec, this.deps.since, this.seenActivities);
     }
   }
 }
@@ -133,5 +139,7 @@ function watchKey(spec: WatchSpec): string {
       return `dns:${spec.hostname}`;
     case 'lambda':
       return `lambda:${spec.functionName}`;
+    case 'autoscaling':
+      return `autoscaling:${spec.groupName}`;
   }
 }

@@ -1,4 +1,5 @@
 import type { QueryParams } from '../api/query.js';
+import { ASG_ARN, ASG_NAME } from '../asg/model.js';
 import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
 
 /**
@@ -48,6 +49,10 @@ export function queryAuthRequests(service: string, op: string, p: QueryParams, s
   if (service === 'sts' && op === 'GetCallerIdentity') return []; // AWS: no permission needed
   if (service === 'ec2' && /^(Stop|Start|Reboot|Terminate)Instances$/.test(op)) {
     return p.strList('InstanceId').map((id) => one(ec2Arn(id), tagContext(src.instanceTags(id))));
+  }
+  if (service === 'autoscaling' && /^(Suspend|Resume)Processes$/.test(op)) {
+    const name = p.str('AutoScalingGroupName') ?? '*';
+    return [one(name === ASG_NAME ? ASG_ARN : name.startsWith('arn:') ? name : '*')];
   }
   if (service === 'elasticloadbalancing' && /^(Register|Deregister)Targets$/.test(op)) {
     return [one(p.str('TargetGroupArn') ?? '*')];

@@ -179,11 +179,19 @@ const cases: Case[] = [
   {
     name: 'ec2-terminate in an Auto Scaling group',
     resources: { web: { type: 'ec2-instance', tags: asg, count: 1 } },
-    step: { id: 'kill', type: 'ec2-terminate', resource: 'web' },
+    step: { id: 'kill', type: 'ec2-terminate', resource: 'web', autoScaling: 'replace' },
     fake: { instances: [az('i-1', 'us-east-1a', asg), az('i-2', 'us-east-1b', asg)], autoScaling: true },
     faulted: (f) => expect(f.instances.get('i-1')?.state).toBe('terminated'),
     undone: (f) =>
       expect([...f.instances.values()].filter((i) => i.state === 'running').map((i) => i.id)).toEqual(['i-2', 'i-1-r']),
+  },
+  {
+    name: 'ec2-stop in an Auto Scaling group, processes suspended',
+    resources: { web: { type: 'ec2-instance', tags: asg, count: 1 } },
+    step: { id: 'stop', type: 'ec2-stop', resource: 'web', autoScaling: 'suspend' },
+    fake: { instances: [az('i-1', 'us-east-1a', asg), az('i-2', 'us-east-1b', asg)] },
+    faulted: (f) => expect(f.instances.get('i-1')?.state).toBe('stopped'),
+    undone: (f) => expect(f.instances.get('i-1')?.state).toBe('running'),
   },
   {
     name: 'ec2-terminate without an Auto Scaling group',

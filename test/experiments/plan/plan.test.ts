@@ -50,6 +50,7 @@ describe('drillproof plan', () => {
       expect(c.tagCondition).toEqual({ key: 'drillproof', value: 'allowed' });
     }
     expect(plan.iamActions).toEqual([
+      'autoscaling:DescribeAutoScalingInstances',
       'ec2:DescribeInstances',
       'ec2:StartInstances',
       'ec2:StopInstances',
@@ -137,7 +138,12 @@ describe('drillproof iam-policy', () => {
         {
           Sid: 'ReadOnly1',
           Effect: 'Allow',
-          Action: ['ec2:DescribeInstances', 'elasticloadbalancing:DescribeTargetHealth', 'sts:GetCallerIdentity'],
+          Action: [
+            'autoscaling:DescribeAutoScalingInstances',
+            'ec2:DescribeInstances',
+            'elasticloadbalancing:DescribeTargetHealth',
+            'sts:GetCallerIdentity',
+          ],
           Resource: '*',
         },
         {

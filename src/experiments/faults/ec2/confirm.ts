@@ -3,6 +3,12 @@ import type { FaultAction, FaultContext } from '../types.js';
 import { describeStates } from './state.js';
 
 /**
+ * What a stop leaves: `stopped`, or, when an Auto Scaling group replaced the stopped instance
+ * (`autoScaling: replace`), `shutting-down` / `terminated` (StopInstances alone never terminates).
+ */
+export const STOPPED_OR_REPLACED = ['stopped', 'shutting-down', 'terminated'] as const;
+
+/**
  * EC2 confirmations, one look at AWS each (the engine polls): the instances reached the state
  * the fault causes, as DescribeInstances reports it.
  */

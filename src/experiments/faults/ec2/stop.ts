@@ -8,6 +8,13 @@ import { requestIds } from '../inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultAction, WatchSpec } from '../types.js';
 import {
+  autoScalingOption,
+  autoScalingPlanCalls,
+  autoScalingScope,
+  resumeProcesses,
+  withAutoScaling,
+} from './auto-scaling.js';
+import {
   ec2WatchCalls,
   instanceArns,
   instancesOfStep,
@@ -15,7 +22,7 @@ import {
   startInstancesCall,
   targetGroupWatch,
 } from './common.js';
-import { instancesInState } from './confirm.js';
+import { instancesInState, STOPPED_OR_REPLACED } from './confirm.js';
 import { startInstances, startInstancesSpec } from './inverses.js';
 import { waitForStates } from './state.js';
 
@@ -27,6 +34,7 @@ export const ec2StopFault = strict({
   startAfter: positiveDuration
     .optional()
     .meta({ description: 'Start the instances again this long after stopping them (else at rollback).' }),
+  autoScaling: autoScalingOption,
 }).meta({ description: 'Stop EC2 instances (inverse: start them).' });
 
 /**
@@ -40,6 +48,8 @@ export function stopInstancesAction(o: {
   force: boolean;
   region: string;
   watch: WatchSpec[];
+  /** Instances their Auto Scaling group may replace (`autoScaling: replace`). */
+  replaceable?: string[];
 }): FaultAction {
   const { ids } = o;
   return {
@@ -47,7 +57,7 @@ export function stopInstancesAction(o: {
     fault: o.fault,
     action: 'ec2:StopInstances',
     targets: ids,
-    inverse: startInstancesSpec(ids, o.region),
+    inverse: startInstancesSpec(ids, o.region, o.replaceable),
     preflight: async (c) => [
       await dryRunCheck('ec2:StopInstances', () => c.aws.ec2.stopInstances({ InstanceIds: ids, DryRun: true })),
       await dryRunCheck('ec2:StartInstances', () => c.aws.ec2.startInstances({ InstanceIds: ids, DryRun: true })),
@@ -74,21 +84,23 @@ export const ec2StopDefinition = defineFault({
     const r = ctx.resources[f.resource];
     const iArns = instanceArns(ctx, r);
     const after = f.startAfter ? ` and starts them again after ${f.startAfter}` : '';
+    const asg = autoScalingPlanCalls(ctx, f.autoScaling);
     return {
       title: `stop EC2 instances (${f.resource})`,
       description: `Stops the selected instances${f.force ? ' (force, no OS shutdown)' : ''}${after}.`,
       targets: [planTarget(ctx, f.resource)],
       preflight: [
         ...resolveInstancesCalls(r),
+        ...asg.preflight,
         call('ec2', 'StopInstances', iArns, { ...tagged(ctx), dryRun: true, note: 'permission check' }),
       ],
-      inject: [call('ec2', 'StopInstances', iArns, { ...tagged(ctx), params: { Force: f.force } })],
-      watch: ec2WatchCalls(ctx, r),
+      inject: [...asg.inject, call('ec2', 'StopInstances', iArns, { ...tagged(ctx), params: { Force: f.force } })],
+      watch: [...ec2WatchCalls(ctx, r), ...asg.watch],
       inverse: {
-        description: 'start the stopped instances',
-        awsCalls: [startInstancesCall(ctx, iArns, 'the instances stopped by this step')],
+        description: `start the stopped instances${f.autoScaling === 'replace' ? ' (not those the Auto Scaling group replaced)' : ''}${f.autoScaling === 'suspend' ? ', then resume the Auto Scaling processes' : ''}`,
+        awsCalls: [startInstancesCall(ctx, iArns, 'the instances stopped by this step'), ...asg.inverse],
       },
-      inverseActions: [startInstances.action],
+      inverseActions: [startInstances.action, ...asg.inverseActions],
       destructive: true,
       recoveryTypicalMs: ctx.lab ? 8 * S : 70 * S,
       injectMs: { typical: 1 * S, max: 30 * S },
@@ -97,6 +109,8 @@ export const ec2StopDefinition = defineFault({
   },
   async prepare(step, ctx) {
     const ids = instancesOfStep(step, ctx).map((i) => i.id);
+    const scope = await autoScalingScope(step, ctx, ids);
+    const inGroups = [...scope.groups.values()].flat();
     const action = stopInstancesAction({
       stepId: step.id,
       fault: step.type,
@@ -104,6 +118,7 @@ export const ec2StopDefinition = defineFault({
       force: step.force,
       region: ctx.aws.region,
       watch: targetGroupWatch(ctx, [step.resource]),
+      ...(scope.choice === 'replace' ? { replaceable: inGroups } : {}),
     });
     if (step.startAfter !== undefined) {
       // startAfter: the fault undoes itself after the duration (like FIS startInstancesAfterDuration).
@@ -115,9 +130,9 @@ export const ec2StopDefinition = defineFault({
         return { ok: true, detail: `started ${ids.join(', ')} after ${step.startAfter}` };
       };
     }
-    return [action];
+    return [withAutoScaling(action, scope, ctx.aws.region)];
   },
-  inverses: [startInstances],
+  inverses: [startInstances, resumeProcesses],
   affects: (step) => [step.resource],
-  confirm: confirmByAction({ 'ec2:StopInstances': instancesInState(['stopped']) }),
+  confirm: confirmByAction({ 'ec2:StopInstances': instancesInState(STOPPED_OR_REPLACED) }),
 });

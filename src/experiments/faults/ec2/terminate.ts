@@ -7,7 +7,14 @@ import { confirmByAction, defineFault } from '../definition.js';
 import { dryRunCheck } from '../dry-run.js';
 import { requestIds } from '../inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from '../step.js';
-import type { FaultContext } from '../types.js';
+import type { FaultAction, FaultContext } from '../types.js';
+import {
+  autoScalingOption,
+  autoScalingPlanCalls,
+  autoScalingScope,
+  resumeProcesses,
+  withAutoScaling,
+} from './auto-scaling.js';
 import { ec2WatchCalls, instanceArns, instancesOfStep, resolveInstancesCalls, targetGroupWatch } from './common.js';
 import { instancesInState } from './confirm.js';
 import { awaitReplacement } from './inverses.js';
@@ -16,6 +23,7 @@ export const ec2TerminateFault = strict({
   ...stepShape,
   type: z.literal('ec2-terminate'),
   resource: resourceName,
+  autoScaling: autoScalingOption,
 }).meta({
   description: 'Terminate EC2 instances. Irreversible: recovery relies on your Auto Scaling group.',
 });
@@ -46,19 +54,26 @@ export const ec2TerminateDefinition = defineFault({
   plan(f, ctx) {
     const r = ctx.resources[f.resource];
     const iArns = instanceArns(ctx, r);
+    const asg = autoScalingPlanCalls(ctx, f.autoScaling);
     return {
       title: `terminate EC2 instances (${f.resource})`,
       description: 'Terminates the selected instances. Cannot be undone: recovery relies on an Auto Scaling group.',
       targets: [planTarget(ctx, f.resource)],
       preflight: [
         ...resolveInstancesCalls(r),
+        ...asg.preflight,
         call('ec2', 'TerminateInstances', iArns, { ...tagged(ctx), dryRun: true, note: 'permission check' }),
       ],
-      inject: [call('ec2', 'TerminateInstances', iArns, tagged(ctx))],
-      watch: ec2WatchCalls(ctx, r),
-      inverse: null,
+      inject: [...asg.inject, call('ec2', 'TerminateInstances', iArns, tagged(ctx))],
+      watch: [...ec2WatchCalls(ctx, r), ...asg.watch],
+      inverse: asg.inverse.length
+        ? {
+            description: 'resume the Auto Scaling processes (the group then replaces the instances)',
+            awsCalls: asg.inverse,
+          }
+        : null,
       // Only with an Auto Scaling group, known at run time: waiting for its replacements.
-      inverseActions: [awaitReplacement.action],
+      inverseActions: [...(f.autoScaling === 'suspend' ? [] : [awaitReplacement.action]), ...asg.inverseActions],
       destructive: true,
       recoveryTypicalMs: ctx.lab ? 10 * S : 5 * M,
       injectMs: { typical: 1 * S, max: 30 * S },
@@ -69,7 +84,8 @@ export const ec2TerminateDefinition = defineFault({
   async prepare(step, ctx) {
     const instances = instancesOfStep(step, ctx);
     const ids = instances.map((i) => i.id);
-    const groups = new Set(instances.map((i) => i.asgName));
+    const scope = await autoScalingScope(step, ctx, ids);
+    const groups = new Set([...scope.groups.keys(), ...instances.flatMap((i) => (i.asgName ? [i.asgName] : []))]);
     if (groups.size > 1) {
       throw DrillproofError.user(
         'TerminateMixedGroups',
@@ -77,16 +93,18 @@ export const ec2TerminateDefinition = defineFault({
         { hint: 'select instances of one group per ec2-terminate fault' },
       );
     }
-    const asg = instances[0]?.asgName ?? null;
+    const asg = [...groups][0] ?? null;
     const expectedRunning = asg ? await runningInGroup(ctx, asg) : 0;
     const region = ctx.aws.region;
-    return [
-      {
-        stepId: step.id,
-        fault: step.type,
-        action: 'ec2:TerminateInstances',
-        targets: ids,
-        inverse: asg
+    // With the processes suspended the group replaces nothing until rollback resumes them.
+    const waits = asg !== null && scope.choice !== 'suspend';
+    const action: FaultAction = {
+      stepId: step.id,
+      fault: step.type,
+      action: 'ec2:TerminateInstances',
+      targets: ids,
+      inverse:
+        waits && asg
           ? awaitReplacement.spec(
               { asgName: asg, expectedRunning, terminated: ids },
               `wait for Auto Scaling group ${asg} to run ${expectedRunning} instances again`,
@@ -96,24 +114,24 @@ export const ec2TerminateDefinition = defineFault({
               ],
             )
           : null,
-        preflight: async (c) => [
-          await dryRunCheck('ec2:TerminateInstances', () =>
-            c.aws.ec2.terminateInstances({ InstanceIds: ids, DryRun: true }),
-          ),
-          {
-            check: 'auto-scaling-replacement',
-            ok: true,
-            detail: asg
-              ? `instances are in Auto Scaling group ${asg}; rollback waits for replacements`
-              : `instances ${ids.join(', ')} are in no Auto Scaling group: terminating them is permanent`,
-          },
-        ],
-        run: async (c) => ({ requestIds: requestIds(await c.aws.ec2.terminateInstances({ InstanceIds: ids })) }),
-        watch: [{ source: 'ec2', instanceIds: ids }, ...targetGroupWatch(ctx, [step.resource])],
-      },
-    ];
+      preflight: async (c) => [
+        await dryRunCheck('ec2:TerminateInstances', () =>
+          c.aws.ec2.terminateInstances({ InstanceIds: ids, DryRun: true }),
+        ),
+        {
+          check: 'auto-scaling-replacement',
+          ok: true,
+          detail: asg
+            ? `instances are in Auto Scaling group ${asg}; rollback waits for replacements`
+            : `instances ${ids.join(', ')} are in no Auto Scaling group: terminating them is permanent`,
+        },
+      ],
+      run: async (c) => ({ requestIds: requestIds(await c.aws.ec2.terminateInstances({ InstanceIds: ids })) }),
+      watch: [{ source: 'ec2', instanceIds: ids }, ...targetGroupWatch(ctx, [step.resource])],
+    };
+    return [withAutoScaling(action, scope, region)];
   },
-  inverses: [awaitReplacement],
+  inverses: [awaitReplacement, resumeProcesses],
   affects: (step) => [step.resource],
   // shutting-down is already one way: a terminating instance never comes back.
   confirm: confirmByAction({ 'ec2:TerminateInstances': instancesInState(['shutting-down', 'terminated']) }),
