@@ -3,11 +3,14 @@ import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/cli
 import { DrillproofError } from '../../errors.js';
 import type { MessageSink } from '../../io/messages.js';
 import { resolveScenarioVars } from '../../scenario/vars.js';
+import { registerEnvSecrets } from '../../util/secrets.js';
+import { keepsEnvUntilRun } from '../faults/registry.js';
 import { loadScenarioFile } from '../load.js';
 import type { DrillScenario } from '../phases/drill-input.js';
 import type { DrillPorts } from '../phases/ports.js';
 import { type DrillResult, runDrill } from '../runner.js';
 import { ACCOUNT_PATTERN } from '../schema/target.js';
+import { registerDrillSecrets, scrubbingSink } from '../secret-sink.js';
 import type { SignalSource } from '../signals.js';
 import { warnIfProbeInImpairedAz } from '../vantage.js';
 import { defaultDrillPorts } from './default-ports.js';
@@ -72,7 +75,8 @@ function withAwsFlags(t: AwsTarget, f: RunFileOptions['aws'], provider: string):
  * @throws DrillproofError `ScenarioInvalid` (exit 2), `LabNotRunning` (exit 3)
  */
 export async function runScenarioFile(file: string, opts: RunFileOptions): Promise<DrillResult> {
-  let o = opts;
+  let o: RunFileOptions = { ...opts, sink: scrubbingSink(opts.sink) };
+  registerEnvSecrets(o.env);
   const loaded = loadScenarioFile(file);
   for (const w of loaded.warnings) {
     o.sink.emit({ time: new Date().toISOString(), level: 'warn', code: 'DP_RUN_W1010', message: w.message, data: w });
@@ -86,7 +90,12 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       o = { ...o, env: { ...o.env, DRILLPROOF_LAB_DB_PASSWORD: pw } };
     }
   }
-  const scenario = resolveScenarioVars(loaded.scenario, { env: o.env, ...(lab ? { lab } : {}) });
+  const scenario = resolveScenarioVars(
+    loaded.scenario,
+    { env: o.env, ...(lab ? { lab } : {}) },
+    { keepEnv: keepsEnvUntilRun },
+  );
+  registerDrillSecrets(o.env, scenario);
   checkAllowedAccounts(loaded.scenario, scenario);
   const runId = newRunId(scenario.metadata.name);
   const runDir = resolve(o.out ?? join(scenario.evidence?.dir ?? 'runs', runId));

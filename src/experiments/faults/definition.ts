@@ -119,6 +119,11 @@ export interface FaultDefinition<S extends z.ZodType = z.ZodType, A = unknown> {
    * coverage check ("no probe exercised <resource>").
    */
   affects?(step: z.infer<S>, resources: ReadonlyMap<string, ResolvedResource>): string[];
+  /**
+   * The step reads `${env.X}` itself when it runs (exec, http): the scenario resolver leaves them
+   * unexpanded there, so values stay out of the journal and out of shell strings.
+   */
+  expandsEnvAtRun?: boolean;
   /** Slot (not filled in yet): how its effect is confirmed during observe. */
   confirm?: FaultConfirmation;
 }

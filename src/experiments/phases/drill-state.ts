@@ -8,6 +8,7 @@ import { journalPath, samplesDir, scenarioCopyName } from '../../run/files.js';
 import { Journal } from '../../run/journal.js';
 import type { RunRecord } from '../../run/record.js';
 import { AnchoredClock, type Clock, isoMs, systemClock } from '../../util/clock.js';
+import { scrubSecrets } from '../../util/secrets.js';
 import { toolVersion } from '../../util/version.js';
 import type { FaultContext } from '../faults/types.js';
 import { GuardrailMonitor } from '../guardrails-runtime.js';
@@ -80,7 +81,7 @@ export function openDrill(input: DrillInput, o: DrillOptions): Drill {
   const clock = o.clock ?? systemClock;
   const timeline = new AnchoredClock(clock);
   mkdirSync(samplesDir(input.runDir), { recursive: true });
-  writeFileSync(join(input.runDir, scenarioCopyName(input.scenarioPath)), input.scenarioText);
+  writeFileSync(join(input.runDir, scenarioCopyName(input.scenarioPath)), scrubSecrets(input.scenarioText));
   const journal = Journal.create(journalPath(input.runDir), timeline);
   const aws = o.createAws((r) => {
     // Every AWS call is in the journal, until it closes (a watcher's last poll may come later).
