@@ -27,6 +27,8 @@ export const ExitCode = {
   PackAltered: 9,
   /** `verify`: signature and files are valid, but the signer is not the one the policy trusts. */
   SignerNotTrusted: 10,
+  /** A drill step of the scenario's own (an `exec` command, an `http` call) failed; rolled back. */
+  StepFailed: 11,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

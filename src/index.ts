@@ -151,5 +151,6 @@ export {
 } from './scenario/helpers.js';
 export { collectVars, resolveScenarioVars, type VarSources } from './scenario/vars.js';
 export { AnchoredClock, type Clock, isoMs, systemClock } from './util/clock.js';
+export { registerEnvSecrets, scrubSecrets } from './util/secrets.js';
 export { formatDurationMs, parseDurationMs, parsePercent, parseRatePerSecond } from './util/units.js';
 export { toolVersion } from './util/version.js';

@@ -1,5 +1,13 @@
 import { Command, CommanderError } from 'commander';
-import { DrillproofError, ExitCode, errorToExitCode, formatProblem, toolVersion } from '../index.js';
+import {
+  DrillproofError,
+  ExitCode,
+  errorToExitCode,
+  formatProblem,
+  registerEnvSecrets,
+  scrubSecrets,
+  toolVersion,
+} from '../index.js';
 import { commands } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import { normalizeLegacyArgv } from './flags.js';
@@ -9,7 +17,9 @@ import { type CliIo, processIo } from './render.js';
  * The CLI entry: parses arguments, runs one command, maps the outcome to an exit code.
  * Only this function decides exit codes; `bin/drillproof.js` sets `process.exitCode` from it.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo = processIo()): Promise<number> {
+  registerEnvSecrets(rawIo.env);
+  const io = scrubbedIo(rawIo);
   let exitCode: number = ExitCode.Ok;
   const ctx: CommandContext = { io, setExitCode: (c) => (exitCode = c) };
   const program = new Command('drillproof')
@@ -38,6 +48,25 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     reportError(err, io, argv.includes('--json'));
     return errorToExitCode(err);
   }
+}
+
+/** Every byte the CLI prints passes the secret registry: no known secret reaches the console. */
+function scrubbedIo(io: CliIo): CliIo {
+  const wrap = <T extends NodeJS.WritableStream>(s: T): T =>
+    new Proxy(s, {
+      get(target, key) {
+        if (key === 'write') {
+          return (chunk: unknown, ...rest: unknown[]) =>
+            (target.write as (...a: unknown[]) => boolean)(
+              typeof chunk === 'string' ? scrubSecrets(chunk) : chunk,
+              ...rest,
+            );
+        }
+        const v = Reflect.get(target, key, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
 }
 
 /** User errors are printed without a stack; tool errors keep theirs for a bug report. */

@@ -8,7 +8,9 @@ import { journalPath } from '../run/files.js';
 import { Journal, readJournal } from '../run/journal.js';
 import type { JournalEntry } from '../run/journal-types.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
+import { registerEnvSecrets } from '../util/secrets.js';
 import { pendingInverses, type RollbackOutcome, RollbackStack } from './rollback.js';
+import { scrubbingSink } from './secret-sink.js';
 
 export interface RecoverOptions {
   createAws: (target: AwsTarget, record: CallRecorder) => AwsApis;
@@ -47,7 +49,9 @@ const alive = (pid: number): boolean => {
  * same journal. Refuses while the drill's own process is still running.
  * @throws DrillproofError `RunStillActive`, `JournalUnreadable`
  */
-export async function recoverRun(runDir: string, o: RecoverOptions): Promise<RecoverResult> {
+export async function recoverRun(runDir: string, opts: RecoverOptions): Promise<RecoverResult> {
+  const o = { ...opts, sink: scrubbingSink(opts.sink) };
+  registerEnvSecrets(o.env ?? process.env);
   const path = journalPath(runDir);
   const { entries } = readJournal(path);
   const d = runStarted(path, entries);

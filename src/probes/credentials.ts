@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { defaultProbeAwsClients, type ProbeAwsClients } from '../aws/credential-clients.js';
 import { DrillproofError } from '../errors.js';
+import { registerSecret } from '../util/secrets.js';
 import type { DbConnectionConfig } from './config.js';
 
 export interface CredentialContext {
@@ -17,6 +18,19 @@ const IAM_TOKEN_REUSE_MS = 10 * 60_000;
  * except into the database driver.
  */
 export function passwordProvider(
+  conn: Pick<DbConnectionConfig, 'host' | 'port' | 'user' | 'password'>,
+  ctx: CredentialContext,
+): () => Promise<string | undefined> {
+  const read = readPassword(conn, ctx);
+  // Registered when read, so every writer masks it wherever it turns up.
+  return async () => {
+    const v = await read();
+    registerSecret(v);
+    return v;
+  };
+}
+
+function readPassword(
   conn: Pick<DbConnectionConfig, 'host' | 'port' | 'user' | 'password'>,
   ctx: CredentialContext,
 ): () => Promise<string | undefined> {

@@ -4,6 +4,7 @@ import { type MessageSink, message, silentSink } from '../io/messages.js';
 import { readbackFilePath, samplesDir } from '../run/files.js';
 import { type HeartbeatReadback, SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../run/samples.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
+import { scrubSecrets } from '../util/secrets.js';
 import { formatDurationMs } from '../util/units.js';
 import type { CredentialContext } from './credentials.js';
 import { createProbeRunner, type ProbeConfig, probeKind } from './kinds/registry.js';
@@ -186,7 +187,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
     }
     const rb = await r.runner.readback(kind);
     const file = readbackFilePath(opts.outDir, probe, kind);
-    writeFileSync(file, `${JSON.stringify(rb)}\n`);
+    writeFileSync(file, `${scrubSecrets(JSON.stringify(rb))}\n`);
     sink.emit(
       message('info', 'DP_PROBE_I0003', `read back ${rb.seqs.length} heartbeat rows of ${probe} from ${rb.source}`, {
         probe,

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { sampleFilePath, samplesDir } from '../run/files.js';
 import type { Sample, SampleFileHeader } from '../run/samples.js';
+import { scrubSecrets } from '../util/secrets.js';
 
 /** How often buffered lines reach the file: a kill -9 loses at most this much of the run. */
 export const FLUSH_INTERVAL_MS = 250;
@@ -24,7 +25,7 @@ export class SampleWriter {
     mkdirSync(samplesDir(runDir), { recursive: true });
     this.path = sampleFilePath(runDir, header.probe);
     this.fd = openSync(this.path, 'w');
-    writeSync(this.fd, `${JSON.stringify(header)}\n`);
+    writeSync(this.fd, `${scrubSecrets(JSON.stringify(header))}\n`);
     this.timer = setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
@@ -36,7 +37,8 @@ export class SampleWriter {
 
   flush(): void {
     if (this.fd === null || this.buf.length === 0) return;
-    const text = `${this.buf.join('\n')}\n`;
+    // An error text can quote a request or a connection string: known secrets never reach the file.
+    const text = scrubSecrets(`${this.buf.join('\n')}\n`);
     this.buf = [];
     writeSync(this.fd, text);
   }

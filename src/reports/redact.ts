@@ -4,31 +4,9 @@
  * parts wrote are rewritten through it before signing). The rules err on the side of removing a
  * value: a redacted harmless value costs less than a leaked password.
  */
-export const REDACTED = '[REDACTED]';
+import { isSecretKey, SECRET_MASK, scrubSecrets } from '../util/secrets.js';
 
-/** Key names (compared without `_`/`-`, case-insensitive) whose values are secrets. */
-const SECRET_KEY_SUFFIXES = [
-  'password',
-  'passwd',
-  'pwd',
-  'secret',
-  'token',
-  'apikey',
-  'secretaccesskey',
-  'accesskey',
-  'privatekey',
-  'clientsecret',
-  'authorization',
-  'credentials',
-  'connectionstring',
-  'cookie',
-];
-
-function isSecretKey(key: string): boolean {
-  const k = key.toLowerCase().replace(/[_-]/g, '');
-  // `keyHint`, `tokenUrl`, `secretsManager` and friends name where a secret lives, not the secret.
-  return SECRET_KEY_SUFFIXES.some((s) => k.endsWith(s));
-}
+export const REDACTED = SECRET_MASK;
 
 interface Rule {
   name: string;
@@ -94,7 +72,13 @@ export interface RedactionResult {
 export function redactText(text: string): RedactionResult {
   const counts: Record<string, number> = {};
   let total = 0;
-  let out = text;
+  // Known values first (whatever their shape), then the shapes of secrets nobody registered.
+  let out = scrubSecrets(text);
+  if (out !== text) {
+    const n = out.split(REDACTED).length - text.split(REDACTED).length;
+    counts['known-secret'] = n;
+    total += n;
+  }
   for (const rule of RULES) {
     out = out.replace(rule.re, (...args: unknown[]) => {
       const m = args[0] as string;

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } f
 import { DrillproofError } from '../errors.js';
 import type { AnchoredClock } from '../util/clock.js';
 import { isoMs } from '../util/clock.js';
+import { scrubSecrets } from '../util/secrets.js';
 import { journalPath } from './files.js';
 import type { JournalEntry, JournalKind, RecordedInverse, RestoreVerification } from './journal-types.js';
 
@@ -47,7 +48,7 @@ export class Journal {
     if (this.closed) throw DrillproofError.tool('JournalClosed', `journal ${this.path} is closed`);
     const t = this.clock.nowMs();
     const entry: JournalEntry<D> = { seq: this.seq++, time: isoMs(t), t: Math.round(t * 1000) / 1000, kind, data };
-    const line = `${JSON.stringify(entry)}\n`;
+    const line = `${scrubSecrets(JSON.stringify(entry))}\n`;
     const buf = Buffer.from(line, 'utf8');
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);

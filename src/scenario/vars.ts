@@ -121,9 +121,10 @@ function lookup(expr: string, sources: VarSources): { ok: true; value: unknown }
 }
 
 /** Substitutes the variables of one string; a string that is exactly one variable keeps its type. */
-function substitute(s: string, sources: VarSources, path: string, problems: Problem[]): unknown {
+function substitute(s: string, sources: VarSources, path: string, problems: Problem[], keepEnv: boolean): unknown {
   if (!s.includes('$')) return s;
   const { refs } = scan(s);
+  if (keepEnv) return substituteKeepingEnv(s, refs, sources, path, problems);
   const only = refs.length === 1 && refs[0]?.start === 0 && refs[0]?.end === s.length ? refs[0] : undefined;
   if (only) {
     const r = lookup(only.expr, sources);
@@ -145,9 +146,35 @@ function substitute(s: string, sources: VarSources, path: string, problems: Prob
   return out + s.slice(last).replaceAll('$${', '${');
 }
 
-function resolveValue(value: unknown, sources: VarSources, path: string, problems: Problem[], key?: string): unknown {
+/**
+ * `${env.X}` stays as written (checked to be set), `${lab.x}` is substituted, `$${` stays: the
+ * step expands the rest itself when it runs, so values never enter the journal or a shell string.
+ */
+function substituteKeepingEnv(s: string, refs: VarRef[], sources: VarSources, path: string, problems: Problem[]) {
+  let out = '';
+  let last = 0;
+  for (const ref of refs) {
+    out += s.slice(last, ref.start);
+    const r = lookup(ref.expr, sources);
+    if (!r.ok) problems.push({ code: 'VarUnresolved', message: r.why, path, severity: 'error' });
+    out += ENV_NAME.test(ref.expr) || !r.ok ? s.slice(ref.start, ref.end) : String(r.value);
+    last = ref.end;
+  }
+  return out + s.slice(last);
+}
+
+type KeepEnv = (path: string, value: Record<string, unknown>) => boolean;
+
+function resolveValue(
+  value: unknown,
+  sources: VarSources,
+  path: string,
+  problems: Problem[],
+  key?: string,
+  keep?: KeepEnv | true,
+): unknown {
   if (typeof value === 'string') {
-    const v = substitute(value, sources, path, problems);
+    const v = substitute(value, sources, path, problems, keep === true);
     // Ports are the only numbers a variable may stand for (schema: number | "${...}").
     if (key === 'port' && typeof v === 'string') {
       const n = Number(v);
@@ -166,11 +193,14 @@ function resolveValue(value: unknown, sources: VarSources, path: string, problem
     }
     return v;
   }
-  if (Array.isArray(value)) return value.map((v, i) => resolveValue(v, sources, `${path}[${i}]`, problems));
+  if (Array.isArray(value)) {
+    return value.map((v, i) => resolveValue(v, sources, `${path}[${i}]`, problems, undefined, keep));
+  }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
+    const inner = keep === true || keep?.(path, value as Record<string, unknown>) ? true : keep;
     for (const [k, v] of Object.entries(value)) {
-      out[k] = resolveValue(v, sources, path ? `${path}.${k}` : k, problems, k);
+      out[k] = resolveValue(v, sources, path ? `${path}.${k}` : k, problems, k, inner);
     }
     return out;
   }
@@ -182,10 +212,11 @@ function resolveValue(value: unknown, sources: VarSources, path: string, problem
  * exactly one variable takes the variable's value and type (a lab port stays a number); every
  * `port` field ends up a number. Throws `ScenarioVarUnresolved` (user error, exit 2) listing every
  * variable that could not be resolved. Nothing is printed or logged: resolved values may be secret.
+ * `keepEnv` names objects (e.g. exec and http steps) whose `${env.X}` stay unexpanded (but checked).
  */
-export function resolveScenarioVars<T>(scenario: T, sources: VarSources): T {
+export function resolveScenarioVars<T>(scenario: T, sources: VarSources, o: { keepEnv?: KeepEnv } = {}): T {
   const problems: Problem[] = [];
-  const out = resolveValue(scenario, sources, '', problems) as T;
+  const out = resolveValue(scenario, sources, '', problems, undefined, o.keepEnv) as T;
   if (problems.length > 0) {
     throw DrillproofError.user(
       'ScenarioVarUnresolved',

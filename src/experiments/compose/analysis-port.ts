@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES } from '../../run/files.js';
 import { isoMs } from '../../util/clock.js';
+import { scrubSecrets } from '../../util/secrets.js';
 import { analyzeDrill } from '../analysis/drill.js';
 import type { DrillPorts } from '../phases/ports.js';
 
@@ -16,6 +17,7 @@ export const analysisPort: DrillPorts['analyze'] = ({ runDir, scenario, journal 
  */
 export function writeMinimalEvidence(runDir: string, record: object): string[] {
   const path = join(runDir, RUN_FILES.evidence);
-  writeFileSync(path, `${JSON.stringify({ schemaVersion: 1, writtenAt: isoMs(Date.now()), ...record }, null, 2)}\n`);
+  const json = JSON.stringify({ schemaVersion: 1, writtenAt: isoMs(Date.now()), ...record }, null, 2);
+  writeFileSync(path, `${scrubSecrets(json)}\n`);
   return [path];
 }

@@ -3,11 +3,14 @@ import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/cli
 import { DrillproofError } from '../../errors.js';
 import type { MessageSink } from '../../io/messages.js';
 import { resolveScenarioVars } from '../../scenario/vars.js';
+import { registerEnvSecrets } from '../../util/secrets.js';
+import { keepsEnvUntilRun } from '../faults/registry.js';
 import { loadScenarioFile } from '../load.js';
 import type { DrillScenario } from '../phases/drill-input.js';
 import type { DrillPorts } from '../phases/ports.js';
 import { type DrillResult, runDrill } from '../runner.js';
 import { ACCOUNT_PATTERN } from '../schema/target.js';
+import { registerDrillSecrets, scrubbingSink } from '../secret-sink.js';
 import type { SignalSource } from '../signals.js';
 import { warnIfProbeInImpairedAz } from '../vantage.js';
 import { defaultDrillPorts } from './default-ports.js';
@@ -67,31 +70,44 @@ function withAwsFlags(t: AwsTarget, f: RunFileOptions['aws'], provider: string):
 }
 
 /**
+ * What a lab scenario needs from the lab's facts in its environment, unless the user set it: the
+ * lab database password (DRILLPROOF_LAB_DB_PASSWORD) and, for probes that call AWS themselves
+ * (dynamodb-heartbeat), the lab's credentials.
+ */
+function withLabEnv(env: NodeJS.ProcessEnv, lab: LabFacts): NodeJS.ProcessEnv {
+  let out = env;
+  const pw = (lab.db as { password?: string } | undefined)?.password;
+  if (pw !== undefined && out.DRILLPROOF_LAB_DB_PASSWORD === undefined) {
+    out = { ...out, DRILLPROOF_LAB_DB_PASSWORD: pw };
+  }
+  const key = lab.credentials as { accessKeyId?: string; secretAccessKey?: string } | undefined;
+  if (key?.accessKeyId && key.secretAccessKey && out.AWS_ACCESS_KEY_ID === undefined) {
+    out = { ...out, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
+  }
+  return out;
+}
+
+/**
  * Loads, validates and resolves a scenario file, then runs it: what `drillproof run` and the demo
  * do. Lab scenarios read the running lab's facts (`lab.json`) for `${lab.*}` and the endpoint.
  * @throws DrillproofError `ScenarioInvalid` (exit 2), `LabNotRunning` (exit 3)
  */
 export async function runScenarioFile(file: string, opts: RunFileOptions): Promise<DrillResult> {
-  let o = opts;
+  let o: RunFileOptions = { ...opts, sink: scrubbingSink(opts.sink) };
+  registerEnvSecrets(o.env);
   const loaded = loadScenarioFile(file);
   for (const w of loaded.warnings) {
     o.sink.emit({ time: new Date().toISOString(), level: 'warn', code: 'DP_RUN_W1010', message: w.message, data: w });
   }
-  let lab: LabFacts | null = null;
-  if (loaded.scenario.target.provider === 'lab') {
-    lab = readLabFacts(resolve(o.labDir ?? defaultLabDir(o.env)));
-    // Lab scenarios read the lab database password from this variable; the lab knows it.
-    const pw = (lab.db as { password?: string } | undefined)?.password;
-    if (pw !== undefined && o.env.DRILLPROOF_LAB_DB_PASSWORD === undefined) {
-      o = { ...o, env: { ...o.env, DRILLPROOF_LAB_DB_PASSWORD: pw } };
-    }
-    // Probes that call AWS themselves (dynamodb-heartbeat) sign with the lab's credentials.
-    const key = lab.credentials as { accessKeyId?: string; secretAccessKey?: string } | undefined;
-    if (key?.accessKeyId && key.secretAccessKey && o.env.AWS_ACCESS_KEY_ID === undefined) {
-      o = { ...o, env: { ...o.env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey } };
-    }
-  }
-  const scenario = resolveScenarioVars(loaded.scenario, { env: o.env, ...(lab ? { lab } : {}) });
+  const lab =
+    loaded.scenario.target.provider === 'lab' ? readLabFacts(resolve(o.labDir ?? defaultLabDir(o.env))) : null;
+  if (lab) o = { ...o, env: withLabEnv(o.env, lab) };
+  const scenario = resolveScenarioVars(
+    loaded.scenario,
+    { env: o.env, ...(lab ? { lab } : {}) },
+    { keepEnv: keepsEnvUntilRun },
+  );
+  registerDrillSecrets(o.env, scenario);
   checkAllowedAccounts(loaded.scenario, scenario);
   const runId = newRunId(scenario.metadata.name);
   const runDir = resolve(o.out ?? join(scenario.evidence?.dir ?? 'runs', runId));

@@ -146,6 +146,11 @@ export interface FaultDefinition<S extends z.ZodType = z.ZodType, A = unknown> {
    */
   affects?(step: z.infer<S>, resources: ReadonlyMap<string, ResolvedResource>): string[];
   /**
+   * The step reads `${env.X}` itself when it runs (exec, http): the scenario resolver leaves them
+   * unexpanded there, so values stay out of the journal and out of shell strings.
+   */
+  expandsEnvAtRun?: boolean;
+  /**
    * How its effect is confirmed during observe from AWS's answers. Absent: no AWS answer can
    * confirm it (exec, http); its runs record `unconfirmable` and never claim AWS confirmed them.
    */

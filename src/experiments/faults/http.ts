@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DrillproofError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
 import { positiveDuration, strict, stringMap, text } from '../../scenario/common.js';
 import { durationMs } from '../../scenario/helpers.js';
-import { type HttpActionSpec, sendHttp } from './command.js';
+import { curlManualStep, expandHttp, type HttpActionSpec, sendHttp } from './command.js';
 import { defineFault } from './definition.js';
 import { defineInverse } from './inverse.js';
 import { S, stepShape } from './step.js';
@@ -10,10 +11,13 @@ import { S, stepShape } from './step.js';
 export const httpCallShape = {
   url: text,
   method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-  headers: stringMap.optional(),
+  headers: stringMap
+    .optional()
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: documents the variable syntax
+    .meta({ description: 'Request headers; ${env.X} is read when the request is sent and never journaled.' }),
   body: text.optional(),
   expectStatus: z.array(z.number().int().min(100).max(599)).min(1).default([200]),
-  timeout: positiveDuration.default('10s'),
+  timeout: positiveDuration.default('10s').meta({ description: 'Bounds the whole request (connect, headers, body).' }),
 };
 
 export const httpFault = strict({
@@ -35,15 +39,36 @@ export const httpInverse = defineInverse({
     timeoutMs: z.number().optional(),
     timeout: z.string().optional(),
   }),
-  async run(_ctx, p) {
-    const r = await sendHttp(p as HttpActionSpec);
-    if (!r.ok) throw DrillproofError.user('InverseHttpFailed', `inverse request answered ${r.status}: ${r.detail}`);
+  async run(ctx, p) {
+    const r = await sendHttp(expandHttp(p as HttpActionSpec, ctx.env, 'inverse request'));
+    if (!r.ok) {
+      throw DrillproofError.user('InverseHttpFailed', `inverse request answered ${r.status ?? r.detail}: ${r.detail}`);
+    }
     return [];
   },
 });
 
-export function httpInverseSpec(p: z.infer<typeof httpInverse.params> & { method: string }, manual = p.url) {
-  return httpInverse.spec(p, `${p.method} ${p.url}`, [manual]);
+/** The journaled undo: templates as written (`${env.X}` unexpanded), a quoted curl as the manual step. */
+export function httpInverseSpec(p: z.infer<typeof httpInverse.params> & { method: string }) {
+  return httpInverse.spec(p, `${p.method} ${p.url}`, [curlManualStep(p)]);
+}
+
+function callSpec(c: {
+  url: string;
+  method: string;
+  headers?: Record<string, unknown> | undefined;
+  body?: string | undefined;
+  expectStatus: number[];
+  timeout: string;
+}): HttpActionSpec & { method: string } {
+  return {
+    url: c.url,
+    method: c.method,
+    ...(c.headers ? { headers: Object.fromEntries(Object.entries(c.headers).map(([k, v]) => [k, String(v)])) } : {}),
+    ...(c.body !== undefined ? { body: c.body } : {}),
+    expectStatus: c.expectStatus,
+    timeoutMs: durationMs(c.timeout),
+  };
 }
 
 /** http: sends one request (e.g. a feature flag or an admin endpoint); optional inverse request. */
@@ -73,13 +98,7 @@ export const httpDefinition = defineFault({
     };
   },
   async prepare(step) {
-    const spec: HttpActionSpec = {
-      url: step.url,
-      method: step.method,
-      ...(step.body !== undefined ? { body: step.body } : {}),
-      expectStatus: step.expectStatus,
-      timeoutMs: durationMs(step.timeout),
-    };
+    const spec = callSpec(step);
     const inv = step.inverse;
     return [
       {
@@ -87,16 +106,17 @@ export const httpDefinition = defineFault({
         fault: step.type,
         action: 'http',
         targets: [`${spec.method} ${spec.url}`],
-        inverse: inv
-          ? httpInverseSpec(inv, `curl -X ${inv.method} ${inv.url}${inv.body ? ` --data '${inv.body}'` : ''}`)
-          : null,
+        inverse: inv ? httpInverseSpec(callSpec(inv)) : null,
         preflight: async () => [{ check: 'http action', ok: true, detail: `${spec.method} ${spec.url}` }],
-        run: async () => {
-          const r = await sendHttp(spec);
+        run: async (c) => {
+          const r = await sendHttp(expandHttp(spec, c.env, `request of ${step.id}`));
           if (!r.ok) {
             throw DrillproofError.user(
               'HttpActionFailed',
               `${spec.method} ${spec.url} answered ${r.status ?? r.detail}`,
+              {
+                exitCode: ExitCode.StepFailed,
+              },
             );
           }
           return { requestIds: [], response: { status: r.status } };
@@ -105,4 +125,5 @@ export const httpDefinition = defineFault({
     ];
   },
   inverses: [httpInverse],
+  expandsEnvAtRun: true,
 });

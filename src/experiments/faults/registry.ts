@@ -58,6 +58,14 @@ export function faultDefinition(type: string): FaultDefinition | undefined {
   return byType.get(type);
 }
 
+/**
+ * For `resolveScenarioVars`: fault and rollback steps whose type expands `${env.X}` at run time.
+ */
+export function keepsEnvUntilRun(path: string, value: Record<string, unknown>): boolean {
+  if (!/^(steps\.faults|rollback\.steps)\[\d+\]$/.test(path) || typeof value.type !== 'string') return false;
+  return byType.get(value.type)?.expandsEnvAtRun === true;
+}
+
 /** The scenario's fault step: the union of every fault type's schema. */
 export const faultSchema = z.discriminatedUnion('type', FAULTS.map((f) => f.schema) as SchemasOf<Faults>, {
   error: (iss) =>

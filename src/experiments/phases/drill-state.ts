@@ -10,6 +10,7 @@ import { Journal } from '../../run/journal.js';
 import type { RunRecord } from '../../run/record.js';
 import { durationMs, probeIntervalMs } from '../../scenario/helpers.js';
 import { AnchoredClock, type Clock, isoMs, systemClock } from '../../util/clock.js';
+import { scrubSecrets } from '../../util/secrets.js';
 import { toolVersion } from '../../util/version.js';
 import type { FaultContext } from '../faults/types.js';
 import { GuardrailMonitor } from '../guardrails-runtime.js';
@@ -90,7 +91,7 @@ export function openDrill(input: DrillInput, o: DrillOptions): Drill {
   const timeline = new AnchoredClock(clock);
   checkRunDir(input.runDir, runBytes(input.scenario));
   mkdirSync(samplesDir(input.runDir), { recursive: true });
-  writeFileSync(join(input.runDir, scenarioCopyName(input.scenarioPath)), input.scenarioText);
+  writeFileSync(join(input.runDir, scenarioCopyName(input.scenarioPath)), scrubSecrets(input.scenarioText));
   const journal = Journal.create(journalPath(input.runDir), timeline);
   const aws = o.createAws((r) => {
     // Every AWS call is in the journal, until it closes (a watcher's last poll may come later).

@@ -99,7 +99,7 @@ export async function injectFaults(i: {
  */
 export async function injectPhase(d: Drill): Promise<void> {
   const { scenario, facts } = d;
-  recordScenarioRollback(scenario, d.rollback);
+  recordScenarioRollback(scenario, d.rollback, d.faultCtx.scenarioDir);
   const maxDur = scenario.guardrails?.maxDuration ? (parseDurationMs(scenario.guardrails.maxDuration) ?? null) : null;
   d.guard.start(maxDur);
   const actions = facts.actions;

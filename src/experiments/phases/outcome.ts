@@ -38,7 +38,10 @@ export function decideOutcome(f: DrillFacts, aborted: boolean): Outcome {
   if (aborted) {
     return { verdict: 'aborted', exitCode: ExitCode.Aborted, reason: f.abortReason ?? 'aborted' };
   }
-  if (f.injectError) return { verdict: 'error', exitCode: ExitCode.ToolError, reason: f.injectError.message };
+  if (f.injectError) {
+    // A failed exec / http step carries its own code (11): the drill's action failed, not the tool.
+    return { verdict: 'error', exitCode: f.injectError.exitCode ?? ExitCode.ToolError, reason: f.injectError.message };
+  }
   if (f.toolError) {
     return {
       verdict: 'error',

@@ -1,5 +1,5 @@
 import { parseDurationMs } from '../../util/units.js';
-import { execInverseSpec } from '../faults/exec.js';
+import { execInverseSpec, execSpec } from '../faults/exec.js';
 import { httpInverseSpec } from '../faults/http.js';
 import type { RollbackStack } from '../rollback.js';
 import type { DrillScenario } from './drill-input.js';
@@ -9,13 +9,13 @@ import { type Drill, journaled } from './drill-state.js';
  * Rollback steps of the scenario become recorded inverses before injection. `auto` runs them
  * after the faults' own inverses (recorded first, so drained last); `explicit` runs only them.
  */
-export function recordScenarioRollback(scenario: DrillScenario, rollback: RollbackStack): void {
+export function recordScenarioRollback(scenario: DrillScenario, rollback: RollbackStack, scenarioDir: string): void {
   const steps = scenario.rollback?.steps ?? [];
   for (const [n, st] of [...steps.entries()].reverse()) {
     const stepId = `rollback-${n + 1}-${st.id}`;
     const timeoutMs = parseDurationMs(st.timeout) ?? (st.type === 'exec' ? 30_000 : 10_000);
     if (st.type === 'exec') {
-      rollback.record(stepId, 'rollback', execInverseSpec(st.command, timeoutMs));
+      rollback.record(stepId, 'rollback', execInverseSpec(execSpec(st, st.command, timeoutMs, scenarioDir)));
     } else {
       const call = {
         url: st.url,
@@ -25,7 +25,7 @@ export function recordScenarioRollback(scenario: DrillScenario, rollback: Rollba
         expectStatus: st.expectStatus,
         timeoutMs,
       };
-      rollback.record(stepId, 'rollback', httpInverseSpec(call, `curl -X ${st.method} ${st.url}`));
+      rollback.record(stepId, 'rollback', httpInverseSpec(call));
     }
   }
 }

@@ -1,10 +1,12 @@
 import { verify as cryptoVerify } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { bundleToJSON, type SerializedBundle, toDSSEBundle } from '@sigstore/bundle';
 import { dsse } from '@sigstore/core';
 import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message, silentSink } from '../../io/messages.js';
+import { findKnownSecret } from '../../util/secrets.js';
 import { type Evidence, evidenceSchema } from '../evidence-schema.js';
 import { keyFingerprint, publicKeyPem } from './keys.js';
 import {
@@ -108,6 +110,21 @@ function predicateOf(ev: Evidence, signer: EvidenceSigner, fingerprint: string, 
  * Sigstore bundle whose DSSE payload lists every file of the directory. Re-signing replaces
  * the previous signature.
  */
+/** A signed pack cannot be taken back: a file still holding a known secret value is never signed. */
+async function refuseKnownSecrets(dir: string, files: readonly string[]): Promise<void> {
+  const holding: string[] = [];
+  for (const f of files) {
+    const bytes = await readFile(join(dir, f));
+    const text = (f.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+    if (findKnownSecret(text)) holding.push(f);
+  }
+  if (holding.length) {
+    throw DrillproofError.user('PackHoldsSecret', `not signing: ${holding.join(', ')} still hold a secret value`, {
+      hint: 'remove the secret from those files (or the files from the pack) and sign again; a signed pack is shared',
+    });
+  }
+}
+
 export async function signPack(opts: SignPackOptions): Promise<SignPackResult> {
   const { dir, signer } = opts;
   const sink = opts.sink ?? silentSink;
@@ -141,6 +158,7 @@ export async function signPack(opts: SignPackOptions): Promise<SignPackResult> {
         hint: 'rename or remove those files; pack files use letters, digits and ._-/ only',
       },
     );
+  await refuseKnownSecrets(dir, files);
   const content = await digestFiles(dir, files);
   await writeFile(join(dir, SUMS_FILE), formatSums(content));
   const subjects = await digestFiles(

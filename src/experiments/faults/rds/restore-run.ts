@@ -4,6 +4,7 @@ import { readbackFilePath } from '../../../run/files.js';
 import type { RestoreVerification } from '../../../run/journal-types.js';
 import type { HeartbeatReadback } from '../../../run/samples.js';
 import { isoMs } from '../../../util/clock.js';
+import { scrubSecrets } from '../../../util/secrets.js';
 import type { ResolvedDbInstance } from '../../resources/rds-instance.js';
 import { requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
@@ -138,7 +139,8 @@ async function readBackRestored(
       what: `${r.newId} to accept connections`,
     },
   );
-  writeFileSync(readbackFilePath(c.runDir, probe, 'restore'), `${JSON.stringify({ ...readback, kind: 'restore' })}\n`);
+  const line = scrubSecrets(JSON.stringify({ ...readback, kind: 'restore' }));
+  writeFileSync(readbackFilePath(c.runDir, probe, 'restore'), `${line}\n`);
   return readback;
 }
 
