@@ -108,6 +108,9 @@ function resilienceItem(record: RunRecord, az: FtrAzImpairment, testDate: string
   };
 }
 
+/** Fault types whose drill restores a backup and verifies it (BAR-002). */
+const RESTORE_DRILLS = new Set(['rds-restore', 'backup-restore']);
+
 function backupItem(
   record: RunRecord,
   rtoObj: EvidenceObjective | undefined,
@@ -116,9 +119,17 @@ function backupItem(
 ): Judged {
   const supports: string[] = [];
   const missing: string[] = [];
-  const restore = record.faults.some((f) => f.type === 'rds-restore');
+  const restore = record.faults.some((f) => RESTORE_DRILLS.has(f.type));
   if (restore) {
-    supports.push('a backup was restored to a new database and verified');
+    const viaBackup = record.faults.some((f) => f.type === 'backup-restore');
+    supports.push(
+      viaBackup
+        ? 'an AWS Backup recovery point was restored, verified, and the result reported to AWS Backup'
+        : 'a backup was restored to a new database and verified',
+    );
+    for (const o of [rtoObj, rpoObj]) {
+      if (o?.measured != null) supports.push(`restore ${o.name.toUpperCase()} ${o.actual} (objective ${o.expected})`);
+    }
     if (record.verification) {
       const okChecks = record.verification.checks.filter((c) => c.ok).length;
       supports.push(`${okChecks} of ${record.verification.checks.length} verification checks passed`);
@@ -131,7 +142,7 @@ function backupItem(
     if (rpoObj && !rpoObj.ok)
       missing.push(`restore within the RPO (expected ${rpoObj.expected}, actual ${rpoObj.actual})`);
   } else {
-    missing.push('run a restore drill (fault type rds-restore) to prove recovery from backup');
+    missing.push('run a restore drill (fault type rds-restore or backup-restore) to prove recovery from backup');
   }
   return {
     id: 'BAR-002',
@@ -196,7 +207,7 @@ export function assessFtr(
             rto: rtoObj?.measured != null ? rtoObj.actual : null,
             lastTestDate: testDate,
             azImpairmentCovered: azImpairment.covered,
-            restoreTested: record.faults.some((f) => f.type === 'rds-restore'),
+            restoreTested: record.faults.some((f) => RESTORE_DRILLS.has(f.type)),
             nextTestDueBy: addMonths(record.finishedAt, 12),
           }
         : null,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DrillproofError } from '../../errors.js';
 import { describeInput } from '../../scenario/common.js';
 import { azImpairmentDefinition } from './az-impairment.js';
+import { backupRestoreDefinition } from './backup/restore.js';
 import type { FaultDefinition } from './definition.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
@@ -28,6 +29,7 @@ export const FAULTS = [
   rdsFailoverDefinition,
   auroraFailoverDefinition,
   rdsRestoreDefinition,
+  backupRestoreDefinition,
   fisExperimentDefinition,
   azImpairmentDefinition,
   execDefinition,

@@ -80,7 +80,8 @@ export type WatchSpec =
   | { source: 'elbv2'; targetGroupArn: string }
   | { source: 'rds'; sourceType: 'db-instance' | 'db-cluster'; id: string }
   | { source: 'fis'; key: string; experimentId: () => string | undefined }
-  | { source: 'dns'; hostname: string };
+  | { source: 'dns'; hostname: string }
+  | { source: 'backup'; key: string; restoreJobId: () => string | undefined };
 
 /** One destructive step of a fault, with its inverse. Composite faults produce several. */
 export interface FaultAction {

@@ -13,7 +13,9 @@ export type AwsService =
   | 'iam'
   | 'cloudwatch'
   | 'secretsmanager'
-  | 'kms';
+  | 'kms'
+  | 'backup'
+  | 'dynamodb';
 
 export interface AwsCall {
   service: AwsService;

@@ -5,7 +5,7 @@ import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */
 export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'rds' | 'fis' | 'dns';
+  source: 'ec2' | 'elbv2' | 'rds' | 'fis' | 'dns' | 'backup';
   resource: string;
   state: string;
   reason?: string;
@@ -113,6 +113,21 @@ export async function dnsAnswers(spec: Spec<'dns'>): Promise<WatchEvent[]> {
         .map((a) => a.address)
         .sort()
         .join(','),
+    },
+  ];
+}
+
+/** The restore job's status with its PercentDone (each change is one event), once it has an id. */
+export async function restoreJobState(aws: AwsApis, spec: Spec<'backup'>): Promise<WatchEvent[]> {
+  const id = spec.restoreJobId();
+  if (!id) return [];
+  const j = await aws.backup.describeRestoreJob({ RestoreJobId: id });
+  return [
+    {
+      source: 'backup',
+      resource: id,
+      state: `${j.Status ?? 'unknown'}${j.PercentDone ? ` ${j.PercentDone}` : ''}`,
+      ...(j.StatusMessage ? { reason: j.StatusMessage } : {}),
     },
   ];
 }

@@ -2,7 +2,15 @@ import type { AwsApis } from '../../aws/apis.js';
 import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
-import { dnsAnswers, ec2States, fisStates, rdsStatusAndEvents, targetHealth, type WatchEvent } from './pollers.js';
+import {
+  dnsAnswers,
+  ec2States,
+  fisStates,
+  rdsStatusAndEvents,
+  restoreJobState,
+  targetHealth,
+  type WatchEvent,
+} from './pollers.js';
 
 export type { WatchEvent };
 
@@ -92,6 +100,8 @@ export class WatcherSet {
         return () => fisStates(aws, spec);
       case 'dns':
         return () => dnsAnswers(spec);
+      case 'backup':
+        return () => restoreJobState(aws, spec);
     }
   }
 }
@@ -108,5 +118,7 @@ function watchKey(spec: WatchSpec): string {
       return `fis:${spec.key}`;
     case 'dns':
       return `dns:${spec.hostname}`;
+    case 'backup':
+      return `backup:${spec.key}`;
   }
 }
