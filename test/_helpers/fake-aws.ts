@@ -1,6 +1,7 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
+import { backupApi, dynamodbApi, type FakeBackupState } from './fake-backup.js';
 
 /**
  * An in-memory AWS for engine and fault unit tests, answering through the same `AwsApis` surface
@@ -66,6 +67,10 @@ export interface FakeAwsOptions {
   /** Available snapshots: `{ id, dbId }`. */
   snapshots?: { id: string; dbId: string }[];
   autoScaling?: boolean;
+  /** AWS Backup recovery points (vault-independent). */
+  recoveryPoints?: FakeBackupState['points'];
+  /** DynamoDB tables by name. */
+  tables?: Record<string, { status: string; items: number }>;
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -86,6 +91,8 @@ export interface FakeState {
   clusters: Map<string, Required<FakeCluster>>;
   templates: Map<string, { id: string; tags: Record<string, string> }>;
   experiments: Map<string, ExperimentState>;
+  tables: FakeBackupState['tables'];
+  restoreJobs: FakeBackupState['restoreJobs'];
 }
 
 function notFound(what: string, awsCode: string): DrillproofError {
@@ -139,7 +146,10 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     clusters: new Map((opts.clusters ?? []).map((c) => [c.id, { status: 'available', ...c, members: [...c.members] }])),
     templates: new Map(),
     experiments: new Map(),
+    tables: new Map(Object.entries(opts.tables ?? {})),
+    restoreJobs: new Map(),
   };
+  const backupState = { ...state, points: opts.recoveryPoints ?? [] };
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
   const aws = {
     region: 'us-east-1',
@@ -147,6 +157,8 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     elbv2: elbv2Api(wrap, state.targetGroups),
     rds: rdsApi(wrap, state, opts.snapshots ?? []),
     fis: fisApi(wrap, state),
+    backup: backupApi(wrap, backupState),
+    dynamodb: dynamodbApi(wrap, backupState),
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
         Account: opts.account ?? '000000000000',
@@ -302,6 +314,7 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: {
     describeDBInstances: wrap('rds', 'DescribeDBInstances', (i: { DBInstanceIdentifier?: string }) => ({
       DBInstances: (i.DBInstanceIdentifier ? [db(i.DBInstanceIdentifier)] : [...s.dbs.values()]).map((d) => ({
         DBInstanceIdentifier: d.id,
+        DBInstanceArn: `arn:aws:rds:us-east-1:000000000000:db:${d.id}`,
         DBInstanceStatus: d.status,
         MultiAZ: d.multiAz,
         AvailabilityZone: d.az,
