@@ -25,10 +25,13 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
   const srcName = src ? sourceNameOf(src) : undefined;
   const pattern = f.restoredName ?? (srcName && known(srcName) ? restoredDbPattern(srcName) : '*');
   const vault = arns(ctx, 'backup', `backup-vault:${f.vault}`);
-  const point =
-    typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint
-      ? [f.recoveryPoint.arn]
-      : arns(ctx, 'backup', 'recovery-point:*');
+  // IAM names a recovery point by its own service's ARN (RDS: the snapshot AWS Backup took);
+  // the authorization data gives the account as `*`.
+  const named = typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint ? f.recoveryPoint.arn : undefined;
+  const point = named
+    ? [named]
+    : [ddb ? `arn:aws:backup:${ctx.region}:*:recovery-point:*` : `arn:aws:rds:${ctx.region}:*:snapshot:*`];
+  const role = known(f.iamRoleArn) ? [f.iamRoleArn] : ctx.accounts.map((a) => `arn:aws:iam::${a}:role/*`);
   const restored = ddb ? arns(ctx, 'dynamodb', `table/${pattern}`) : dbInstanceArns(ctx, pattern);
   const preflight: AwsCall[] = [
     typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint
@@ -38,7 +41,7 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
   const inject: AwsCall[] = [
     call('backup', 'GetRecoveryPointRestoreMetadata', point, { note: 'the configuration at backup time' }),
     call('backup', 'StartRestoreJob', point, { params: { ResourceType: ddb ? 'DynamoDB' : 'RDS' } }),
-    call('iam', 'PassRole', [f.iamRoleArn], { note: 'AWS Backup restores as this role', iamAction: 'iam:PassRole' }),
+    call('iam', 'PassRole', role, { note: 'AWS Backup restores as this role', iamAction: 'iam:PassRole' }),
   ];
   const watch: AwsCall[] = [
     call('backup', 'DescribeRestoreJob', ['*'], { note: 'restore job status and percent done' }),

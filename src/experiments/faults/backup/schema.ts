@@ -51,7 +51,7 @@ export const backupRestoreFault = strict({
   resourceArn: text
     .optional()
     .meta({ description: 'ARN of the backed-up resource (instead of resource; required for a DynamoDB table).' }),
-  vault: name.meta({ description: 'Backup vault holding the recovery points.' }),
+  vault: text.meta({ description: 'Backup vault holding the recovery points.' }),
   recoveryPoint: recoveryPointChoice
     .default('latest')
     .meta({ description: 'latest, {before: time} (newest at or before it) or {arn: recovery point ARN}.' }),
