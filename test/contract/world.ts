@@ -250,6 +250,8 @@ export function world(o: WorldOptions = {}) {
         CompositeAlarms: (i.AlarmNames ?? []).map((a) => ({ AlarmName: a, StateValue: 'OK' })),
       }),
     },
+    // sweep lists DynamoDB tables for restores of AWS Backup recovery points: none here.
+    dynamodb: { listTables: () => ({ TableNames: ['orders'] }) },
   };
   return { aws: aws as unknown as AwsApis, instances, dbs, experiments, templates, created, TG };
 }
