@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { describeInput, name, secretRef, sslSetting, strict, text } from '../../../scenario/common.js';
-import { verifyCheck } from '../rds/restore-schema.js';
+import { describeInput, name, strict, text } from '../../../scenario/common.js';
+import { restoreConnection, verifyCheck } from '../rds/restore-schema.js';
 import { resourceName, stepShape } from '../step.js';
 
 const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/, {
@@ -73,15 +73,7 @@ export const backupRestoreFault = strict({
   heartbeatProbe: name
     .optional()
     .meta({ description: 'Heartbeat probe whose rows are read back from the restored database (RPO).' }),
-  connection: strict({
-    port: z.number().int().min(1).max(65535).optional(),
-    database: text.optional(),
-    user: text.optional(),
-    password: secretRef.optional(),
-    ssl: sslSetting.optional(),
-  })
-    .optional()
-    .meta({ description: 'How to connect to the restored database (default: the heartbeat probe connection).' }),
+  connection: restoreConnection,
   verify: z.array(verifyCheck).default([]).meta({ description: 'SQL checks on the restored database (RDS).' }),
   minItems: z
     .number()
