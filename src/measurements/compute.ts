@@ -11,7 +11,7 @@ import { type HeartbeatReadback, meaningOf } from '../run/samples.js';
 import { isoMs } from '../util/clock.js';
 import { phaseBounds, phaseStats } from './phases.js';
 import { restoreRto } from './restore.js';
-import { failoverRpo, restoreRpo } from './rpo.js';
+import { failoverRpo, recoveryPointRpo, restoreRpo } from './rpo.js';
 import { computeRto } from './rto.js';
 import { type ProbeSeries, seriesEndMs } from './series.js';
 
@@ -105,6 +105,10 @@ export function computeMeasurements(input: ComputeInput): Measurements {
     // Prefer a probe that has a result; the first heartbeat otherwise.
     if (!rpo || (rpo.seconds === null && r.seconds !== null)) rpo = r;
   }
+  // An AWS Backup restore whose heartbeat began after the recovery point (no rows in the copy):
+  // the point's age at F is the data lost. A heartbeat read-back (F − H) is preferred.
+  const fromPoint = input.restore ? recoveryPointRpo(input.restore, F) : null;
+  if (fromPoint && (!rpo || rpo.seconds === null)) rpo = fromPoint;
   return {
     schemaVersion: MEASUREMENTS_SCHEMA_VERSION,
     faultAt: F === null ? null : isoMs(F),

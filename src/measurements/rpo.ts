@@ -1,3 +1,4 @@
+import type { RestoreVerification } from '../run/journal-types.js';
 import type { RpoResult } from '../run/measurements.js';
 import type { HeartbeatReadback } from '../run/samples.js';
 import { type ProbeSeries, WRITE_ACKNOWLEDGED, WRITE_INDETERMINATE } from './series.js';
@@ -105,4 +106,26 @@ export function restoreRpo(s: ProbeSeries, readback: HeartbeatReadback | null, f
   for (const t of readback.sentAt) if (t > H) H = t;
   const seconds = readback.sentAt.length ? (faultMs - H) / 1000 : null;
   return { ...base, seconds, lostWrites: lost, readBackWrites: readback.seqs.length, lostSeqs };
+}
+
+/**
+ * RPO of an AWS Backup restore without a heartbeat read back (brief §3): everything written after
+ * the recovery point was created is not in the restore, so RPO = F − the point's creation time.
+ * Unknown (null) when either time is.
+ */
+export function recoveryPointRpo(v: RestoreVerification, faultMs: number | null): RpoResult | null {
+  const created = v.recoveryPointCreatedAtMs;
+  if (created === undefined || created === null || faultMs === null) return null;
+  return {
+    probe: `recovery-point:${v.recoveryPointArn ?? v.restoredInstance}`,
+    kind: 'restore',
+    seconds: (faultMs - created) / 1000,
+    lostWrites: 0,
+    acknowledgedWrites: 0,
+    indeterminateWrites: 0,
+    attemptedWrites: 0,
+    readBackWrites: 0,
+    resolutionSeconds: 0.001,
+    lostSeqs: [],
+  };
 }

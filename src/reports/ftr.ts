@@ -109,7 +109,7 @@ function resilienceItem(record: RunRecord, az: FtrAzImpairment, testDate: string
 }
 
 /** Fault types whose drill restores a backup and verifies the copy (BAR-002). */
-const RESTORE_FAULTS: ReadonlySet<string> = new Set(['rds-restore', 'dynamodb-restore']);
+const RESTORE_FAULTS: ReadonlySet<string> = new Set(['rds-restore', 'dynamodb-restore', 'backup-restore']);
 
 function backupItem(
   record: RunRecord,
@@ -121,11 +121,17 @@ function backupItem(
   const missing: string[] = [];
   const restore = record.faults.some((f) => RESTORE_FAULTS.has(f.type));
   if (restore) {
+    const viaBackup = record.faults.some((f) => f.type === 'backup-restore');
     supports.push(
-      record.faults.some((f) => f.type === 'dynamodb-restore')
-        ? 'a backup was restored to a new table or database and verified'
-        : 'a backup was restored to a new database and verified',
+      viaBackup
+        ? 'an AWS Backup recovery point was restored, verified, and the result reported to AWS Backup'
+        : record.faults.some((f) => f.type === 'dynamodb-restore')
+          ? 'a backup was restored to a new table or database and verified'
+          : 'a backup was restored to a new database and verified',
     );
+    for (const o of [rtoObj, rpoObj]) {
+      if (o?.measured != null) supports.push(`restore ${o.name.toUpperCase()} ${o.actual} (objective ${o.expected})`);
+    }
     if (record.verification) {
       const okChecks = record.verification.checks.filter((c) => c.ok).length;
       supports.push(`${okChecks} of ${record.verification.checks.length} verification checks passed`);
@@ -138,7 +144,9 @@ function backupItem(
     if (rpoObj && !rpoObj.ok)
       missing.push(`restore within the RPO (expected ${rpoObj.expected}, actual ${rpoObj.actual})`);
   } else {
-    missing.push('run a restore drill (fault type rds-restore or dynamodb-restore) to prove recovery from backup');
+    missing.push(
+      'run a restore drill (fault type rds-restore, dynamodb-restore or backup-restore) to prove recovery from backup',
+    );
   }
   return {
     id: 'BAR-002',

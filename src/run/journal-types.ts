@@ -74,4 +74,7 @@ export interface RestoreVerification {
   /** How often the restore was polled, ms: the resolution of its RTO. */
   resolutionMs: number;
   verification: { ok: boolean; checks: { name: string; ok: boolean; expected: string; actual: string }[] };
+  /** AWS Backup restores: the restored recovery point and its creation time (RPO = F − it). */
+  recoveryPointArn?: string;
+  recoveryPointCreatedAtMs?: number | null;
 }

@@ -1,6 +1,7 @@
 import type { AwsApis } from '../../src/aws/apis.js';
 import type { CallRecorder } from '../../src/aws/call-record.js';
 import { DrillproofError } from '../../src/errors.js';
+import { backupApi, type FakeBackupState } from './fake-backup.js';
 import { dynamoApi, type FakeTable } from './fake-dynamodb.js';
 import { type FakeEcsService, fakeEcs } from './fake-ecs.js';
 import { cacheGroupsOf, elasticacheApi, type FakeReplicationGroup } from './fake-elasticache.js';
@@ -78,6 +79,8 @@ export interface FakeAwsOptions {
   cacheGroups?: FakeReplicationGroup[];
   /** ECS services (fake-ecs.ts). */
   ecs?: FakeEcsService[];
+  /** AWS Backup recovery points (vault-independent). */
+  recoveryPoints?: FakeBackupState['points'];
 }
 
 const ASG_TAG = 'aws:autoscaling:groupName';
@@ -99,6 +102,7 @@ export interface FakeState {
   templates: Map<string, { id: string; tags: Record<string, string> }>;
   experiments: Map<string, ExperimentState>;
   tables: Map<string, FakeTable>;
+  restoreJobs: FakeBackupState['restoreJobs'];
 }
 
 function notFound(what: string, awsCode: string): DrillproofError {
@@ -153,7 +157,9 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     templates: new Map(),
     experiments: new Map(),
     tables: new Map((opts.tables ?? []).map((t) => [t.name, { ...t, tags: { ...t.tags } }])),
+    restoreJobs: new Map(),
   };
+  const backupState = { ...state, points: opts.recoveryPoints ?? [] };
   const functions = new Map(Object.entries(opts.functions ?? {}));
   const cacheGroups = cacheGroupsOf(opts.cacheGroups);
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
@@ -167,6 +173,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     fis: fisApi(wrap, state),
     dynamodb: dynamoApi(wrap, state.tables),
     ecs: ecs.api,
+    backup: backupApi(wrap, backupState),
     sts: {
       getCallerIdentity: wrap('sts', 'GetCallerIdentity', () => ({
         Account: opts.account ?? '000000000000',
@@ -367,6 +374,7 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: {
     describeDBInstances: wrap('rds', 'DescribeDBInstances', (i: { DBInstanceIdentifier?: string }) => ({
       DBInstances: (i.DBInstanceIdentifier ? [db(i.DBInstanceIdentifier)] : [...s.dbs.values()]).map((d) => ({
         DBInstanceIdentifier: d.id,
+        DBInstanceArn: `arn:aws:rds:us-east-1:000000000000:db:${d.id}`,
         DBInstanceStatus: d.status,
         MultiAZ: d.multiAz,
         AvailabilityZone: d.az,

@@ -7,6 +7,8 @@ export interface FakeTable {
   tags: Record<string, string>;
   pitr: boolean;
   restoredFrom?: string;
+  /** What a Scan counts (items themselves are not kept). */
+  items?: number;
 }
 
 type Wrap = <I, O>(
@@ -107,6 +109,10 @@ export function dynamoApi(wrap: Wrap, tables: Map<string, FakeTable>) {
     getItem: wrap('dynamodb', 'GetItem', (i: { TableName?: string }) => {
       table(i.TableName);
       return {};
+    }),
+    scan: wrap('dynamodb', 'Scan', (i: { TableName?: string }) => {
+      const n = table(i.TableName).items ?? 0;
+      return { Items: [], Count: n, ScannedCount: n };
     }),
     query: wrap('dynamodb', 'Query', (i: { TableName?: string }) => {
       table(i.TableName);

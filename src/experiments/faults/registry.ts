@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DrillproofError } from '../../errors.js';
 import { describeInput } from '../../scenario/common.js';
 import { azImpairmentDefinition } from './az-impairment.js';
+import { backupRestoreDefinition } from './backup/restore.js';
 import type { FaultDefinition } from './definition.js';
 import { dynamoRestoreDefinition } from './dynamodb/restore.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
@@ -35,6 +36,7 @@ export const FAULTS = [
   rdsRestoreDefinition,
   dynamoRestoreDefinition,
   elasticacheFailoverDefinition,
+  backupRestoreDefinition,
   fisExperimentDefinition,
   azImpairmentDefinition,
   execDefinition,

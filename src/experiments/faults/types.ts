@@ -84,7 +84,8 @@ export type WatchSpec =
   | { source: 'fis'; key: string; experimentId: () => string | undefined }
   | { source: 'dns'; hostname: string }
   | { source: 'lambda'; functionName: string }
-  | { source: 'autoscaling'; groupName: string };
+  | { source: 'autoscaling'; groupName: string }
+  | { source: 'backup'; key: string; restoreJobId: () => string | undefined };
 
 /** One destructive step of a fault, with its inverse. Composite faults produce several. */
 export interface FaultAction {

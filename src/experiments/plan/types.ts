@@ -18,7 +18,8 @@ export type AwsService =
   | 'kms'
   | 'dynamodb'
   | 'lambda'
-  | 'autoscaling';
+  | 'autoscaling'
+  | 'backup';
 
 export interface AwsCall {
   service: AwsService;

@@ -5,7 +5,7 @@ import { rdsEventIdOf } from './rds-event-ids.js';
 
 /** One observation of AWS state, journalled as `watch.event` when it changes. */
 export interface WatchEvent {
-  source: 'ec2' | 'elbv2' | 'ecs' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda' | 'autoscaling';
+  source: 'ec2' | 'elbv2' | 'ecs' | 'rds' | 'elasticache' | 'fis' | 'dns' | 'lambda' | 'autoscaling' | 'backup';
   resource: string;
   state: string;
   reason?: string;

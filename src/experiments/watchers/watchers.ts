@@ -3,6 +3,7 @@ import type { Journal } from '../../run/journal.js';
 import type { Clock } from '../../util/clock.js';
 import type { WatchSpec } from '../faults/types.js';
 import { autoScalingStates } from './autoscaling.js';
+import { restoreJobState } from './backup.js';
 import { ecsService } from './ecs.js';
 import { replicationGroupTimeline } from './elasticache.js';
 import {
@@ -117,6 +118,8 @@ export class WatcherSet {
         return () => lambdaState(aws, spec);
       case 'autoscaling':
         return () => autoScalingStates(aws, spec, this.deps.since, this.seenActivities);
+      case 'backup':
+        return () => restoreJobState(aws, spec);
     }
   }
 }
@@ -141,5 +144,7 @@ function watchKey(spec: WatchSpec): string {
       return `lambda:${spec.functionName}`;
     case 'autoscaling':
       return `autoscaling:${spec.groupName}`;
+    case 'backup':
+      return `backup:${spec.key}`;
   }
 }

@@ -294,6 +294,53 @@ const cases: Case[] = [
     undone: (f) => expect([...f.tables.keys()]).toEqual(['orders']),
   },
   {
+    name: 'backup-restore of an RDS instance',
+    resources: { db: { type: 'rds-instance', id: 'shop-db' } },
+    step: {
+      id: 'restore',
+      type: 'backup-restore',
+      resourceType: 'rds-instance',
+      resource: 'db',
+      vault: 'v1',
+      iamRoleArn: 'arn:aws:iam::000000000000:role/restore',
+    },
+    fake: {
+      db: multiAzDb,
+      recoveryPoints: [
+        {
+          arn: 'arn:aws:backup:us-east-1:000000000000:recovery-point:rp-1',
+          resourceArn: 'arn:aws:rds:us-east-1:000000000000:db:shop-db',
+          created: new Date(1_700_000_000_000),
+        },
+      ],
+    },
+    faulted: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db', 'shop-db-dp-run-1-restore']),
+    undone: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db']),
+  },
+  {
+    name: 'backup-restore of a DynamoDB table',
+    step: {
+      id: 'restore',
+      type: 'backup-restore',
+      resourceType: 'dynamodb-table',
+      resourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders',
+      vault: 'v1',
+      iamRoleArn: 'arn:aws:iam::000000000000:role/restore',
+    },
+    fake: {
+      tables: [{ name: 'orders', status: 'ACTIVE', tags: {}, pitr: false, items: 5 }],
+      recoveryPoints: [
+        {
+          arn: 'arn:aws:backup:us-east-1:000000000000:recovery-point:rp-2',
+          resourceArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/orders',
+          created: new Date(1_700_000_000_000),
+        },
+      ],
+    },
+    faulted: (f) => expect([...f.tables.keys()]).toEqual(['orders', 'orders-dp-run-1-restore']),
+    undone: (f) => expect([...f.tables.keys()]).toEqual(['orders']),
+  },
+  {
     name: 'fis-experiment with an existing template',
     step: { id: 'fis', type: 'fis-experiment', templateId: 'EXT1' },
     templates: ['EXT1'],

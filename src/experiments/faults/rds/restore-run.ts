@@ -91,11 +91,18 @@ export async function startRestore(c: FaultContext, r: RestorePlan) {
   return { requestIds: requestIds(res), response: { newId: r.newId, snapshotId: r.state.snapshotId } };
 }
 
+/** What verification needs of a restore: rds-restore and backup-restore share it. */
+export interface VerifyTarget {
+  step: Pick<RdsRestoreStep, 'verify' | 'heartbeatProbe' | 'connection'>;
+  newId: string;
+  state: { requestedAt?: number; verified?: boolean };
+}
+
 type CheckResult = { name: string; ok: boolean; expected: string; actual: string };
 
 async function runChecks(
   c: FaultContext,
-  r: RestorePlan,
+  r: VerifyTarget,
   probe: string | undefined,
   endpoint: { host: string; port: number },
 ) {
@@ -119,7 +126,7 @@ async function runChecks(
 /** The database accepts connections a moment after `available`: the first read is retried. */
 async function readBackRestored(
   c: FaultContext,
-  r: RestorePlan,
+  r: VerifyTarget,
   probe: string,
   endpoint: { host: string; port: number },
 ): Promise<HeartbeatReadback> {
@@ -148,7 +155,7 @@ async function readBackRestored(
  * Waits for the restored copy, connects, verifies (heartbeat read-back plus the scenario's SQL
  * checks) and records the facts its RTO and RPO are computed from (src/measurements).
  */
-export async function verifyRestore(c: FaultContext, r: RestorePlan): Promise<FollowUpResult> {
+export async function verifyRestore(c: FaultContext, r: VerifyTarget): Promise<FollowUpResult> {
   const faultAt = r.state.requestedAt ?? c.timeline.nowMs();
   await waitDbAvailable(c, r.newId, 'instance', c.signal);
   const desc = await c.aws.rds.describeDBInstances({ DBInstanceIdentifier: r.newId });

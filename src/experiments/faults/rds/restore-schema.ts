@@ -29,6 +29,17 @@ export const verifyCheck = strict({
     .meta({ description: 'First column of the first row equals this value, or {rows: n} / {minRows: n}.' }),
 }).meta({ description: 'A verification query with its expected result.' });
 
+/** How a restore drill connects to the restored database (rds-restore, backup-restore). */
+export const restoreConnection = strict({
+  port: z.number().int().min(1).max(65535).optional(),
+  database: text.optional(),
+  user: text.optional(),
+  password: secretRef.optional(),
+  ssl: sslSetting.optional(),
+})
+  .optional()
+  .meta({ description: 'How to connect to the restored database (default: the heartbeat probe connection).' });
+
 export const rdsRestoreFault = strict({
   ...stepShape,
   type: z.literal('rds-restore'),
@@ -43,15 +54,7 @@ export const rdsRestoreFault = strict({
   heartbeatProbe: name
     .optional()
     .meta({ description: 'Heartbeat probe whose rows are read back from the restore (RPO).' }),
-  connection: strict({
-    port: z.number().int().min(1).max(65535).optional(),
-    database: text.optional(),
-    user: text.optional(),
-    password: secretRef.optional(),
-    ssl: sslSetting.optional(),
-  })
-    .optional()
-    .meta({ description: 'How to connect to the restored database (default: the heartbeat probe connection).' }),
+  connection: restoreConnection,
   verify: z.array(verifyCheck).default([]).meta({ description: 'Checks that prove the restore is usable.' }),
 }).meta({ description: 'Restore a backup to a new database and verify it (RTO/RPO of a restore).' });
 

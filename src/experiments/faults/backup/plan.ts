@@ -1,0 +1,82 @@
+import { arns, call, known, type PlanContext } from '../../plan/context.js';
+import type { AwsCall, FaultPlan } from '../../plan/types.js';
+import { dbInstanceArns } from '../../resources/rds-instance.js';
+import { restoredDbPattern } from '../rds/restore-naming.js';
+import { M, planTarget, S } from '../step.js';
+import { sourceNameOf } from './choose.js';
+import type { BackupRestoreStep } from './schema.js';
+
+function sourceOf(f: BackupRestoreStep, ctx: PlanContext): string | undefined {
+  if (f.resourceArn) return f.resourceArn;
+  const r = f.resource ? (ctx.resources[f.resource] as { type: string; id?: string } | undefined) : undefined;
+  return r?.type === 'rds-instance' && known(r.id) ? dbInstanceArns(ctx, r.id)[0] : undefined;
+}
+
+function choiceText(f: BackupRestoreStep): string {
+  const c = f.recoveryPoint;
+  if (c === 'latest') return 'the latest recovery point';
+  return 'before' in c ? `the newest recovery point before ${c.before}` : `recovery point ${c.arn}`;
+}
+
+/** The plan of a backup-restore step: the Backup calls, iam:PassRole, the check and the cleanup. */
+export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, inverseActions: string[]): FaultPlan {
+  const ddb = f.resourceType === 'dynamodb-table';
+  const src = sourceOf(f, ctx);
+  const srcName = src ? sourceNameOf(src) : undefined;
+  const pattern = f.restoredName ?? (srcName && known(srcName) ? restoredDbPattern(srcName) : '*');
+  const vault = arns(ctx, 'backup', `backup-vault:${f.vault}`);
+  // IAM names a recovery point by its own service's ARN (RDS: the snapshot AWS Backup took);
+  // the authorization data gives the account as `*`.
+  const named = typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint ? f.recoveryPoint.arn : undefined;
+  const point = named
+    ? [named]
+    : [ddb ? `arn:aws:backup:${ctx.region}:*:recovery-point:*` : `arn:aws:rds:${ctx.region}:*:snapshot:*`];
+  const role = known(f.iamRoleArn) ? [f.iamRoleArn] : ctx.accounts.map((a) => `arn:aws:iam::${a}:role/*`);
+  const restored = ddb ? arns(ctx, 'dynamodb', `table/${pattern}`) : dbInstanceArns(ctx, pattern);
+  const preflight: AwsCall[] = [
+    typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint
+      ? call('backup', 'DescribeRecoveryPoint', point, { note: 'the named recovery point is completed' })
+      : call('backup', 'ListRecoveryPointsByBackupVault', vault, { note: 'choose the recovery point' }),
+  ];
+  const inject: AwsCall[] = [
+    call('backup', 'GetRecoveryPointRestoreMetadata', point, { note: 'the configuration at backup time' }),
+    call('backup', 'StartRestoreJob', point, { params: { ResourceType: ddb ? 'DynamoDB' : 'RDS' } }),
+    call('iam', 'PassRole', role, { note: 'AWS Backup restores as this role', iamAction: 'iam:PassRole' }),
+  ];
+  const watch: AwsCall[] = [
+    call('backup', 'DescribeRestoreJob', ['*'], { note: 'restore job status and percent done' }),
+    ddb
+      ? call('dynamodb', 'DescribeTable', restored, { note: 'the restored table is ACTIVE' })
+      : call('rds', 'DescribeDBInstances', ['*'], { note: 'the restored instance is available' }),
+    ...(ddb
+      ? [call('dynamodb', 'Scan', restored, { params: { Select: 'COUNT' }, note: 'count the restored items' })]
+      : []),
+    call('backup', 'PutRestoreValidationResult', ['*'], { note: 'report the verification to AWS Backup' }),
+  ];
+  const del = ddb
+    ? call('dynamodb', 'DeleteTable', restored)
+    : call('rds', 'DeleteDBInstance', restored, { params: { SkipFinalSnapshot: true } });
+  const n = f.verify.length;
+  const what = ddb
+    ? `at least ${f.minItems} item(s) in the ACTIVE table`
+    : `${n} verification quer${n === 1 ? 'y' : 'ies'}${f.heartbeatProbe ? ` and heartbeat ${f.heartbeatProbe}` : ''}`;
+  return {
+    title: `restore ${srcName ?? f.resource ?? 'a resource'} from AWS Backup vault ${f.vault}`,
+    description: `Restores ${choiceText(f)} to a new ${ddb ? 'table' : 'instance'} (${pattern}) with StartRestoreJob, follows the job, checks ${what}, and reports the result with PutRestoreValidationResult.`,
+    targets: f.resource ? [planTarget(ctx, f.resource)] : [{ resource: srcName ?? '?', selector: src ?? '?' }],
+    preflight,
+    inject,
+    watch,
+    inverse: f.keep ? null : { description: `delete the restored ${ddb ? 'table' : 'database'}`, awsCalls: [del] },
+    inverseActions: f.keep ? [] : inverseActions,
+    destructive: true,
+    recoveryTypicalMs: ctx.lab ? 10 * S : ddb ? 20 * M : 30 * M,
+    injectMs: { typical: 2 * S, max: 60 * S },
+    inverseMs: { typical: 5 * S, max: 10 * M },
+    notes: f.keep ? ['keep: true, the restored resource is left in place'] : [],
+    ...(f.connection?.password
+      ? { secrets: [{ password: f.connection.password, user: f.connection.user ?? '*' }] }
+      : {}),
+    recoveredWhen: 'recovered when the restore job is COMPLETED and the restored resource passes verification',
+  };
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chooseRecoveryPoint,
+  isDrillRestoreName,
+  restoredName,
+  restoreMetadata,
+} from '../../../../src/experiments/faults/backup/choose.js';
+import { backupRestoreFault } from '../../../../src/experiments/faults/backup/schema.js';
+
+const p = (arn: string, iso: string, Status = 'COMPLETED') => ({
+  RecoveryPointArn: arn,
+  Status,
+  CreationDate: new Date(iso),
+});
+const points = [
+  p('rp-old', '2026-01-01T00:00:00Z'),
+  p('rp-mid', '2026-01-02T00:00:00Z'),
+  p('rp-new-partial', '2026-01-04T00:00:00Z', 'PARTIAL'),
+  p('rp-new', '2026-01-03T00:00:00Z'),
+  p('arn:aws:backup:us-east-1:1:recovery-point:continuous:db-X', '2026-01-05T00:00:00Z'),
+];
+const step = (extra: Record<string, unknown> = {}) =>
+  backupRestoreFault.parse({
+    id: 'r',
+    type: 'backup-restore',
+    resourceType: 'rds-instance',
+    resource: 'db',
+    vault: 'v',
+    iamRoleArn: 'arn:aws:iam::1:role/r',
+    ...extra,
+  });
+
+describe('backup-restore recovery point choice', () => {
+  it('latest: the newest completed snapshot point, never a partial or continuous one', () => {
+    expect(chooseRecoveryPoint(points, 'latest')?.RecoveryPointArn).toBe('rp-new');
+  });
+  it('before: the newest at or before the time', () => {
+    expect(chooseRecoveryPoint(points, { before: '2026-01-02T12:00:00Z' })?.RecoveryPointArn).toBe('rp-mid');
+    expect(chooseRecoveryPoint(points, { before: '2026-01-02T00:00:00Z' })?.RecoveryPointArn).toBe('rp-mid');
+    expect(chooseRecoveryPoint(points, { before: '2025-12-31T00:00:00Z' })).toBeUndefined();
+  });
+  it('arn: exactly that point', () => {
+    expect(chooseRecoveryPoint(points, { arn: 'rp-old' })?.RecoveryPointArn).toBe('rp-old');
+  });
+});
+
+describe('backup-restore schema and metadata', () => {
+  it('defaults to the latest point and deletes the restore', () => {
+    const s = step();
+    expect(s.recoveryPoint).toBe('latest');
+    expect(s.keep).toBe(false);
+  });
+  it('rejects an unknown resource type and requires the restore role', () => {
+    expect(backupRestoreFault.safeParse({ ...step(), resourceType: 'redshift' }).success).toBe(false);
+    const { iamRoleArn: _, ...noRole } = step();
+    expect(backupRestoreFault.safeParse(noRole).success).toBe(false);
+  });
+  it('overrides name, subnet group, security groups and class on the RDS metadata', () => {
+    const md = restoreMetadata(
+      step({
+        overrides: { dbSubnetGroupName: 'sub', vpcSecurityGroupIds: ['sg-1', 'sg-2'], instanceClass: 'db.t3.small' },
+      }),
+      { DBInstanceIdentifier: 'db', DBInstanceClass: 'db.r6g.large', Engine: 'postgres' },
+      'db-dp-x',
+    );
+    expect(md).toEqual({
+      DBInstanceIdentifier: 'db-dp-x',
+      DBInstanceClass: 'db.t3.small',
+      Engine: 'postgres',
+      DBSubnetGroupName: 'sub',
+      VpcSecurityGroupIds: '["sg-1","sg-2"]',
+    });
+  });
+  it('names a DynamoDB restore with targetTableName', () => {
+    const md = restoreMetadata(
+      step({ resourceType: 'dynamodb-table' }),
+      { targetTableName: 'orders', encryptionType: 'Default' },
+      'orders-dp-x',
+    );
+    expect(md).toEqual({ targetTableName: 'orders-dp-x', encryptionType: 'Default' });
+  });
+  it('kept restores are named so sweep leaves them alone', () => {
+    const run = '20261122T074500Z-lab-backup-3f9a';
+    const gone = restoredName(step(), 'lab-db', run);
+    const kept = restoredName(step({ keep: true }), 'lab-db', run);
+    expect(gone).toBe('lab-db-dp-20261122t074500z-3f9a-r');
+    expect(isDrillRestoreName(gone)).toBe(true);
+    expect(kept.endsWith('-keep')).toBe(true);
+    expect(isDrillRestoreName(kept)).toBe(false);
+  });
+});
