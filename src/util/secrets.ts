@@ -27,9 +27,14 @@ const SECRET_KEY_SUFFIXES = [
   'sessiontoken',
 ];
 
+/** Names that end like a credential but are not one. */
+const NOT_SECRET_KEYS = new Set(['pwd', 'oldpwd']);
+
 /** A header, parameter or variable name that names a credential (`Authorization`, `DB_PASSWORD`). */
 export function isSecretKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[_-]/g, '');
+  // The shell's working directories (PWD, OLDPWD) end in "pwd" and are paths, not passwords.
+  if (NOT_SECRET_KEYS.has(k)) return false;
   // `keyHint`, `tokenUrl`, `secretsManager` and friends name where a secret lives, not the secret.
   return SECRET_KEY_SUFFIXES.some((s) => k.endsWith(s));
 }

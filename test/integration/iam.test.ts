@@ -20,11 +20,11 @@ import { drill, expectedState, LAB_SCENARIOS, labState, variant } from './_drill
  */
 const lab = useLab();
 /**
- * Scenarios that need an optional lab part (ECS, Lambda, ElastiCache, DynamoDB, Aurora MySQL) run
- * on a lab started with that part; this file's lab has the default parts only, so they are not
- * run here yet.
+ * Scenarios that need an optional lab part (ECS, Lambda, ElastiCache, DynamoDB, Aurora MySQL, AWS
+ * Backup) run on a lab started with that part; this file's lab has the default parts only, so they
+ * are not run here yet.
  */
-const NEEDS_OPTIONAL_PART = /^(ecs-|lambda-|elasticache-|dynamodb-|aurora-mysql-)/;
+const NEEDS_OPTIONAL_PART = /^(ecs-|lambda-|elasticache-|dynamodb-|aurora-mysql-|backup-)/;
 const scenarios = readdirSync(LAB_SCENARIOS)
   .filter((f) => f.endsWith('.yaml') && !NEEDS_OPTIONAL_PART.test(f))
   .sort();

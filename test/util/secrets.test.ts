@@ -26,14 +26,21 @@ describe('the secret registry', () => {
       AWS_SESSION_TOKEN: 'session-5678',
       AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE00000',
       DB_PASSWORD: 'db-pw-9999',
+      DB_PWD: 'db-pwd-4242',
       HOME: '/home/someone',
+      // The shell's working directories end in "pwd": paths, not passwords.
+      PWD: '/work/checkout',
+      OLDPWD: '/work/previous',
       TOKEN_SHORT_TOKEN: 'abc',
     });
     const out = scrubSecretsIn({
-      a: 'secret-key-1234 session-5678 db-pw-9999',
-      b: ['/home/someone', 'AKIAEXAMPLE00000 abc'],
+      a: 'secret-key-1234 session-5678 db-pw-9999 db-pwd-4242',
+      b: ['/home/someone', 'AKIAEXAMPLE00000 abc', '/work/checkout/scenarios/x.yaml /work/previous'],
     });
-    expect(out).toEqual({ a: '[REDACTED] [REDACTED] [REDACTED]', b: ['/home/someone', 'AKIAEXAMPLE00000 abc'] });
+    expect(out).toEqual({
+      a: '[REDACTED] [REDACTED] [REDACTED] [REDACTED]',
+      b: ['/home/someone', 'AKIAEXAMPLE00000 abc', '/work/checkout/scenarios/x.yaml /work/previous'],
+    });
   });
 
   it('a longer secret containing a shorter one is masked whole', () => {

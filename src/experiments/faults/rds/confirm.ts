@@ -73,17 +73,22 @@ export async function clusterFailedOver(action: FaultAction, ctx: FaultContext):
   };
 }
 
-/** A restore: the restored instance is `available` and its verification (the follow-up) passed. */
-export async function restoredAndVerified(action: FaultAction, ctx: FaultContext): Promise<ConfirmationResult> {
+/**
+ * A restore happened when RDS reports the restored instance `available`. Whether its data is
+ * right is the verification's finding (the follow-up): a copy that fails its checks is a failed
+ * drill (exit 4), the most useful answer a restore drill can give, not an unconfirmed one.
+ */
+export async function restoredInstanceAvailable(action: FaultAction, ctx: FaultContext): Promise<ConfirmationResult> {
   const newId = action.targets[1] as string;
   const b = action.basis?.() ?? {};
   const status = (await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: newId })).DBInstances?.[0]
     ?.DBInstanceStatus;
   const answers = [{ call: 'rds:DescribeDBInstances', id: newId, status, verified: b.verified ?? null }];
-  const ok = status === 'available' && b.verified === true;
+  const ok = status === 'available';
+  const checked = b.verified === true ? ', verified' : b.verified === false ? ', failed verification' : '';
   return {
     status: ok ? 'confirmed' : 'not-confirmed',
-    detail: `${newId} ${status ?? '?'}${b.verified === true ? ', verified' : ', not verified yet'}`,
+    detail: `${newId} ${status ?? '?'}${checked}`,
     answers,
   };
 }

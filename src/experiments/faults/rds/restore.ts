@@ -7,7 +7,7 @@ import { confirmByAction, defineFault } from '../definition.js';
 import { defineInverse, requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import { pollUntil } from '../wait.js';
-import { restoredAndVerified } from './confirm.js';
+import { restoredInstanceAvailable } from './confirm.js';
 import { restoredDbId } from './restore-naming.js';
 import { rdsRestorePlan } from './restore-plan.js';
 import { restorePreflight, startRestore, verifyRestore } from './restore-run.js';
@@ -157,8 +157,8 @@ export const rdsRestoreDefinition = defineFault({
   // It impairs nothing: the copy is new, the source keeps serving.
   affects: () => [],
   confirm: confirmByAction({
-    'rds:RestoreDBInstanceToPointInTime': restoredAndVerified,
-    'rds:RestoreDBInstanceFromDBSnapshot': restoredAndVerified,
+    'rds:RestoreDBInstanceToPointInTime': restoredInstanceAvailable,
+    'rds:RestoreDBInstanceFromDBSnapshot': restoredInstanceAvailable,
   }),
   leftovers: { service: 'rds', what: 'RDS DB instances', find: restoredInstances },
 });
