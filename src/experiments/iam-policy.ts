@@ -22,7 +22,8 @@ function allCalls(plan: Plan): AwsCall[] {
 }
 
 function conditionOf(c: AwsCall): IamStatement['Condition'] | undefined {
-  if (c.iamAction === 'iam:PassRole') return { StringEquals: { 'iam:PassedToService': 'fis.amazonaws.com' } };
+  if (c.iamAction === 'iam:PassRole')
+    return { StringEquals: { 'iam:PassedToService': c.passedToService ?? 'fis.amazonaws.com' } };
   if (c.tagCondition) return { StringEquals: { [`aws:ResourceTag/${c.tagCondition.key}`]: c.tagCondition.value } };
   return undefined;
 }

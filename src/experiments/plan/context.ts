@@ -47,7 +47,9 @@ export function call(
   service: AwsService,
   operation: string,
   resources: string[],
-  extra: Partial<Pick<AwsCall, 'params' | 'dryRun' | 'note' | 'tagCondition'>> & { iamAction?: string } = {},
+  extra: Partial<Pick<AwsCall, 'params' | 'dryRun' | 'note' | 'tagCondition' | 'passedToService'>> & {
+    iamAction?: string;
+  } = {},
 ): AwsCall {
   const { iamAction, ...rest } = extra;
   const prefix = ARN_SERVICE[service] ?? service;

@@ -1,8 +1,19 @@
+import type { ProbeApiCall } from '../../probes/kinds/definition.js';
 import { probeKind } from '../../probes/kinds/registry.js';
+import { dynamoTableArns } from '../resources/dynamodb-table.js';
 import { lambdaFunctionArns } from '../resources/lambda-function.js';
 import type { Scenario } from '../schema/scenario.js';
 import { arns, call, known, type PlanContext } from './context.js';
 import type { AwsCall, FaultPlan } from './types.js';
+
+/** The ARNs a probe's own call names, in its region when it has one. */
+function probeCallArns(ctx: PlanContext, c: ProbeApiCall): string[] {
+  const where = c.region !== undefined && known(c.region) ? { ...ctx, region: c.region } : ctx;
+  if (c.resourceType === 'dynamodb-table') return dynamoTableArns(where, c.resource);
+  const fn = lambdaFunctionArns(where, c.resource);
+  // A qualified invocation needs the qualified ARN in the policy (a version or alias).
+  return c.qualifier === undefined ? fn : fn.map((a) => `${a}:${known(c.qualifier) ? c.qualifier : '*'}`);
+}
 
 /** AWS calls probes and signing need: secrets, IAM database auth, KMS. */
 export function supportCalls(
@@ -38,10 +49,7 @@ export function supportCalls(
   }
   for (const p of s.probes) {
     for (const c of probeKind(p.type)?.apiCalls?.(p as never) ?? []) {
-      const fn = lambdaFunctionArns(ctx, c.resource);
-      // A qualified invocation needs the qualified ARN in the policy (a version or alias).
-      const res = c.qualifier === undefined ? fn : fn.map((a) => `${a}:${known(c.qualifier) ? c.qualifier : '*'}`);
-      preflight.push(call(c.service, c.operation, res, { iamAction: c.iamAction, note: c.note }));
+      preflight.push(call(c.service, c.operation, probeCallArns(ctx, c), { iamAction: c.iamAction, note: c.note }));
     }
   }
   if (s.guardrails.cloudwatchAlarms.length > 0) {

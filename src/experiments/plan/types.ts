@@ -31,6 +31,8 @@ export interface AwsCall {
   resources: string[];
   /** Tag condition applied to the resources (from guardrails.requiredTag). */
   tagCondition?: { key: string; value: string };
+  /** iam:PassRole: the service the role is passed to (`iam:PassedToService`; FIS when absent). */
+  passedToService?: string;
   /** Key parameters, for people (never secrets). */
   params?: Record<string, unknown>;
   /** Called with DryRun during preflight (EC2 supports it). */

@@ -39,13 +39,21 @@ export type ProbeEndpoint =
   /** An AWS resource the probe calls through its API, by name or ARN (a Lambda function). */
   | { resource: string };
 
-/** One AWS API call a probe makes on every sample. */
+/**
+ * One AWS API call a probe makes itself (on every sample, once at start, or to read its writes
+ * back): the plan lists it and `iam-policy` grants it, on the ARNs of `resourceType` named by
+ * `resource`.
+ */
 export interface ProbeApiCall {
-  service: 'lambda';
+  service: 'lambda' | 'dynamodb';
   operation: string;
   iamAction: string;
+  /** What `resource` names: a Lambda function (name or ARN) or a DynamoDB table (name). */
+  resourceType: 'lambda-function' | 'dynamodb-table';
   resource: string;
   qualifier?: string;
+  /** The probe's own region when it names one (else the scenario target's). */
+  region?: string;
   note: string;
 }
 
@@ -91,8 +99,10 @@ export interface ProbeDefinition<S extends z.ZodObject = z.ZodObject, C extends 
   /** Secrets it reads (the plan lists the AWS calls they need: Secrets Manager, RDS IAM auth). */
   secrets?(p: z.infer<S>): { password: SecretRef; user: string }[];
   /**
-   * AWS API calls its requests make, for the plan and the IAM policy (`resource`: what the
-   * scenario names, e.g. a function name or ARN; the plan turns it into ARNs).
+   * The IAM slot: every AWS API call the probe makes with the drill's credentials, for the plan
+   * and the IAM policy (`resource`: what the scenario names, e.g. a function name or ARN, a table
+   * name; the plan turns it into ARNs). A kind that calls AWS and leaves this out gets a policy
+   * that denies its probe.
    */
   apiCalls?(p: z.infer<S>): ProbeApiCall[];
   /** Present when it writes to a database a restore drill can verify through. */

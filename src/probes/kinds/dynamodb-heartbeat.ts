@@ -82,6 +82,33 @@ export const dynamoHeartbeatKind = defineProbe({
       ctx.runId,
       ctx.clock,
     ),
+  apiCalls: (p) => {
+    const on = { service: 'dynamodb' as const, resourceType: 'dynamodb-table' as const, resource: p.table };
+    const where = p.region === undefined ? {} : { region: p.region };
+    return [
+      {
+        ...on,
+        ...where,
+        operation: 'DescribeTable',
+        iamAction: 'dynamodb:DescribeTable',
+        note: `probe ${p.name}: the key schema, once`,
+      },
+      {
+        ...on,
+        ...where,
+        operation: 'PutItem',
+        iamAction: 'dynamodb:PutItem',
+        note: `probe ${p.name}: one conditional write per sample`,
+      },
+      {
+        ...on,
+        ...where,
+        operation: 'Query',
+        iamAction: 'dynamodb:Query',
+        note: `probe ${p.name}: consistent read-back of this run's items`,
+      },
+    ];
+  },
   describe: (p, every) =>
     `conditional PutItem of (run_id, seq, sent_at) into DynamoDB table ${p.table} (key ${p.partitionKey} = run id, ${p.sortKey} = seq) ${every}; consistent Query read-back after recovery`,
 });

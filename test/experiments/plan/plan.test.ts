@@ -209,6 +209,15 @@ describe('drillproof iam-policy', () => {
     expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'fis.amazonaws.com' } });
   });
 
+  it('an AWS Backup restore passes its role to AWS Backup, not FIS, and grants its heartbeat the table calls', () => {
+    const p = policyOf('scenarios/aws/backup-restore-dynamodb.yaml');
+    const pass = p.Statement.find((s) => s.Action.includes('iam:PassRole'));
+    expect(pass?.Resource).toBe('arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole');
+    expect(pass?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });
+    const put = p.Statement.find((s) => s.Action.includes('dynamodb:PutItem'));
+    expect(put?.Resource).toBe('arn:aws:dynamodb:us-east-1:123456789012:table/shop-orders');
+  });
+
   it('a snapshot restore may delete only the restored instance', () => {
     const p = policyOf('scenarios/aws/rds-snapshot-restore.yaml');
     const del = p.Statement.find((s) => s.Action.includes('rds:DeleteDBInstance'));

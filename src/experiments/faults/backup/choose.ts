@@ -51,22 +51,39 @@ export function sourceNameOf(arn: string): string {
 }
 
 /**
+ * `md` with `key` set to `value`, any key spelled with other letter case dropped: AWS Backup reads
+ * restore metadata keys without regard to case, so a second spelling would be a conflict, not an
+ * override.
+ */
+function withKey(md: Record<string, string>, key: string, value: string): Record<string, string> {
+  const lower = key.toLowerCase();
+  const out = Object.fromEntries(Object.entries(md).filter(([k]) => k.toLowerCase() !== lower));
+  return { ...out, [key]: value };
+}
+
+/**
  * StartRestoreJob Metadata: the recovery point's restore metadata (GetRecoveryPointRestoreMetadata)
- * with the new name and the scenario's overrides. RDS keys are those of
- * RestoreDBInstanceFromDBSnapshot (VpcSecurityGroupIds a JSON list); DynamoDB's is targetTableName.
+ * with the new name and the scenario's overrides.
+ *
+ * Sources (AWS Backup Developer Guide): "Restore a backup by resource type" (restoring-a-backup:
+ * the metadata is what GetRecoveryPointRestoreMetadata returns, plus a new name where the original
+ * exists), API_StartRestoreJob (Metadata, string to string), and "Restore testing inferred
+ * metadata" (restore-testing-inferred-metadata: keys are not case sensitive; DynamoDB's name is
+ * `targetTableName`). RDS keys are the request parameters of RDS RestoreDBInstanceFromDBSnapshot
+ * (API_RestoreDBInstanceFromDBSnapshot: DBInstanceIdentifier, DBSubnetGroupName,
+ * VpcSecurityGroupIds, DBInstanceClass), as GetRecoveryPointRestoreMetadata spells them; the
+ * security groups are one string holding a JSON list, the form that answer uses.
  */
 export function restoreMetadata(
   step: BackupRestoreStep,
   md: Record<string, string>,
   newName: string,
 ): Record<string, string> {
-  if (step.resourceType === 'dynamodb-table') return { ...md, targetTableName: newName };
+  if (step.resourceType === 'dynamodb-table') return withKey(md, 'targetTableName', newName);
   const o = step.overrides ?? {};
-  return {
-    ...md,
-    DBInstanceIdentifier: newName,
-    ...(o.dbSubnetGroupName ? { DBSubnetGroupName: o.dbSubnetGroupName } : {}),
-    ...(o.vpcSecurityGroupIds ? { VpcSecurityGroupIds: JSON.stringify(o.vpcSecurityGroupIds) } : {}),
-    ...(o.instanceClass ? { DBInstanceClass: o.instanceClass } : {}),
-  };
+  let out = withKey(md, 'DBInstanceIdentifier', newName);
+  if (o.dbSubnetGroupName) out = withKey(out, 'DBSubnetGroupName', o.dbSubnetGroupName);
+  if (o.vpcSecurityGroupIds) out = withKey(out, 'VpcSecurityGroupIds', JSON.stringify(o.vpcSecurityGroupIds));
+  if (o.instanceClass) out = withKey(out, 'DBInstanceClass', o.instanceClass);
+  return out;
 }

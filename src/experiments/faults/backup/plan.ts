@@ -41,7 +41,11 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
   const inject: AwsCall[] = [
     call('backup', 'GetRecoveryPointRestoreMetadata', point, { note: 'the configuration at backup time' }),
     call('backup', 'StartRestoreJob', point, { params: { ResourceType: ddb ? 'DynamoDB' : 'RDS' } }),
-    call('iam', 'PassRole', role, { note: 'AWS Backup restores as this role', iamAction: 'iam:PassRole' }),
+    call('iam', 'PassRole', role, {
+      note: 'AWS Backup restores as this role',
+      iamAction: 'iam:PassRole',
+      passedToService: 'backup.amazonaws.com',
+    }),
   ];
   const watch: AwsCall[] = [
     call('backup', 'DescribeRestoreJob', ['*'], { note: 'restore job status and percent done' }),

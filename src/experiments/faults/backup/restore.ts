@@ -41,18 +41,18 @@ function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
   }
 }
 
-/** The run state of each prepared action, for confirm (which sees the action only). */
-const runs = new WeakMap<FaultAction, BackupRun>();
-
 /** Confirmed: AWS Backup says the restore job COMPLETED and the restored resource is available. */
 const confirm: FaultConfirmation = {
   async check(action: FaultAction, ctx: FaultContext) {
-    const r = runs.get(action);
-    if (!r?.state.jobId) return { status: 'not-confirmed', detail: 'no restore job was started', answers: [] };
-    const job = await ctx.aws.backup.describeRestoreJob({ RestoreJobId: r.state.jobId });
+    // confirm sees a copy of the action: what run learned comes through basis().
+    const b = action.basis?.() ?? {};
+    const jobId = typeof b.restoreJobId === 'string' ? b.restoreJobId : undefined;
+    const newId = action.targets[1] as string;
+    if (!jobId) return { status: 'not-confirmed', detail: 'no restore job was started', answers: [] };
+    const job = await ctx.aws.backup.describeRestoreJob({ RestoreJobId: jobId });
     const answers: unknown[] = [
       {
-        restoreJobId: r.state.jobId,
+        restoreJobId: jobId,
         status: job.Status,
         percentDone: job.PercentDone,
         createdResourceArn: job.CreatedResourceArn,
@@ -63,17 +63,17 @@ const confirm: FaultConfirmation = {
     }
     if (job.Status !== 'COMPLETED') return { status: 'not-confirmed', detail: `restore job is ${job.Status}`, answers };
     let state: string | undefined;
-    if (r.step.resourceType === 'dynamodb-table') {
-      state = (await ctx.aws.dynamodb.describeTable({ TableName: r.newId })).Table?.TableStatus;
+    if (b.resourceType === 'dynamodb-table') {
+      state = (await ctx.aws.dynamodb.describeTable({ TableName: newId })).Table?.TableStatus;
     } else {
-      state = (await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: r.newId })).DBInstances?.[0]
+      state = (await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: newId })).DBInstances?.[0]
         ?.DBInstanceStatus;
     }
-    answers.push({ resource: r.newId, state });
+    answers.push({ resource: newId, state });
     const ready = state === 'ACTIVE' || state === 'available';
     return ready
-      ? { status: 'confirmed', detail: `restore job COMPLETED, ${r.newId} is ${state}`, answers }
-      : { status: 'not-confirmed', detail: `restore job COMPLETED, ${r.newId} is ${state ?? 'absent'}`, answers };
+      ? { status: 'confirmed', detail: `restore job COMPLETED, ${newId} is ${state}`, answers }
+      : { status: 'not-confirmed', detail: `restore job COMPLETED, ${newId} is ${state ?? 'absent'}`, answers };
   },
 };
 
@@ -130,8 +130,8 @@ export const backupRestoreDefinition = defineFault({
         ...(ddb ? [] : [{ source: 'rds' as const, sourceType: 'db-instance' as const, id: newId }]),
       ],
       followUp: (c) => verifyBackupRestore(c, r),
+      basis: () => ({ restoreJobId: r.state.jobId, resourceType: type }),
     };
-    runs.set(action, r);
     return [action];
   },
   // A restore impairs nothing: it creates a copy beside the untouched source, measured by its own

@@ -68,8 +68,18 @@ export async function backupPreflight(c: FaultContext, r: BackupRun): Promise<Pr
   return out;
 }
 
+/**
+ * F of the restore: the engine's `fault.requested` of this step, the moment the RPO is measured
+ * from too, so RTO and RPO share one F (the metadata read is part of the restore).
+ */
+function faultRequestedAt(c: FaultContext, stepId: string): number {
+  const e = c.journal.entries.findLast((x) => x.kind === 'fault.requested' && x.data.stepId === stepId);
+  return e?.t ?? c.timeline.nowMs();
+}
+
 /** GetRecoveryPointRestoreMetadata, then StartRestoreJob with the new name and the overrides. */
 export async function startBackupRestore(c: FaultContext, r: BackupRun) {
+  r.state.requestedAt = faultRequestedAt(c, r.step.id);
   r.state.point ??= await pickPoint(c, r);
   const point = r.state.point;
   if (!point) throw DrillproofError.user('RecoveryPointMissing', `no completed recovery point of ${r.sourceArn}`);
@@ -78,7 +88,6 @@ export async function startBackupRestore(c: FaultContext, r: BackupRun) {
     RecoveryPointArn: point.arn,
   });
   const metadata = restoreMetadata(r.step, md.RestoreMetadata ?? {}, r.newId);
-  r.state.requestedAt = c.timeline.nowMs();
   const res = await c.aws.backup.startRestoreJob({
     RecoveryPointArn: point.arn,
     IamRoleArn: r.step.iamRoleArn,

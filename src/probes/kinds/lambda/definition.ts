@@ -93,6 +93,7 @@ export const lambdaProbeKind = defineProbe({
       service: 'lambda',
       operation: 'Invoke',
       iamAction: 'lambda:InvokeFunction',
+      resourceType: 'lambda-function',
       resource: p.function,
       ...(p.qualifier === undefined ? {} : { qualifier: p.qualifier }),
       note: `probe ${p.name}: one synchronous invocation per sample`,

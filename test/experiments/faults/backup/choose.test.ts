@@ -71,6 +71,16 @@ describe('backup-restore schema and metadata', () => {
       VpcSecurityGroupIds: '["sg-1","sg-2"]',
     });
   });
+  it('an override replaces a key spelled in another case (AWS Backup reads keys case-insensitively)', () => {
+    const md = restoreMetadata(
+      step({ overrides: { dbSubnetGroupName: 'sub' } }),
+      { dbinstanceidentifier: 'db', dbSubnetGroupName: 'default', Engine: 'postgres' },
+      'db-dp-x',
+    );
+    expect(md).toEqual({ Engine: 'postgres', DBInstanceIdentifier: 'db-dp-x', DBSubnetGroupName: 'sub' });
+    const t = restoreMetadata(step({ resourceType: 'dynamodb-table' }), { TargetTableName: 'orders' }, 'o-dp-x');
+    expect(t).toEqual({ targetTableName: 'o-dp-x' });
+  });
   it('names a DynamoDB restore with targetTableName', () => {
     const md = restoreMetadata(
       step({ resourceType: 'dynamodb-table' }),

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BackupClient, DescribeRecoveryPointCommand, DescribeRestoreJobCommand } from '@aws-sdk/client-backup';
+import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JournalEntry } from '../../src/run/journal-types.js';
+import { useLab } from '../_helpers/lab.js';
+import { drill, LAB_SCENARIOS } from './_drill.js';
+
+/**
+ * The AWS Backup restore drills (BAR-002) on a lab with the Backup part: every figure a run
+ * reports is checked against what the lab's Backup, RDS and DynamoDB APIs answer afterwards.
+ */
+const lab = useLab({ aurora: false, dynamodb: true, backup: true });
+
+let c: { backup: BackupClient; rds: RDSClient; ddb: DynamoDBClient };
+beforeAll(() => {
+  const info = lab.info();
+  const cfg = {
+    region: info.region,
+    endpoint: info.awsEndpoint,
+    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
+  };
+  c = { backup: new BackupClient(cfg), rds: new RDSClient(cfg), ddb: new DynamoDBClient(cfg) };
+});
+afterAll(() => {
+  for (const x of Object.values(c ?? {})) x.destroy();
+});
+
+async function dbIds(): Promise<string[]> {
+  const r = await c.rds.send(new DescribeDBInstancesCommand({}));
+  return (r.DBInstances ?? [])
+    .filter((d) => d.DBInstanceStatus !== 'deleting')
+    .map((d) => d.DBInstanceIdentifier ?? '')
+    .sort();
+}
+
+async function tables(): Promise<string[]> {
+  return ((await c.ddb.send(new ListTablesCommand({}))).TableNames ?? []).sort();
+}
+
+/**
+ * What every AWS Backup restore drill must show, checked against the Backup API: the job
+ * COMPLETED and carries drillproof's validation; RTO = verified − F; RPO = F − the recovery
+ * point's creation (DescribeRecoveryPoint); the FTR BAR-002 item shows the restore as rehearsed.
+ */
+async function expectBackupRestore(
+  run: Awaited<ReturnType<typeof drill>>,
+  newName: (md: Record<string, string>) => string,
+  arnEnd: (name: string) => RegExp,
+) {
+  const { result, journal, runDir } = run;
+  expect(result.exitCode, result.record.reason).toBe(0);
+  expect(result.record.verdict).not.toBe('inconclusive');
+  expect(result.record.verification?.ok).toBe(true);
+  expect(result.record.faults[0]).toMatchObject({ type: 'backup-restore', rollback: 'succeeded' });
+
+  const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+  const start = journal.find((e) => e.kind === 'aws.call' && e.data.operation === 'StartRestoreJob' && e.data.ok);
+  const params = start?.data.params as { RecoveryPointArn: string; Metadata: Record<string, string> };
+  const name = newName(params.Metadata);
+  // The delete of the restore was journaled before the restore was asked for.
+  const inverse = journal.find((e) => e.kind === 'inverse.recorded');
+  expect(inverse?.t as number).toBeLessThanOrEqual(start?.t as number);
+  const fu = journal.find((e: JournalEntry) => e.kind === 'note' && (e.data as { followUp?: unknown }).followUp);
+  if (!fu) throw new Error('no follow-up note in the journal');
+  const data = (fu.data as { followUp: { data: Record<string, unknown> } }).followUp.data;
+  const jobId = data.restoreJobId as string;
+
+  // AWS Backup's own answers: the job COMPLETED, the validation recorded.
+  const job = await c.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: jobId }));
+  expect(job.Status).toBe('COMPLETED');
+  expect(job.RecoveryPointArn).toBe(params.RecoveryPointArn);
+  expect(job.CreatedResourceArn).toMatch(arnEnd(name));
+  expect(job.ValidationStatus).toBe('SUCCESSFUL');
+  expect(job.ValidationStatusMessage).toContain(result.record.runId);
+
+  // RTO = verified − F, F the journal's fault.requested (the same F as the RPO's).
+  expect(data.faultAtMs).toBe(F);
+  const rto = result.record.measurements.rto;
+  expect(rto?.probe).toBe(`restore:${name}`);
+  expect(rto?.seconds).toBeCloseTo(((data.verifiedAtMs as number) - F) / 1000, 6);
+  expect(rto?.seconds as number).toBeGreaterThan(0);
+
+  // RPO = F − the recovery point's creation (it was taken at lab start, before the heartbeat began).
+  const rp = await c.backup.send(
+    new DescribeRecoveryPointCommand({
+      BackupVaultName: lab.info().backup?.vaultName,
+      RecoveryPointArn: params.RecoveryPointArn,
+    }),
+  );
+  const created = rp.CreationDate?.getTime() as number;
+  expect(created).toBeLessThan(F);
+  const rpo = result.record.measurements.rpo;
+  expect(rpo?.kind).toBe('restore');
+  expect(rpo?.seconds).toBeCloseTo((F - created) / 1000, 3);
+
+  // FTR: BAR-002 shows the restore, as a rehearsal on a lab.
+  const ev = JSON.parse(readFileSync(join(runDir, 'evidence.json'), 'utf8'));
+  expect(ev.ftr.evidence.mode).toBe('rehearsal');
+  const bar = ev.ftr.items.find((i: { id: string }) => i.id === 'BAR-002');
+  expect(bar.status).toBe('rehearsed');
+  expect(bar.claimedByScenario).toBe(true);
+  const supports = bar.supports.join('\n');
+  expect(supports).toContain('AWS Backup recovery point was restored');
+  expect(supports).toMatch(/restore RTO .*objective/);
+  expect(supports).toMatch(/restore RPO .*objective/);
+  return name;
+}
+
+describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
+  it('an RDS recovery point: restored, verified, validation reported, the instance deleted', async () => {
+    const before = await dbIds();
+    const run = await drill(join(LAB_SCENARIOS, 'backup-restore-rds.yaml'), lab.dir());
+    const name = await expectBackupRestore(
+      run,
+      (md) => md.DBInstanceIdentifier as string,
+      (n) => new RegExp(`:db:${n}$`),
+    );
+    expect(name).toMatch(/^lab-db-dp-\d{8}t\d{6}z-/);
+    expect(await dbIds()).toEqual(before);
+    await expect(c.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: name }))).rejects.toThrow(
+      /not found/i,
+    );
+  });
+
+  it('a DynamoDB recovery point: restored, items counted, validation reported, the table deleted', async () => {
+    const before = await tables();
+    const run = await drill(join(LAB_SCENARIOS, 'backup-restore-dynamodb.yaml'), lab.dir());
+    const name = await expectBackupRestore(
+      run,
+      (md) => md.targetTableName as string,
+      (n) => new RegExp(`:table/${n}$`),
+    );
+    expect(name).toMatch(/^lab-app-dp-\d{8}t\d{6}z-/);
+    const items = run.result.record.verification?.checks.find((x) => x.name === 'items');
+    expect(items).toMatchObject({ ok: true, actual: '3 items' });
+    expect(await tables()).toEqual(before);
+    await expect(c.ddb.send(new DescribeTableCommand({ TableName: name }))).rejects.toThrow(/not found/i);
+  });
+});
