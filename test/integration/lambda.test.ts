@@ -96,7 +96,7 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
     const req = journal.findIndex((e) => e.kind === 'fault.requested');
     expect(inv).toBeGreaterThanOrEqual(0);
     expect(inv).toBeLessThan(req);
-    expect((journal[inv]?.data as { inverse: { params: unknown } }).inverse.params).toMatchObject({
+    expect((journal[inv]?.data as { inverse?: { params: unknown } } | undefined)?.inverse?.params).toMatchObject({
       reservedConcurrency: 7,
     });
     const fault = rec.faults[0];
