@@ -1,4 +1,7 @@
-import { join } from 'node:path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { GetExperimentCommand, ListExperimentsCommand } from '@aws-sdk/client-fis';
 import {
   DeleteFunctionConcurrencyCommand,
@@ -7,11 +10,15 @@ import {
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
+import { readJournal } from '../../src/run/journal.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import type { Sample } from '../../src/run/samples.js';
 import { labClients, useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { drill, LAB_SCENARIOS, variant } from './_drill.js';
 
 /**
  * The lab Lambda drills end to end: the lambda probe invokes a real function process through the
@@ -171,5 +178,48 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
     console.log(
       `lambda-invocation-error: ${w.count} function errors over ${windowS}s (action ${(end - start) / 1000}s), RTO ${rto?.seconds}s, verdict ${rec.verdict}`,
     );
+  });
+
+  it('lambda-throttle killed with -9 while throttled: recover puts the previous reserved concurrency back', async () => {
+    const c = lambda();
+    await c.send(new PutFunctionConcurrencyCommand({ FunctionName: fnName(), ReservedConcurrentExecutions: 7 }));
+    c.destroy();
+    // No restoreAfter: only the rollback (here: recover, from the journal) undoes the throttle.
+    const file = variant('lambda-throttle', (d) => {
+      d.steps.baseline = '1s';
+      delete d.steps.faults[0].restoreAfter;
+    });
+    const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
+    const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
+    const child: ChildProcess = spawn(process.execPath, [bin, 'run', file, '--lab', lab.dir(), '--out', out, '--yes'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    let gone = false;
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    child.on('exit', () => (gone = true));
+    const journalFile = join(out, 'journal.ndjson');
+    for (;;) {
+      if (gone) throw new Error(`drill exited before injecting:\n${stderr}`);
+      if (existsSync(journalFile) && readFileSync(journalFile, 'utf8').includes('"kind":"fault.acknowledged"')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    // Killed while throttled: Lambda says 0, the journal has the inverse and no end.
+    expect(await reserved()).toBe(0);
+    const entries = readJournal(journalFile).entries;
+    expect(entries.some((e) => e.kind === 'inverse.recorded')).toBe(true);
+    expect(entries.some((e) => e.kind === 'run.finished')).toBe(false);
+    const r = await recoverRun(out, {
+      createAws: (t, rec) => createAwsApis(t, rec),
+      sink: new RecordingSink(),
+      pollMs: 200,
+      waitTimeoutMs: 30_000,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(await reserved()).toBe(7);
   });
 });
