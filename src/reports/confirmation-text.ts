@@ -1,4 +1,5 @@
 import type { Evidence } from './evidence-schema.js';
+import { fmtSeconds } from './format.js';
 
 type Confirmation = Evidence['faults'][number]['confirmation'];
 
@@ -20,4 +21,21 @@ export function coverageText(ev: Evidence): string {
   return u.length
     ? `No probe exercised ${u.join(', ')}: the measurements say nothing about ${u.length === 1 ? 'it' : 'them'}.`
     : '';
+}
+
+type Replacement = Evidence['replacements'][number];
+
+const where = (xs: { task: string; az?: string | undefined }[]) =>
+  xs.length ? xs.map((x) => `${x.task} (${x.az ?? 'AZ unknown'})`).join(', ') : 'none';
+
+/**
+ * How a service's recovery after a task stop reads in the reports (one wording for HTML and
+ * Markdown): the headline figure next to the RTO, then what was stopped and where it was replaced.
+ */
+export function replacementText(r: Replacement): { headline: string; stopped: string; replaced: string } {
+  return {
+    headline: `service ${r.service} back at ${r.desiredCount} healthy tasks ${fmtSeconds(r.seconds)} after F`,
+    stopped: where(r.stopped),
+    replaced: where(r.replacements),
+  };
 }

@@ -1,5 +1,6 @@
 import type { JournalEntry } from '../run/journal-types.js';
 import type { RunRecord } from '../run/record.js';
+import { replacementsFromJournal } from '../run/replacements.js';
 import {
   EVIDENCE_KIND,
   EVIDENCE_SCHEMA_VERSION,
@@ -102,6 +103,8 @@ export function buildEvidence(
       confirmation: f.confirmation ?? null,
     })),
     coverage: record.coverage ?? null,
+    // Runs recorded before the record carried them: the follow-ups' journal notes say the same.
+    replacements: record.replacements ?? replacementsFromJournal(journal),
     timeline: buildTimeline(journal, m.faultAtMs),
     awsCalls: buildAwsCalls(journal),
     verification: record.verification ?? null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { confirmationSchema, coverageSchema } from './evidence-confirmation.js';
+import { confirmationSchema, coverageSchema, replacementSchema } from './evidence-confirmation.js';
 
 /**
  * `evidence.json`: the machine-readable result of one drill. Versioned: readers must check
@@ -281,6 +281,8 @@ export const evidenceSchema = z.object({
   faults: z.array(faultSchema),
   /** Faulted scenario resources and those no probe depended on; null for older runs. */
   coverage: coverageSchema.nullable(),
+  /** Task stops: the service side of the recovery, next to the probes' RTO (absent in older packs). */
+  replacements: z.array(replacementSchema).default([]),
   timeline: z.array(timelineEntrySchema),
   awsCalls: z.array(awsCallSchema),
   verification: z

@@ -1,6 +1,6 @@
 import { PERCENTILE_COLUMNS, PERCENTILE_NOTE } from '../measurements/format.js';
 import type { PhaseName } from '../run/measurements.js';
-import { confirmationText, coverageText } from './confirmation-text.js';
+import { confirmationText, coverageText, replacementText } from './confirmation-text.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
 import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
@@ -38,6 +38,7 @@ export function renderMarkdown(ev: Evidence): string {
   const head: string[] = [];
   if (ev.headline.rto) head.push(`**RTO ${ev.headline.rto.text}**`);
   if (ev.headline.rpo) head.push(`**RPO ${ev.headline.rpo.text}**`);
+  for (const r of ev.replacements) head.push(c(replacementText(r).headline));
   head.push(`${ev.headline.objectivesMet} of ${ev.headline.objectivesTotal} objectives met`);
   L.push(head.join(' · '), '');
 
@@ -104,6 +105,18 @@ export function renderMarkdown(ev: Evidence): string {
       `- Writes: ${rpo.attemptedWrites} attempted, ${rpo.acknowledgedWrites} acknowledged, ${rpo.indeterminateWrites} indeterminate, ${rpo.readBackWrites} read back, **${rpo.lostWrites} lost**`,
       '',
     );
+  }
+
+  if (ev.replacements.length) {
+    L.push('## Service recovery', '', '| step | service | back at desired count, healthy | stopped | replacements |');
+    L.push('|---|---|---:|---|---|');
+    for (const r of ev.replacements) {
+      const t = replacementText(r);
+      L.push(
+        `| \`${c(r.stepId)}\` | ${c(r.service)} | ${fmtSeconds(r.seconds)} after F | ${c(t.stopped)} | ${c(t.replaced)} |`,
+      );
+    }
+    L.push('');
   }
 
   L.push(...ftrMarkdown(ev));

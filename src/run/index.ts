@@ -9,5 +9,6 @@ export * from './journal.js';
 export * from './journal-types.js';
 export * from './measurements.js';
 export * from './record.js';
+export * from './replacements.js';
 export * from './sample-reader.js';
 export * from './samples.js';

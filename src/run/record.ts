@@ -1,4 +1,5 @@
 import type { Measurements, ObjectiveVerdict } from './measurements.js';
+import type { ServiceReplacement } from './replacements.js';
 
 /**
  * Everything the evidence pack is built from, assembled by the drill engine at the end of a run
@@ -84,6 +85,11 @@ export interface RunRecord {
   coverage?: { affected: string[]; unexercised: string[] };
   measurements: Measurements;
   objectives: ObjectiveVerdict[];
+  /**
+   * Task stops: when each service was back at its desired count with healthy targets, and where
+   * its replacements were placed (next to the probes' RTO). Absent when no task was stopped.
+   */
+  replacements?: ServiceReplacement[];
   /** Restore drills: what the verification queries found. */
   verification?: { ok: boolean; checks: { name: string; ok: boolean; expected: string; actual: string }[] };
   /** k6 thresholds and summary when k6 load ran. */

@@ -98,9 +98,11 @@ function watchWith(check: FaultConfirmation['check'] | undefined, faults = [{ ty
 describe('ConfirmationWatch', () => {
   it('polls once per interval until AWS confirms, hands the check the request time, journals the answers', async () => {
     const seen: (number | undefined)[] = [];
+    const handed: FaultAction[] = [];
     let calls = 0;
     const check = async (a: FaultAction): Promise<ConfirmationResult> => {
       seen.push(a.requestedAt);
+      handed.push(a);
       calls += 1;
       return calls < 3
         ? { status: 'not-confirmed', detail: 'still running', answers: [{ state: 'running' }] }
@@ -118,6 +120,8 @@ describe('ConfirmationWatch', () => {
     const [s] = await w.watch.stop();
     expect(s).toMatchObject({ stepId: 's1', status: 'confirmed', checks: 3, answers: [{ state: 'stopped' }] });
     expect(seen).toEqual([w.injected[0]?.requestedAt, w.injected[0]?.requestedAt, w.injected[0]?.requestedAt]);
+    // The check gets the injected action itself: what its run kept by it (a WeakMap) is there.
+    expect(handed.every((a) => a === w.injected[0]?.action)).toBe(true);
     w.journal.close();
     const e = readJournal(join(w.dir, 'journal.ndjson')).entries.filter((x) => x.kind === 'fault.confirmation');
     expect(e.map((x) => x.data)).toEqual([

@@ -121,8 +121,8 @@ export interface FaultAction {
    */
   basis?(): Record<string, unknown>;
   /**
-   * Set by the engine on the copy it hands to `confirm.check`: when the fault call was issued
-   * (epoch ms), so AWS events are read from then on.
+   * Set by the engine on the action before it hands it to `confirm.check` (the same object `run`
+   * saw): when the fault call was issued (epoch ms), so AWS events are read from then on.
    */
   requestedAt?: number;
 }

@@ -72,7 +72,10 @@ export class ConfirmationWatch {
   }
 
   private async poll(f: InjectedFault, confirm: FaultConfirmation, st: ConfirmationState): Promise<void> {
-    const action = { ...f.action, requestedAt: f.requestedAt ?? undefined };
+    // The action itself, not a copy: fault modules keep what `run` learned in WeakMaps keyed by it
+    // (the TestFailover time, the restore job, the throttled answer); a copy found none of it.
+    const action = f.action;
+    if (f.requestedAt !== null) action.requestedAt = f.requestedAt;
     const signal = this.stopper.signal;
     for (;;) {
       try {

@@ -1,5 +1,6 @@
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
+import { recoveryWindowMs } from '../../scenario/helpers.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
 import { parseDurationMs } from '../../util/units.js';
 import { recoveryProbes } from '../recovery-probes.js';
@@ -123,13 +124,15 @@ export async function observePhase(d: Drill): Promise<void> {
     pollMs: facts.ctx.pollMs,
   }).start();
   try {
+    const probes = recoveryProbes(scenario);
+    const holdMs = provableHoldMs(d, probes, parseDurationMs(recovery?.hold ?? '10s') ?? 10_000);
     facts.observed = await journaled(d, 'observe', () =>
       observe({
         injected: facts.injected,
         live: d.live,
-        probes: recoveryProbes(scenario),
+        probes,
         intervals: facts.probes?.intervals() ?? {},
-        holdMs: parseDurationMs(recovery?.hold ?? '10s') ?? 10_000,
+        holdMs,
         timeoutMs: parseDurationMs(scenario.steps.observe?.timeout ?? '5m') ?? 300_000,
         faultAt,
         clock: d.clock,
@@ -144,4 +147,22 @@ export async function observePhase(d: Drill): Promise<void> {
     facts.confirmations = await watch.stop();
   }
   if (facts.observed.recovered) d.guard.arm('recovery');
+}
+
+/**
+ * The hold observe waits for: at least the recovery window W of every recovery probe. R needs W
+ * ok samples before the end of observation (docs/measurements.md §4), so a shorter hold would end
+ * the drill before the analysis could prove the recovery it saw, and leave the RTO unmeasured.
+ */
+function provableHoldMs(d: Drill, probes: string[], holdMs: number): number {
+  const longer = (d.scenario.probes ?? [])
+    .filter((p) => probes.includes(p.name))
+    .map((p) => ({ name: p.name, windowMs: recoveryWindowMs(p) }))
+    .filter((p) => p.windowMs > holdMs);
+  if (longer.length === 0) return holdMs;
+  const ms = Math.max(...longer.map((p) => p.windowMs));
+  const text = `holding ${ms / 1000}s, not ${holdMs / 1000}s: the recovery window of ${longer.map((p) => `${p.name} (${p.windowMs / 1000}s)`).join(', ')} must fit before the end, or the RTO cannot be measured`;
+  d.journal.append('note', { message: text, holdMs: ms, scenarioHoldMs: holdMs });
+  d.sink.emit(message('info', 'DP_OBSERVE_I5501', text));
+  return ms;
 }

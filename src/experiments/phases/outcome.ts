@@ -2,6 +2,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { type MessageSink, message } from '../../io/messages.js';
 import { MEASUREMENTS_SCHEMA_VERSION, type Measurements } from '../../run/measurements.js';
 import type { FaultRecord, RunRecord, Verdict } from '../../run/record.js';
+import { replacementsFromJournal } from '../../run/replacements.js';
 import { isoMs } from '../../util/clock.js';
 import { toolVersion } from '../../util/version.js';
 import type { Drill, DrillResult } from './drill-state.js';
@@ -158,6 +159,8 @@ export function buildRunRecord(d: Drill, outcome: Outcome): RunRecord {
     .map((u) => u.result?.data?.verification as RunRecord['verification'] | undefined)
     .find((v) => v !== undefined);
   if (verification) rec.verification = verification;
+  const replacements = replacementsFromJournal(d.journal.entries);
+  if (replacements.length) rec.replacements = replacements;
   return rec;
 }
 

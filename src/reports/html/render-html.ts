@@ -11,6 +11,7 @@ import {
   awsCallsSection,
   environmentSection,
   faultsSection,
+  replacementsSection,
   scenarioSection,
   signingSection,
   timelineSection,
@@ -51,6 +52,8 @@ function banner(ev: Evidence): string {
     kpis.push(kpi('RTO', ev.headline.rto.text, rtoObj?.ok ?? null, rtoObj ? `objective ${rtoObj.expected}` : ''));
   if (ev.headline.rpo)
     kpis.push(kpi('RPO', ev.headline.rpo.text, rpoObj?.ok ?? null, rpoObj ? `objective ${rpoObj.expected}` : ''));
+  for (const r of ev.replacements)
+    kpis.push(kpi(`${r.service} replaced`, fmtSeconds(r.seconds), null, `${r.desiredCount} healthy tasks`));
   kpis.push(
     kpi(
       'objectives met',
@@ -170,6 +173,7 @@ ${
   }</p>
 ${probeNames.map((n) => probeSection(ev, byName.get(n), n)).join('\n')}
 ${rpoSection(ev)}
+${replacementsSection(ev)}
 ${ftrSection(ev)}
 ${faultsSection(ev)}
 ${verificationSection(ev)}

@@ -1,4 +1,4 @@
-import { confirmationText, coverageText } from '../confirmation-text.js';
+import { confirmationText, coverageText, replacementText } from '../confirmation-text.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
 import { fmtMs, fmtOffset, fmtSeconds, fmtTime } from '../format.js';
@@ -112,6 +112,21 @@ ${v.checks
       }">${c.ok ? 'PASS' : 'FAIL'}</span></td></tr>`,
   )
   .join('\n')}
+</tbody></table>`;
+}
+
+/** Task stops: each service back at desired count with healthy targets, and where the replacements went. */
+export function replacementsSection(ev: Evidence): string {
+  if (!ev.replacements.length) return '';
+  const rows = ev.replacements.map((r) => {
+    const t = replacementText(r);
+    return `<tr data-step="${e(r.stepId)}"><td class="mono">${e(r.stepId)}</td><td>${e(r.service)}</td><td class="num">${e(
+      fmtSeconds(r.seconds),
+    )} after F</td><td class="mono">${e(t.stopped)}</td><td class="mono">${e(t.replaced)}</td></tr>`;
+  });
+  return `<h2>Service recovery</h2>
+<table id="replacements"><thead><tr><th>step</th><th>service</th><th class="num">back at desired count, healthy</th><th>stopped</th><th>replacements</th></tr></thead><tbody>
+${rows.join('\n')}
 </tbody></table>`;
 }
 

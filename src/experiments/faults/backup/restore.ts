@@ -44,7 +44,7 @@ function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
 /** Confirmed: AWS Backup says the restore job COMPLETED and the restored resource is available. */
 const confirm: FaultConfirmation = {
   async check(action: FaultAction, ctx: FaultContext) {
-    // confirm sees a copy of the action: what run learned comes through basis().
+    // What run learned comes through basis(), as for every fault module.
     const b = action.basis?.() ?? {};
     const jobId = typeof b.restoreJobId === 'string' ? b.restoreJobId : undefined;
     const newId = action.targets[1] as string;

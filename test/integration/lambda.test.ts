@@ -1,0 +1,225 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { GetExperimentCommand, ListExperimentsCommand } from '@aws-sdk/client-fis';
+import {
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionConcurrencyCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+} from '@aws-sdk/client-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import { labReset } from '../../src/lab/lab.js';
+import { readJournal } from '../../src/run/journal.js';
+import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
+import type { Sample } from '../../src/run/samples.js';
+import { labClients, useLab } from '../_helpers/lab.js';
+import { drill, LAB_SCENARIOS, variant } from './_drill.js';
+
+/**
+ * The lab Lambda drills end to end: the lambda probe invokes a real function process through the
+ * lab's Lambda API; the throttle and the FIS invocation error are checked against Lambda and FIS
+ * themselves, and against the probe's samples.
+ */
+const lab = useLab({ aurora: false, lambda: true });
+
+function lambda() {
+  const i = lab.info();
+  return new LambdaClient({
+    region: i.region,
+    endpoint: i.awsEndpoint,
+    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
+    maxAttempts: 3,
+  });
+}
+
+const fnName = () => {
+  const name = lab.info().lambda?.functionName;
+  if (!name) throw new Error('the lab has no Lambda function');
+  return name;
+};
+
+async function reserved(): Promise<number | undefined> {
+  const c = lambda();
+  try {
+    return (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: fnName() }))).ReservedConcurrentExecutions;
+  } finally {
+    c.destroy();
+  }
+}
+
+async function samplesOf(runDir: string, probe: string): Promise<Sample[]> {
+  const file = listSampleFiles(runDir).find((f) => f.probe === probe);
+  if (!file) throw new Error(`no ${probe} sample file`);
+  return (await readProbeSamples(file.path)).samples;
+}
+
+/**
+ * First and last scheduled time of the failed samples at or after F, and their errors. A `late`
+ * sample is one the loaded machine could not send on time: not an answer of the function.
+ */
+function failureWindow(samples: Sample[], faultAtMs: number) {
+  const late = samples.filter((s) => s.error === 'late').length;
+  const failed = samples.filter((s) => !s.ok && s.error !== 'late' && s.scheduled >= faultAtMs);
+  return {
+    late,
+    count: failed.length,
+    first: failed[0]?.scheduled ?? null,
+    last: failed.at(-1)?.scheduled ?? null,
+    errors: [...new Set(failed.map((s) => s.error))],
+  };
+}
+
+afterEach(async () => {
+  const c = lambda();
+  try {
+    await c.send(new DeleteFunctionConcurrencyCommand({ FunctionName: fnName() }));
+  } finally {
+    c.destroy();
+  }
+  await labReset({ dir: lab.dir() });
+});
+
+describe('lab Lambda drills', { timeout: 150_000 }, () => {
+  it('lambda-throttle: the probe sees the throttle window, RTO measured, the reserved concurrency put back', async () => {
+    // A reserved concurrency the drill must restore (not just remove).
+    const c = lambda();
+    await c.send(new PutFunctionConcurrencyCommand({ FunctionName: fnName(), ReservedConcurrentExecutions: 7 }));
+    c.destroy();
+    expect(await reserved()).toBe(7);
+
+    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'lambda-throttle.yaml'), lab.dir());
+    const rec = result.record;
+    expect(rec.verdict, rec.reason).not.toBe('inconclusive');
+    expect([0, 4], rec.reason).toContain(result.exitCode);
+    // Lambda itself: the previous value is back.
+    expect(await reserved()).toBe(7);
+    // The inverse was journaled with that value before the throttle.
+    const inv = journal.findIndex((e) => e.kind === 'inverse.recorded');
+    const req = journal.findIndex((e) => e.kind === 'fault.requested');
+    expect(inv).toBeGreaterThanOrEqual(0);
+    expect(inv).toBeLessThan(req);
+    expect((journal[inv]?.data as { inverse?: { params: unknown } } | undefined)?.inverse?.params).toMatchObject({
+      reservedConcurrency: 7,
+    });
+    const fault = rec.faults[0];
+    expect(fault).toMatchObject({ type: 'lambda-throttle', action: 'lambda:PutFunctionConcurrency' });
+    expect(fault?.confirmation?.status, fault?.confirmation?.detail).toBe('confirmed');
+    expect(fault?.confirmation?.answers).toEqual([expect.objectContaining({ ReservedConcurrentExecutions: 0 })]);
+
+    // The probe: throttled (429) samples only, for about restoreAfter (5 s), then none.
+    const F = rec.measurements.faultAtMs as number;
+    const w = failureWindow(await samplesOf(runDir, 'orders'), F);
+    expect(w.errors).toEqual(['throttled']);
+    const windowS = ((w.last as number) - (w.first as number)) / 1000;
+    expect(windowS).toBeGreaterThan(4);
+    expect(windowS).toBeLessThan(8);
+    const rto = rec.measurements.rto;
+    expect(rto?.seconds, JSON.stringify(rto)).not.toBeNull();
+    expect(rto?.noOutage).toBe(false);
+    // R − F covers the throttle (restoreAfter 5 s) and stays within the objective.
+    expect(rto?.seconds as number).toBeGreaterThanOrEqual(5 - (rto?.resolutionSeconds as number));
+    expect(rto?.seconds as number).toBeLessThanOrEqual(20);
+    console.log(
+      `lambda-throttle: ${w.count} throttled samples over ${windowS}s, RTO ${rto?.seconds}s (±${rto?.resolutionSeconds}s), concurrency back at ${await reserved()}`,
+    );
+  });
+
+  it('lambda-invocation-error: the probe sees the FIS error window as function errors, confirmed from the experiment', async () => {
+    const before = await reserved();
+    const { result, runDir, journal } = await drill(join(LAB_SCENARIOS, 'lambda-invocation-error.yaml'), lab.dir());
+    const rec = result.record;
+    expect(rec.verdict, rec.reason).not.toBe('inconclusive');
+    expect([0, 4], rec.reason).toContain(result.exitCode);
+    const fault = rec.faults[0];
+    expect(fault?.type).toBe('fis-experiment');
+    expect(fault?.confirmation?.status, fault?.confirmation?.detail).toBe('confirmed');
+
+    // FIS itself: the experiment ran its action to completion; its window bounds the errors.
+    const { fis } = labClients(lab.info());
+    const ack = journal.find((e) => e.kind === 'fault.acknowledged')?.data as { response: { experimentId: string } };
+    const id = ack.response.experimentId;
+    // The one experiment of the run, found by its run tag as well.
+    const tagged = ((await fis.send(new ListExperimentsCommand({}))).experiments ?? []).filter(
+      (x) => x.tags?.['drillproof:run-id'] === rec.runId,
+    );
+    expect(tagged.map((x) => x.id)).toEqual([id]);
+    const exp = (await fis.send(new GetExperimentCommand({ id }))).experiment;
+    fis.destroy();
+    expect(exp?.state?.status).toBe('completed');
+    const action = exp?.actions?.['invocation-error'];
+    expect(action?.state?.status).toBe('completed');
+    const start = action?.startTime?.getTime() as number;
+    const end = action?.endTime?.getTime() as number;
+    expect((end - start) / 1000).toBeGreaterThanOrEqual(4.9);
+
+    const F = rec.measurements.faultAtMs as number;
+    const samples = await samplesOf(runDir, 'orders');
+    const w = failureWindow(samples, F);
+    expect(w.errors).toEqual(['function_error']);
+    // Every failure inside the action's window (the extension polls its configuration: a little slack).
+    const slackMs = 1500;
+    expect(w.first as number).toBeGreaterThanOrEqual(start - slackMs);
+    expect(w.last as number).toBeLessThanOrEqual(end + slackMs);
+    // And the window is mostly failures: the probe really saw the error window, not a blip.
+    const inWindow = samples.filter((s) => s.scheduled >= start + slackMs && s.scheduled < end - slackMs);
+    expect(inWindow.length).toBeGreaterThan(10);
+    expect(inWindow.every((s) => !s.ok)).toBe(true);
+    expect(w.late, 'samples sent late (machine load)').toBeLessThan(inWindow.length / 2);
+    const windowS = ((w.last as number) - (w.first as number)) / 1000;
+    const rto = rec.measurements.rto;
+    expect(rto?.seconds, JSON.stringify(rto)).not.toBeNull();
+    expect(rto?.seconds as number).toBeGreaterThan(0);
+    expect(await reserved()).toBe(before);
+    console.log(
+      `lambda-invocation-error: ${w.count} function errors over ${windowS}s (action ${(end - start) / 1000}s), RTO ${rto?.seconds}s, verdict ${rec.verdict}`,
+    );
+  });
+
+  it('lambda-throttle killed with -9 while throttled: recover puts the previous reserved concurrency back', async () => {
+    const c = lambda();
+    await c.send(new PutFunctionConcurrencyCommand({ FunctionName: fnName(), ReservedConcurrentExecutions: 7 }));
+    c.destroy();
+    // No restoreAfter: only the rollback (here: recover, from the journal) undoes the throttle.
+    const file = variant('lambda-throttle', (d) => {
+      d.steps.baseline = '1s';
+      delete d.steps.faults[0].restoreAfter;
+    });
+    const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
+    const bin = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
+    const child: ChildProcess = spawn(process.execPath, [bin, 'run', file, '--lab', lab.dir(), '--out', out, '--yes'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stderr = '';
+    let gone = false;
+    child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<void>((r) => child.on('exit', () => r()));
+    child.on('exit', () => (gone = true));
+    const journalFile = join(out, 'journal.ndjson');
+    for (;;) {
+      if (gone) throw new Error(`drill exited before injecting:\n${stderr}`);
+      if (existsSync(journalFile) && readFileSync(journalFile, 'utf8').includes('"kind":"fault.acknowledged"')) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    // Killed while throttled: Lambda says 0, the journal has the inverse and no end.
+    expect(await reserved()).toBe(0);
+    const entries = readJournal(journalFile).entries;
+    expect(entries.some((e) => e.kind === 'inverse.recorded')).toBe(true);
+    expect(entries.some((e) => e.kind === 'run.finished')).toBe(false);
+    const r = await recoverRun(out, {
+      createAws: (t, rec) => createAwsApis(t, rec),
+      sink: new RecordingSink(),
+      pollMs: 200,
+      waitTimeoutMs: 30_000,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(await reserved()).toBe(7);
+  });
+});
