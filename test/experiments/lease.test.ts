@@ -92,7 +92,14 @@ describe('taking and releasing', () => {
       journaledFirst = j.entries.some((e) => e.kind === 'inverse.recorded' && e.data.stepId === 'lease');
       return create(i);
     };
-    const value = await takeLease({ aws: f.aws, ids: ['i-1'], runId: 'run-a', nowMs: NOW, maxDurationMs: 60_000, rollback });
+    const value = await takeLease({
+      aws: f.aws,
+      ids: ['i-1'],
+      runId: 'run-a',
+      nowMs: NOW,
+      maxDurationMs: 60_000,
+      rollback,
+    });
     // Expires after the longest allowed run plus the margin for its rollback (10 min).
     expect(value).toBe('run-a@2026-12-01T10:11:00.000Z');
     expect(f.instances.get('i-1')?.tags?.[LEASE_TAG]).toBe(value);
@@ -132,7 +139,14 @@ describe('taking and releasing', () => {
       'i-1': { [LEASE_TAG]: `run-a@${new Date(NOW - 60_000).toISOString()}` },
       'i-2': { [LEASE_TAG]: live },
     });
-    const found = await sweep({ aws: f.aws, sink: new RecordingSink(), clock, dryRun: false, pollMs: 1, waitTimeoutMs: 10 });
+    const found = await sweep({
+      aws: f.aws,
+      sink: new RecordingSink(),
+      clock,
+      dryRun: false,
+      pollMs: 1,
+      waitTimeoutMs: 10,
+    });
     expect(found.map((x) => [x.kind, x.id, x.done])).toEqual([['expired-lease', 'i-1', true]]);
     expect(found[0]?.detail).toBe('lease of drill run-a expired at 2026-12-01T09:59:00.000Z');
     expect(f.instances.get('i-1')?.tags?.[LEASE_TAG]).toBeUndefined();
