@@ -28,6 +28,8 @@ export interface Ec2Api {
   startInstances(i: ec2.StartInstancesCommandInput): Promise<ec2.StartInstancesCommandOutput>;
   rebootInstances(i: ec2.RebootInstancesCommandInput): Promise<ec2.RebootInstancesCommandOutput>;
   terminateInstances(i: ec2.TerminateInstancesCommandInput): Promise<ec2.TerminateInstancesCommandOutput>;
+  createTags(i: ec2.CreateTagsCommandInput): Promise<ec2.CreateTagsCommandOutput>;
+  deleteTags(i: ec2.DeleteTagsCommandInput): Promise<ec2.DeleteTagsCommandOutput>;
 }
 
 export interface Elbv2Api {

@@ -35,6 +35,8 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
+  CreateTagsCommand,
+  DeleteTagsCommand,
   EC2Client,
   paginateDescribeInstances,
   RebootInstancesCommand,
@@ -273,6 +275,8 @@ export function createAwsApis(
       startInstances: call('ec2', 'StartInstances', ec2, StartInstancesCommand),
       rebootInstances: call('ec2', 'RebootInstances', ec2, RebootInstancesCommand),
       terminateInstances: call('ec2', 'TerminateInstances', ec2, TerminateInstancesCommand),
+      createTags: call('ec2', 'CreateTags', ec2, CreateTagsCommand),
+      deleteTags: call('ec2', 'DeleteTags', ec2, DeleteTagsCommand),
     },
     elbv2: {
       describeTargetHealth: call('elbv2', 'DescribeTargetHealth', elbv2, DescribeTargetHealthCommand),

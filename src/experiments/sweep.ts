@@ -8,6 +8,7 @@ import { pendingInverses, readJournal } from '../run/journal.js';
 import type { Clock } from '../util/clock.js';
 import type { FaultDefinition, Leftover } from './faults/definition.js';
 import { startInstancesSpec } from './faults/ec2/inverses.js';
+import { LEASE_TAG, parseLease, releaseLeaseSpec } from './faults/ec2/lease.js';
 import { executeInverse, FAULTS } from './faults/registry.js';
 
 export type { Leftover };
@@ -85,6 +86,9 @@ async function awsLeftovers(o: SweepOptions): Promise<Leftover[]> {
       found.push(...(await leftovers.find(o.aws)));
     });
   }
+  await section('ec2', 'EC2 instance leases', async () => {
+    found.push(...(await expiredLeases(o)));
+  });
   const ids = o.labInstanceIds;
   if (ids?.length) {
     await section('ec2', 'lab EC2 instances', async () => {
@@ -103,6 +107,30 @@ async function awsLeftovers(o: SweepOptions): Promise<Leftover[]> {
     });
   }
   return found;
+}
+
+/**
+ * Leases (`drillproof:lease` tags) past their expiry: they block nothing, and are removed with
+ * the value they hold, so a lease taken again meanwhile stays. A live lease is a running drill's.
+ */
+async function expiredLeases(o: SweepOptions): Promise<Leftover[]> {
+  const res = await o.aws.ec2.describeInstances({ Filters: [{ Name: 'tag-key', Values: [LEASE_TAG] }] });
+  const out: Leftover[] = [];
+  for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+    const value = (i.Tags ?? []).find((t) => t.Key === LEASE_TAG)?.Value;
+    const lease = parseLease(value);
+    if (!i.InstanceId || value === undefined || (lease && lease.expiresAtMs > o.clock.wallMs())) continue;
+    out.push({
+      kind: 'expired-lease',
+      id: i.InstanceId,
+      detail: lease
+        ? `lease of drill ${lease.runId} expired at ${new Date(lease.expiresAtMs).toISOString()}`
+        : `unreadable lease ${JSON.stringify(value)}`,
+      action: `remove the ${LEASE_TAG} tag from ${i.InstanceId}`,
+      inverse: releaseLeaseSpec([i.InstanceId], value, o.aws.region),
+    });
+  }
+  return out;
 }
 
 /** Run directories whose journal has inverses that never ran (listed; `recover` finishes them). */

@@ -20,6 +20,8 @@ export interface ComputeInput {
   readbacks?: HeartbeatReadback[];
   /** F, epoch ms; null when unknown (then everything is baseline and RTO is not computed). */
   faultMs: number | null;
+  /** When the first fault call was issued (F is when AWS accepted it), epoch ms; kept beside F. */
+  faultIssuedMs?: number | null;
   /** End of observation, epoch ms (exclusive); default per probe: after its last sample. */
   endMs?: number;
   /** Probes whose RTO makes the headline RTO; default the user-facing ones (http, k6). */
@@ -113,6 +115,12 @@ export function computeMeasurements(input: ComputeInput): Measurements {
     schemaVersion: MEASUREMENTS_SCHEMA_VERSION,
     faultAt: F === null ? null : isoMs(F),
     faultAtMs: F,
+    ...(input.faultIssuedMs === undefined
+      ? {}
+      : {
+          faultIssuedAt: input.faultIssuedMs === null ? null : isoMs(input.faultIssuedMs),
+          faultIssuedAtMs: input.faultIssuedMs,
+        }),
     rto: headline,
     rpo,
     probes,

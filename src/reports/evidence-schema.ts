@@ -84,6 +84,9 @@ export const measurementsSchema = z.object({
   schemaVersion: z.literal(1),
   faultAt: z.string().nullable(),
   faultAtMs: nullableNumber,
+  /** The first fault call issued (before SDK retries); absent in older runs. */
+  faultIssuedAt: z.string().nullable().optional(),
+  faultIssuedAtMs: nullableNumber.optional(),
   rto: rtoSchema.nullable(),
   rpo: rpoSchema.nullable(),
   probes: z.record(z.string(), probeMeasurementsSchema),

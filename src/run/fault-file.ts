@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES } from './files.js';
-import { faultTimeFromJournal, readRunJournal } from './journal.js';
+import { faultTimesFromJournal, readRunJournal } from './journal.js';
 import type { Measurements } from './measurements.js';
 
 export type FaultSource = 'flag' | 'journal' | 'fault.json' | 'none';
@@ -33,13 +33,17 @@ export function faultFromFile(runDir: string): number | null {
 }
 
 /**
- * F of a run directory: the flag, else the journal's first fault.requested (whatever lines of the
- * journal are readable), else fault.json.
+ * F of a run directory: the flag, else the journal's first fault as AWS accepted it (its issued
+ * time, kept as `issuedMs`, when no acceptance was recorded; whatever lines of the journal are
+ * readable), else fault.json.
  */
-export function resolveFaultTime(runDir: string, flagMs?: number): { faultMs: number | null; source: FaultSource } {
+export function resolveFaultTime(
+  runDir: string,
+  flagMs?: number,
+): { faultMs: number | null; source: FaultSource; issuedMs?: number } {
   if (flagMs !== undefined) return { faultMs: flagMs, source: 'flag' };
-  const j = faultTimeFromJournal(readRunJournal(runDir, { skipBadLines: true }));
-  if (j !== null) return { faultMs: j, source: 'journal' };
+  const j = faultTimesFromJournal(readRunJournal(runDir, { skipBadLines: true }));
+  if (j !== null) return { faultMs: j.acceptedMs ?? j.issuedMs, source: 'journal', issuedMs: j.issuedMs };
   const f = faultFromFile(runDir);
   if (f !== null) return { faultMs: f, source: 'fault.json' };
   return { faultMs: null, source: 'none' };

@@ -10,8 +10,8 @@ export type JournalKind =
   | 'phase.finished' // data: { phase, ok, error? }
   | 'preflight.check' // data: { check, ok, detail }
   | 'inverse.recorded' // data: { stepId, fault, inverse: { action, params } }  — BEFORE the destructive step
-  | 'fault.requested' // data: { stepId, fault, action, targets }             — F for the first one
-  | 'fault.acknowledged' // data: { stepId, requestIds, response }
+  | 'fault.requested' // data: { stepId, fault, action, targets }             — the call issued (before retries)
+  | 'fault.acknowledged' // data: { stepId, requestIds, response }             — AWS accepted it: F for the first one
   | 'fault.failed' // data: { stepId, error }
   | 'fault.confirmation' // data: { stepId, status: 'confirmed'|'not-confirmed'|'declined'|'unconfirmable', detail, answers, checks }
   | 'aws.call' // data: { service, operation, requestId, ms, ok, errorCode?, params (redacted) }

@@ -120,12 +120,40 @@ export function readRunJournal(runDir: string, opts: { skipBadLines?: boolean } 
   return existsSync(path) ? readJournal(path, opts).entries : [];
 }
 
-/** F = `t` of the first `fault.requested` entry (null when nothing was injected). */
-export function faultTimeFromJournal(journal: readonly JournalEntry[]): number | null {
-  const e = journal.find((x) => x.kind === 'fault.requested');
-  if (!e) return null;
+/** When the first fault call was issued and when AWS accepted it (epoch ms on the run timeline). */
+export interface FaultTimes {
+  /** `t` of the first `fault.requested`: the call issued, before any SDK retry. */
+  issuedMs: number;
+  /** `t` of that step's `fault.acknowledged`: AWS's successful answer; null when none came. */
+  acceptedMs: number | null;
+}
+
+function entryMs(e: JournalEntry): number | null {
   if (typeof e.t === 'number') return e.t;
   return typeof e.time === 'string' && !Number.isNaN(Date.parse(e.time)) ? Date.parse(e.time) : null;
+}
+
+/** The first fault's issued and accepted times; null when nothing was injected. */
+export function faultTimesFromJournal(journal: readonly JournalEntry[]): FaultTimes | null {
+  const req = journal.find((x) => x.kind === 'fault.requested');
+  const issuedMs = req ? entryMs(req) : null;
+  if (!req || issuedMs === null) return null;
+  const stepId = (req.data as { stepId?: unknown }).stepId;
+  const ack = journal.find(
+    (x) => x.kind === 'fault.acknowledged' && (x.data as { stepId?: unknown }).stepId === stepId,
+  );
+  return { issuedMs, acceptedMs: ack ? entryMs(ack) : null };
+}
+
+/**
+ * F = when AWS accepted the first fault call (its `fault.acknowledged`), so throttled and retried
+ * attempts do not count as outage; the issued time when no acceptance was recorded (the call
+ * failed or the run was killed while it was in flight: the fault may have started at any point
+ * after it was issued). null when nothing was injected.
+ */
+export function faultTimeFromJournal(journal: readonly JournalEntry[]): number | null {
+  const f = faultTimesFromJournal(journal);
+  return f === null ? null : (f.acceptedMs ?? f.issuedMs);
 }
 
 /**

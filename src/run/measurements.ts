@@ -98,9 +98,18 @@ export interface ProbeMeasurements {
 
 export interface Measurements {
   schemaVersion: typeof MEASUREMENTS_SCHEMA_VERSION;
-  /** F, RFC 3339 and epoch ms; null when no fault time is known. */
+  /**
+   * F, RFC 3339 and epoch ms: when AWS accepted the first fault call (its issued time when no
+   * acceptance was recorded); null when no fault time is known.
+   */
   faultAt: string | null;
   faultAtMs: number | null;
+  /**
+   * When the first fault call was issued, before any SDK retry (the journal's `fault.requested`);
+   * null when F did not come from a drill's journal. Absent in measurements written before it existed.
+   */
+  faultIssuedAt?: string | null;
+  faultIssuedAtMs?: number | null;
   /** The headline RTO: the slowest-recovering user-facing probe (null recovery wins). */
   rto: RtoResult | null;
   rpo: RpoResult | null;

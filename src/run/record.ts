@@ -38,7 +38,9 @@ export interface FaultRecord {
   /** The AWS action, e.g. `ec2:StopInstances`. */
   action: string;
   targets: string[];
+  /** When the call was first issued (`fault.requested`), before any SDK retry. */
   injectedAt: string | null;
+  /** When AWS accepted it (`fault.acknowledged`: the successful answer after SDK retries). */
   acknowledgedAt: string | null;
   rolledBackAt: string | null;
   rollback: 'succeeded' | 'failed' | 'not-needed' | 'skipped' | 'pending';

@@ -293,6 +293,24 @@ function ec2Api(wrap: Wrap, instances: Map<string, FakeInstance>, autoScaling: b
       set(i.InstanceIds, 'stopped');
       return { StoppingInstances: [] };
     }),
+    createTags: wrap('ec2', 'CreateTags', (i: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) => {
+      for (const id of i.Resources ?? []) {
+        const inst = instances.get(id);
+        if (!inst) throw DrillproofError.aws('InstanceNotFound', `The instance ID '${id}' does not exist`);
+        inst.tags = { ...inst.tags, ...tagMapOf(i.Tags) };
+      }
+      return {};
+    }),
+    deleteTags: wrap('ec2', 'DeleteTags', (i: { Resources?: string[]; Tags?: { Key?: string; Value?: string }[] }) => {
+      for (const id of i.Resources ?? []) {
+        const inst = instances.get(id);
+        for (const t of i.Tags ?? []) {
+          if (inst?.tags && (t.Value === undefined || inst.tags[t.Key ?? ''] === t.Value))
+            delete inst.tags[t.Key ?? ''];
+        }
+      }
+      return {};
+    }),
     startInstances: wrap('ec2', 'StartInstances', (i: { InstanceIds?: string[]; DryRun?: boolean }) => {
       if (i.DryRun) dry();
       set(i.InstanceIds, 'running');

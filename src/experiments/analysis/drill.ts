@@ -1,7 +1,7 @@
 import { computeMeasurements } from '../../measurements/compute.js';
 import { judgeObjectives, objectivesFromScenario } from '../../measurements/objectives.js';
 import { writeMeasurementsFile } from '../../run/fault-file.js';
-import { faultTimeFromJournal, restoreVerificationOf } from '../../run/journal.js';
+import { faultTimeFromJournal, faultTimesFromJournal, restoreVerificationOf } from '../../run/journal.js';
 import type { JournalEntry } from '../../run/journal-types.js';
 import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
 import type { Objectives } from '../../scenario/objectives.js';
@@ -27,10 +27,12 @@ export async function analyzeDrill(i: {
 }): Promise<{ measurements: Measurements; objectives: ObjectiveVerdict[] }> {
   const run = await loadRunSamples(i.runDir);
   const recoveryProbes = i.scenario.steps?.observe?.recovery?.probes;
+  const times = faultTimesFromJournal(i.journal);
   const measurements = computeMeasurements({
     series: run.series,
     readbacks: run.readbacks,
     faultMs: faultTimeFromJournal(i.journal),
+    ...(times ? { faultIssuedMs: times.issuedMs } : {}),
     restore: restoreVerificationOf(i.journal),
     ...(recoveryProbes?.length ? { rtoProbes: recoveryProbes } : {}),
   });

@@ -49,7 +49,7 @@ export async function loadRunSamples(runDir: string): Promise<LoadedRun> {
   return { series, headers, readbacks: readReadbacks(runDir), files };
 }
 
-export interface AnalyzeOptions extends Omit<ComputeInput, 'series' | 'readbacks' | 'faultMs'> {
+export interface AnalyzeOptions extends Omit<ComputeInput, 'series' | 'readbacks' | 'faultMs' | 'faultIssuedMs'> {
   /** F from --fault-at (epoch ms); otherwise journal, then fault.json. */
   faultAtMs?: number;
 }
@@ -63,9 +63,15 @@ export interface AnalyzeResult {
 /** Recomputes every measurement of a run directory from its raw files. */
 export async function analyzeRunDir(runDir: string, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const run = await loadRunSamples(runDir);
-  const { faultMs, source } = resolveFaultTime(runDir, opts.faultAtMs);
+  const { faultMs, source, issuedMs } = resolveFaultTime(runDir, opts.faultAtMs);
   const { faultAtMs: _f, ...rest } = opts;
-  const measurements = computeMeasurements({ ...rest, series: run.series, readbacks: run.readbacks, faultMs });
+  const measurements = computeMeasurements({
+    ...rest,
+    series: run.series,
+    readbacks: run.readbacks,
+    faultMs,
+    ...(issuedMs === undefined ? {} : { faultIssuedMs: issuedMs }),
+  });
   return { measurements, faultSource: source, run };
 }
 

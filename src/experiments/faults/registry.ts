@@ -5,6 +5,7 @@ import { azImpairmentDefinition } from './az-impairment.js';
 import { backupRestoreDefinition } from './backup/restore.js';
 import type { FaultDefinition } from './definition.js';
 import { dynamoRestoreDefinition } from './dynamodb/restore.js';
+import { releaseLease } from './ec2/lease.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
@@ -88,7 +89,9 @@ type AnyInverse = InverseHandler<Record<string, unknown>>;
  * journals ec2-stop's start-instances) is registered once.
  */
 const inverses = new Map<string, AnyInverse>();
-for (const f of FAULTS as readonly FaultDefinition[]) {
+// The engine's own undo (the drill's lease on its targets) beside every fault module's.
+const ENGINE_INVERSES: readonly AnyInverse[] = [releaseLease as AnyInverse];
+for (const f of [...(FAULTS as readonly FaultDefinition[]), { inverses: ENGINE_INVERSES }]) {
   for (const h of f.inverses) {
     const known = inverses.get(h.action);
     if (known && known !== h) throw DrillproofError.tool('InverseDuplicate', `inverse ${h.action} defined twice`);
@@ -98,6 +101,11 @@ for (const f of FAULTS as readonly FaultDefinition[]) {
 
 export function inverseHandler(action: string): AnyInverse | undefined {
   return inverses.get(action);
+}
+
+/** The engine's own inverses (not a fault module's): the lease release. */
+export function engineInverseNames(): string[] {
+  return ENGINE_INVERSES.map((h) => h.action);
 }
 
 /** Every registered inverse action name. */

@@ -49,8 +49,15 @@ export interface DrillFacts {
   toolError: unknown;
   abortReason: string | null;
   trip: GuardrailTrip | null;
-  /** F: the moment the first fault action was issued (run timeline, epoch ms). */
+  /**
+   * F: when AWS accepted the first fault call (its `fault.acknowledged`, after SDK retries), or
+   * when it was issued if no acceptance came (run timeline, epoch ms); null before injection.
+   */
   faultAt: number | null;
+  /** When the first fault call was issued (its `fault.requested`, before any retry). */
+  faultIssuedAt: number | null;
+  /** The instances this drill leased (drillproof:lease), empty when none. */
+  leased: string[];
   injected: InjectedFault[];
   observed: ObserveResult | null;
   /** Per injected fault action, whether AWS's answers confirmed its effect (observe). */
@@ -75,6 +82,8 @@ export function emptyFacts(ctx: FaultContext): DrillFacts {
     abortReason: null,
     trip: null,
     faultAt: null,
+    faultIssuedAt: null,
+    leased: [],
     injected: [],
     observed: null,
     confirmations: [],

@@ -4,6 +4,7 @@ import type { Journal } from '../../run/journal.js';
 import { isoMs } from '../../util/clock.js';
 import { parseDurationMs } from '../../util/units.js';
 import type { FaultAction, FaultContext } from '../faults/types.js';
+import { verifyLease } from '../lease.js';
 import type { RollbackStack } from '../rollback.js';
 import type { WatcherSet } from '../watchers/watchers.js';
 import { type Drill, journaled } from './drill-state.js';
@@ -14,8 +15,9 @@ import { recordScenarioRollback } from './rollback.js';
  * Runs the fault actions in order. For each: its `before` (inverse journaled first) and its setup
  * (if any), then its inverse is written to
  * the journal (fsynced) BEFORE the destructive call, then `fault.requested`, the call, and
- * `fault.acknowledged` or `fault.failed`. Stops at the first failure or abort.
- * `onFirstFault` fires at F, the moment the first fault action is issued.
+ * `fault.acknowledged` (AWS accepted it, after any SDK retries) or `fault.failed`. Stops at the
+ * first failure or abort. `onFirstFault` fires when the first fault call is issued (guardrails and
+ * watchers start), `onFirstAccepted` when AWS accepted it: F, so throttled attempts are no outage.
  */
 export async function injectFaults(i: {
   actions: FaultAction[];
@@ -25,6 +27,7 @@ export async function injectFaults(i: {
   watchers: WatcherSet;
   sink: MessageSink;
   onFirstFault: (at: number) => void;
+  onFirstAccepted?: (at: number) => void;
 }): Promise<{ injected: InjectedFault[]; failed: DrillproofError | null }> {
   const { ctx, journal, rollback, sink } = i;
   const injected: InjectedFault[] = [];
@@ -54,6 +57,7 @@ export async function injectFaults(i: {
         targets: action.targets,
       });
       rec.requestedAt = req.t;
+      const isFirst = first;
       if (first) {
         first = false;
         i.onFirstFault(req.t);
@@ -69,6 +73,7 @@ export async function injectFaults(i: {
         response: res.response ?? {},
       });
       rec.acknowledgedAt = ack.t;
+      if (isFirst) i.onFirstAccepted?.(ack.t);
       if (res.lateInverse) rollback.record(action.stepId, action.fault, res.lateInverse);
       if (action.followUp) {
         const fu = action.followUp(ctx);
@@ -99,6 +104,8 @@ export async function injectFaults(i: {
  */
 export async function injectPhase(d: Drill): Promise<void> {
   const { scenario, facts } = d;
+  // Two drills that leased at once: the one whose lease was overwritten stops here (exit 3).
+  await verifyLease(d.aws, facts.leased, d.input.runId, d.timeline.nowMs());
   recordScenarioRollback(scenario, d.rollback, d.faultCtx.scenarioDir);
   const maxDur = scenario.guardrails?.maxDuration ? (parseDurationMs(scenario.guardrails.maxDuration) ?? null) : null;
   d.guard.start(maxDur);
@@ -112,9 +119,14 @@ export async function injectPhase(d: Drill): Promise<void> {
       watchers: d.watchers,
       sink: d.sink,
       onFirstFault: (at) => {
+        // Provisional F until AWS accepts the call (it stays when the call fails or is cut short).
+        facts.faultIssuedAt = at;
         facts.faultAt = at;
         d.guard.arm();
         d.watchers.start();
+      },
+      onFirstAccepted: (at) => {
+        facts.faultAt = at;
       },
     }),
   );

@@ -3,11 +3,13 @@ import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
 import type { CallerIdentity } from '../../run/record.js';
+import { durationMs } from '../../scenario/helpers.js';
 import { parseDurationMs } from '../../util/units.js';
 import { unexercisedResources } from '../coverage.js';
 import { faultDefinition } from '../faults/registry.js';
 import type { FaultAction, FaultContext, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
+import { leaseCheck, leasedInstanceIds, takeLease } from '../lease.js';
 import { provePermissions } from '../preflight-permissions.js';
 import { checkDbTls } from '../preflight-tls.js';
 import { describeResolved, type ResolvedResource, resolveResources } from '../resources/registry.js';
@@ -120,6 +122,8 @@ export async function runPreflight(i: PreflightInput): Promise<PreflightResult> 
   })) {
     checks.add(c);
   }
+  const held = leaseCheck(scenario, resources, i.faultCtx.runId, i.faultCtx.timeline.nowMs());
+  if (held) checks.add(held);
   for (const a of actions) {
     for (const c of await a.preflight(ctx)) checks.add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
@@ -174,6 +178,16 @@ export async function preflightPhase(d: Drill): Promise<void> {
       sink: d.sink,
       faultCtx: d.faultCtx,
       ...(d.input.attachments ? { attachments: d.input.attachments } : {}),
+    });
+    // Preflight passed: the lease before anything else happens to the targets.
+    facts.leased = leasedInstanceIds(d.scenario, r.resources);
+    await takeLease({
+      aws: d.aws,
+      ids: facts.leased,
+      runId: d.input.runId,
+      nowMs: d.timeline.nowMs(),
+      maxDurationMs: durationMs(d.scenario.guardrails.maxDuration),
+      rollback: d.rollback,
     });
     const probes = await d.options.ports.startProbes({
       scenario: d.scenario,

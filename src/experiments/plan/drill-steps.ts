@@ -1,5 +1,6 @@
 import { probeKind } from '../../probes/kinds/registry.js';
 import { durationMs } from '../../scenario/helpers.js';
+import { leasedResources, leasePlanCalls } from '../lease.js';
 import { recoveryProbes } from '../recovery-probes.js';
 import type { Scenario } from '../schema/scenario.js';
 import { call, type PlanContext } from './context.js';
@@ -52,6 +53,7 @@ export function preflightSteps(p: PlanSteps, { s, ctx, faultPlans, support }: Pl
       },
     );
   }
+  leaseStep(p, s, ctx);
   const g = s.guardrails;
   p.add(
     'preflight',
@@ -88,6 +90,26 @@ export function preflightSteps(p: PlanSteps, { s, ctx, faultPlans, support }: Pl
       },
     );
   }
+}
+
+/** The lease on the EC2 instances the faults impair, once every check passed (src/experiments/lease.ts). */
+function leaseStep(p: PlanSteps, s: Scenario, ctx: PlanContext): void {
+  const calls = leasePlanCalls(s, ctx);
+  if (calls.take.length === 0) return;
+  p.add(
+    'preflight',
+    'preflight.lease',
+    `lease ${leasedResources(s).join(', ')}`,
+    'Refuses targets another drill holds (tag drillproof:lease = <run id>@<expiry>, not yet expired); once every check passed, tags the targets with this run’s lease and reads it back, and again before the first fault. Its release is journaled first.',
+    {
+      awsCalls: calls.take,
+      inverse: {
+        description: 'release the lease (remove the tag where it still holds this run’s value)',
+        awsCalls: calls.release,
+      },
+      estimateMs: { typical: ctx.lab ? 50 : 1 * S, max: 10 * S },
+    },
+  );
 }
 
 /** The baseline, then each fault with its inverse. */

@@ -189,6 +189,31 @@ export function ec2Service(fleet: Ec2Fleet): QueryService {
         dryRunOrDeny(p, req, 'TerminateInstances');
         return changes(fleet.terminate(ids));
       },
+      // Tags of instances only (the lab has no other EC2 resources); AWS answers `return: true`.
+      CreateTags: (p, req) => {
+        const tags = p.list('Tag').map((t) => ({ key: t.str('Key') ?? '', value: t.str('Value') ?? '' }));
+        const ids = p.strList('ResourceId');
+        const instances = fleet.getAll(ids);
+        dryRunOrDeny(p, req, 'CreateTags');
+        for (const t of tags) {
+          if (t.key.startsWith('aws:'))
+            throw new ApiError('InvalidParameterValue', `Tag keys starting with 'aws:' are reserved for internal use`);
+        }
+        for (const i of instances) for (const t of tags) i.tags[t.key] = t.value;
+        return { return: true };
+      },
+      // A tag given with a value is deleted only when its value matches (as on AWS).
+      DeleteTags: (p, req) => {
+        const tags = p.list('Tag').map((t) => ({ key: t.str('Key') ?? '', value: t.str('Value') }));
+        const instances = fleet.getAll(p.strList('ResourceId'));
+        dryRunOrDeny(p, req, 'DeleteTags');
+        for (const i of instances) {
+          for (const t of tags) {
+            if (t.value === undefined || i.tags[t.key] === t.value) delete i.tags[t.key];
+          }
+        }
+        return { return: true };
+      },
       DescribeAvailabilityZones: () => ({
         availabilityZoneInfo: list(
           'item',

@@ -58,6 +58,8 @@ export class Ec2Fleet {
   private readonly listeners: ((i: LabInstance) => void)[] = [];
   private readonly busy = new Map<string, Promise<void>>();
 
+  private readonly initialTags = new Map<string, Record<string, string>>();
+
   constructor(private readonly ctx: FleetContext) {}
 
   onChange(fn: (i: LabInstance) => void): void {
@@ -72,6 +74,7 @@ export class Ec2Fleet {
 
   async launch(specs: InstanceSpec[]): Promise<void> {
     for (const s of specs) {
+      this.initialTags.set(s.id, { ...s.tags });
       this.instances.set(s.id, {
         ...s,
         tags: { ...s.tags },
@@ -243,6 +246,8 @@ export class Ec2Fleet {
     await Promise.all([...this.busy.values()]);
     await Promise.all(
       [...this.instances.values()].map(async (i) => {
+        // Tags drills wrote (a lease) go too: the topology is as launched.
+        i.tags = { ...(this.initialTags.get(i.id) ?? i.tags) };
         if (i.state === 'running' && i.child) return;
         await this.killApp(i, 'SIGKILL');
         this.set(i, 'pending');

@@ -50,6 +50,14 @@ export function queryAuthRequests(service: string, op: string, p: QueryParams, s
   if (service === 'ec2' && /^(Stop|Start|Reboot|Terminate)Instances$/.test(op)) {
     return p.strList('InstanceId').map((id) => one(ec2Arn(id), tagContext(src.instanceTags(id))));
   }
+  if (service === 'ec2' && (op === 'CreateTags' || op === 'DeleteTags')) {
+    const request: Record<string, string> = {};
+    for (const t of p.list('Tag')) {
+      const k = t.str('Key');
+      if (k !== undefined) request[`aws:RequestTag/${k}`] = t.str('Value') ?? '';
+    }
+    return p.strList('ResourceId').map((id) => one(ec2Arn(id), { ...tagContext(src.instanceTags(id)), ...request }));
+  }
   if (service === 'autoscaling' && /^(Suspend|Resume)Processes$/.test(op)) {
     const name = p.str('AutoScalingGroupName') ?? '*';
     return [one(name === ASG_NAME ? ASG_ARN : name.startsWith('arn:') ? name : '*')];

@@ -13,7 +13,7 @@ import { runCli } from '../../_helpers/cli.js';
 const t0 = Date.parse('2026-11-22T10:00:00.000Z');
 
 /** A run directory: 14 samples 1 s apart, failing at seq 5–7 and 9 (example A of the docs). */
-function runDir(extra: { journalFault?: number; faultJson?: number } = {}): string {
+function runDir(extra: { journalFault?: number; journalAccepted?: number; faultJson?: number } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'dp-run-'));
   mkdirSync(join(dir, 'samples'));
   const header: SampleFileHeader = {
@@ -50,9 +50,22 @@ function runDir(extra: { journalFault?: number; faultJson?: number } = {}): stri
         time: new Date(extra.journalFault).toISOString(),
         t: extra.journalFault,
         kind: 'fault.requested',
-        data: {},
+        data: { stepId: 'first' },
       },
-      { seq: 2, time: new Date(t0 + 9000).toISOString(), t: t0 + 9000, kind: 'fault.requested', data: {} },
+      // A later step's acceptance is not the first fault's.
+      { seq: 2, time: '', t: t0 + 8000, kind: 'fault.acknowledged', data: { stepId: 'second' } },
+      { seq: 3, time: '', t: t0 + 9000, kind: 'fault.requested', data: { stepId: 'second' } },
+      ...(extra.journalAccepted === undefined
+        ? []
+        : [
+            {
+              seq: 4,
+              time: '',
+              t: extra.journalAccepted,
+              kind: 'fault.acknowledged' as const,
+              data: { stepId: 'first' },
+            },
+          ]),
     ];
     writeFileSync(join(dir, 'journal.ndjson'), `${entries.map((e) => JSON.stringify(e)).join('\n')}\n{"seq":3,"ti`);
   }
@@ -69,12 +82,29 @@ describe('fault time F', () => {
   it('comes from --fault-at, else the first fault.requested of the journal, else fault.json', async () => {
     const both = runDir({ journalFault: t0 + 4500, faultJson: t0 + 3000 });
     expect(await resolveFaultTime(both, t0 + 100)).toEqual({ faultMs: t0 + 100, source: 'flag' });
-    expect(await resolveFaultTime(both)).toEqual({ faultMs: t0 + 4500, source: 'journal' });
+    expect(await resolveFaultTime(both)).toEqual({ faultMs: t0 + 4500, source: 'journal', issuedMs: t0 + 4500 });
     expect(await resolveFaultTime(runDir({ faultJson: t0 + 3000 }))).toEqual({
       faultMs: t0 + 3000,
       source: 'fault.json',
     });
     expect(await resolveFaultTime(runDir())).toEqual({ faultMs: null, source: 'none' });
+  });
+
+  it('from the journal is when AWS accepted the first fault call, the issued time kept beside it', async () => {
+    // Throttled and retried for 3.2 s: the fault began when the call was accepted, not issued.
+    const dir = runDir({ journalFault: t0 + 1300, journalAccepted: t0 + 4500 });
+    expect(await resolveFaultTime(dir)).toEqual({ faultMs: t0 + 4500, source: 'journal', issuedMs: t0 + 1300 });
+    const r = await runCli(['analyze', dir, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const m = JSON.parse(r.stdout) as Measurements;
+    expect(m).toMatchObject({
+      faultAt: '2026-11-22T10:00:04.500Z',
+      faultAtMs: t0 + 4500,
+      faultIssuedAt: '2026-11-22T10:00:01.300Z',
+      faultIssuedAtMs: t0 + 1300,
+    });
+    // Example A's RTO (docs/measurements.md §4), not 3.2 s more.
+    expect(m.rto?.seconds).toBe(5.5);
   });
 
   it('parses RFC 3339 with a zone and epoch ms, nothing else', () => {

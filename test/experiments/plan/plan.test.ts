@@ -17,6 +17,7 @@ describe('drillproof plan', () => {
     expect(plan.steps.map((s) => s.id)).toEqual([
       'preflight.identity',
       'preflight.lose-us-east-1a',
+      'preflight.lease',
       'preflight.guardrails',
       'preflight.probes',
       'baseline',
@@ -26,7 +27,12 @@ describe('drillproof plan', () => {
       'verify',
       'evidence',
     ]);
-    expect(plan.steps.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(plan.steps.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // The lease on the instances the fault stops: tagged, its release the inverse.
+    const lease = plan.steps.find((s) => s.id === 'preflight.lease');
+    expect(lease?.title).toBe('lease web');
+    expect(lease?.iamActions).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
+    expect(lease?.awsCalls[0]?.tagCondition).toEqual({ key: 'drillproof', value: 'allowed' });
     const inject = plan.steps.find((s) => s.id === 'inject.lose-us-east-1a');
     expect(inject?.destructive).toBe(true);
     expect(inject?.awsCalls.map((c) => c.iamAction)).toEqual(['ec2:StopInstances', 'rds:RebootDBInstance']);
@@ -51,6 +57,8 @@ describe('drillproof plan', () => {
     }
     expect(plan.iamActions).toEqual([
       'autoscaling:DescribeAutoScalingInstances',
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
       'ec2:DescribeInstances',
       'ec2:StartInstances',
       'ec2:StopInstances',
@@ -73,7 +81,7 @@ describe('drillproof plan', () => {
   it('prints a readable plan with the inverse of every destructive step', async () => {
     const r = await runCli(['plan', scenario('scenarios/lab/ec2-instance-stop.yaml')]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/6\. inject {4}stop EC2 instances \(web\) {2}\(destructive\)/);
+    expect(r.stdout).toMatch(/7\. inject {4}stop EC2 instances \(web\) {2}\(destructive\)/);
     expect(r.stdout).toContain('inverse: start the stopped instances');
     expect(r.stdout).toContain('call ec2:StopInstances (DryRun)');
     expect(r.stdout).toMatch(/expected duration: about \d/);
@@ -149,7 +157,7 @@ describe('drillproof iam-policy', () => {
         {
           Sid: 'Ec2Tagged1',
           Effect: 'Allow',
-          Action: ['ec2:StartInstances', 'ec2:StopInstances'],
+          Action: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:StartInstances', 'ec2:StopInstances'],
           Resource: 'arn:aws:ec2:us-east-1:123456789012:instance/*',
           Condition: { StringEquals: { 'aws:ResourceTag/drillproof': 'allowed' } },
         },

@@ -6,7 +6,7 @@ import { confirmByAction, defineFault } from '../definition.js';
 import { dryRunCheck } from '../dry-run.js';
 import { requestIds } from '../inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from '../step.js';
-import type { FaultAction, WatchSpec } from '../types.js';
+import type { FaultAction, FaultContext, PreflightCheckResult, WatchSpec } from '../types.js';
 import {
   autoScalingOption,
   autoScalingPlanCalls,
@@ -24,7 +24,7 @@ import {
 } from './common.js';
 import { instancesInState, STOPPED_OR_REPLACED } from './confirm.js';
 import { startInstances, startInstancesSpec } from './inverses.js';
-import { waitForStates } from './state.js';
+import { describeStates, waitForStates } from './state.js';
 
 export const ec2StopFault = strict({
   ...stepShape,
@@ -36,6 +36,23 @@ export const ec2StopFault = strict({
     .meta({ description: 'Start the instances again this long after stopping them (else at rollback).' }),
   autoScaling: autoScalingOption,
 }).meta({ description: 'Stop EC2 instances (inverse: start them).' });
+
+/**
+ * Only a running instance can be stopped: one already stopped (by another drill, by hand) would
+ * make the drill measure nothing and report RTO 0.
+ */
+async function runningCheck(c: FaultContext, ids: string[]): Promise<PreflightCheckResult> {
+  const states = await describeStates(c.aws, ids);
+  const not = ids.filter((id) => states.get(id)?.state !== 'running');
+  return {
+    check: 'instances running',
+    ok: not.length === 0,
+    detail: not.length
+      ? `${not.map((id) => `${id} is ${states.get(id)?.state ?? 'absent'}`).join(', ')}: only a running instance can be stopped`
+      : `${ids.join(', ')} running`,
+    ...(not.length ? { hint: 'start the instances (or wait for the drill that stopped them) and run again' } : {}),
+  };
+}
 
 /**
  * The stop action: StopInstances, its start-instances inverse journaled first, DryRun checks of
@@ -59,6 +76,7 @@ export function stopInstancesAction(o: {
     targets: ids,
     inverse: startInstancesSpec(ids, o.region, o.replaceable),
     preflight: async (c) => [
+      await runningCheck(c, ids),
       await dryRunCheck('ec2:StopInstances', () => c.aws.ec2.stopInstances({ InstanceIds: ids, DryRun: true })),
       await dryRunCheck('ec2:StartInstances', () => c.aws.ec2.startInstances({ InstanceIds: ids, DryRun: true })),
     ],

@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { describe, expect, it } from 'vitest';
+import { LEASE_TAG } from '../../src/experiments/faults/ec2/lease.js';
+import { setLabFaults } from '../../src/lab/lab.js';
+import { DEFAULT_LAB_OPTIONS } from '../../src/lab/types.js';
+import type { JournalEntry } from '../../src/run/journal-types.js';
+import { isoMs } from '../../src/util/clock.js';
+import { labClients } from '../_helpers/lab.js';
+import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
+
+const EC2_STOP = join(LAB_SCENARIOS, 'ec2-instance-stop.yaml');
+/** The scenario's http probe: 20/s. */
+const PROBE_INTERVAL_S = 0.05;
+/** The lab ALB's health-check interval (DEFAULT_LAB_OPTIONS.healthCheckIntervalMs). */
+const HEALTH_CHECK_INTERVAL_S = DEFAULT_LAB_OPTIONS.healthCheckIntervalMs / 1000;
+
+const lab = useDrillLab(
+  { aurora: false },
+  { leavesAsFoundWithinMs: 30_000, afterTest: (l) => setLabFaults({}, { dir: l.dir() }) },
+);
+
+/** The first fault's issued (fault.requested) and accepted (fault.acknowledged) times. */
+function faultTimes(journal: JournalEntry[]) {
+  const req = journal.find((e) => e.kind === 'fault.requested');
+  const ack = journal.find((e) => e.kind === 'fault.acknowledged' && e.data.stepId === req?.data.stepId);
+  return { issued: req?.t as number, accepted: ack?.t as number };
+}
+
+const stopAttempts = (journal: JournalEntry[]) =>
+  journal
+    .filter(
+      (e) =>
+        e.kind === 'aws.call' &&
+        e.data.operation === 'StopInstances' &&
+        !(e.data.params as { DryRun?: boolean } | undefined)?.DryRun,
+    )
+    .map((e) => e.data.attempts as number);
+
+async function leaseTags(): Promise<string[]> {
+  const c = labClients(lab.info());
+  const res = await c.ec2.send(new DescribeInstancesCommand({}));
+  for (const x of Object.values(c)) x.destroy();
+  return (res.Reservations ?? [])
+    .flatMap((r) => r.Instances ?? [])
+    .flatMap((i) => (i.Tags ?? []).filter((t) => t.Key === LEASE_TAG).map((t) => `${i.InstanceId}=${t.Value}`));
+}
+
+describe('F under a misbehaving API', { timeout: 300_000 }, () => {
+  it('with 30% of StopInstances calls throttled and 20% failing, F is when AWS accepted the stop and the RTO stays put', async () => {
+    const calm = await drill(EC2_STOP, lab.dir());
+    expect(calm.result.exitCode, calm.result.record.reason).toBe(0);
+    const calmRto = calm.result.record.measurements.rto?.seconds as number;
+    expect(calmRto).not.toBeNull();
+    await lab.expectAsFound(30_000);
+
+    // On the fault's call: with these rates on every EC2 call, a preflight DescribeInstances
+    // sometimes runs out of SDK retries (exit 3, nothing injected).
+    await setLabFaults(
+      { throttleRate: 0.3, errorRate: 0.2, services: ['ec2'], operations: ['StopInstances'] },
+      { dir: lab.dir() },
+    );
+    const rough = await drill(EC2_STOP, lab.dir());
+    await setLabFaults({}, { dir: lab.dir() });
+    const { record } = rough.result;
+    const t = faultTimes(rough.journal);
+    const figures = (r: typeof record) => {
+      const rec = r.measurements.probes.web?.phases.recovery;
+      return `RTO ${r.measurements.rto?.seconds} s (exit ${r.verdict}, recovery ${rec?.ok}/${rec?.scheduled} ok)`;
+    };
+    console.info(
+      `undisturbed ${figures(calm.result.record)}; disturbed ${figures(record)}, StopInstances attempts ${stopAttempts(rough.journal).join(',')}, accepted ${Math.round(t.accepted - t.issued)} ms after issued`,
+    );
+    expect(rough.result.exitCode, record.reason).toBe(0);
+    expect(record.verdict).toBe(calm.result.record.verdict);
+    // F is the acceptance; the issued time is kept beside it, in the measurements and the run record.
+    expect(record.measurements.faultAtMs).toBe(t.accepted);
+    expect(record.measurements.faultIssuedAtMs).toBe(t.issued);
+    expect(record.faults[0]?.injectedAt).toBe(isoMs(t.issued));
+    expect(record.faults[0]?.acknowledgedAt).toBe(isoMs(t.accepted));
+    expect(t.accepted).toBeGreaterThanOrEqual(t.issued);
+    // The API misbehaved: some EC2 call of the drill was retried.
+    expect(rough.journal.some((e) => e.kind === 'aws.call' && (e.data.attempts as number) > 1)).toBe(true);
+    const roughRto = record.measurements.rto?.seconds as number;
+    expect(roughRto).not.toBeNull();
+    // Retries before acceptance must not inflate the RTO: not above the undisturbed run's by more
+    // than one probe interval plus the lab ALB's health-check interval (where in that interval the
+    // stop lands moves the outage's end from run to run whatever the API does; on a loaded
+    // machine an undisturbed run also comes out slower now and then, so the bound is one-sided).
+    // With F at the issued time the delay (accepted − issued: seconds when the call was retried)
+    // would be added to it.
+    expect(roughRto).toBeLessThanOrEqual(calmRto + PROBE_INTERVAL_S + HEALTH_CHECK_INTERVAL_S + 1e-9);
+  });
+});
+
+describe('one drill per resource', { timeout: 300_000 }, () => {
+  it('two drills started together on the same target: the second exits 3 naming the first', async () => {
+    const [a, b] = await Promise.all([drill(EC2_STOP, lab.dir()), drill(EC2_STOP, lab.dir())]);
+    const runs = [a, b].map((d) => d.result);
+    console.info(runs.map((r) => `${r.record.runId}: exit ${r.exitCode} ${r.record.reason ?? ''}`).join('\n'));
+    const codes = runs.map((r) => r.exitCode).sort();
+    expect(codes, runs.map((r) => r.record.reason).join(' | ')).toEqual([0, 3]);
+    const winner = runs.find((r) => r.exitCode === 0);
+    const loser = runs.find((r) => r.exitCode === 3);
+    expect(loser?.record.reason).toContain(`held by drill ${winner?.record.runId}`);
+    // The refused drill injected nothing and released only what it wrote.
+    expect(loser?.record.faults).toEqual([]);
+    expect(winner?.record.faults[0]?.rollback).toBe('succeeded');
+    // Both leases released: no tag left behind, and the lab as found.
+    expect(await leaseTags()).toEqual([]);
+    await lab.expectAsFound(30_000);
+  });
+
+  it('preflight refuses a target another drill holds; an expired lease does not block', async () => {
+    const c = labClients(lab.info());
+    const until = new Date(Date.now() + 600_000).toISOString();
+    // A lease of another run on every instance (the scenario picks any one of them).
+    const all = lab.info().instances.map((i) => i.id);
+    await c.ec2.send(
+      new CreateTagsCommand({ Resources: all, Tags: [{ Key: LEASE_TAG, Value: `other-run@${until}` }] }),
+    );
+    const held = await drill(EC2_STOP, lab.dir());
+    expect(held.result.exitCode).toBe(3);
+    expect(held.result.record.reason).toContain('held by drill other-run');
+    expect(held.journal.some((e) => e.kind === 'fault.requested')).toBe(false);
+    // An expired lease blocks nothing (and the drill's own release leaves a foreign value alone).
+    const past = new Date(Date.now() - 1000).toISOString();
+    await c.ec2.send(new CreateTagsCommand({ Resources: all, Tags: [{ Key: LEASE_TAG, Value: `old-run@${past}` }] }));
+    const expired = await drill(EC2_STOP, lab.dir());
+    expect(expired.result.exitCode, expired.result.record.reason).toBe(0);
+    await c.ec2.send(new DeleteTagsCommand({ Resources: all, Tags: [{ Key: LEASE_TAG }] }));
+    for (const x of Object.values(c)) x.destroy();
+  });
+});
