@@ -11,6 +11,7 @@ import { runScenarioFile } from '../../src/experiments/compose/run-file.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { type LabUpOptions, labReset } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
+import type { WriteOps } from '../../src/run/disk.js';
 import { readJournal } from '../../src/run/journal.js';
 import { eventually, type LabHandle, labClients, useLab } from '../_helpers/lab.js';
 import { type CapturedRequest, captureOptions, contractProblems } from '../_helpers/sdk-capture.js';
@@ -39,7 +40,7 @@ export function variant(name: string, mutate: (doc: ScenarioDoc) => void): strin
 export async function drill(
   file: string,
   labDir: string,
-  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv; yes?: boolean } = {},
+  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv; yes?: boolean; writeOps?: WriteOps } = {},
 ) {
   const out = join(mkdtempSync(join(tmpdir(), 'dp-int-run-')), 'run');
   const sink = new RecordingSink();
@@ -52,6 +53,7 @@ export async function drill(
     out,
     awsOptions: captureOptions(sent),
     ...(o.targetOverride ? { targetOverride: o.targetOverride } : {}),
+    ...(o.writeOps ? { writeOps: o.writeOps } : {}),
   });
   const journal = readJournal(join(out, 'journal.ndjson')).entries;
   const problems = [
