@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -138,4 +139,33 @@ export function useDrillLab(
       expect(await labState(lab.info())).toEqual(asFound());
     },
   };
+}
+
+export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
+
+/**
+ * Runs the CLI as a real process and SIGKILLs it as soon as its journal contains `marker` (e.g.
+ * `"kind":"fault.acknowledged"`: the fault is really in place, the rollback never ran).
+ * Returns the run directory.
+ */
+export async function killedWhen(file: string, labDir: string, marker: string): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'run', file, '--lab', labDir, '--out', out, '--yes'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  let text = '';
+  let gone = false;
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  child.on('exit', () => (gone = true));
+  const journal = join(out, 'journal.ndjson');
+  for (;;) {
+    if (gone) throw new Error(`drill exited before its journal showed ${marker}:\n${text}`);
+    if (existsSync(journal) && readFileSync(journal, 'utf8').includes(marker)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  return out;
 }

@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import type { MessageSink } from '../../io/messages.js';
