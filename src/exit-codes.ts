@@ -12,7 +12,7 @@ export const ExitCode = {
   Preflight: 3,
   /** Objectives not met. */
   ObjectivesNotMet: 4,
-  /** Aborted by a guardrail or a signal; rolled back. */
+  /** Aborted by a guardrail, a signal or a run-directory write that failed mid-drill; rolled back. */
   Aborted: 5,
   /** Rollback failed; manual action needed. */
   RollbackFailed: 6,

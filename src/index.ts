@@ -16,6 +16,7 @@ export { type FisTemplate, fisTemplateSchema, OBSERVABLE_FIS_ACTIONS } from './e
 export { FAULT_TYPES, FAULTS, faultDefinition } from './experiments/faults/registry.js';
 export { expandScenarioArgs } from './experiments/files.js';
 export { buildIamPolicy, type IamPolicy } from './experiments/iam-policy.js';
+export { completeInterruptedRun, recordInterruptedRun } from './experiments/interrupted.js';
 export {
   type LoadedScenario,
   loadFisTemplateFile,

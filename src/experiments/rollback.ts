@@ -31,8 +31,21 @@ export class RollbackStack {
     private readonly sink: MessageSink,
   ) {}
 
+  /**
+   * @throws DrillproofError `InverseNotRecorded` (exit 5) when the journal can no longer reach
+   * the disk: a step whose undo is not on disk does not run.
+   */
   record(stepId: string, fault: string, inverse: InverseSpec): void {
     this.journal.append('inverse.recorded', { stepId, fault, inverse });
+    if (!this.journal.durable) {
+      throw DrillproofError.user(
+        'InverseNotRecorded',
+        `the inverse of ${stepId} could not be journaled; not running it`,
+        {
+          exitCode: 5,
+        },
+      );
+    }
     const i = this.items.findIndex((x) => x.stepId === stepId);
     // A late inverse (e.g. the FIS experiment id) replaces the provisional one of the same step.
     if (i >= 0) this.items[i] = { stepId, fault, inverse };

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import { type MessageSink, message, silentSink } from '../io/messages.js';
+import type { RunWrites } from '../run/disk.js';
 import { readbackFilePath, samplesDir } from '../run/files.js';
 import { type HeartbeatReadback, SAMPLE_FORMAT_VERSION, type Sample, type SampleFileHeader } from '../run/samples.js';
 import { AnchoredClock, type Clock, systemClock } from '../util/clock.js';
@@ -35,6 +36,8 @@ export interface StartProbesOptions {
   recordLags?: boolean;
   /** Interval of `sink.progress` updates, ms (default 1000). */
   progressEveryMs?: number;
+  /** The run's write channel: a failed sample write is reported there (default: its own). */
+  writes?: RunWrites;
 }
 
 export interface ProbeFileResult {
@@ -129,7 +132,7 @@ export async function startProbes(opts: StartProbesOptions): Promise<ProbeRunHan
     };
     if (cfg.recoveryWindowMs !== undefined) header.recoveryWindowMs = cfg.recoveryWindowMs;
     if (measures) header.measures = measures;
-    const writer = new SampleWriter(opts.outDir, header);
+    const writer = new SampleWriter(opts.outDir, header, opts.writes);
     const live = new LiveProbeWindow(cfg.name, t0);
     const runner = runners[i] as ProbeRunner;
     const scheduler = new OpenLoopScheduler(cfg, runner, clock, {

@@ -1,5 +1,6 @@
 import type { AwsTarget } from '../aws/clients.js';
 import type { MessageSink } from '../io/messages.js';
+import type { RunWrites } from '../run/disk.js';
 import type { Sample } from '../run/samples.js';
 import type { AnchoredClock } from '../util/clock.js';
 import type { CredentialContext } from './credentials.js';
@@ -31,6 +32,7 @@ export async function startScenarioProbes(i: {
   /** Where the drill's AWS calls go; probes that call AWS (lambda) use the same target. */
   aws?: AwsTarget;
   signal?: AbortSignal;
+  writes?: RunWrites;
 }): Promise<ScenarioProbeSession> {
   const probes = probeConfigsFromScenario(i.scenario, {
     ...(i.baseDir ? { baseDir: i.baseDir } : {}),
@@ -44,6 +46,7 @@ export async function startScenarioProbes(i: {
     credentials: i.credentials ?? { env: i.env ?? {} },
     ...(i.sink ? { sink: i.sink } : {}),
     ...(i.signal ? { signal: i.signal } : {}),
+    ...(i.writes ? { writes: i.writes } : {}),
   });
   return {
     handle,

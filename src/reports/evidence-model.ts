@@ -55,6 +55,7 @@ export function buildEvidence(
       verdict: record.verdict,
       exitCode: record.exitCode,
       reason: record.reason ?? null,
+      ...(record.interrupted ? { interrupted: record.interrupted } : {}),
     },
     tool: { name: 'drillproof', version: record.toolVersion },
     scenario: {

@@ -257,6 +257,15 @@ export const evidenceSchema = z.object({
     verdict: z.enum(['passed', 'failed', 'inconclusive', 'aborted', 'error']),
     exitCode: z.number().int(),
     reason: z.string().nullable(),
+    /** The drill never finished: its record was rebuilt from the journal and samples. */
+    interrupted: z
+      .object({
+        phase: z.string().nullable(),
+        inside: z.boolean(),
+        lastEntry: z.object({ seq: z.number().int(), kind: z.string(), time: z.string() }),
+        recoveredAt: z.string().nullable(),
+      })
+      .optional(),
   }),
   tool: z.object({ name: z.literal('drillproof'), version: z.string() }),
   scenario: z.object({

@@ -3,6 +3,7 @@
  * record, measurements.json, and the one reader (and writer) of each. Every layer that touches a
  * run directory goes through here; this folder imports only src/util and src/errors.ts.
  */
+export * from './disk.js';
 export * from './fault-file.js';
 export * from './files.js';
 export * from './journal.js';

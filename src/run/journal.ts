@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import type { AnchoredClock } from '../util/clock.js';
 import { isoMs } from '../util/clock.js';
 import { scrubSecrets } from '../util/secrets.js';
+import { errnoOf, RunWrites, writeAll } from './disk.js';
 import { journalPath } from './files.js';
 import type { JournalEntry, JournalKind, RecordedInverse, RestoreVerification } from './journal-types.js';
 
@@ -10,6 +11,10 @@ import type { JournalEntry, JournalKind, RecordedInverse, RestoreVerification } 
  * The write-ahead journal of a run (`journal.ndjson`). `append` returns only after the line is
  * written and fsynced, so an entry announcing a step is on disk before the step runs; a crash
  * right after leaves enough for `drillproof recover` to undo it.
+ *
+ * A write or fsync that fails (full disk, I/O error) is reported once to `writes` and never
+ * thrown: from then on entries are kept in memory only (the file would have a gap), so the
+ * rollback that follows runs and is recorded without needing the disk. `durable` says so.
  */
 export class Journal {
   private readonly fd: number;
@@ -19,10 +24,14 @@ export class Journal {
   /** Called after every append (the runner mirrors entries into live views). */
   onAppend?: (e: JournalEntry) => void;
 
+  /** False once a write failed: later entries are in memory only. */
+  durable = true;
+
   private constructor(
     readonly path: string,
     private readonly clock: AnchoredClock,
     existing: JournalEntry[],
+    readonly writes: RunWrites,
   ) {
     this.fd = openSync(path, 'a');
     this.entries.push(...existing);
@@ -30,29 +39,25 @@ export class Journal {
   }
 
   /** Creates a new journal; refuses to overwrite an existing run. */
-  static create(path: string, clock: AnchoredClock): Journal {
+  static create(path: string, clock: AnchoredClock, writes = new RunWrites()): Journal {
     if (existsSync(path)) {
       throw DrillproofError.user('RunDirExists', `a journal already exists at ${path}`, {
         hint: 'choose another --out directory; a run directory holds exactly one run',
       });
     }
-    return new Journal(path, clock, []);
+    return new Journal(path, clock, [], writes);
   }
 
   /** Reopens a journal to continue it (recover). Sequence numbers continue where it stopped. */
-  static reopen(path: string, clock: AnchoredClock): Journal {
-    return new Journal(path, clock, readJournal(path).entries);
+  static reopen(path: string, clock: AnchoredClock, writes = new RunWrites()): Journal {
+    return new Journal(path, clock, readJournal(path).entries, writes);
   }
 
   append<D extends Record<string, unknown>>(kind: JournalKind, data: D): JournalEntry<D> {
     if (this.closed) throw DrillproofError.tool('JournalClosed', `journal ${this.path} is closed`);
     const t = this.clock.nowMs();
     const entry: JournalEntry<D> = { seq: this.seq++, time: isoMs(t), t: Math.round(t * 1000) / 1000, kind, data };
-    const line = `${scrubSecrets(JSON.stringify(entry))}\n`;
-    const buf = Buffer.from(line, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
-    fsyncSync(this.fd);
+    if (this.durable) this.persist(entry);
     this.entries.push(entry);
     try {
       this.onAppend?.(entry);
@@ -60,6 +65,20 @@ export class Journal {
       // Observers never break the record.
     }
     return entry;
+  }
+
+  private persist(entry: JournalEntry): void {
+    const buf = Buffer.from(`${scrubSecrets(JSON.stringify(entry))}\n`, 'utf8');
+    let op: 'write' | 'fsync' = 'write';
+    try {
+      writeAll(this.writes.ops, this.path, this.fd, buf);
+      op = 'fsync';
+      this.writes.ops.fsync(this.path, this.fd);
+    } catch (err) {
+      this.durable = false;
+      // After a failed fsync the kernel may have dropped the line: treat it as not written.
+      this.writes.fail({ file: this.path, op, code: errnoOf(err), lostFrom: entry.t, lost: 'journal entries' });
+    }
   }
 
   /** False once closed: late writers (AWS call records of a stray poll) check before appending. */

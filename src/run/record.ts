@@ -52,6 +52,20 @@ export interface FaultRecord {
   confirmation?: FaultConfirmationRecord;
 }
 
+/**
+ * Where a drill that never finished stopped (kill -9, a crash): its record was rebuilt from the
+ * journal and samples by `drillproof report` (src/experiments/interrupted.ts).
+ */
+export interface InterruptedAt {
+  /** The phase it was in (or, `inside` false, the last it finished); `evidence` once run.finished was written. */
+  phase: string | null;
+  inside: boolean;
+  /** The drill's own last journal entry. */
+  lastEntry: { seq: number; kind: string; time: string };
+  /** When `drillproof recover` finished the rollback, null when it did not run. */
+  recoveredAt: string | null;
+}
+
 export interface CallerIdentity {
   account: string;
   arn: string;
@@ -94,6 +108,8 @@ export interface RunRecord {
   replacements?: ServiceReplacement[];
   /** Restore drills: what the verification queries found. */
   verification?: { ok: boolean; checks: { name: string; ok: boolean; expected: string; actual: string }[] };
+  /** Set when the drill never finished and this record was rebuilt from its journal and samples. */
+  interrupted?: InterruptedAt;
   /** k6 thresholds and summary when k6 load ran. */
   k6?: { exitCode: number | null; classification: string; thresholds: Record<string, boolean>; summary?: unknown };
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -11,6 +12,7 @@ import { runScenarioFile } from '../../src/experiments/compose/run-file.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { type LabUpOptions, labReset } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
+import type { WriteOps } from '../../src/run/disk.js';
 import { readJournal } from '../../src/run/journal.js';
 import { eventually, type LabHandle, labClients, useLab } from '../_helpers/lab.js';
 import { type CapturedRequest, captureOptions, contractProblems } from '../_helpers/sdk-capture.js';
@@ -39,7 +41,7 @@ export function variant(name: string, mutate: (doc: ScenarioDoc) => void): strin
 export async function drill(
   file: string,
   labDir: string,
-  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv; yes?: boolean } = {},
+  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv; yes?: boolean; writeOps?: WriteOps } = {},
 ) {
   const out = join(mkdtempSync(join(tmpdir(), 'dp-int-run-')), 'run');
   const sink = new RecordingSink();
@@ -52,6 +54,7 @@ export async function drill(
     out,
     awsOptions: captureOptions(sent),
     ...(o.targetOverride ? { targetOverride: o.targetOverride } : {}),
+    ...(o.writeOps ? { writeOps: o.writeOps } : {}),
   });
   const journal = readJournal(join(out, 'journal.ndjson')).entries;
   const problems = [
@@ -136,4 +139,33 @@ export function useDrillLab(
       expect(await labState(lab.info())).toEqual(asFound());
     },
   };
+}
+
+export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
+
+/**
+ * Runs the CLI as a real process and SIGKILLs it as soon as its journal contains `marker` (e.g.
+ * `"kind":"fault.acknowledged"`: the fault is really in place, the rollback never ran).
+ * Returns the run directory.
+ */
+export async function killedWhen(file: string, labDir: string, marker: string): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'run', file, '--lab', labDir, '--out', out, '--yes'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  let text = '';
+  let gone = false;
+  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  child.on('exit', () => (gone = true));
+  const journal = join(out, 'journal.ndjson');
+  for (;;) {
+    if (gone) throw new Error(`drill exited before its journal showed ${marker}:\n${text}`);
+    if (existsSync(journal) && readFileSync(journal, 'utf8').includes(marker)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  return out;
 }

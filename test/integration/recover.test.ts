@@ -1,6 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
@@ -9,37 +6,19 @@ import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
 import { systemClock } from '../../src/util/clock.js';
-import { LAB_SCENARIOS, labState, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
+import { killedWhen, LAB_SCENARIOS, labState, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
 
 /**
  * kill -9 of `drillproof run` right after it injected, then `drillproof recover <dir>` (the
  * library function behind it) must bring the lab back, for every kind of inverse.
  */
 const lab = useDrillLab({ aurora: false, fisTimeScale: 0.1 });
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
 /**
- * Runs the CLI as a real process and SIGKILLs it as soon as its journal shows the fault was
- * acknowledged by the (lab) AWS API: the fault is really in place, the rollback never ran.
+ * kill -9 as soon as the journal shows the fault was acknowledged by the (lab) AWS API: the fault
+ * is really in place, the rollback never ran.
  */
 async function killedAfterInjection(file: string, o: { faultVisibleAtOnce?: boolean } = {}): Promise<string> {
-  const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'run', file, '--lab', lab.dir(), '--out', out, '--yes'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  let text = '';
-  let gone = false;
-  child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
-  child.on('exit', () => (gone = true));
-  const journal = join(out, 'journal.ndjson');
-  for (;;) {
-    if (gone) throw new Error(`drill exited before injecting:\n${text}`);
-    if (existsSync(journal) && readFileSync(journal, 'utf8').includes('"kind":"fault.acknowledged"')) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const out = await killedWhen(file, lab.dir(), '"kind":"fault.acknowledged"');
   // The fault is in place: the lab is not as found (a FIS experiment acts a moment later).
   if (o.faultVisibleAtOnce !== false) {
     expect(await labState(lab.info())).not.toEqual(lab.asFound());

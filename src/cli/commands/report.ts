@@ -1,6 +1,15 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLE_FILE, HTML_FILE, message, PDF_FILE, printPdf, rerenderRunDir, verifyPack } from '../../index.js';
+import {
+  BUNDLE_FILE,
+  completeInterruptedRun,
+  HTML_FILE,
+  message,
+  PDF_FILE,
+  printPdf,
+  rerenderRunDir,
+  verifyPack,
+} from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 import { ConsoleSink } from '../render.js';
 
@@ -14,6 +23,7 @@ export const registerReport: RegisterCommand = (program, ctx) => {
     .option('--json', 'print messages as JSON lines')
     .action(async (runDir: string, opts: { pdf?: boolean; out?: string; json?: boolean }) => {
       const sink = new ConsoleSink(ctx.io, { json: Boolean(opts.json) });
+      await completeInterruptedRun(runDir, sink);
       const r = await rerenderRunDir(runDir, opts.out ? { outDir: opts.out } : {});
       const out = opts.out ?? runDir;
       if (opts.pdf) {

@@ -1,4 +1,4 @@
-import { keylessSigner, signerFromOptions, signRunDir, sigstoreUrls } from '../../index.js';
+import { completeInterruptedRun, keylessSigner, signerFromOptions, signRunDir, sigstoreUrls } from '../../index.js';
 import type { RegisterCommand } from '../context.js';
 import { type AwsFlags, addAwsFlags, awsFlagValues } from '../flags.js';
 import { ConsoleSink } from '../render.js';
@@ -25,6 +25,7 @@ export const registerSign: RegisterCommand = (program, ctx) => {
           token: { env: ctx.io.env, ...(flags.oidcTokenFile ? { tokenFile: flags.oidcTokenFile } : {}) },
         })
       : await signerFromOptions({ ...flags, ...aws }, ctx.io.env);
+    await completeInterruptedRun(dir, sink);
     const r = await signRunDir(dir, { signer, ...(opts.tsa ? { tsaUrl: opts.tsa } : {}) }, { sink });
     sink.clearProgress();
     const info = signer.info();

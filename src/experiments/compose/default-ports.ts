@@ -22,7 +22,7 @@ export function defaultDrillPorts(o: {
 }): DrillPorts {
   const baseDir = o.scenarioPath ? dirname(o.scenarioPath) : undefined;
   return {
-    async startProbes({ scenario, runDir, runId, timeline }): Promise<ProbeSession> {
+    async startProbes({ scenario, runDir, runId, timeline, writes }): Promise<ProbeSession> {
       const session = await startScenarioProbes({
         scenario,
         runDir,
@@ -32,6 +32,7 @@ export function defaultDrillPorts(o: {
         env: o.env,
         ...(baseDir ? { baseDir } : {}),
         ...(o.aws ? { aws: o.aws } : {}),
+        ...(writes ? { writes } : {}),
       });
       const restore = scenario.steps.faults.some((f) => faultDefinition(f.type)?.measuresRestore);
       return {

@@ -1,7 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { type AwsApiOptions, type AwsTarget, createAwsApis } from '../../aws/clients.js';
 import { DrillproofError } from '../../errors.js';
 import type { MessageSink } from '../../io/messages.js';
+import type { WriteOps } from '../../run/disk.js';
 import { resolveScenarioVars } from '../../scenario/vars.js';
 import { registerEnvSecrets } from '../../util/secrets.js';
 import { keepsEnvUntilRun } from '../faults/registry.js';
@@ -42,6 +43,8 @@ export interface RunFileOptions {
   metadataBaseUrl?: string;
   /** SDK client hooks (tests capture every request for the API contract checks). */
   awsOptions?: AwsApiOptions;
+  /** The run's journal and sample writes (tests inject failing ones for the disk-full paths). */
+  writeOps?: WriteOps;
 }
 
 /** `${env.X}` in allowedAccounts is resolved now; what it resolved to must be an account id. */
@@ -110,12 +113,13 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
   registerDrillSecrets(o.env, scenario);
   checkAllowedAccounts(loaded.scenario, scenario);
   const runId = newRunId(scenario.metadata.name);
-  const runDir = resolve(o.out ?? join(scenario.evidence?.dir ?? 'runs', runId));
+  const scenarioDir = dirname(resolve(file));
+  // `evidence.dir` is the scenario's (relative to its file, whoever runs it); `--out` is the caller's.
+  const runDir = o.out ? resolve(o.out) : resolve(scenarioDir, scenario.evidence?.dir ?? 'runs', runId);
   const provider = scenario.target.provider;
   const target = (o.targetOverride ?? ((t: AwsTarget) => t))(withAwsFlags(awsTargetOf(scenario, lab), o.aws, provider));
   const isLab = provider === 'lab';
   const pollMs = isLab ? 200 : 5000;
-  const scenarioDir = dirname(resolve(file));
   let writeEvidence = o.writeEvidence;
   if (!writeEvidence) {
     const signer = await resolveRunSigner(scenario, o.signing ?? {}, { env: o.env, scenarioDir });
@@ -162,6 +166,7 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       env: o.env,
       ...(o.ask ? { ask: o.ask } : {}),
       ...(o.signals ? { signals: o.signals } : {}),
+      ...(o.writeOps ? { writeOps: o.writeOps } : {}),
     },
   );
 }

@@ -5,6 +5,7 @@ import type { CallRecorder } from '../../aws/call-record.js';
 import { DrillproofError } from '../../errors.js';
 import { type MessageSink, message } from '../../io/messages.js';
 import { checkRunDir, estimateRunBytes } from '../../run/dir-check.js';
+import { describeWriteFailure, RunWrites, type WriteOps } from '../../run/disk.js';
 import { journalPath, samplesDir, scenarioCopyName } from '../../run/files.js';
 import { Journal } from '../../run/journal.js';
 import type { RunRecord } from '../../run/record.js';
@@ -36,6 +37,8 @@ export interface DrillOptions {
   /** Longest single wait (default 30 min). */
   waitTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** The run's journal and sample writes (tests inject failing ones; default the file system). */
+  writeOps?: WriteOps;
 }
 
 export interface DrillResult {
@@ -58,6 +61,8 @@ export interface Drill {
   clock: Clock;
   timeline: AnchoredClock;
   journal: Journal;
+  /** Where a failed write mid-drill is reported: it aborts the drill (see `abortOnWriteFailure`). */
+  writes: RunWrites;
   aws: AwsApis;
   startedAt: number;
   /** Aborted by a guardrail trip or the first interrupt. */
@@ -92,7 +97,8 @@ export function openDrill(input: DrillInput, o: DrillOptions): Drill {
   checkRunDir(input.runDir, runBytes(input.scenario));
   mkdirSync(samplesDir(input.runDir), { recursive: true });
   writeFileSync(join(input.runDir, scenarioCopyName(input.scenarioPath)), scrubSecrets(input.scenarioText));
-  const journal = Journal.create(journalPath(input.runDir), timeline);
+  const writes = new RunWrites(o.writeOps);
+  const journal = Journal.create(journalPath(input.runDir), timeline, writes);
   const aws = o.createAws((r) => {
     // Every AWS call is in the journal, until it closes (a watcher's last poll may come later).
     if (journal.isOpen) journal.append('aws.call', r as unknown as Record<string, unknown>);
@@ -105,6 +111,7 @@ export function openDrill(input: DrillInput, o: DrillOptions): Drill {
     clock,
     timeline,
     journal,
+    writes,
     aws,
     startedAt: timeline.nowMs(),
     abort: new AbortController(),
@@ -114,6 +121,7 @@ export function openDrill(input: DrillInput, o: DrillOptions): Drill {
   const faultCtx = faultContextOf(pre);
   const base = { ...pre, faultCtx, facts: emptyFacts({ ...faultCtx, resources: new Map() }) };
   const since = new Date(isoMs(base.startedAt));
+  abortOnWriteFailure(base);
   return {
     ...base,
     interrupts: interruptsOf(base),
@@ -142,6 +150,26 @@ function journalRunStarted(d: DrillCore): void {
     pid: process.pid,
   });
   d.sink.emit(message('info', 'DP_RUN_I1001', `run ${input.runId}: ${scenario.metadata.name} → ${input.runDir}`));
+}
+
+/**
+ * A write that fails mid-drill (full disk, I/O error, the journal's fsync) aborts the drill like a
+ * guardrail: the rollback runs from the in-memory inverse stack, which needs no disk, and the
+ * verdict (exit 5, or 6 if the rollback fails) says which file lost what from when.
+ */
+function abortOnWriteFailure(d: DrillBase): void {
+  d.writes.onFailure((f) => {
+    const what = describeWriteFailure(f);
+    d.facts.abortReason = `${what}; the drill was aborted and rolled back`;
+    d.sink.emit(
+      message('error', 'DP_RUN_E1801', `${what}; aborting the drill and rolling back from memory`, {
+        file: f.file,
+        code: f.code,
+        lostFrom: f.lostFrom === null ? null : isoMs(f.lostFrom),
+      }),
+    );
+    d.abort.abort(new Error(d.facts.abortReason));
+  });
 }
 
 /** The first interrupt aborts the drill (the rollback still runs); the second skips the rollback. */

@@ -1,3 +1,4 @@
+import type { RunWrites } from '../../run/disk.js';
 import type { JournalEntry } from '../../run/journal-types.js';
 import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
 import type { RunRecord } from '../../run/record.js';
@@ -28,6 +29,8 @@ export interface DrillPorts {
     timeline: AnchoredClock;
     /** Aborted when the drill aborts (guardrail, signal): load generators stop at once. */
     signal?: AbortSignal;
+    /** The run's write channel: a sample write that fails is reported there (and aborts the drill). */
+    writes?: RunWrites;
   }): Promise<ProbeSession>;
   analyze(i: {
     runDir: string;

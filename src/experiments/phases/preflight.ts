@@ -195,6 +195,7 @@ export async function preflightPhase(d: Drill): Promise<void> {
       runId: d.input.runId,
       timeline: d.timeline,
       signal: d.abort.signal,
+      writes: d.writes,
     });
     facts.probes = probes;
     probes.onSample((s) => {

@@ -26,7 +26,10 @@ export const signingSchema = z.discriminatedUnion('type', [
 ]);
 
 export const evidenceSchema = strict({
-  dir: text.default('runs').meta({ description: 'Where run directories are written.' }),
+  dir: text.default('runs').meta({
+    description:
+      "Where run directories are written (`<dir>/<run id>`), relative to the scenario file's directory, not the current one; `--out` overrides it.",
+  }),
   signing: signingSchema.default({ type: 'ecdsa-p256' }),
   ftr: strict({
     rpoDeclared: text.optional().meta({ description: 'RPO as entered in the FTR worksheet (RES-001).' }),

@@ -1,0 +1,112 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenarioFile } from '../../src/experiments/compose/run-file.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import { realWrites, type WriteOps } from '../../src/run/disk.js';
+import { readJournal } from '../../src/run/journal.js';
+import { drill, useDrillLab, variant } from './_drill.js';
+
+/**
+ * A disk that fills up or fails while the fault is in place: a real full file system needs a
+ * mount (root), so the failing writes are injected. The drill must abort, roll back from memory
+ * and leave the lab as found, and say which file lost what from when.
+ */
+const lab = useDrillLab({ aurora: false }, { leavesAsFoundWithinMs: 30_000 });
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected`), { code });
+}
+
+/**
+ * The file system, until the journal line acknowledging the fault has been written: from then on
+ * `fail(path, op)` decides (the fault is really in place when the disk goes).
+ */
+function failingAfterInjection(fail: (path: string, op: 'write' | 'fsync') => string | null) {
+  let armed = false;
+  const failures: string[] = [];
+  const ops: WriteOps = {
+    write(path, fd, buf) {
+      const code = armed ? fail(path, 'write') : null;
+      if (code) {
+        failures.push(`${basename(path)} write ${code}`);
+        throw errno(code);
+      }
+      const n = realWrites.write(path, fd, buf);
+      if (basename(path) === 'journal.ndjson' && buf.toString('utf8').includes('"kind":"fault.acknowledged"'))
+        armed = true;
+      return n;
+    },
+    fsync(path, fd) {
+      const code = armed ? fail(path, 'fsync') : null;
+      if (code) {
+        failures.push(`${basename(path)} fsync ${code}`);
+        throw errno(code);
+      }
+      realWrites.fsync(path, fd);
+    },
+  };
+  return { ops, failures };
+}
+
+const quickStop = () =>
+  variant('ec2-instance-stop', (d) => {
+    d.steps.baseline = '2s';
+  });
+
+describe('a write failure mid-drill', { timeout: 150_000 }, () => {
+  it('a full disk under the sample file aborts the drill, rolls back and names the file (exit 5)', async () => {
+    const { ops, failures } = failingAfterInjection((path, op) =>
+      op === 'write' && path.endsWith('web.ndjson') ? 'ENOSPC' : null,
+    );
+    const { result, sink, runDir } = await drill(quickStop(), lab.dir(), { writeOps: ops });
+
+    expect(failures[0]).toBe('web.ndjson write ENOSPC');
+    expect(result.exitCode).toBe(5);
+    expect(result.record.verdict).toBe('aborted');
+    const msg = sink.messages.find((m) => m.code === 'DP_RUN_E1801');
+    expect(msg?.message).toContain(join(runDir, 'samples', 'web.ndjson'));
+    expect(msg?.message).toContain('ENOSPC');
+    expect(msg?.message).toMatch(/samples of probe web \(samples\/web\.ndjson\) from \d{4}-\d\d-\d\dT/);
+    expect(result.record.reason).toContain('web.ndjson');
+    // The stopped instance was started again by the rollback (the journal still works here).
+    expect(result.record.faults.map((f) => f.rollback)).toEqual(['succeeded']);
+    const journal = readJournal(join(runDir, 'journal.ndjson')).entries;
+    expect(journal.some((e) => e.kind === 'rollback.succeeded')).toBe(true);
+    // The file is left as written, ungzipped: samples up to the failure are there.
+    expect(existsSync(join(runDir, 'samples', 'web.ndjson'))).toBe(true);
+    await lab.expectAsFound(30_000);
+  });
+
+  it('a failed fsync of the journal aborts the drill and rolls back from memory (exit 5)', async () => {
+    const { ops, failures } = failingAfterInjection((path, op) =>
+      op === 'fsync' && path.endsWith('journal.ndjson') ? 'EIO' : null,
+    );
+    // evidence.dir is relative to the scenario file, whatever the current directory.
+    const file = variant('ec2-instance-stop', (d) => {
+      d.steps.baseline = '2s';
+      d.evidence.dir = 'evidence-here';
+    });
+    const sink = new RecordingSink();
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(join(tmpdir(), 'dp-cwd-')));
+    let result: Awaited<ReturnType<typeof runScenarioFile>>;
+    try {
+      result = await runScenarioFile(file, { yes: true, env: process.env, sink, labDir: lab.dir(), writeOps: ops });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(dirname(result.runDir)).toBe(resolve(dirname(file), 'evidence-here'));
+
+    expect(failures).toEqual(['journal.ndjson fsync EIO']);
+    expect(result.exitCode).toBe(5);
+    const msg = sink.messages.find((m) => m.code === 'DP_RUN_E1801');
+    expect(msg?.message).toContain(`cannot fsync ${join(result.runDir, 'journal.ndjson')} (EIO): journal entries from`);
+    // Nothing after the failure reached the journal file; the rollback ran from memory anyway.
+    const onDisk = readFileSync(join(result.runDir, 'journal.ndjson'), 'utf8');
+    expect(onDisk).not.toContain('"kind":"rollback.started"');
+    expect(result.record.faults.map((f) => f.rollback)).toEqual(['succeeded']);
+    await lab.expectAsFound(30_000);
+  });
+});
