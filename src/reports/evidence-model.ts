@@ -1,5 +1,6 @@
 import type { JournalEntry } from '../run/journal-types.js';
 import type { RunRecord } from '../run/record.js';
+import { rtoCaveat } from './caveat.js';
 import {
   EVIDENCE_KIND,
   EVIDENCE_SCHEMA_VERSION,
@@ -92,6 +93,7 @@ export function buildEvidence(
         : null,
       objectivesMet: objectives.filter((o) => o.ok).length,
       objectivesTotal: objectives.length,
+      caveat: rtoCaveat(record, m.rto),
     },
     objectives,
     measurements: m,

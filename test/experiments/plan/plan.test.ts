@@ -141,6 +141,8 @@ describe('drillproof iam-policy', () => {
           Action: [
             'autoscaling:DescribeAutoScalingInstances',
             'ec2:DescribeInstances',
+            'elasticloadbalancing:DescribeLoadBalancers',
+            'elasticloadbalancing:DescribeTargetGroups',
             'elasticloadbalancing:DescribeTargetHealth',
             'sts:GetCallerIdentity',
           ],
