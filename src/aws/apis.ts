@@ -16,7 +16,7 @@ import type * as sts from '@aws-sdk/client-sts';
  * The narrow AWS surface the drill engine uses. Faults, watchers and preflight receive these
  * interfaces, never SDK clients, so tests can swap them and every call goes through recording.
  * Paged list operations (DescribeInstances, DescribeDBInstances, DescribeDBClusters,
- * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, ListExperiments, DescribeAlarms,
+ * DescribeDBSnapshots, DescribeEvents, DescribeTargetGroups, DescribeLoadBalancers, ListExperiments, DescribeAlarms,
  * SimulatePrincipalPolicy, DynamoDB ListTables / Query / Scan (Count and ScannedCount summed),
  * the Backup vault and recovery point lists, DescribeAutoScalingInstances,
  * DescribeAutoScalingGroups, DescribeScalingActivities)
@@ -35,6 +35,7 @@ export interface Ec2Api {
 export interface Elbv2Api {
   describeTargetHealth(i: elbv2.DescribeTargetHealthCommandInput): Promise<elbv2.DescribeTargetHealthCommandOutput>;
   describeTargetGroups(i: elbv2.DescribeTargetGroupsCommandInput): Promise<elbv2.DescribeTargetGroupsCommandOutput>;
+  describeLoadBalancers(i: elbv2.DescribeLoadBalancersCommandInput): Promise<elbv2.DescribeLoadBalancersCommandOutput>;
   registerTargets(i: elbv2.RegisterTargetsCommandInput): Promise<elbv2.RegisterTargetsCommandOutput>;
   deregisterTargets(i: elbv2.DeregisterTargetsCommandInput): Promise<elbv2.DeregisterTargetsCommandOutput>;
 }

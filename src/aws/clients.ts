@@ -57,6 +57,7 @@ import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  paginateDescribeLoadBalancers,
   paginateDescribeTargetGroups,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -282,6 +283,9 @@ export function createAwsApis(
       describeTargetHealth: call('elbv2', 'DescribeTargetHealth', elbv2, DescribeTargetHealthCommand),
       describeTargetGroups: pages('elbv2', 'DescribeTargetGroups', elbv2, paginateDescribeTargetGroups, [
         'TargetGroups',
+      ]),
+      describeLoadBalancers: pages('elbv2', 'DescribeLoadBalancers', elbv2, paginateDescribeLoadBalancers, [
+        'LoadBalancers',
       ]),
       registerTargets: call('elbv2', 'RegisterTargets', elbv2, RegisterTargetsCommand),
       deregisterTargets: call('elbv2', 'DeregisterTargets', elbv2, DeregisterTargetsCommand),

@@ -1,3 +1,4 @@
+import type { ProbeEndpoint } from '../probes/kinds/definition.js';
 import { probeKind } from '../probes/kinds/registry.js';
 import { faultDefinition } from './faults/registry.js';
 import type { ResolvedResource } from './resources/registry.js';
@@ -6,8 +7,11 @@ import type { Scenario } from './schema/scenario.js';
 /**
  * Probe coverage: a fault only says something about the part it breaks when a probe exercises
  * that part. Faults name what they impair (`FaultDefinition.affects`), probes what they depend on
- * (`dependsOn`, or derived: a probe whose host and port are a database resource's endpoint
- * depends on that database).
+ * (`dependsOn`, or derived from what preflight resolved: a probe whose host and port are a
+ * database's or replication group's endpoint depends on it; an http probe whose URL host is the
+ * DNS name of a load balancer in front of the target group an ec2-instance or ecs-service
+ * resource is selected through depends on that resource; a probe calling a DynamoDB table or a
+ * Lambda function through its API depends on that dynamodb-table / lambda-function resource).
  */
 
 type ScenarioParts = Pick<Scenario, 'probes' | 'steps'>;
@@ -25,7 +29,44 @@ function endpointOf(r: ResolvedResource): { host: string; port: number } | null 
   return 'endpoint' in r && r.endpoint ? r.endpoint : null;
 }
 
-/** What each probe depends on: its `dependsOn`, plus the databases whose endpoint it talks to. */
+function urlHost(url: string): { host: string; hostname: string } | null {
+  try {
+    const u = new URL(url);
+    return { host: u.host.toLowerCase(), hostname: u.hostname.toLowerCase() };
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a URL goes to one of the load balancers in front of the resource's target groups. */
+function behindLoadBalancer(r: ResolvedResource, url: string): boolean {
+  const lbs = 'loadBalancers' in r ? r.loadBalancers : [];
+  const u = lbs.length ? urlHost(url) : null;
+  // A DNS name is a host name on AWS; the lab's carries its port (one loopback address).
+  return !!u && lbs.some((lb) => [u.hostname, u.host].includes(lb.dnsName.toLowerCase()));
+}
+
+/** The table or function name in a name, partial ARN or full ARN (a Lambda qualifier dropped). */
+function apiName(ref: string, kind: 'table' | 'function'): string {
+  const m = kind === 'table' ? /:table\/([^/]+)/.exec(ref) : /(?:^|:)function:([A-Za-z0-9_-]+)/.exec(ref);
+  return m?.[1] ?? ref;
+}
+
+/** Whether a probe calling `ref` through an AWS API calls this resource. */
+function callsResource(r: ResolvedResource, ref: string): boolean {
+  if (r.type === 'dynamodb-table') return ref === r.arn || apiName(ref, 'table') === r.id;
+  if (r.type === 'lambda-function') return ref === r.arn || apiName(ref, 'function') === r.functionName;
+  return false;
+}
+
+function derivedDependency(r: ResolvedResource, ep: ProbeEndpoint): boolean {
+  if ('url' in ep) return behindLoadBalancer(r, ep.url);
+  if ('resource' in ep) return callsResource(r, ep.resource);
+  const db = endpointOf(r);
+  return !!db && db.host === ep.host && (ep.port === undefined || Number(ep.port) === db.port);
+}
+
+/** What each probe depends on: its `dependsOn`, plus the resources derived from where it goes. */
 export function probeDependencies(
   s: ScenarioParts,
   resources: ReadonlyMap<string, ResolvedResource>,
@@ -34,12 +75,7 @@ export function probeDependencies(
   for (const p of s.probes) {
     const deps = new Set<string>((p as { dependsOn?: string[] }).dependsOn ?? []);
     const ep = probeKind(p.type)?.endpoint(p as never);
-    if (ep && 'host' in ep) {
-      for (const [name, r] of resources) {
-        const db = endpointOf(r);
-        if (db && db.host === ep.host && (ep.port === undefined || Number(ep.port) === db.port)) deps.add(name);
-      }
-    }
+    if (ep) for (const [name, r] of resources) if (derivedDependency(r, ep)) deps.add(name);
     out.set(p.name, deps);
   }
   return out;

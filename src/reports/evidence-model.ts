@@ -1,6 +1,7 @@
 import type { JournalEntry } from '../run/journal-types.js';
 import type { RunRecord } from '../run/record.js';
 import { replacementsFromJournal } from '../run/replacements.js';
+import { rtoCaveat } from './caveat.js';
 import {
   EVIDENCE_KIND,
   EVIDENCE_SCHEMA_VERSION,
@@ -94,6 +95,7 @@ export function buildEvidence(
         : null,
       objectivesMet: objectives.filter((o) => o.ok).length,
       objectivesTotal: objectives.length,
+      caveat: rtoCaveat(record, m.rto),
     },
     objectives,
     measurements: m,

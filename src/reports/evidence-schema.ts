@@ -287,6 +287,8 @@ export const evidenceSchema = z.object({
       .nullable(),
     objectivesMet: z.number().int().nonnegative(),
     objectivesTotal: z.number().int().nonnegative(),
+    /** Said in place of an RTO showing no outage when nothing proves the fault reached a probe. */
+    caveat: z.string().nullable().optional(),
   }),
   objectives: z.array(objectiveSchema),
   measurements: measurementsSchema,

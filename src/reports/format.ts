@@ -60,3 +60,8 @@ export function fmtOffset(seconds: number): string {
   if (seconds < 0) return `F\u2212${trim(-seconds, 3)}s`;
   return `F+${trim(seconds, 3)}s`;
 }
+
+/** The sentence with its first letter upper case (a caveat as a headline). */
+export function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,5 +1,6 @@
 import type { JournalEntry } from '../run/journal-types.js';
 import type { RunRecord } from '../run/record.js';
+import { rtoCaveat } from './caveat.js';
 import type { EvidenceObjective, FtrAssessment, FtrAzImpairment, FtrEvidence, FtrItem } from './evidence-schema.js';
 import { azImpairmentOfRun, ftrEvidence } from './ftr-scope.js';
 
@@ -63,6 +64,12 @@ function rtoItem(record: RunRecord, rtoObj: EvidenceObjective | undefined, testD
   const missing: string[] = [];
   if (rtoObj) supports.push(`RTO objective defined: ${rtoObj.expected}`);
   else missing.push('declare the RTO in the scenario (objectives.rto)');
+  const caveat = rtoCaveat(record, m.rto);
+  if (caveat) {
+    // No failed sample proves nothing when the fault did not reach a probe: no RTO to claim.
+    missing.push(`${caveat}: the run shows no RTO; make a probe exercise the faulted part and confirm the fault`);
+    return { id: 'RES-002', status: rtoObj ? 'not-met' : 'not-covered', supports, enter: null, missing };
+  }
   if (m.rto && m.rto.seconds !== null) {
     supports.push(
       m.rto.noOutage

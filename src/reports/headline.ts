@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../run/record.js';
+import { rtoCaveat } from './caveat.js';
 import { fmtSeconds } from './format.js';
 
 /** The last lines of `run` and the demo: one formatter, so both say the same thing the same way. */
@@ -19,6 +20,8 @@ export interface Headline {
   /** report.html when the pack was written, else the run directory. */
   report: string;
   reason: string | null;
+  /** In place of an RTO showing no outage when nothing proves the fault reached a probe. */
+  caveat?: string | null;
 }
 
 export function headlineOf(record: RunRecord, runDir: string): Headline {
@@ -37,17 +40,21 @@ export function headlineOf(record: RunRecord, runDir: string): Headline {
     runDir,
     report: existsSync(html) ? html : runDir,
     reason: record.reason ?? null,
+    caveat: rtoCaveat(record, m.rto),
   };
 }
 
 /** `PASSED ec2-instance-stop: RTO 1.2s (±0.2s) · RPO 0s · objectives 3/3 met · exit 0 → runs/…/report.html` */
 export function formatHeadline(h: Headline): string {
-  const rto =
-    h.rtoSeconds === null
+  const rto = h.caveat
+    ? h.caveat
+    : h.rtoSeconds === null
       ? 'RTO not measured'
       : `RTO ${fmtSeconds(h.rtoSeconds)}${h.rtoResolutionSeconds ? ` (±${fmtSeconds(h.rtoResolutionSeconds)})` : ''}`;
   const parts = [rto];
   if (h.rpoMeasured) parts.push(h.rpoSeconds === null ? 'RPO not measured' : `RPO ${fmtSeconds(h.rpoSeconds)}`);
   parts.push(`objectives ${h.objectivesMet}/${h.objectivesTotal} met`, `exit ${h.exitCode}`);
-  return `${h.verdict.toUpperCase()} ${h.scenario}: ${parts.join(' · ')}${h.reason ? ` (${h.reason})` : ''} → ${h.report}`;
+  // The reason often is the caveat itself (inconclusive): say it once.
+  const reason = h.reason && h.reason !== h.caveat ? ` (${h.reason})` : '';
+  return `${h.verdict.toUpperCase()} ${h.scenario}: ${parts.join(' · ')}${reason} → ${h.report}`;
 }

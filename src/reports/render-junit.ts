@@ -45,7 +45,7 @@ export function renderJunit(ev: Evidence): string {
       <property name="runId" value="${x(ev.run.id)}"/>
       <property name="verdict" value="${x(ev.run.verdict)}"/>
       <property name="scenarioSha256" value="${x(ev.scenario.sha256)}"/>
-      <property name="rto" value="${x(ev.headline.rto?.text ?? 'none')}"/>
+      <property name="rto" value="${x(ev.headline.caveat ?? ev.headline.rto?.text ?? 'none')}"/>
       <property name="rpo" value="${x(ev.headline.rpo?.text ?? 'none')}"/>
     </properties>
 ${cases.join('\n')}

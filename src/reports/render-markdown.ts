@@ -3,7 +3,7 @@ import type { PhaseName } from '../run/measurements.js';
 import { confirmationText, coverageText, replacementText } from './confirmation-text.js';
 import { escapeMdCell as c } from './escape.js';
 import type { Evidence } from './evidence-schema.js';
-import { fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
+import { capitalized, fmtMs, fmtOffset, fmtRatio, fmtSeconds, fmtTime } from './format.js';
 import { ftrStatusText, REHEARSED_TEXT } from './ftr.js';
 import { redact } from './redact.js';
 
@@ -36,7 +36,8 @@ export function renderMarkdown(ev: Evidence): string {
   if (ev.run.reason) L.push('', `> ${c(ev.run.reason)}`);
   L.push('');
   const head: string[] = [];
-  if (ev.headline.rto) head.push(`**RTO ${ev.headline.rto.text}**`);
+  if (ev.headline.caveat) head.push(`**${c(capitalized(ev.headline.caveat))}**`);
+  else if (ev.headline.rto) head.push(`**RTO ${ev.headline.rto.text}**`);
   if (ev.headline.rpo) head.push(`**RPO ${ev.headline.rpo.text}**`);
   for (const r of ev.replacements) head.push(c(replacementText(r).headline));
   head.push(`${ev.headline.objectivesMet} of ${ev.headline.objectivesTotal} objectives met`);
@@ -71,13 +72,15 @@ export function renderMarkdown(ev: Evidence): string {
     const r = pm.rto;
     if (r) {
       L.push(
-        r.noOutage
-          ? '- No failed sample after the fault (RTO 0s).'
-          : r.seconds === null
-            ? '- **Not recovered before the observe timeout: RTO not measured.**'
-            : `- RTO ${fmtSeconds(r.seconds)} (±${fmtSeconds(r.resolutionSeconds)}); detected after ${
-                r.timeToDetectSeconds === null ? '–' : fmtSeconds(r.timeToDetectSeconds)
-              }; failed time ${fmtSeconds(r.failedTimeSeconds)}; ${r.flaps} failure run(s)`,
+        r.noOutage && ev.headline.caveat
+          ? `- No failed sample after the fault, which shows nothing: ${c(ev.headline.caveat)}.`
+          : r.noOutage
+            ? '- No failed sample after the fault (RTO 0s).'
+            : r.seconds === null
+              ? '- **Not recovered before the observe timeout: RTO not measured.**'
+              : `- RTO ${fmtSeconds(r.seconds)} (±${fmtSeconds(r.resolutionSeconds)}); detected after ${
+                  r.timeToDetectSeconds === null ? '–' : fmtSeconds(r.timeToDetectSeconds)
+                }; failed time ${fmtSeconds(r.failedTimeSeconds)}; ${r.flaps} failure run(s)`,
         '',
       );
     }

@@ -53,6 +53,8 @@ export interface FakeTargetGroup {
   name: string;
   /** Registered targets (all healthy). */
   targets: { id: string; port?: number }[];
+  /** The load balancer that routes to it, when one does. */
+  loadBalancer?: { arn: string; dnsName: string };
 }
 
 export interface FakeCluster {
@@ -347,9 +349,23 @@ function elbv2Api(wrap: Wrap, groups: Map<string, FakeTargetGroup>) {
           (g) => i.TargetGroupArns?.includes(g.arn) || i.Names?.includes(g.name),
         );
         if (found.length === 0) throw notFound('target group', 'TargetGroupNotFound');
-        return { TargetGroups: found.map((g) => ({ TargetGroupArn: g.arn, TargetGroupName: g.name })) };
+        return {
+          TargetGroups: found.map((g) => ({
+            TargetGroupArn: g.arn,
+            TargetGroupName: g.name,
+            LoadBalancerArns: g.loadBalancer ? [g.loadBalancer.arn] : [],
+          })),
+        };
       },
     ),
+    describeLoadBalancers: wrap('elbv2', 'DescribeLoadBalancers', (i: { LoadBalancerArns?: string[] }) => {
+      const lbs = new Map(
+        [...groups.values()].flatMap((g) => (g.loadBalancer ? [[g.loadBalancer.arn, g.loadBalancer]] : [])),
+      );
+      const found = [...lbs.values()].filter((lb) => i.LoadBalancerArns?.includes(lb.arn));
+      if (found.length < (i.LoadBalancerArns?.length ?? 0)) throw notFound('load balancer', 'LoadBalancerNotFound');
+      return { LoadBalancers: found.map((lb) => ({ LoadBalancerArn: lb.arn, DNSName: lb.dnsName })) };
+    }),
     registerTargets: wrap('elbv2', 'RegisterTargets', (i: Targets) => {
       const g = group(i.TargetGroupArn);
       for (const t of i.Targets ?? []) {

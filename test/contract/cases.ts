@@ -27,6 +27,7 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'ec2', operation: 'TerminateInstances', lab: true },
   { service: 'elbv2', operation: 'DescribeTargetHealth', lab: true },
   { service: 'elbv2', operation: 'DescribeTargetGroups', lab: true },
+  { service: 'elbv2', operation: 'DescribeLoadBalancers', lab: true },
   { service: 'elbv2', operation: 'RegisterTargets', lab: true },
   { service: 'elbv2', operation: 'DeregisterTargets', lab: true },
   { service: 'rds', operation: 'DescribeDBInstances', lab: true },

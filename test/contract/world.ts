@@ -20,6 +20,7 @@ export interface WorldOptions {
 
 const ACCOUNT = '000000000000';
 const TG = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/web/0123456789abcdef`;
+const LB = `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:loadbalancer/app/web/0123456789abcdef`;
 
 export function world(o: WorldOptions = {}) {
   const dryRun = () => {
@@ -220,7 +221,12 @@ export function world(o: WorldOptions = {}) {
         i.DryRun ? dryRun() : { TerminatingInstances: states(i.InstanceIds, 'terminated') },
     },
     elbv2: {
-      describeTargetGroups: () => ({ TargetGroups: [{ TargetGroupArn: TG, TargetGroupName: 'web' }] }),
+      describeTargetGroups: () => ({
+        TargetGroups: [{ TargetGroupArn: TG, TargetGroupName: 'web', LoadBalancerArns: [LB] }],
+      }),
+      describeLoadBalancers: () => ({
+        LoadBalancers: [{ LoadBalancerArn: LB, DNSName: 'web-0123456789.us-east-1.elb.amazonaws.com' }],
+      }),
       describeTargetHealth: () => ({
         TargetHealthDescriptions: [...registered].map((id) => ({
           Target: { Id: id, Port: 80 },

@@ -140,6 +140,7 @@ describe('checkStaticGuardrails', () => {
         name: 'web',
         type: 'ec2-instance',
         targetGroup: null,
+        loadBalancers: [],
         instances: [
           { id: 'i-1', az: 'a', state: 'running', tags: { drillproof: 'allowed' }, asgName: null },
           { id: 'i-2', az: 'b', state: 'running', tags: {}, asgName: null },

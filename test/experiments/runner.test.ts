@@ -126,11 +126,15 @@ async function injected(sink: RecordingSink): Promise<void> {
 
 describe('runDrill', () => {
   it('records the inverse before the stop, rolls back, and passes', async () => {
-    const { result, f, journal } = await drill(scenario(), {
+    const { result, f, journal, sink } = await drill(scenario(), {
       upWhile: (m) => [...m.values()].some((i) => i.id === 'i-2' && i.state === 'running'),
     });
     expect(result.exitCode).toBe(0);
     expect(result.record.verdict).toBe('passed');
+    // The verdict is said once, as the headline.
+    const said = sink.messages.filter((m) => m.level === 'result' || /\bverdict\b|^PASSED /.test(m.message));
+    expect(said.map((m) => m.code)).toEqual(['DP_RUN_I1009']);
+    expect(said[0]?.message).toMatch(new RegExp(`^PASSED .*: RTO .* · exit 0 → ${result.runDir}`));
     const kinds = journal.map((e) => e.kind).filter((k) => k !== 'aws.call' && k !== 'watch.event');
     const inv = kinds.indexOf('inverse.recorded');
     const req = kinds.indexOf('fault.requested');

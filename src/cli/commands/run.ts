@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { formatHeadline, headlineOf, message, runScenarioFile } from '../../index.js';
+import { runScenarioFile } from '../../index.js';
 import type { CommandContext, RegisterCommand } from '../context.js';
 import { type AwsFlags, addAwsFlags, addLabFlag, awsFlagValues } from '../flags.js';
 import { type CliIo, ConsoleSink } from '../render.js';
@@ -57,13 +57,7 @@ export const registerRun: RegisterCommand = (program: Command, ctx: CommandConte
       ...(flags.k6 ? { k6: flags.k6 } : {}),
       ...(ask ? { ask } : {}),
     });
-    const headline = headlineOf(result.record, result.runDir);
-    sink.emit(
-      message('result', 'DP_RUN_I1011', formatHeadline(headline), {
-        ...headline,
-        files: result.files,
-      }),
-    );
+    // The drill said its verdict (the headline, DP_RUN_I1009) as it ended.
     ctx.setExitCode(result.exitCode);
   });
 };

@@ -16,6 +16,7 @@ function templateFor(
   failover: FaultAction | undefined,
   tasks: FaultAction[],
   ctx: FaultContext,
+  roleArn: string | undefined,
 ) {
   const account = ctx.account ?? '000000000000';
   const region = ctx.aws.region;
@@ -51,7 +52,9 @@ function templateFor(
   }
   return {
     description: `drillproof az-impairment of ${az}`,
-    roleArn: ctx.env.DRILLPROOF_FIS_ROLE_ARN ?? `arn:aws:iam::${account}:role/drillproof-fis`,
+    // The fault's roleArn is the role iam-policy grants iam:PassRole on; the variable and the
+    // default name serve the lab, where validate does not ask for one.
+    roleArn: roleArn ?? ctx.env.DRILLPROOF_FIS_ROLE_ARN ?? `arn:aws:iam::${account}:role/drillproof-fis`,
     stopConditions: [{ source: 'none' }],
     targets,
     actions,
@@ -66,13 +69,13 @@ function templateFor(
  * (recorded first, drained last) next to the experiment's own.
  */
 export function viaFis(
-  o: { id: string; type: string; az: string; direct: FaultAction[] },
+  o: { id: string; type: string; az: string; direct: FaultAction[]; roleArn?: string | undefined },
   ctx: FaultContext,
 ): FaultAction[] {
   const stop = o.direct.find((a) => a.stepId.endsWith('.stop'));
   const failover = o.direct.find((a) => a.stepId.endsWith('.failover'));
   const tasks = o.direct.filter((a) => a.action === 'ecs:StopTask');
-  const template = templateFor(o.az, stop, failover, tasks, ctx);
+  const template = templateFor(o.az, stop, failover, tasks, ctx, o.roleArn);
   const experiment = experimentAction({ stepId: `${o.id}.fis`, fault: o.type, template }, ctx);
   const out: FaultAction[] = [];
   if (stop) {

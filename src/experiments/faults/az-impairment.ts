@@ -252,7 +252,9 @@ export const azImpairmentDefinition = defineFault({
     const ids = idsInAz(step, ctx);
     const scope = await autoScalingScope(step, ctx, ids);
     const direct = directActions(step, ctx, ids, scope);
-    const actions = step.fis ? viaFis({ id: step.id, type: step.type, az: step.az, direct }, ctx) : direct;
+    const actions = step.fis
+      ? viaFis({ id: step.id, type: step.type, az: step.az, direct, roleArn: step.roleArn }, ctx)
+      : direct;
     if (actions.length === 0) {
       throw DrillproofError.user('AzNothingToImpair', `fault ${step.id}: nothing selected runs in ${step.az}`, {
         exitCode: 3,

@@ -17,6 +17,7 @@ import type { FaultContext } from '../faults/types.js';
 import { GuardrailMonitor } from '../guardrails-runtime.js';
 import { RollbackStack } from '../rollback.js';
 import { InterruptController, processSignalSource, type SignalSource } from '../signals.js';
+import { watchIntervalMs } from '../watchers/interval.js';
 import { WatcherSet } from '../watchers/watchers.js';
 import type { DrillInput, DrillScenario } from './drill-input.js';
 import { type DrillFacts, emptyFacts } from './facts.js';
@@ -127,7 +128,7 @@ export function openDrill(input: DrillInput, o: DrillOptions): Drill {
     interrupts: interruptsOf(base),
     live: new LiveProbeState(),
     rollback: new RollbackStack(journal, o.sink),
-    watchers: new WatcherSet({ aws, journal, clock, pollMs: faultCtx.pollMs, since }),
+    watchers: new WatcherSet({ aws, journal, clock, pollMs: watchIntervalMs(input.scenario), since }),
     guard: guardOf(base),
   };
 }

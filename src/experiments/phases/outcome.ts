@@ -1,5 +1,6 @@
 import { ExitCode } from '../../exit-codes.js';
 import { type MessageSink, message } from '../../io/messages.js';
+import { formatHeadline, headlineOf } from '../../reports/headline.js';
 import { MEASUREMENTS_SCHEMA_VERSION, type Measurements } from '../../run/measurements.js';
 import type { FaultRecord, RunRecord, Verdict } from '../../run/record.js';
 import { replacementsFromJournal } from '../../run/replacements.js';
@@ -192,17 +193,12 @@ export async function finishDrill(d: Drill): Promise<DrillResult> {
     d.sink.emit(message('error', 'DP_RUN_E1006', `evidence not written: ${(err as Error).message}`));
     if (rec.exitCode === ExitCode.Ok) rec.exitCode = ExitCode.ToolError;
   }
-  sayVerdict(d.sink, runDir, rec);
+  sayVerdict(d.sink, runDir, rec, files);
   return { runDir, exitCode: rec.exitCode, record: rec, files };
 }
 
-function sayVerdict(sink: MessageSink, runDir: string, rec: RunRecord): void {
-  sink.emit(
-    message(
-      'result',
-      'DP_RUN_I1009',
-      `verdict ${rec.verdict} (exit ${rec.exitCode})${rec.reason ? `: ${rec.reason}` : ''}`,
-      { runDir, verdict: rec.verdict, exitCode: rec.exitCode },
-    ),
-  );
+/** The verdict, once: the headline (RTO, RPO, objectives, exit code, where the report is). */
+function sayVerdict(sink: MessageSink, runDir: string, rec: RunRecord, files: string[]): void {
+  const headline = headlineOf(rec, runDir);
+  sink.emit(message('result', 'DP_RUN_I1009', formatHeadline(headline), { ...headline, files }));
 }

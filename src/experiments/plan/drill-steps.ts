@@ -1,8 +1,10 @@
 import { probeKind } from '../../probes/kinds/registry.js';
 import { durationMs } from '../../scenario/helpers.js';
+import { formatDurationMs } from '../../util/units.js';
 import { leasedResources, leasePlanCalls } from '../lease.js';
 import { recoveryProbes } from '../recovery-probes.js';
 import type { Scenario } from '../schema/scenario.js';
+import { watchIntervalMs } from '../watchers/interval.js';
 import { call, type PlanContext } from './context.js';
 import type { PlanSteps } from './steps.js';
 import type { AwsCall, FaultPlan } from './types.js';
@@ -161,7 +163,7 @@ export function observeStep(p: PlanSteps, { s, faultPlans }: PlanSources): void 
         ? `Recovered when ${holding.join(', ')} ${holding.length === 1 ? 'stays' : 'stay'} ok for ${obs.recovery.hold}`
         : undefined,
       ...[...byCondition].map(([when, ids]) => `${ids.join(', ')}: ${when}`),
-      `AWS watchers poll every ${obs.watch.interval}`,
+      `AWS watchers poll every ${formatDurationMs(watchIntervalMs(s))}`,
       `Not recovered by ${obs.timeout}: RTO unmeasured and the objective fails.`,
     ]
       .filter(Boolean)

@@ -5,6 +5,7 @@ import { anyOfKeys } from '../../scenario/json-schema.js';
 import { parsePercent } from '../../util/units.js';
 import { arns, known, type PlanContext } from '../plan/context.js';
 import { defineResource } from './definition.js';
+import { type LoadBalancerRef, loadBalancersOf } from './load-balancers.js';
 import { missing, rethrowMissing, tagsOf } from './missing.js';
 
 /** EC2 instances: by ids, by tags, or the instances registered in an ALB target group. */
@@ -53,6 +54,8 @@ export interface ResolvedInstances {
   instances: InstanceInfo[];
   /** The target group ARN the selector went through, if any. */
   targetGroup: string | null;
+  /** The load balancers routing to that target group (probe coverage). */
+  loadBalancers: LoadBalancerRef[];
 }
 
 export const ASG_TAG = 'aws:autoscaling:groupName';
@@ -115,7 +118,8 @@ export const ec2InstanceResource = defineResource({
     else if (sel.percent !== undefined) {
       n = Math.max(1, Math.floor(instances.length * (parsePercent(sel.percent) ?? 1)));
     }
-    return { name, type: 'ec2-instance', instances: instances.slice(0, n), targetGroup: tgArn };
+    const loadBalancers = tgArn ? await loadBalancersOf(aws, [tgArn]) : [];
+    return { name, type: 'ec2-instance', instances: instances.slice(0, n), targetGroup: tgArn, loadBalancers };
   },
   describe(r) {
     const from: string[] = [];

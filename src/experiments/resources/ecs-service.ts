@@ -5,6 +5,7 @@ import { anyOfKeys } from '../../scenario/json-schema.js';
 import { parsePercent } from '../../util/units.js';
 import { arns, known, type PlanContext } from '../plan/context.js';
 import { defineResource } from './definition.js';
+import { type LoadBalancerRef, loadBalancersOf } from './load-balancers.js';
 import { missing, rethrowMissing } from './missing.js';
 
 /** An ECS service (by cluster + service name, or by tags) and a choice of its running tasks. */
@@ -57,6 +58,8 @@ export interface ResolvedEcsService {
   runningCount: number;
   /** Target groups the service registers its tasks in. */
   targetGroupArns: string[];
+  /** The load balancers routing to those target groups (probe coverage). */
+  loadBalancers: LoadBalancerRef[];
   /** Every running task of the service. */
   running: TaskInfo[];
   /** The tasks the selector picked (sorted by ARN, first N). */
@@ -168,6 +171,9 @@ export const ecsServiceResource = defineResource({
     if (tasks.length === 0) {
       throw missing(name, `no running task of service ${serviceName}${sel.az ? ` in ${sel.az}` : ''}`);
     }
+    const targetGroupArns = [
+      ...new Set((s.loadBalancers ?? []).map((l) => l.targetGroupArn).filter((x): x is string => !!x)),
+    ];
     return {
       name,
       type: 'ecs-service',
@@ -176,9 +182,8 @@ export const ecsServiceResource = defineResource({
       serviceArn: s.serviceArn ?? '',
       desiredCount: s.desiredCount ?? 0,
       runningCount: s.runningCount ?? 0,
-      targetGroupArns: [
-        ...new Set((s.loadBalancers ?? []).map((l) => l.targetGroupArn).filter((x): x is string => !!x)),
-      ],
+      targetGroupArns,
+      loadBalancers: await loadBalancersOf(aws, targetGroupArns),
       running: running.sort((a, b) => a.arn.localeCompare(b.arn)),
       tasks,
     };

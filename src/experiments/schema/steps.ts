@@ -17,9 +17,11 @@ export const observeSchema = strict({
     .default({ hold: '10s' })
     .meta({ description: 'The recovery condition.' }),
   watch: strict({
-    interval: positiveDuration.default('2s').meta({ description: 'How often AWS state watchers poll.' }),
+    interval: positiveDuration
+      .optional()
+      .meta({ description: 'How often AWS state watchers poll (default 2s on AWS, 200ms in the lab).' }),
   })
-    .default({ interval: '2s' })
+    .default({})
     .meta({ description: 'AWS state watchers (instance states, target health, RDS events, FIS states).' }),
 }).meta({ description: 'What happens after injection.' });
 

@@ -36,7 +36,7 @@ export interface ProbeMappingContext {
 export type ProbeEndpoint =
   | { url: string }
   | { host: string; port?: number | string }
-  /** An AWS resource the probe calls through its API, by name or ARN (a Lambda function). */
+  /** An AWS resource the probe calls through its API, by name or ARN (a Lambda function, a DynamoDB table). */
   | { resource: string };
 
 /**

@@ -60,7 +60,8 @@ export const dynamoHeartbeatKind = defineProbe({
   schema: dynamoHeartbeatSchema,
   jsonSchema: requireKey('interval'),
   measures: { rto: 'service', rpo: true },
-  endpoint: (p: Entry) => ({ host: p.endpoint ?? `dynamodb.${p.region ?? 'region'}.amazonaws.com` }),
+  // What it depends on is the table it writes to, not the regional endpoint every table shares.
+  endpoint: (p: Entry) => ({ resource: p.table }),
   toConfig(p, common, ctx): DynamoHeartbeatConfig {
     const region = p.region ?? ctx.region ?? 'us-east-1';
     const endpoint = p.endpoint ?? ctx.endpoint;

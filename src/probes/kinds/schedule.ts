@@ -15,6 +15,6 @@ export const probeScheduleShape = {
     .meta({ description: 'Recovery window W (default max(10 × interval, 5s)).' }),
   dependsOn: z.array(name).optional().meta({
     description:
-      'Scenario resources this probe exercises (a fault on one of them counts as observed by it). Derived for probes whose host and port are a database resource’s endpoint.',
+      'Scenario resources this probe exercises (a fault on one of them counts as observed by it). Derived where preflight can know: host and port of a database or replication group endpoint; an http URL on the DNS name of the load balancer in front of the target group an ec2-instance or ecs-service resource is selected through; the DynamoDB table or Lambda function a probe calls.',
   }),
 };

@@ -2,7 +2,7 @@ import { PERCENTILE_COLUMNS } from '../../measurements/format.js';
 import type { PhaseName, PhaseStats } from '../../run/measurements.js';
 import { escapeHtml as e } from '../escape.js';
 import type { Evidence } from '../evidence-schema.js';
-import { fmtMs, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
+import { capitalized, fmtMs, fmtRatio, fmtSeconds, fmtTime } from '../format.js';
 import { redact } from '../redact.js';
 import type { ProbeSeries } from '../series.js';
 import { availabilityStrip, latencyChart } from './charts.js';
@@ -48,7 +48,8 @@ function banner(ev: Evidence): string {
       sub ? ` \u00b7 ${e(sub)}` : ''
     }</div></div>`;
   const kpis: string[] = [];
-  if (ev.headline.rto)
+  if (ev.headline.caveat) kpis.push(kpi('RTO', capitalized(ev.headline.caveat), false, 'not measured'));
+  else if (ev.headline.rto)
     kpis.push(kpi('RTO', ev.headline.rto.text, rtoObj?.ok ?? null, rtoObj ? `objective ${rtoObj.expected}` : ''));
   if (ev.headline.rpo)
     kpis.push(kpi('RPO', ev.headline.rpo.text, rpoObj?.ok ?? null, rpoObj ? `objective ${rpoObj.expected}` : ''));
@@ -109,11 +110,13 @@ function probeSection(ev: Evidence, s: ProbeSeries | undefined, name: string): s
     : '<p class="muted">No samples in the run directory for this probe.</p>';
   const rtoText = rto
     ? `<p>${
-        rto.noOutage
-          ? 'No failed sample after the fault: RTO 0s.'
-          : rto.seconds === null
-            ? '<strong>Not recovered before the observe timeout: RTO not measured.</strong>'
-            : `RTO <strong>${e(fmtSeconds(rto.seconds))}</strong> (\u00b1${e(fmtSeconds(rto.resolutionSeconds))})`
+        rto.noOutage && ev.headline.caveat
+          ? `<strong>No failed sample after the fault, which shows nothing: ${e(ev.headline.caveat)}.</strong>`
+          : rto.noOutage
+            ? 'No failed sample after the fault: RTO 0s.'
+            : rto.seconds === null
+              ? '<strong>Not recovered before the observe timeout: RTO not measured.</strong>'
+              : `RTO <strong>${e(fmtSeconds(rto.seconds))}</strong> (\u00b1${e(fmtSeconds(rto.resolutionSeconds))})`
       } Outage detected ${rto.timeToDetectSeconds === null ? '–' : e(fmtSeconds(rto.timeToDetectSeconds))} after the fault; outage lasted ${e(
         secs(rto.outageDurationSeconds),
       )}; failed time ${e(fmtSeconds(rto.failedTimeSeconds))}; ${rto.flaps} failure run${rto.flaps === 1 ? '' : 's'}; recovery window ${e(

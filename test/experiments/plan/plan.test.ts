@@ -149,6 +149,8 @@ describe('drillproof iam-policy', () => {
           Action: [
             'autoscaling:DescribeAutoScalingInstances',
             'ec2:DescribeInstances',
+            'elasticloadbalancing:DescribeLoadBalancers',
+            'elasticloadbalancing:DescribeTargetGroups',
             'elasticloadbalancing:DescribeTargetHealth',
             'sts:GetCallerIdentity',
           ],

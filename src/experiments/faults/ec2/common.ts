@@ -1,6 +1,7 @@
 import { call, type PlanContext, tagged } from '../../plan/context.js';
 import type { AwsCall } from '../../plan/types.js';
 import { instanceArns } from '../../resources/ec2-instance.js';
+import { loadBalancerCalls } from '../../resources/load-balancers.js';
 import { resolvedOf } from '../../resources/registry.js';
 import type { FaultContext, WatchSpec } from '../types.js';
 
@@ -29,6 +30,7 @@ export function resolveInstancesCalls(
   const calls = [call('ec2', 'DescribeInstances', ['*'], { note })];
   if (r?.type === 'ec2-instance' && (r as { targetGroup?: string }).targetGroup) {
     calls.push(call('elbv2', 'DescribeTargetHealth', ['*'], { note: 'instances registered in the target group' }));
+    calls.push(...loadBalancerCalls());
   }
   return calls;
 }

@@ -3,6 +3,7 @@ import { strict, text } from '../../../scenario/common.js';
 import { call, type PlanContext, tagged } from '../../plan/context.js';
 import type { AwsCall } from '../../plan/types.js';
 import { ecsServiceArns, ecsTaskArns, type ResolvedEcsService, type TaskInfo } from '../../resources/ecs-service.js';
+import { loadBalancerCalls } from '../../resources/load-balancers.js';
 import { resolvedOf } from '../../resources/registry.js';
 import { defineFault } from '../definition.js';
 import { requestIds } from '../inverse.js';
@@ -106,6 +107,7 @@ export function resolveServiceCalls(ctx: PlanContext, r: { type: string } | unde
     call('ecs', 'DescribeServices', ecsServiceArns(ctx, r), { note: 'desired and running count, target groups' }),
     call('ecs', 'ListTasks', ['*'], { note: "the service's running tasks" }),
     call('ecs', 'DescribeTasks', ecsTaskArns(ctx, r), { note: 'task AZs and IPs' }),
+    ...loadBalancerCalls(),
   ];
 }
 
