@@ -25,6 +25,9 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'ec2', operation: 'StartInstances', lab: true },
   { service: 'ec2', operation: 'RebootInstances', lab: true },
   { service: 'ec2', operation: 'TerminateInstances', lab: true },
+  // The drill's lease tag on the instances it faults (taken after preflight, released in rollback).
+  { service: 'ec2', operation: 'CreateTags', lab: true },
+  { service: 'ec2', operation: 'DeleteTags', lab: true },
   { service: 'elbv2', operation: 'DescribeTargetHealth', lab: true },
   { service: 'elbv2', operation: 'DescribeTargetGroups', lab: true },
   { service: 'elbv2', operation: 'DescribeLoadBalancers', lab: true },

@@ -48,7 +48,7 @@ async function drill(resources: ScenarioInput['resources'], faults: unknown[], w
     metadata: { name: 'contract' },
     target: { provider: 'lab', region: 'us-east-1', allowedAccounts: [ACCOUNT] },
     resources,
-    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms' }],
+    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms', recoveryWindow: '100ms' }],
     steps: {
       baseline: '60ms',
       faults: faults as never,

@@ -30,7 +30,10 @@ export function world(o: WorldOptions = {}) {
     [
       ['i-0a', 'us-east-1a'],
       ['i-0b', 'us-east-1b'],
-    ].map(([id, az]) => [id as string, { id: id as string, az: az as string, state: 'running', tags: { app: 'web' } }]),
+    ].map(([id, az]) => [
+      id as string,
+      { id: id as string, az: az as string, state: 'running', tags: { app: 'web' } as Record<string, string> },
+    ]),
   );
   const registered = new Set(instances.keys());
   const dbs = new Map<
@@ -219,6 +222,22 @@ export function world(o: WorldOptions = {}) {
       rebootInstances: (i: { DryRun?: boolean }) => (i.DryRun ? dryRun() : {}),
       terminateInstances: (i: { InstanceIds?: string[]; DryRun?: boolean }) =>
         i.DryRun ? dryRun() : { TerminatingInstances: states(i.InstanceIds, 'terminated') },
+      // The drill's lease tag: taken after preflight, released in rollback.
+      createTags: (i: { Resources?: string[]; Tags?: { Key: string; Value?: string }[] }) => {
+        for (const id of i.Resources ?? []) {
+          const x = instances.get(id);
+          if (x) for (const t of i.Tags ?? []) x.tags[t.Key] = t.Value ?? '';
+        }
+        return {};
+      },
+      deleteTags: (i: { Resources?: string[]; Tags?: { Key: string; Value?: string }[] }) => {
+        for (const id of i.Resources ?? []) {
+          const x = instances.get(id);
+          for (const t of i.Tags ?? [])
+            if (x && (t.Value === undefined || x.tags[t.Key] === t.Value)) delete x.tags[t.Key];
+        }
+        return {};
+      },
     },
     elbv2: {
       describeTargetGroups: () => ({

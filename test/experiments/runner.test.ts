@@ -33,7 +33,16 @@ const baseScenario = (): ScenarioInput => ({
   metadata: { name: 'ec2-stop-test' },
   target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
   resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
-  probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms', dependsOn: ['web'] }],
+  probes: [
+    {
+      name: 'web',
+      type: 'http',
+      url: 'http://127.0.0.1:9/',
+      interval: '20ms',
+      recoveryWindow: '200ms',
+      dependsOn: ['web'],
+    },
+  ],
   steps: {
     baseline: '100ms',
     faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }],
@@ -129,7 +138,7 @@ describe('runDrill', () => {
     const { result, f, journal, sink } = await drill(scenario(), {
       upWhile: (m) => [...m.values()].some((i) => i.id === 'i-2' && i.state === 'running'),
     });
-    expect(result.exitCode).toBe(0);
+    expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verdict).toBe('passed');
     // The verdict is said once, as the headline.
     const said = sink.messages.filter((m) => m.level === 'result' || /\bverdict\b|^PASSED /.test(m.message));

@@ -1,7 +1,8 @@
 // Generates the hand-made run directories in this folder (node make-fixtures.mjs). The numbers in
 // each measurements.json / run.json are computed here from the samples written, with the
 // definitions of docs (nearest-rank percentiles, failures at T, RTO = R - F with window W), so
-// the evidence tests check rendering against independently computed values.
+// the evidence tests check rendering against independently computed values. F is when AWS
+// accepted the first fault call (its fault.acknowledged); the call was issued a little before.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -308,10 +309,10 @@ function ec2Run(dir, seed, runId, t0, outageMs, extra = {}) {
     extraLatency: (rel, rand) => (rel >= 0 && rel < outageMs + 3000 ? rand() * 25 : 0),
     hbState: () => ({ ok: true }),
     journal: (add, F) => {
-      add(F - 5, 'inverse.recorded', { stepId: 'stop-one', fault: 'ec2-stop', inverse: { action: 'ec2:StartInstances', params: { InstanceIds: ['i-0a1b2c3d4e5f60001'] } } });
-      add(F, 'fault.requested', { stepId: 'stop-one', fault: 'ec2-stop', action: 'ec2:StopInstances', targets: ['i-0a1b2c3d4e5f60001'] });
-      add(F + 180, 'aws.call', { service: 'ec2', operation: 'StopInstances', requestId: labIds(seed * 100 + 1), ms: 178.5, ok: true, params: { InstanceIds: ['i-0a1b2c3d4e5f60001'] } });
-      add(F + 182, 'fault.acknowledged', { stepId: 'stop-one', requestIds: [labIds(seed * 100 + 1)], response: { currentState: 'stopping' } });
+      add(F - 187, 'inverse.recorded', { stepId: 'stop-one', fault: 'ec2-stop', inverse: { action: 'ec2:StartInstances', params: { InstanceIds: ['i-0a1b2c3d4e5f60001'] } } });
+      add(F - 182, 'fault.requested', { stepId: 'stop-one', fault: 'ec2-stop', action: 'ec2:StopInstances', targets: ['i-0a1b2c3d4e5f60001'] });
+      add(F - 2, 'aws.call', { service: 'ec2', operation: 'StopInstances', requestId: labIds(seed * 100 + 1), ms: 178.5, ok: true, params: { InstanceIds: ['i-0a1b2c3d4e5f60001'] } });
+      add(F, 'fault.acknowledged', { stepId: 'stop-one', requestIds: [labIds(seed * 100 + 1)], response: { currentState: 'stopping' } });
       add(F + 900, 'watch.event', { source: 'ec2', resource: 'i-0a1b2c3d4e5f60001', state: 'stopping' });
       add(F + 2400, 'watch.event', { source: 'elbv2', resource: 'i-0a1b2c3d4e5f60001', state: 'unhealthy', reason: 'Target.FailedHealthChecks' });
       add(F + 4100, 'watch.event', { source: 'ec2', resource: 'i-0a1b2c3d4e5f60001', state: 'stopped' });
@@ -326,7 +327,7 @@ function ec2Run(dir, seed, runId, t0, outageMs, extra = {}) {
       add(end + 6500, 'watch.event', { source: 'elbv2', resource: 'i-0a1b2c3d4e5f60001', state: 'healthy' });
     },
     faults: (F, end) => [
-      { stepId: 'stop-one', type: 'ec2-stop', action: 'ec2:StopInstances', targets: ['i-0a1b2c3d4e5f60001'], injectedAt: iso(F), acknowledgedAt: iso(F + 182), rolledBackAt: iso(end + 300), rollback: 'succeeded', requestIds: [labIds(seed * 100 + 1), labIds(seed * 100 + 2)] },
+      { stepId: 'stop-one', type: 'ec2-stop', action: 'ec2:StopInstances', targets: ['i-0a1b2c3d4e5f60001'], injectedAt: iso(F - 182), acknowledgedAt: iso(F), rolledBackAt: iso(end + 300), rollback: 'succeeded', requestIds: [labIds(seed * 100 + 1), labIds(seed * 100 + 2)] },
     ],
     ...extra,
   });
@@ -395,10 +396,10 @@ out['az-impairment-failed'] = makeRun({
     return { ok: true };
   },
   journal: (add, F) => {
-    add(F - 5, 'inverse.recorded', { stepId: 'az-a', fault: 'az-impairment', inverse: { action: 'fis:StopExperiment', params: { id: 'EXP7aBcDeFgHiJkLm' } } });
-    add(F, 'fault.requested', { stepId: 'az-a', fault: 'az-impairment', action: 'fis:StartExperiment', targets: ['us-east-1a', 'i-0f5e4d3c2b1a00011', 'shop-db'] });
-    add(F + 240, 'aws.call', { service: 'fis', operation: 'StartExperiment', requestId: awsRid(1), ms: 236.4, ok: true, params: { experimentTemplateId: 'EXT1a2b3c4d5e6f7', tags: { 'drillproof:run': 'run-20261120T141000Z-az-impairment' } } });
-    add(F + 241, 'fault.acknowledged', { stepId: 'az-a', requestIds: [awsRid(1)], response: { experimentId: 'EXP7aBcDeFgHiJkLm', state: 'initiating' } });
+    add(F - 246, 'inverse.recorded', { stepId: 'az-a', fault: 'az-impairment', inverse: { action: 'fis:StopExperiment', params: { id: 'EXP7aBcDeFgHiJkLm' } } });
+    add(F - 241, 'fault.requested', { stepId: 'az-a', fault: 'az-impairment', action: 'fis:StartExperiment', targets: ['us-east-1a', 'i-0f5e4d3c2b1a00011', 'shop-db'] });
+    add(F - 2, 'aws.call', { service: 'fis', operation: 'StartExperiment', requestId: awsRid(1), ms: 236.4, ok: true, params: { experimentTemplateId: 'EXT1a2b3c4d5e6f7', tags: { 'drillproof:run': 'run-20261120T141000Z-az-impairment' } } });
+    add(F, 'fault.acknowledged', { stepId: 'az-a', requestIds: [awsRid(1)], response: { experimentId: 'EXP7aBcDeFgHiJkLm', state: 'initiating' } });
     add(F + 1200, 'watch.event', { source: 'fis', resource: 'EXP7aBcDeFgHiJkLm', state: 'running' });
     add(F + 1900, 'watch.event', { source: 'fis', resource: 'EXP7aBcDeFgHiJkLm/stop-instances-az-a', state: 'running', message: 'aws:ec2:stop-instances' });
     add(F + 2100, 'watch.event', { source: 'fis', resource: 'EXP7aBcDeFgHiJkLm/failover-db', state: 'running', message: 'aws:rds:reboot-db-instances (forceFailover)' });
@@ -419,7 +420,7 @@ out['az-impairment-failed'] = makeRun({
     add(end + 7800, 'watch.event', { source: 'elbv2', resource: 'i-0f5e4d3c2b1a00011', state: 'healthy' });
   },
   faults: (F, end) => [
-    { stepId: 'az-a', type: 'az-impairment', action: 'fis:StartExperiment (aws:ec2:stop-instances in us-east-1a, aws:rds:reboot-db-instances forceFailover)', targets: ['us-east-1a', 'i-0f5e4d3c2b1a00011', 'shop-db'], injectedAt: iso(F), acknowledgedAt: iso(F + 241), rolledBackAt: iso(end + 410), rollback: 'succeeded', requestIds: [awsRid(1), awsRid(2)] },
+    { stepId: 'az-a', type: 'az-impairment', action: 'fis:StartExperiment (aws:ec2:stop-instances in us-east-1a, aws:rds:reboot-db-instances forceFailover)', targets: ['us-east-1a', 'i-0f5e4d3c2b1a00011', 'shop-db'], injectedAt: iso(F - 241), acknowledgedAt: iso(F), rolledBackAt: iso(end + 410), rollback: 'succeeded', requestIds: [awsRid(1), awsRid(2)] },
   ],
 });
 
@@ -466,10 +467,10 @@ out['fis-az-aws-passed'] = ec2Run('fis-az-aws-passed', 31, fisRunId, Date.parse(
   journal: (add, F) => {
     add(F - 400, 'note', { message: 'setup for stop-web-in-az', stepId: 'stop-web-in-az' });
     add(F - 300, 'aws.call', { service: 'fis', operation: 'CreateExperimentTemplate', requestId: awsRid(11), ms: 201.7, ok: true, params: { clientToken: `${fisRunId}-stop-web-in-az-tpl`.slice(0, 64), ...fisTemplate, tags: { ...fisTemplate.tags, 'drillproof:run': fisRunId, 'drillproof:step': 'stop-web-in-az' } } });
-    add(F - 5, 'inverse.recorded', { stepId: 'stop-web-in-az', fault: 'fis-experiment', inverse: { action: 'fis.stop-experiment', params: { runId: fisRunId, stepId: 'stop-web-in-az' } } });
-    add(F, 'fault.requested', { stepId: 'stop-web-in-az', fault: 'fis-experiment', action: 'fis:StartExperiment', targets: ['EXT9zYxWvUtSrQp'] });
-    add(F + 230, 'aws.call', { service: 'fis', operation: 'StartExperiment', requestId: awsRid(12), ms: 228.3, ok: true, params: { experimentTemplateId: 'EXT9zYxWvUtSrQp', clientToken: `${fisRunId}-stop-web-in-az`, tags: { 'drillproof:run': fisRunId, 'drillproof:step': 'stop-web-in-az' } } });
-    add(F + 231, 'fault.acknowledged', { stepId: 'stop-web-in-az', requestIds: [awsRid(12)], response: { experimentId: 'EXPa1b2c3d4e5f6g7', status: 'initiating' } });
+    add(F - 236, 'inverse.recorded', { stepId: 'stop-web-in-az', fault: 'fis-experiment', inverse: { action: 'fis.stop-experiment', params: { runId: fisRunId, stepId: 'stop-web-in-az' } } });
+    add(F - 231, 'fault.requested', { stepId: 'stop-web-in-az', fault: 'fis-experiment', action: 'fis:StartExperiment', targets: ['EXT9zYxWvUtSrQp'] });
+    add(F - 2, 'aws.call', { service: 'fis', operation: 'StartExperiment', requestId: awsRid(12), ms: 228.3, ok: true, params: { experimentTemplateId: 'EXT9zYxWvUtSrQp', clientToken: `${fisRunId}-stop-web-in-az`, tags: { 'drillproof:run': fisRunId, 'drillproof:step': 'stop-web-in-az' } } });
+    add(F, 'fault.acknowledged', { stepId: 'stop-web-in-az', requestIds: [awsRid(12)], response: { experimentId: 'EXPa1b2c3d4e5f6g7', status: 'initiating' } });
     add(F + 1100, 'watch.event', { source: 'fis', resource: 'EXPa1b2c3d4e5f6g7', state: 'running' });
     add(F + 1500, 'watch.event', { source: 'fis', resource: 'EXPa1b2c3d4e5f6g7/stop-web-in-az', state: 'running' });
     add(F + 2100, 'watch.event', { source: 'ec2', resource: 'i-0f5e4d3c2b1a00011', state: 'stopping' });
@@ -484,7 +485,7 @@ out['fis-az-aws-passed'] = ec2Run('fis-az-aws-passed', 31, fisRunId, Date.parse(
     add(end + 900, 'aws.call', { service: 'fis', operation: 'DeleteExperimentTemplate', requestId: awsRid(14), ms: 120.4, ok: true, params: { id: 'EXT9zYxWvUtSrQp' } });
   },
   faults: (F, end) => [
-    { stepId: 'stop-web-in-az', type: 'fis-experiment', action: 'fis:StartExperiment', targets: ['EXT9zYxWvUtSrQp'], injectedAt: iso(F), acknowledgedAt: iso(F + 231), rolledBackAt: iso(end + 360), rollback: 'succeeded', requestIds: [awsRid(11), awsRid(12), awsRid(13)] },
+    { stepId: 'stop-web-in-az', type: 'fis-experiment', action: 'fis:StartExperiment', targets: ['EXT9zYxWvUtSrQp'], injectedAt: iso(F - 231), acknowledgedAt: iso(F), rolledBackAt: iso(end + 360), rollback: 'succeeded', requestIds: [awsRid(11), awsRid(12), awsRid(13)] },
   ],
 });
 

@@ -63,7 +63,16 @@ const scenario = (observe: Observe, k6: Record<string, unknown> = {}): DrillScen
     metadata: { name: 'ec2-stop-with-k6' },
     target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
     resources: { web: { type: 'ec2-instance', ids: ['i-1'] } },
-    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms', dependsOn: ['web'] }],
+    probes: [
+      {
+        name: 'web',
+        type: 'http',
+        url: 'http://127.0.0.1:9/',
+        interval: '20ms',
+        recoveryWindow: '200ms',
+        dependsOn: ['web'],
+      },
+    ],
     steps: { baseline: '100ms', faults: [{ id: 'stop-one', type: 'ec2-stop', resource: 'web' }], observe },
     load: { k6: { generate: { url: 'http://127.0.0.1:18080/', rate: '10/s', timeout: '2s' }, ...k6 } },
   } satisfies ScenarioInput);
@@ -184,7 +193,11 @@ describe('a drill with k6 load (fake k6)', () => {
         latencyMs: l.data.value,
       }))
       .sort((a, b) => a.scheduled - b.scheduled);
-    const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+    // F: when AWS accepted the first fault call (its fault.acknowledged), docs/measurements.md §10.
+    const firstFault = journal.find((e) => e.kind === 'fault.requested');
+    const F = journal.find(
+      (e) => e.kind === 'fault.acknowledged' && (e.data as { stepId?: string }).stepId === firstFault?.data.stepId,
+    )?.t as number;
     const end = (pts.at(-1) as RefSample).scheduled + 100;
     const rto = refRto(pts, F, 1000, end);
     // On a very busy machine the drill can end before k6 replayed everything: then no recovery.
