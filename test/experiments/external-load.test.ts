@@ -14,7 +14,7 @@ import { cleanupTempDirs, copyRun } from '../_helpers/evidence.js';
 afterAll(cleanupTempDirs);
 
 /** F of the ec2-stop-passed fixture run (its journal's fault.acknowledged of the first fault). */
-const F = 1795256134182;
+const F = 1795256134000;
 
 /** The fixture drill as it was written by a run with `load.k6.external`: k6 objectives not judged yet. */
 async function externalLoadRun(k6Objectives: string): Promise<string> {
