@@ -48,8 +48,13 @@ describe('lab answers match the output shapes of the AWS API models', { timeout:
     );
     await aws.ec2.startInstances({ InstanceIds: [i1] });
     await aws.ec2.rebootInstances({ InstanceIds: [i2] });
+    // The drill's lease tag, taken and released.
+    const lease = [{ Key: 'drillproof:lease', Value: 'run-contract@2026-12-01T00:00:00.000Z' }];
+    await aws.ec2.createTags({ Resources: [i2], Tags: lease });
+    await aws.ec2.deleteTags({ Resources: [i2], Tags: lease });
     await aws.ec2.terminateInstances({ InstanceIds: [i3] });
     await aws.elbv2.describeTargetGroups({ TargetGroupArns: [info.targetGroupArn] });
+    await aws.elbv2.describeLoadBalancers({});
     await aws.elbv2.describeTargetHealth({ TargetGroupArn: info.targetGroupArn });
     await aws.elbv2.deregisterTargets({ TargetGroupArn: info.targetGroupArn, Targets: [{ Id: i2 }] });
     await aws.elbv2.registerTargets({ TargetGroupArn: info.targetGroupArn, Targets: [{ Id: i2 }] });
