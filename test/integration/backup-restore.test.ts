@@ -56,7 +56,8 @@ async function expectBackupRestore(
   expect(result.record.verification?.ok).toBe(true);
   expect(result.record.faults[0]).toMatchObject({ type: 'backup-restore', rollback: 'succeeded' });
 
-  const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+  // F: when AWS accepted the restore call (its fault.acknowledged), docs/measurements.md §10.
+  const F = journal.find((e) => e.kind === 'fault.acknowledged')?.t as number;
   const start = journal.find((e) => e.kind === 'aws.call' && e.data.operation === 'StartRestoreJob' && e.data.ok);
   const params = start?.data.params as { RecoveryPointArn: string; Metadata: Record<string, string> };
   const name = newName(params.Metadata);
@@ -76,7 +77,7 @@ async function expectBackupRestore(
   expect(job.ValidationStatus).toBe('SUCCESSFUL');
   expect(job.ValidationStatusMessage).toContain(result.record.runId);
 
-  // RTO = verified − F, F the journal's fault.requested (the same F as the RPO's).
+  // RTO = verified − F, F the journal's fault.acknowledged (the same F as the RPO's).
   expect(data.faultAtMs).toBe(F);
   const rto = result.record.measurements.rto;
   expect(rto?.probe).toBe(`restore:${name}`);

@@ -1,6 +1,7 @@
 import { DrillproofError } from '../../../errors.js';
 import type { RestoreVerification } from '../../../run/journal-types.js';
 import { isoMs } from '../../../util/clock.js';
+import { stepFaultTime } from '../fault-time.js';
 import { requestIds } from '../inverse.js';
 import { verifyRestore } from '../rds/restore-run.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
@@ -68,18 +69,9 @@ export async function backupPreflight(c: FaultContext, r: BackupRun): Promise<Pr
   return out;
 }
 
-/**
- * F of the restore: the engine's `fault.requested` of this step, the moment the RPO is measured
- * from too, so RTO and RPO share one F (the metadata read is part of the restore).
- */
-function faultRequestedAt(c: FaultContext, stepId: string): number {
-  const e = c.journal.entries.findLast((x) => x.kind === 'fault.requested' && x.data.stepId === stepId);
-  return e?.t ?? c.timeline.nowMs();
-}
-
 /** GetRecoveryPointRestoreMetadata, then StartRestoreJob with the new name and the overrides. */
 export async function startBackupRestore(c: FaultContext, r: BackupRun) {
-  r.state.requestedAt = faultRequestedAt(c, r.step.id);
+  r.state.requestedAt = c.timeline.nowMs();
   r.state.point ??= await pickPoint(c, r);
   const point = r.state.point;
   if (!point) throw DrillproofError.user('RecoveryPointMissing', `no completed recovery point of ${r.sourceArn}`);
@@ -156,7 +148,7 @@ async function verifyTable(c: FaultContext, r: BackupRun): Promise<FollowUpResul
     items += page.Count ?? 0;
     start = page.LastEvaluatedKey;
   } while (start);
-  const faultAt = r.state.requestedAt ?? c.timeline.nowMs();
+  const faultAt = stepFaultTime(c, r.step.id, r.state.requestedAt ?? c.timeline.nowMs());
   const verifiedAt = c.timeline.nowMs();
   const checks = [
     { name: 'table-active', ok: true, expected: 'ACTIVE', actual: 'ACTIVE' },

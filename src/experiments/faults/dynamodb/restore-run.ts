@@ -6,6 +6,7 @@ import type { RestoreVerification } from '../../../run/journal-types.js';
 import type { HeartbeatReadback } from '../../../run/samples.js';
 import { isoMs } from '../../../util/clock.js';
 import type { ResolvedDynamoTable } from '../../resources/dynamodb-table.js';
+import { stepFaultTime } from '../fault-time.js';
 import { requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
@@ -197,7 +198,7 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
  * are computed from (src/measurements).
  */
 export async function verifyRestore(c: FaultContext, r: DynamoRestorePlan): Promise<FollowUpResult> {
-  const faultAt = r.state.requestedAt ?? c.timeline.nowMs();
+  const faultAt = stepFaultTime(c, r.step.id, r.state.requestedAt ?? c.timeline.nowMs());
   const t = await waitRestored(c, r.newName, c.signal);
   const hashKey = t.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
   const probe = r.step.heartbeatProbe;

@@ -6,6 +6,7 @@ import type { HeartbeatReadback } from '../../../run/samples.js';
 import { isoMs } from '../../../util/clock.js';
 import { scrubSecrets } from '../../../util/secrets.js';
 import type { ResolvedDbInstance } from '../../resources/rds-instance.js';
+import { stepFaultTime } from '../fault-time.js';
 import { requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
@@ -93,7 +94,7 @@ export async function startRestore(c: FaultContext, r: RestorePlan) {
 
 /** What verification needs of a restore: rds-restore and backup-restore share it. */
 export interface VerifyTarget {
-  step: Pick<RdsRestoreStep, 'verify' | 'heartbeatProbe' | 'connection'>;
+  step: Pick<RdsRestoreStep, 'id' | 'verify' | 'heartbeatProbe' | 'connection'>;
   newId: string;
   state: { requestedAt?: number; verified?: boolean };
 }
@@ -156,7 +157,7 @@ async function readBackRestored(
  * checks) and records the facts its RTO and RPO are computed from (src/measurements).
  */
 export async function verifyRestore(c: FaultContext, r: VerifyTarget): Promise<FollowUpResult> {
-  const faultAt = r.state.requestedAt ?? c.timeline.nowMs();
+  const faultAt = stepFaultTime(c, r.step.id, r.state.requestedAt ?? c.timeline.nowMs());
   await waitDbAvailable(c, r.newId, 'instance', c.signal);
   const desc = await c.aws.rds.describeDBInstances({ DBInstanceIdentifier: r.newId });
   const ep = desc.DBInstances?.[0]?.Endpoint;
