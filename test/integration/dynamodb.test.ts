@@ -79,7 +79,7 @@ describe('dynamodb-restore drills', { timeout: 150_000 }, () => {
     expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.ok).toBe(true);
     const runId = result.record.runId;
-    const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+    const F = journal.find((e) => e.kind === 'fault.acknowledged')?.t as number;
     const restore = journal.find(
       (e) => e.kind === 'aws.call' && e.data.operation === 'RestoreTableToPointInTime' && e.data.ok,
     );

@@ -14,8 +14,8 @@ describe('restore and FIS drills', { timeout: 150_000 }, () => {
     const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'rds-pitr-restore.yaml'), lab.dir());
     expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.ok).toBe(true);
-    // independently: F from the journal, H from the restored database's read-back
-    const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+    // independently: F (the accepted fault call) from the journal, H from the restored database's read-back
+    const F = journal.find((e) => e.kind === 'fault.acknowledged')?.t as number;
     const rb = JSON.parse(
       readFileSync(join(runDir, 'samples', 'hb.restore.readback.json'), 'utf8'),
     ) as HeartbeatReadback;

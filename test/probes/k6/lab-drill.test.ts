@@ -63,7 +63,7 @@ describe('lab drill with k6 load (fake k6)', () => {
       }))
       .sort((a, b) => a.scheduled - b.scheduled);
     expect(pts).toHaveLength(200);
-    const F = journal.find((e) => e.kind === 'fault.requested')?.t as number;
+    const F = journal.find((e) => e.kind === 'fault.acknowledged')?.t as number;
     const end = (pts.at(-1) as RefSample).scheduled + 100;
     const W = Math.max(10 * 100, 5000);
     const rto = refRto(pts, F, W, end);
