@@ -3,17 +3,12 @@ import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand } from '
 import { describe, expect, it } from 'vitest';
 import { LEASE_TAG } from '../../src/experiments/faults/ec2/lease.js';
 import { setLabFaults } from '../../src/lab/lab.js';
-import { DEFAULT_LAB_OPTIONS } from '../../src/lab/types.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { isoMs } from '../../src/util/clock.js';
 import { labClients } from '../_helpers/lab.js';
 import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
 
 const EC2_STOP = join(LAB_SCENARIOS, 'ec2-instance-stop.yaml');
-/** The scenario's http probe: 20/s. */
-const PROBE_INTERVAL_S = 0.05;
-/** The lab ALB's health-check interval (DEFAULT_LAB_OPTIONS.healthCheckIntervalMs). */
-const HEALTH_CHECK_INTERVAL_S = DEFAULT_LAB_OPTIONS.healthCheckIntervalMs / 1000;
 
 const lab = useDrillLab(
   { aurora: false },
@@ -83,13 +78,14 @@ describe('F under a misbehaving API', { timeout: 300_000 }, () => {
     expect(rough.journal.some((e) => e.kind === 'aws.call' && (e.data.attempts as number) > 1)).toBe(true);
     const roughRto = record.measurements.rto?.seconds as number;
     expect(roughRto).not.toBeNull();
-    // Retries before acceptance must not inflate the RTO: not above the undisturbed run's by more
-    // than one probe interval plus the lab ALB's health-check interval (where in that interval the
-    // stop lands moves the outage's end from run to run whatever the API does; on a loaded
-    // machine an undisturbed run also comes out slower now and then, so the bound is one-sided).
-    // With F at the issued time the delay (accepted − issued: seconds when the call was retried)
-    // would be added to it.
-    expect(roughRto).toBeLessThanOrEqual(calmRto + PROBE_INTERVAL_S + HEALTH_CHECK_INTERVAL_S + 1e-9);
+    // Retries before acceptance are not outage: the RTO is R − F with F the acceptance, so the
+    // delay before AWS accepted the call (seconds when it was retried) is not in it. Compared with
+    // the undisturbed run only in the log above: on this machine an undisturbed lab RTO itself
+    // varies by more than a probe interval from run to run (where the stop lands in the ALB's
+    // health-check interval moves the outage's end), so a bound against it would test the load.
+    const R = record.measurements.rto?.recoveredAtMs as number;
+    expect(roughRto * 1000).toBeCloseTo(R - t.accepted, 3);
+    expect(R - t.issued - roughRto * 1000).toBeCloseTo(t.accepted - t.issued, 3);
   });
 });
 
