@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   type AttributeValue,
   DescribeTableCommand,
@@ -15,11 +13,10 @@ import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
 import type { HeartbeatReadback } from '../../src/run/samples.js';
-import { drill, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
+import { drill, killedWhen, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
 
 /** The DynamoDB point-in-time restore drill (BAR-002) against one lab with DynamoDB. */
 const lab = useDrillLab({ aurora: false, dynamodb: true });
-const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.js');
 
 function ddb(): DynamoDBClient {
   const info = lab.info();
@@ -148,25 +145,8 @@ describe('dynamodb-restore drills', { timeout: 150_000 }, () => {
     const file = pitr((d) => {
       d.steps.baseline = '1s';
     });
-    const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
-    const child: ChildProcess = spawn(process.execPath, [BIN, 'run', file, '--lab', lab.dir(), '--out', out, '--yes'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    const exited = new Promise<void>((r) => child.on('exit', () => r()));
-    let text = '';
-    let gone = false;
-    child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
-    child.on('exit', () => (gone = true));
+    const out = await killedWhen(file, lab.dir(), '"operation":"RestoreTableToPointInTime"');
     const journal = join(out, 'journal.ndjson');
-    for (;;) {
-      if (gone) throw new Error(`drill exited before restoring:\n${text}`);
-      if (existsSync(journal) && readFileSync(journal, 'utf8').includes('"operation":"RestoreTableToPointInTime"'))
-        break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    child.kill('SIGKILL');
-    await exited;
     const restored = (await tables()).filter((t) => !before.includes(t));
     expect(restored).toHaveLength(1);
     const entries = readJournal(journal).entries;
