@@ -1,9 +1,8 @@
 import { type MessageSink, message } from '../../io/messages.js';
 import type { Journal } from '../../run/journal.js';
-import { recoveryWindowMs } from '../../scenario/helpers.js';
 import type { AnchoredClock, Clock } from '../../util/clock.js';
 import { parseDurationMs } from '../../util/units.js';
-import { recoveryProbes } from '../recovery-probes.js';
+import { recoveryProbes, windowsLongerThanHold } from '../recovery-probes.js';
 import { ConfirmationWatch } from './confirmation.js';
 import { type Drill, journaled } from './drill-state.js';
 import type { InjectedFault, ObserveResult } from './facts.js';
@@ -155,10 +154,7 @@ export async function observePhase(d: Drill): Promise<void> {
  * the drill before the analysis could prove the recovery it saw, and leave the RTO unmeasured.
  */
 function provableHoldMs(d: Drill, probes: string[], holdMs: number): number {
-  const longer = (d.scenario.probes ?? [])
-    .filter((p) => probes.includes(p.name))
-    .map((p) => ({ name: p.name, windowMs: recoveryWindowMs(p) }))
-    .filter((p) => p.windowMs > holdMs);
+  const longer = windowsLongerThanHold(d.scenario, probes, holdMs);
   if (longer.length === 0) return holdMs;
   const ms = Math.max(...longer.map((p) => p.windowMs));
   const text = `holding ${ms / 1000}s, not ${holdMs / 1000}s: the recovery window of ${longer.map((p) => `${p.name} (${p.windowMs / 1000}s)`).join(', ')} must fit before the end, or the RTO cannot be measured`;

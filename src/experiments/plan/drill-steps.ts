@@ -2,7 +2,7 @@ import { probeKind } from '../../probes/kinds/registry.js';
 import { durationMs } from '../../scenario/helpers.js';
 import { formatDurationMs } from '../../util/units.js';
 import { leasedResources, leasePlanCalls } from '../lease.js';
-import { recoveryProbes } from '../recovery-probes.js';
+import { effectiveHoldMs, recoveryProbes } from '../recovery-probes.js';
 import type { Scenario } from '../schema/scenario.js';
 import { watchIntervalMs } from '../watchers/interval.js';
 import { call, type PlanContext } from './context.js';
@@ -154,13 +154,15 @@ export function observeStep(p: PlanSteps, { s, faultPlans }: PlanSources): void 
   }
   const recoveryTypical = Math.max(0, ...faultPlans.map(([, fp]) => fp.recoveryTypicalMs));
   const holding = recoveryProbes(s);
+  // Observe holds at least each recovery probe's window W (phases/observe.ts), so the estimate does too.
+  const heldMs = effectiveHoldMs(s, holding, holdMs);
   p.add(
     'observe',
     'observe',
     `observe until recovered (at most ${obs.timeout})`,
     [
       holding.length
-        ? `Recovered when ${holding.join(', ')} ${holding.length === 1 ? 'stays' : 'stay'} ok for ${obs.recovery.hold}`
+        ? `Recovered when ${holding.join(', ')} ${holding.length === 1 ? 'stays' : 'stay'} ok for ${heldMs > holdMs ? `${formatDurationMs(heldMs)} (the recovery window, longer than the hold ${obs.recovery.hold})` : obs.recovery.hold}`
         : undefined,
       ...[...byCondition].map(([when, ids]) => `${ids.join(', ')}: ${when}`),
       `AWS watchers poll every ${formatDurationMs(watchIntervalMs(s))}`,
@@ -170,7 +172,7 @@ export function observeStep(p: PlanSteps, { s, faultPlans }: PlanSources): void 
       .join('; '),
     {
       awsCalls: faultPlans.flatMap(([, fp]) => fp.watch),
-      estimateMs: { typical: Math.min(timeoutMs, recoveryTypical + holdMs), max: timeoutMs },
+      estimateMs: { typical: Math.min(timeoutMs, recoveryTypical + heldMs), max: timeoutMs },
     },
   );
 }

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIamPolicy, type IamPolicy } from '../../../src/experiments/iam-policy.js';
 import { loadScenarioFile, parseScenarioText } from '../../../src/experiments/load.js';
@@ -113,6 +114,21 @@ describe('drillproof plan', () => {
     expect(plan.warnings.join('\n')).toContain(
       'the FIS experiment role needs ec2:DescribeInstances, ec2:StartInstances, ec2:StopInstances',
     );
+  });
+
+  it('estimates observe with the hold it really waits for: a recovery window longer than the hold', () => {
+    const file = scenario('scenarios/aws/fis-template.yaml');
+    const text = readFileSync(file, 'utf8');
+    const planOf = (t: string) => {
+      const l = parseScenarioText(t, file, { baseDir: dirname(file) });
+      return buildPlan({ scenario: l.scenario, path: file, sha256: 'x', attachments: l.attachments });
+    };
+    // rate 10/s: W = max(10 × 100 ms, 5 s) = 5 s; a 1 s hold is held 5 s, a 1 m hold stays 1 m.
+    const short = planOf(text.replace('hold: 1m', 'hold: 1s')).steps.find((s) => s.id === 'observe');
+    expect(short?.estimateMs.typical).toBe(300_000 + 5_000);
+    expect(short?.description).toContain('stays ok for 5s (the recovery window, longer than the hold 1s)');
+    const long = planOf(text).steps;
+    expect(long.find((s) => s.id === 'observe')?.estimateMs.typical).toBe(360_000);
   });
 });
 
