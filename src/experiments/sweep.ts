@@ -20,7 +20,8 @@ interface SweepOptions {
   dryRun: boolean;
   /** Lab instance ids (from lab.json) that must be running at rest. */
   labInstanceIds?: string[];
-  runsDir?: string;
+  /** Directories holding run directories (each scenario's `evidence.dir`, or `./runs`). */
+  runsDir?: string | readonly string[];
   pollMs: number;
   waitTimeoutMs: number;
 }
@@ -32,7 +33,7 @@ interface SweepOptions {
  * listed; `drillproof recover <dir>` finishes them with their full context).
  */
 export async function sweep(o: SweepOptions): Promise<Leftover[]> {
-  const found = [...(await awsLeftovers(o)), ...unfinishedRuns(o.runsDir)];
+  const found = [...(await awsLeftovers(o)), ...[o.runsDir ?? []].flat().flatMap(unfinishedRuns)];
   for (const f of found) {
     if (f.kind === 'unchecked') continue;
     o.sink.emit(message('info', 'DP_SWEEP_I9001', `${f.kind} ${f.id}: ${f.detail} → ${f.action}`, f));
@@ -134,8 +135,8 @@ async function expiredLeases(o: SweepOptions): Promise<Leftover[]> {
 }
 
 /** Run directories whose journal has inverses that never ran (listed; `recover` finishes them). */
-function unfinishedRuns(runsDir: string | undefined): Leftover[] {
-  if (!runsDir || !existsSync(runsDir)) return [];
+function unfinishedRuns(runsDir: string): Leftover[] {
+  if (!existsSync(runsDir)) return [];
   const found: Leftover[] = [];
   for (const name of readdirSync(runsDir).sort()) {
     const j = journalPath(join(runsDir, name));

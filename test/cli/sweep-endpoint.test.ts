@@ -1,9 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Journal } from '../../src/run/journal.js';
+import { AnchoredClock } from '../../src/util/clock.js';
 import { runCli } from '../_helpers/cli.js';
+import { repoRoot } from '../_helpers/scenario-files.js';
 
 /**
  * `drillproof sweep --endpoint-url`: the calls go to that endpoint; FIS answers AccessDenied,
@@ -71,5 +74,62 @@ describe('drillproof sweep --endpoint-url', () => {
     );
     expect(r.code).toBe(6);
     vi.unstubAllEnvs();
+  });
+});
+
+/** A run directory whose journal holds an inverse that never ran (killed mid-drill). */
+function unfinishedRun(dir: string, id: string): void {
+  mkdirSync(join(dir, id), { recursive: true });
+  const j = Journal.create(join(dir, id, 'journal.ndjson'), new AnchoredClock());
+  j.append('inverse.recorded', {
+    stepId: 'stop',
+    fault: 'ec2-stop',
+    inverse: {
+      action: 'ec2.start-instances',
+      params: { instanceIds: ['i-1'] },
+      description: `start i-1 (${id})`,
+      manualSteps: [],
+    },
+  });
+  j.close();
+}
+
+describe('drillproof sweep --runs', () => {
+  it("lists unfinished runs in each --runs directory and in a scenario file's evidence.dir (relative to the file)", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'dp-sweep-scn-'));
+    // A scenario whose evidence.dir is relative to its own folder, not to where sweep runs.
+    mkdirSync(join(root, 'drills'));
+    const text = readFileSync(join(repoRoot, 'scenarios/aws/rds-multi-az-failover.yaml'), 'utf8');
+    expect(text).not.toMatch(/^evidence:/m);
+    writeFileSync(join(root, 'drills', 'db.yaml'), `${text}\nevidence:\n  dir: ./evidence\n`);
+    unfinishedRun(join(root, 'drills', 'evidence'), 'r-scenario');
+    const other = join(root, 'elsewhere');
+    unfinishedRun(other, 'r-dir');
+    const r = await runCli(
+      [
+        'sweep',
+        '--region',
+        'eu-west-1',
+        '--endpoint-url',
+        endpoint,
+        '--dry-run',
+        '--json',
+        '--runs',
+        join(root, 'drills', 'db.yaml'),
+        '--runs',
+        other,
+      ],
+      { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_MAX_ATTEMPTS: '1' },
+    );
+    const listed = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { code: string; message: string })
+      .filter((l) => l.code === 'DP_SWEEP_I9001' && l.message.startsWith('unfinished-run'))
+      .map((l) => l.message);
+    expect(listed).toEqual([
+      `unfinished-run ${join(root, 'drills', 'evidence', 'r-scenario')}: start i-1 (r-scenario) → drillproof recover ${join(root, 'drills', 'evidence', 'r-scenario')}`,
+      `unfinished-run ${join(other, 'r-dir')}: start i-1 (r-dir) → drillproof recover ${join(other, 'r-dir')}`,
+    ]);
   });
 });

@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   createAwsApis,
   DrillproofError,
   defaultLabDir,
   ExitCode,
+  loadScenarioFile,
   readLabFacts,
   sweep,
   systemClock,
@@ -15,7 +16,7 @@ import { ConsoleSink } from '../render.js';
 
 interface SweepFlags extends AwsFlags {
   lab?: string;
-  runs?: string;
+  runs: string[];
   dryRun?: boolean;
   json?: boolean;
 }
@@ -27,7 +28,12 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
       'find and clean up what drills left behind: running FIS experiments, restored databases, stopped lab instances',
     )
     .option('--lab <dir>', 'sweep the local lab in this state directory (`--lab` alone: .lab or DRILLPROOF_LAB_DIR)')
-    .option('--runs <dir>', 'also list run directories with unfinished rollbacks', 'runs')
+    .option(
+      '--runs <dir|scenario>',
+      "also list run directories with unfinished rollbacks in this directory, or in a scenario file's evidence.dir (repeatable; default ./runs)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .option('--dry-run', 'only list what would be cleaned up')
     .option('--json', 'JSON lines on stdout instead of text');
   addAwsFlags(cmd, 'the account to sweep (real AWS)');
@@ -66,7 +72,7 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
       clock: systemClock,
       dryRun: flags.dryRun === true,
       ...(labInstanceIds ? { labInstanceIds } : {}),
-      runsDir: resolve(flags.runs ?? 'runs'),
+      runsDir: runsDirs(flags.runs),
       pollMs: isLab ? 200 : 5000,
       waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
     });
@@ -87,3 +93,16 @@ export const registerSweep: RegisterCommand = (program: Command, ctx: CommandCon
     ctx.setExitCode(failed.length ? ExitCode.RollbackFailed : ExitCode.Ok);
   });
 };
+
+/**
+ * Where run directories are: each `--runs` directory, or the `evidence.dir` of each `--runs`
+ * scenario file (relative to that file, as `run` puts them); `./runs` when none is given.
+ */
+function runsDirs(given: readonly string[]): string[] {
+  if (given.length === 0) return [resolve('runs')];
+  return given.map((g) => {
+    if (!/\.ya?ml$/i.test(g)) return resolve(g);
+    const { scenario } = loadScenarioFile(g);
+    return resolve(dirname(resolve(g)), scenario.evidence?.dir ?? 'runs');
+  });
+}
