@@ -1,5 +1,6 @@
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readJson, writeJsonAtomic } from './state-dir.js';
 
 /** A recorded lab process: the pid plus its start time, so a recycled pid is never signalled. */
@@ -104,6 +105,32 @@ export function spawnTracked(registry: ProcessRegistry, o: SpawnTrackedOptions):
     if (pid !== undefined) registry.remove(pid);
   });
   return child;
+}
+
+/**
+ * Resolves once `ready()` succeeds for a server just spawned with spawnTracked, polling every
+ * 30 ms; throws when the server exits first (naming its log) or when `ready` still fails after
+ * `timeoutMs` (the server is left to its owner's stop).
+ */
+export async function untilReady(
+  child: ChildProcess,
+  o: Pick<SpawnTrackedOptions, 'name' | 'logFile'>,
+  ready: () => Promise<unknown>,
+  timeoutMs: number,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${o.name} exited during start (see logs/${basename(o.logFile)})`);
+    }
+    try {
+      await ready();
+      return;
+    } catch (e) {
+      if (Date.now() > end) throw e;
+    }
+    await new Promise((r) => setTimeout(r, 30));
+  }
 }
 
 /** Sends `sig` to a child and waits for its exit, with SIGKILL after `killAfterMs` (no-op when it already exited). */

@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
-import { sleep } from '../node-entry.js';
-import { type ProcessRegistry, spawnTracked } from '../processes.js';
+import { type ProcessRegistry, spawnTracked, stopChild, untilReady } from '../processes.js';
 import { INNODB_ARGS, type MariaRuntime } from './binaries.js';
 
 /** What every MariaDB server of one lab shares. */
@@ -81,32 +80,13 @@ export class MariaNode {
       o.uid = this.ctx.rt.uid;
       o.gid = this.ctx.rt.gid;
     }
-    const child = spawnTracked(this.ctx.registry, o);
-    this.child = child;
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`mariadbd ${this.name} exited during start (see logs/mariadb-${this.name}.log)`);
-      }
-      try {
-        await this.query('SELECT 1');
-        return;
-      } catch (e) {
-        if (Date.now() > end) throw e;
-      }
-      await sleep(30);
-    }
+    this.child = spawnTracked(this.ctx.registry, o);
+    await untilReady(this.child, o, () => this.query('SELECT 1'), timeoutMs);
   }
 
   /** fast = SIGTERM (clean shutdown); immediate / kill = SIGKILL (a crash). */
   async stop(mode: 'fast' | 'immediate' | 'kill' = 'fast', timeoutMs = 15_000): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill(mode === 'fast' ? 'SIGTERM' : 'SIGKILL');
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(t);
+    await stopChild(this.child, mode === 'fast' ? 'SIGTERM' : 'SIGKILL', timeoutMs);
   }
 
   /** Runs statements as root over the server's socket (root has no TCP account). */

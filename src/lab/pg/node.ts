@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { sleep } from '../node-entry.js';
-import { type ProcessRegistry, spawnTracked } from '../processes.js';
+import { type ProcessRegistry, spawnTracked, stopChild, untilReady } from '../processes.js';
 import type { PgRuntime } from './binaries.js';
 
 const execFileP = promisify(execFile);
@@ -123,32 +123,13 @@ export class PgNode {
       o.uid = this.ctx.rt.uid;
       o.gid = this.ctx.rt.gid;
     }
-    const child = spawnTracked(this.ctx.registry, o);
-    this.child = child;
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`postgres ${this.name} exited during start (see logs/pg-${this.name}.log)`);
-      }
-      try {
-        await this.query('select 1');
-        return;
-      } catch (e) {
-        if (Date.now() > end) throw e;
-      }
-      await sleep(30);
-    }
+    this.child = spawnTracked(this.ctx.registry, o);
+    await untilReady(this.child, o, () => this.query('select 1'), timeoutMs);
   }
 
   /** fast = SIGINT (clean), immediate = SIGQUIT (crash-like, children end too), kill = SIGKILL. */
   async stop(mode: 'fast' | 'immediate' | 'kill' = 'fast', timeoutMs = 15_000): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once('exit', () => r()));
-    child.kill(mode === 'fast' ? 'SIGINT' : mode === 'immediate' ? 'SIGQUIT' : 'SIGKILL');
-    const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(t);
+    await stopChild(this.child, mode === 'fast' ? 'SIGINT' : mode === 'immediate' ? 'SIGQUIT' : 'SIGKILL', timeoutMs);
     // The postmaster is gone; wait for its lock file to be released so the directory can be reused.
     const pidFile = join(this.dataDir, 'postmaster.pid');
     const end = Date.now() + 2000;
