@@ -9,11 +9,15 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
 import { fmtSeconds } from '../../src/reports/format.js';
+import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
 
 /**
  * The lab ECS drills end to end: a service of real app processes behind the lab ALB as IP
@@ -217,5 +221,51 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     console.log(
       `ecs-az-impairment: ${targets.length} stopped in lab-1a of ${before.length}, RTO ${rto?.seconds}s (noOutage ${rto?.noOutage}), replacement ${rep?.seconds}s into ${fresh.map((t) => t.availabilityZone).join(',')}`,
     );
+  });
+
+  it('ecs-task-stop killed with -9 after StopTask: recover waits until the service is back, healthy', async () => {
+    const before = await runningTasks();
+    const file = variant('ecs-task-stop', (d) => {
+      d.steps.baseline = '1s';
+    });
+    const out = await killedWhen(file, lab.dir(), '"kind":"fault.acknowledged"');
+    const journalFile = join(out, 'journal.ndjson');
+    const killed = readJournal(journalFile).entries;
+    expect(killed.some((e) => e.kind === 'run.finished')).toBe(false);
+    const stopped = (killed.find((e) => e.kind === 'fault.requested')?.data as { targets?: string[] })?.targets ?? [];
+    expect(stopped).toHaveLength(Math.floor(before.length / 2));
+    // The wait for the service was journaled before StopTask: recover has something to replay.
+    const inv = killed.find((e) => e.kind === 'inverse.recorded')?.data as { inverse: { action: string } };
+    expect(inv.inverse.action).toBe('ecs.await-service');
+
+    const sink = new RecordingSink();
+    const t0 = Date.now();
+    const r = await recoverRun(out, { createAws: (t, rec) => createAwsApis(t, rec), sink, pollMs: 200 });
+    const recoverS = (Date.now() - t0) / 1000;
+    expect(r.exitCode).toBe(0);
+    expect(r.nothingToDo).toBe(false);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
+    // Not "nothing to recover": the wait is replayed and reported as a recovered step.
+    expect(sink.messages.map((m) => m.code)).toEqual(['DP_RECOVER_I8002', 'DP_ROLLBACK_I4001', 'DP_RECOVER_I8004']);
+    // As found the moment recover returns (no further waiting here): desired count, every task
+    // RUNNING and the registered IP targets exactly the running tasks' IPs, all healthy.
+    expect(await steady()).toBe(true);
+    const now = await runningTasks();
+    expect(now).toHaveLength(svc().desiredCount);
+    expect(now.some((t) => stopped.includes(t.taskArn as string))).toBe(false);
+    const { elbv2 } = labClients(lab.info());
+    const th = (await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: svc().targetGroupArn })))
+      .TargetHealthDescriptions;
+    elbv2.destroy();
+    expect(th?.map((t) => `${t.Target?.Id}:${t.TargetHealth?.State}`).sort()).toEqual(
+      now.map((t) => `${ipOf(t)}:healthy`).sort(),
+    );
+    // The journal: the replayed wait succeeded, the run closed as aborted by recover.
+    const after = readJournal(journalFile).entries.slice(killed.length);
+    expect(after.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['rollback.started', 'rollback.succeeded', 'run.finished']),
+    );
+    expect(after.find((e) => e.kind === 'run.finished')?.data).toMatchObject({ verdict: 'aborted' });
+    console.log(`ecs-task-stop kill -9: ${stopped.length} stopped, recover waited ${recoverS}s for the service`);
   });
 });

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { AwsApis, EcsService } from '../../../aws/apis.js';
 import { faultTimeFromJournal } from '../../../run/journal.js';
 import { describeTasks, type TaskInfo, toTaskInfo } from '../../resources/ecs-service.js';
 import type { FaultConfirmation } from '../definition.js';
+import { defineInverse } from '../inverse.js';
 import type { FaultAction, FaultContext, FollowUpResult } from '../types.js';
 import { pollUntil } from '../wait.js';
 
@@ -52,6 +54,50 @@ export function recoveredIn(s: ServiceSnapshot, stopped: ReadonlySet<string>, tg
     const states = t.ip ? (s.health.get(t.ip) ?? []) : [];
     return states.length >= tgCount && states.every((x) => x === 'healthy');
   });
+}
+
+/**
+ * The "undo" of a task stop: nothing can start a stopped task again; rollback (and `recover`
+ * after a crash) waits until the service is back at its desired count, none of the stopped
+ * tasks running, every task healthy in its target groups, so the lab or account is left as found.
+ */
+export const awaitService = defineInverse({
+  action: 'ecs.await-service',
+  params: z.object({
+    cluster: z.string(),
+    service: z.string(),
+    targetGroupArns: z.array(z.string()),
+    stopped: z.array(z.string()),
+  }),
+  async run(ctx, p) {
+    const stopped = new Set(p.stopped);
+    await pollUntil(
+      async () => {
+        const snap = await snapshot(ctx.aws, p.cluster, p.service, p.targetGroupArns);
+        return recoveredIn(snap, stopped, p.targetGroupArns.length) ? true : undefined;
+      },
+      {
+        clock: ctx.clock,
+        intervalMs: ctx.pollMs,
+        timeoutMs: ctx.waitTimeoutMs,
+        what: `service ${p.service} back at desired count with healthy targets`,
+      },
+    );
+    return [];
+  },
+});
+
+export function awaitServiceSpec(o: {
+  cluster: string;
+  service: string;
+  targetGroupArns: string[];
+  stopped: string[];
+  region: string;
+}) {
+  const { region, ...params } = o;
+  return awaitService.spec(params, `wait for service ${o.service} to be back at its desired count, healthy`, [
+    `aws ecs describe-services --region ${region} --cluster ${o.cluster} --services ${o.service} --query 'services[0].[desiredCount,runningCount,events[:5]]'`,
+  ]);
 }
 
 /**
