@@ -119,7 +119,8 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
 
     // The stopped tasks: half of those running before, per the journal, and STOPPED per ECS.
     const fault = rec.faults[0];
-    expect(fault).toMatchObject({ type: 'ecs-stop-tasks', action: 'ecs:StopTask', rollback: 'not-needed' });
+    // Rollback: the journaled wait for the service (nothing restarts a stopped task), which succeeded.
+    expect(fault).toMatchObject({ type: 'ecs-stop-tasks', action: 'ecs:StopTask', rollback: 'succeeded' });
     const requested = journal.find((e) => e.kind === 'fault.requested')?.data as { targets: string[] };
     expect(requested.targets).toHaveLength(Math.floor(before.length / 2));
     const beforeArns = new Set(before.map((t) => t.taskArn));
@@ -190,7 +191,7 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const inAz = before.filter((t) => t.availabilityZone === 'lab-1a');
     expect(inAz.length).toBeGreaterThan(0);
     expect(inAz.length).toBeLessThan(before.length);
-    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'ecs-az-impairment.yaml'), lab.dir());
+    const { result, journal, runDir, sink } = await drill(join(LAB_SCENARIOS, 'ecs-az-impairment.yaml'), lab.dir());
     const rec = result.record;
     expect(rec.verdict, rec.reason).not.toBe('inconclusive');
     expect([0, 4], rec.reason).toContain(result.exitCode);
@@ -215,11 +216,26 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     // Where they went is in the report (the scheduler spreads: the emptied AZ gets them back).
     const md = readFileSync(join(runDir, 'report.md'), 'utf8');
     for (const t of fresh) expect(md).toContain(`${t.taskArn?.split('/').pop()} (${t.availabilityZone})`);
+    // Replacements placed back into the impaired AZ (per ECS) are flagged: record, report, warning.
+    const back = fresh.filter((t) => t.availabilityZone === 'lab-1a').map((t) => t.taskArn?.split('/').pop());
+    expect(rec.replacements?.[0]).toMatchObject({ impairedAz: 'lab-1a' });
+    expect([...(rec.replacements?.[0]?.intoImpairedAz ?? [])].sort()).toEqual(back.sort());
+    const warned = sink.messages.filter((m) => m.code === 'DP_OBSERVE_W5401');
+    if (back.length) {
+      expect(md).toContain(
+        `replaced into the impaired AZ lab-1a: ${rec.replacements?.[0]?.intoImpairedAz?.join(', ')}`,
+      );
+      expect(warned.map((m) => m.level)).toEqual(['warn']);
+      expect(warned[0]?.message).toContain('replaced into the impaired AZ lab-1a');
+    } else {
+      expect(md).not.toContain('replaced into the impaired AZ');
+      expect(warned).toEqual([]);
+    }
     const rto = rec.measurements.rto;
     expect(rto?.seconds, JSON.stringify(rto)).not.toBeNull();
     if (!rto?.noOutage) expect(rto?.seconds as number).toBeGreaterThan(0);
     console.log(
-      `ecs-az-impairment: ${targets.length} stopped in lab-1a of ${before.length}, RTO ${rto?.seconds}s (noOutage ${rto?.noOutage}), replacement ${rep?.seconds}s into ${fresh.map((t) => t.availabilityZone).join(',')}`,
+      `ecs-az-impairment: ${targets.length} stopped in lab-1a of ${before.length}, RTO ${rto?.seconds}s (noOutage ${rto?.noOutage}), replacement ${rep?.seconds}s into ${fresh.map((t) => t.availabilityZone).join(',')} (${back.length} flagged back in lab-1a)`,
     );
   });
 
