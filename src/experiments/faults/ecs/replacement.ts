@@ -4,7 +4,7 @@ import { faultTimeFromJournal } from '../../../run/journal.js';
 import { describeTasks, type TaskInfo, toTaskInfo } from '../../resources/ecs-service.js';
 import type { FaultConfirmation } from '../definition.js';
 import { defineInverse } from '../inverse.js';
-import type { FaultAction, FaultContext, FollowUpResult } from '../types.js';
+import type { FaultAction, FaultContext, FollowUpResult, InverseContext } from '../types.js';
 import { pollUntil } from '../wait.js';
 
 /** Where the service stands: its counts, its running tasks and their target health. */
@@ -56,6 +56,27 @@ export function recoveredIn(s: ServiceSnapshot, stopped: ReadonlySet<string>, tg
   });
 }
 
+/** Polls until the service is recovered (`recoveredIn`); its snapshot then. */
+function untilRecovered(
+  c: Pick<InverseContext, 'aws' | 'clock' | 'pollMs' | 'waitTimeoutMs'>,
+  o: { cluster: string; service: string; targetGroupArns: string[]; stopped: ReadonlySet<string> },
+  signal?: AbortSignal,
+): Promise<ServiceSnapshot> {
+  return pollUntil(
+    async () => {
+      const snap = await snapshot(c.aws, o.cluster, o.service, o.targetGroupArns);
+      return recoveredIn(snap, o.stopped, o.targetGroupArns.length) ? snap : undefined;
+    },
+    {
+      clock: c.clock,
+      intervalMs: c.pollMs,
+      timeoutMs: c.waitTimeoutMs,
+      ...(signal ? { signal } : {}),
+      what: `service ${o.service} back at desired count with healthy targets`,
+    },
+  );
+}
+
 /**
  * The "undo" of a task stop: nothing can start a stopped task again; rollback (and `recover`
  * after a crash) waits until the service is back at its desired count, none of the stopped
@@ -70,19 +91,7 @@ export const awaitService = defineInverse({
     stopped: z.array(z.string()),
   }),
   async run(ctx, p) {
-    const stopped = new Set(p.stopped);
-    await pollUntil(
-      async () => {
-        const snap = await snapshot(ctx.aws, p.cluster, p.service, p.targetGroupArns);
-        return recoveredIn(snap, stopped, p.targetGroupArns.length) ? true : undefined;
-      },
-      {
-        clock: ctx.clock,
-        intervalMs: ctx.pollMs,
-        timeoutMs: ctx.waitTimeoutMs,
-        what: `service ${p.service} back at desired count with healthy targets`,
-      },
-    );
+    await untilRecovered(ctx, { ...p, stopped: new Set(p.stopped) });
     return [];
   },
 });
@@ -117,19 +126,7 @@ export function awaitReplacement(o: {
     const startedAt = c.timeline.nowMs();
     const stopped = new Set(o.stopped.map((t) => t.arn));
     const known = new Set(o.before.map((t) => t.arn));
-    const s = await pollUntil(
-      async () => {
-        const snap = await snapshot(c.aws, o.cluster, o.service, o.targetGroupArns);
-        return recoveredIn(snap, stopped, o.targetGroupArns.length) ? snap : undefined;
-      },
-      {
-        clock: c.clock,
-        intervalMs: c.pollMs,
-        timeoutMs: c.waitTimeoutMs,
-        signal: c.signal,
-        what: `service ${o.service} back at desired count with healthy targets`,
-      },
-    );
+    const s = await untilRecovered(c, { ...o, stopped }, c.signal);
     const readyAt = c.timeline.nowMs();
     const faultAt = faultTimeFromJournal(c.journal.entries) ?? startedAt;
     const replacements = s.running.filter((t) => !known.has(t.arn)).map((t) => ({ task: t.id, az: t.az, ip: t.ip }));
