@@ -33,9 +33,13 @@ const where = (xs: { task: string; az?: string | undefined }[]) =>
  * Markdown): the headline figure next to the RTO, then what was stopped and where it was replaced.
  */
 export function replacementText(r: Replacement): { headline: string; stopped: string; replaced: string } {
+  // az-impairment: a replacement back in the impaired AZ means the AZ loss was not really survived.
+  const into = r.intoImpairedAz?.length
+    ? `; replaced into the impaired AZ ${r.impairedAz}: ${r.intoImpairedAz.join(', ')}`
+    : '';
   return {
-    headline: `service ${r.service} back at ${r.desiredCount} healthy tasks ${fmtSeconds(r.seconds)} after F`,
+    headline: `service ${r.service} back at ${r.desiredCount} healthy tasks ${fmtSeconds(r.seconds)} after F${into}`,
     stopped: where(r.stopped),
-    replaced: where(r.replacements),
+    replaced: `${where(r.replacements)}${into}`,
   };
 }

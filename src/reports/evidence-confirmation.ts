@@ -24,4 +24,6 @@ export const replacementSchema = z.object({
   desiredCount: z.number().int(),
   stopped: z.array(z.object({ task: z.string(), az: z.string().optional() })),
   replacements: z.array(z.object({ task: z.string(), az: z.string().optional(), ip: z.string().optional() })),
+  impairedAz: z.string().optional(),
+  intoImpairedAz: z.array(z.string()).optional(),
 });

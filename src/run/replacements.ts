@@ -13,6 +13,9 @@ export interface ServiceReplacement {
   desiredCount: number;
   stopped: { task: string; az?: string | undefined }[];
   replacements: { task: string; az?: string | undefined; ip?: string | undefined }[];
+  /** az-impairment: the AZ it impaired, and the replacements the scheduler placed back into it. */
+  impairedAz?: string;
+  intoImpairedAz?: string[];
 }
 
 function isReplacement(v: unknown): v is ServiceReplacement {

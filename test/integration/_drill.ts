@@ -146,18 +146,24 @@ export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'drillproof.j
 /**
  * Runs the CLI as a real process and SIGKILLs it as soon as its journal contains `marker` (e.g.
  * `"kind":"fault.acknowledged"`: the fault is really in place, the rollback never ran).
- * Returns the run directory.
+ * Returns the run directory. `env` adds to the drill's environment (e.g. the lab's secrets, labEnv).
  */
-export async function killedWhen(file: string, labDir: string, marker: string): Promise<string> {
+export async function killedWhen(
+  file: string,
+  labDir: string,
+  marker: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   const out = join(mkdtempSync(join(tmpdir(), 'dp-kill-')), 'run');
   const child: ChildProcess = spawn(process.execPath, [BIN, 'run', file, '--lab', labDir, '--out', out, '--yes'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, ...env, NO_COLOR: '1' },
   });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   let text = '';
   let gone = false;
   child.stderr?.on('data', (c: Buffer) => (text += c.toString()));
+  child.stdout?.on('data', (c: Buffer) => (text += c.toString()));
   child.on('exit', () => (gone = true));
   const journal = join(out, 'journal.ndjson');
   for (;;) {

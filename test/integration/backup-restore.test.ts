@@ -4,9 +4,13 @@ import { BackupClient, DescribeRecoveryPointCommand, DescribeRestoreJobCommand }
 import { DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
+import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
 
 /**
  * The AWS Backup restore drills (BAR-002) on a lab with the Backup part: every figure a run
@@ -110,6 +114,49 @@ async function expectBackupRestore(
   return name;
 }
 
+/**
+ * Kills the drill with -9 when its journal shows `marker`, then runs recover: the restore job has
+ * ended (AWS Backup cannot cancel one: recover waits for it) and nothing it created is left.
+ */
+async function killThenRecover(scenario: string, marker: string, exists: (name: string) => Promise<boolean>) {
+  const file = variant(scenario, (d) => {
+    d.steps.baseline = '1s';
+  });
+  const out = await killedWhen(file, lab.dir(), marker);
+  const journalFile = join(out, 'journal.ndjson');
+  const killed = readJournal(journalFile).entries;
+  expect(killed.some((e) => e.kind.startsWith('rollback.') || e.kind === 'run.finished')).toBe(false);
+  const ack = killed.find((e) => e.kind === 'fault.acknowledged')?.data as {
+    response: { restoreJobId: string; newId: string };
+  };
+  const { restoreJobId, newId } = ack.response;
+  const jobAtKill = (await c.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }))).Status;
+  const t0 = Date.now();
+  const r = await recoverRun(out, {
+    createAws: (t, rec) => createAwsApis(t, rec),
+    sink: new RecordingSink(),
+    pollMs: 200,
+  });
+  const recoverS = (Date.now() - t0) / 1000;
+  expect(r.exitCode).toBe(0);
+  expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
+  // AWS Backup's answer: the job ended (COMPLETED: it was never cancelled), what it made is gone.
+  const job = await c.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
+  expect(job.Status).toBe('COMPLETED');
+  expect(await exists(newId)).toBe(false);
+  // The journal: the replayed undo was the wait-then-delete of this job, and it says so.
+  const tail = readJournal(journalFile).entries.slice(killed.length);
+  const started = tail.find((e) => e.kind === 'rollback.started')?.data as {
+    inverse: { action: string; params: { restoreJobId: string } };
+  };
+  expect(started.inverse).toMatchObject({ action: 'backup.delete-restored', params: { restoreJobId } });
+  expect(
+    tail.some((e) => e.kind === 'note' && String(e.data.message).startsWith(`restore job ${restoreJobId} COMPLETED`)),
+  ).toBe(true);
+  expect(tail.some((e) => e.kind === 'rollback.succeeded')).toBe(true);
+  return { jobAtKill, recoverS, newId };
+}
+
 describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
   it('an RDS recovery point: restored, verified, validation reported, the instance deleted', async () => {
     const before = await dbIds();
@@ -139,5 +186,27 @@ describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
     expect(items).toMatchObject({ ok: true, actual: '3 items' });
     expect(await tables()).toEqual(before);
     await expect(c.ddb.send(new DescribeTableCommand({ TableName: name }))).rejects.toThrow(/not found/i);
+  });
+
+  it('kill -9 while the RDS restore job runs, then recover: it waits for the job, then deletes the instance', async () => {
+    const before = await dbIds();
+    // Killed as soon as the job id is journaled: the job has not created the instance yet.
+    const k = await killThenRecover('backup-restore-rds', '"action":"backup.delete-restored"', async (id) => {
+      const all = (await c.rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? [];
+      return all.some((d) => d.DBInstanceIdentifier === id);
+    });
+    expect(['PENDING', 'RUNNING']).toContain(k.jobAtKill);
+    expect(await dbIds()).toEqual(before);
+    console.log(`backup-restore rds kill -9 (job ${k.jobAtKill}): recover ${k.recoverS}s`);
+  });
+
+  it('kill -9 just after the DynamoDB restore job completed, then recover: the table is deleted', async () => {
+    const before = await tables();
+    const k = await killThenRecover('backup-restore-dynamodb', '"state":"COMPLETED', async (t) =>
+      (await tables()).includes(t),
+    );
+    expect(k.jobAtKill).toBe('COMPLETED');
+    expect(await tables()).toEqual(before);
+    console.log(`backup-restore dynamodb kill -9 (job ${k.jobAtKill}): recover ${k.recoverS}s`);
   });
 });

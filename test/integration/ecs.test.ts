@@ -9,11 +9,15 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
 import { fmtSeconds } from '../../src/reports/format.js';
+import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
 
 /**
  * The lab ECS drills end to end: a service of real app processes behind the lab ALB as IP
@@ -115,7 +119,8 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
 
     // The stopped tasks: half of those running before, per the journal, and STOPPED per ECS.
     const fault = rec.faults[0];
-    expect(fault).toMatchObject({ type: 'ecs-stop-tasks', action: 'ecs:StopTask', rollback: 'not-needed' });
+    // Rollback: the journaled wait for the service (nothing restarts a stopped task), which succeeded.
+    expect(fault).toMatchObject({ type: 'ecs-stop-tasks', action: 'ecs:StopTask', rollback: 'succeeded' });
     const requested = journal.find((e) => e.kind === 'fault.requested')?.data as { targets: string[] };
     expect(requested.targets).toHaveLength(Math.floor(before.length / 2));
     const beforeArns = new Set(before.map((t) => t.taskArn));
@@ -186,7 +191,7 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const inAz = before.filter((t) => t.availabilityZone === 'lab-1a');
     expect(inAz.length).toBeGreaterThan(0);
     expect(inAz.length).toBeLessThan(before.length);
-    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'ecs-az-impairment.yaml'), lab.dir());
+    const { result, journal, runDir, sink } = await drill(join(LAB_SCENARIOS, 'ecs-az-impairment.yaml'), lab.dir());
     const rec = result.record;
     expect(rec.verdict, rec.reason).not.toBe('inconclusive');
     expect([0, 4], rec.reason).toContain(result.exitCode);
@@ -211,11 +216,72 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     // Where they went is in the report (the scheduler spreads: the emptied AZ gets them back).
     const md = readFileSync(join(runDir, 'report.md'), 'utf8');
     for (const t of fresh) expect(md).toContain(`${t.taskArn?.split('/').pop()} (${t.availabilityZone})`);
+    // Replacements placed back into the impaired AZ (per ECS) are flagged: record, report, warning.
+    const back = fresh.filter((t) => t.availabilityZone === 'lab-1a').map((t) => t.taskArn?.split('/').pop());
+    expect(rec.replacements?.[0]).toMatchObject({ impairedAz: 'lab-1a' });
+    expect([...(rec.replacements?.[0]?.intoImpairedAz ?? [])].sort()).toEqual(back.sort());
+    const warned = sink.messages.filter((m) => m.code === 'DP_OBSERVE_W5401');
+    if (back.length) {
+      expect(md).toContain(
+        `replaced into the impaired AZ lab-1a: ${rec.replacements?.[0]?.intoImpairedAz?.join(', ')}`,
+      );
+      expect(warned.map((m) => m.level)).toEqual(['warn']);
+      expect(warned[0]?.message).toContain('replaced into the impaired AZ lab-1a');
+    } else {
+      expect(md).not.toContain('replaced into the impaired AZ');
+      expect(warned).toEqual([]);
+    }
     const rto = rec.measurements.rto;
     expect(rto?.seconds, JSON.stringify(rto)).not.toBeNull();
     if (!rto?.noOutage) expect(rto?.seconds as number).toBeGreaterThan(0);
     console.log(
-      `ecs-az-impairment: ${targets.length} stopped in lab-1a of ${before.length}, RTO ${rto?.seconds}s (noOutage ${rto?.noOutage}), replacement ${rep?.seconds}s into ${fresh.map((t) => t.availabilityZone).join(',')}`,
+      `ecs-az-impairment: ${targets.length} stopped in lab-1a of ${before.length}, RTO ${rto?.seconds}s (noOutage ${rto?.noOutage}), replacement ${rep?.seconds}s into ${fresh.map((t) => t.availabilityZone).join(',')} (${back.length} flagged back in lab-1a)`,
     );
+  });
+
+  it('ecs-task-stop killed with -9 after StopTask: recover waits until the service is back, healthy', async () => {
+    const before = await runningTasks();
+    const file = variant('ecs-task-stop', (d) => {
+      d.steps.baseline = '1s';
+    });
+    const out = await killedWhen(file, lab.dir(), '"kind":"fault.acknowledged"');
+    const journalFile = join(out, 'journal.ndjson');
+    const killed = readJournal(journalFile).entries;
+    expect(killed.some((e) => e.kind === 'run.finished')).toBe(false);
+    const stopped = (killed.find((e) => e.kind === 'fault.requested')?.data as { targets?: string[] })?.targets ?? [];
+    expect(stopped).toHaveLength(Math.floor(before.length / 2));
+    // The wait for the service was journaled before StopTask: recover has something to replay.
+    const inv = killed.find((e) => e.kind === 'inverse.recorded')?.data as { inverse: { action: string } };
+    expect(inv.inverse.action).toBe('ecs.await-service');
+
+    const sink = new RecordingSink();
+    const t0 = Date.now();
+    const r = await recoverRun(out, { createAws: (t, rec) => createAwsApis(t, rec), sink, pollMs: 200 });
+    const recoverS = (Date.now() - t0) / 1000;
+    expect(r.exitCode).toBe(0);
+    expect(r.nothingToDo).toBe(false);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
+    // Not "nothing to recover": the wait is replayed and reported as a recovered step.
+    expect(sink.messages.map((m) => m.code)).toEqual(['DP_RECOVER_I8002', 'DP_ROLLBACK_I4001', 'DP_RECOVER_I8004']);
+    // As found the moment recover returns (no further waiting here): desired count, every task
+    // RUNNING and the registered IP targets exactly the running tasks' IPs, all healthy.
+    expect(await steady()).toBe(true);
+    const now = await runningTasks();
+    expect(now).toHaveLength(svc().desiredCount);
+    expect(now.some((t) => stopped.includes(t.taskArn as string))).toBe(false);
+    const { elbv2 } = labClients(lab.info());
+    const th = (await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: svc().targetGroupArn })))
+      .TargetHealthDescriptions;
+    elbv2.destroy();
+    expect(th?.map((t) => `${t.Target?.Id}:${t.TargetHealth?.State}`).sort()).toEqual(
+      now.map((t) => `${ipOf(t)}:healthy`).sort(),
+    );
+    // The journal: the replayed wait succeeded, the run closed as aborted by recover.
+    const after = readJournal(journalFile).entries.slice(killed.length);
+    expect(after.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['rollback.started', 'rollback.succeeded', 'run.finished']),
+    );
+    expect(after.find((e) => e.kind === 'run.finished')?.data).toMatchObject({ verdict: 'aborted' });
+    console.log(`ecs-task-stop kill -9: ${stopped.length} stopped, recover waited ${recoverS}s for the service`);
   });
 });

@@ -3,11 +3,15 @@ import { join } from 'node:path';
 import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
 import { labEnv } from '../../src/lab/lab.js';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../src/probes/kinds/redis.js';
+import { readJournal } from '../../src/run/journal.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
 
 /**
  * The lab ElastiCache failover drill end to end: real Redis servers (primary + replica in two lab
@@ -17,7 +21,7 @@ import { drill, LAB_SCENARIOS } from './_drill.js';
  */
 const lab = useLab({ aurora: false, redis: 'replication', redisTls: true });
 
-async function members() {
+async function group() {
   const i = lab.info();
   const c = new ElastiCacheClient({
     region: i.region,
@@ -25,18 +29,21 @@ async function members() {
     credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
   });
   try {
-    const g = (
+    return (
       await c.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: i.elasticache?.replicationGroupId }))
     ).ReplicationGroups?.[0];
-    return (g?.NodeGroups?.[0]?.NodeGroupMembers ?? []).map((m) => ({
-      id: m.CacheClusterId as string,
-      role: m.CurrentRole,
-      az: m.PreferredAvailabilityZone,
-      port: m.ReadEndpoint?.Port as number,
-    }));
   } finally {
     c.destroy();
   }
+}
+
+async function members() {
+  return ((await group())?.NodeGroups?.[0]?.NodeGroupMembers ?? []).map((m) => ({
+    id: m.CacheClusterId as string,
+    role: m.CurrentRole,
+    az: m.PreferredAvailabilityZone,
+    port: m.ReadEndpoint?.Port as number,
+  }));
 }
 
 describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
@@ -128,6 +135,67 @@ describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
     if (!rto?.noOutage) expect(rto?.seconds as number).toBeGreaterThan(0);
     console.log(
       `elasticache-failover: ${oldPrimary?.id}@${oldPrimary?.az} -> ${newPrimary?.id}@${newPrimary?.az}; ${acked.length} acknowledged, ${lost.length} lost (record ${rpo?.lostWrites}), RPO ${rpo?.seconds}s; RTO ${rto?.seconds}s via ${rto?.probe} (noOutage ${rto?.noOutage}); cache failed in fault ${rec.measurements.probes.cache?.phases.fault.failed}`,
+    );
+  });
+
+  it('killed with -9 after TestFailover: recover waits until the group is available with one primary', async () => {
+    const before = await members();
+    const oldPrimary = before.find((m) => m.role === 'primary');
+    // Only the cache probe: the run is killed long before any measurement. A 3 s baseline (60
+    // samples) so that one slow TLS write on a loaded machine does not fail the steady state.
+    const file = variant('elasticache-failover', (d) => {
+      d.steps.baseline = '3s';
+      d.probes = d.probes.filter((p: { name: string }) => p.name === 'cache');
+      d.steps.observe.recovery.probes = ['cache'];
+    });
+    const out = await killedWhen(file, lab.dir(), '"kind":"fault.acknowledged"', labEnv(lab.info()));
+    const journalFile = join(out, 'journal.ndjson');
+    const killed = readJournal(journalFile).entries;
+    expect(killed.some((e) => e.kind === 'run.finished')).toBe(false);
+    const inv = killed.find((e) => e.kind === 'inverse.recorded')?.data as { inverse: { action: string } };
+    expect(inv.inverse.action).toBe('elasticache.await-available');
+
+    const sink = new RecordingSink();
+    const t0 = Date.now();
+    const r = await recoverRun(out, {
+      createAws: (t, rec) => createAwsApis(t, rec),
+      sink,
+      pollMs: 200,
+      env: labEnv(lab.info()),
+    });
+    const recoverS = (Date.now() - t0) / 1000;
+    expect(r.exitCode).toBe(0);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
+    expect(sink.messages.map((m) => m.code)).toEqual(['DP_RECOVER_I8002', 'DP_ROLLBACK_I4001', 'DP_RECOVER_I8004']);
+    // As found, as AWS leaves a failover (and as recover leaves rds-failover): the group available,
+    // exactly one primary, the promoted node (nothing is failed back), the other a replica.
+    const g = await group();
+    expect(g?.Status).toBe('available');
+    const after = await members();
+    expect(after.filter((m) => m.role === 'primary')).toHaveLength(1);
+    expect(after.find((m) => m.role === 'primary')?.id).not.toBe(oldPrimary?.id);
+    expect(after.map((m) => m.id).sort()).toEqual(before.map((m) => m.id).sort());
+    // The primary endpoint answers writes through the promoted node.
+    const ec = lab.info().elasticache;
+    const client = new Redis({
+      host: '127.0.0.1',
+      port: ec?.primaryEndpoint.port as number,
+      password: ec?.authToken as string,
+      tls: { ca: readFileSync(ec?.caFile as string) },
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+    });
+    await client.connect();
+    try {
+      expect(await client.set(`dp-test:${Date.now()}`, '1', 'EX', 60)).toBe('OK');
+    } finally {
+      client.disconnect();
+    }
+    const tail = readJournal(journalFile).entries.slice(killed.length);
+    expect(tail.map((e) => e.kind)).toEqual(expect.arrayContaining(['rollback.started', 'rollback.succeeded']));
+    expect(tail.find((e) => e.kind === 'run.finished')?.data).toMatchObject({ verdict: 'aborted' });
+    console.log(
+      `elasticache-failover kill -9: recover waited ${recoverS}s until ${g?.ReplicationGroupId} was available`,
     );
   });
 });

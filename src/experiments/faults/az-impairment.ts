@@ -19,8 +19,15 @@ import { instanceArns, resolveInstancesCalls, startInstancesCall, targetGroupWat
 import { instancesInState, STOPPED_OR_REPLACED } from './ec2/confirm.js';
 import { startInstances } from './ec2/inverses.js';
 import { stopInstancesAction } from './ec2/stop.js';
-import { stopTasksConfirmation } from './ecs/replacement.js';
-import { ecsWatchCalls, resolveServiceCalls, stopTaskCall, stopTasksAction } from './ecs/stop-tasks.js';
+import { flagImpairedAzPlacements } from './ecs/impaired-az.js';
+import { awaitService, stopTasksConfirmation } from './ecs/replacement.js';
+import {
+  awaitServicePlan,
+  ecsWatchCalls,
+  resolveServiceCalls,
+  stopTaskCall,
+  stopTasksAction,
+} from './ecs/stop-tasks.js';
 import { experimentConfirmed } from './fis/confirm.js';
 import { fisPermissionCalls } from './fis/experiment.js';
 import { deleteTemplate, fisInversePlan, stopExperiment } from './fis/inverses.js';
@@ -88,7 +95,8 @@ function directActions(step: AzStep, ctx: FaultContext, ids: string[], scope: Au
     const svc = resolvedOf(ctx.resources, name, 'ecs-service', who);
     const tasks = svc.tasks.filter((t) => t.az === step.az);
     const stepId = `${step.id}.tasks${step.services.length > 1 ? `-${name}` : ''}`;
-    if (tasks.length) actions.push(stopTasksAction({ stepId, fault: step.type, svc, tasks, runId: ctx.runId }));
+    const stop = stopTasksAction({ stepId, fault: step.type, svc, tasks, runId: ctx.runId, region });
+    if (tasks.length) actions.push(flagImpairedAzPlacements(stop, step.az));
   }
   if (ids.length) {
     const watch = targetGroupWatch(ctx, step.resources);
@@ -121,6 +129,14 @@ function inversePlan(
     ...(f.fis ? [fisInversePlan(ctx, true)] : []),
     ...(start.length ? [{ description: `start the instances stopped in ${f.az}`, awsCalls: start }] : []),
     ...(!f.fis && dbKind ? [awaitAvailablePlan(dbKind)] : []),
+    ...(f.services.length
+      ? [
+          awaitServicePlan(
+            ctx,
+            f.services.map((n) => ctx.resources[n]),
+          ),
+        ]
+      : []),
   ];
   if (parts.length === 0) return null;
   return { description: parts.map((p) => p.description).join('; '), awsCalls: parts.flatMap((p) => p.awsCalls) };
@@ -191,7 +207,7 @@ function plan(f: AzStep, ctx: PlanContext): FaultPlan {
   return {
     title: `impair Availability Zone ${f.az}`,
     ...(services.length
-      ? { notes: ['the ECS tasks stopped in the AZ have no inverse: their services start replacements'] }
+      ? { notes: ['nothing restarts the ECS tasks stopped in the AZ: their services start replacements'] }
       : {}),
     description: `Stops every selected instance${services.length ? ' and ECS task' : ''} in ${f.az}${db ? ` and fails the database ${f.database} over away from it` : ''}${f.fis ? ', through an AWS FIS experiment' : ''}. The FTR RES-004 minimum.`,
     targets: [
@@ -218,6 +234,7 @@ function plan(f: AzStep, ctx: PlanContext): FaultPlan {
     inverseActions: [
       ...(ec2 ? [startInstances.action] : []),
       ...(f.fis ? [stopExperiment.action, deleteTemplate.action] : db ? [awaitAvailable.action] : []),
+      ...(services.length ? [awaitService.action] : []),
       ...asg.inverseActions,
     ],
     destructive: true,
@@ -258,7 +275,7 @@ export const azImpairmentDefinition = defineFault({
     if (actions.length === 0) {
       throw DrillproofError.user('AzNothingToImpair', `fault ${step.id}: nothing selected runs in ${step.az}`, {
         exitCode: 3,
-        hint: 'check az and the resources list; at least one selected instance or the database must be there',
+        hint: 'check az and the lists: at least one selected instance (resources), ECS task (services) or the database must run there',
       });
     }
     // The stop (or, through FIS, its restart undo) carries the group handling; it comes first.
@@ -268,7 +285,7 @@ export const azImpairmentDefinition = defineFault({
         : a,
     );
   },
-  inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate, resumeProcesses],
+  inverses: [startInstances, awaitAvailable, stopExperiment, deleteTemplate, resumeProcesses, awaitService],
   affects: (step) => [...step.resources, ...step.services, ...(step.database ? [step.database] : [])],
   // Confirmed part by part: each direct action, or the experiment and the instances it stopped.
   confirm: confirmByAction({

@@ -74,12 +74,20 @@ describe('ecs-stop-tasks', () => {
     guardrails: { requiredTag: { key: 'drillproof', value: 'allowed' } },
   });
 
-  it('plans StopTask on the cluster tasks with the tag condition and no inverse', () => {
+  it('plans StopTask on the cluster tasks with the tag condition; the undo waits for the service', () => {
     const step = ecsStopTasksDefinition.schema.parse({ id: 's', type: 'ecs-stop-tasks', resource: 'api' });
     const p = ecsStopTasksDefinition.plan(step, planContext(scenario({ cluster: 'shop', service: 'api' })), undefined);
-    expect(p.inverse).toBeNull();
-    expect(p.inverseActions).toEqual([]);
-    expect(p.notes?.[0]).toMatch(/^no inverse: .*replaces it/);
+    expect(p.inverse?.description).toMatch(
+      /^wait until the service is back at the desired count .*nothing is restarted/,
+    );
+    expect(p.inverse?.awsCalls.map((c) => c.iamAction)).toEqual([
+      'ecs:DescribeServices',
+      'ecs:ListTasks',
+      'ecs:DescribeTasks',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ]);
+    expect(p.inverseActions).toEqual(['ecs.await-service']);
+    expect(p.notes?.[0]).toMatch(/^nothing to undo: .*replaces it/);
     expect(p.inject).toEqual([
       expect.objectContaining({
         iamAction: 'ecs:StopTask',
@@ -102,7 +110,19 @@ describe('ecs-stop-tasks', () => {
     const svc = await resolve(f, { cluster: 'shop', service: 'api', count: 2 });
     const entries: { kind: string; data: unknown; t: number }[] = [];
     const ctx = { aws: f.aws, journal: { entries } } as unknown as FaultContext;
-    const action = stopTasksAction({ stepId: 's', fault: 'ecs-stop-tasks', svc, tasks: svc.tasks, runId: 'r-1' });
+    const action = stopTasksAction({
+      stepId: 's',
+      fault: 'ecs-stop-tasks',
+      svc,
+      tasks: svc.tasks,
+      runId: 'r-1',
+      region: 'us-east-1',
+    });
+    // The wait rollback and recover replay, journaled before StopTask, names the stopped tasks.
+    expect(action.inverse).toMatchObject({
+      action: 'ecs.await-service',
+      params: { service: 'api', stopped: svc.tasks.map((t) => t.arn) },
+    });
     const confirm = ecsStopTasksDefinition.confirm;
     expect((await confirm?.check(action, ctx))?.status).toBe('not-confirmed');
     const res = await action.run(ctx);
@@ -117,7 +137,14 @@ describe('ecs-stop-tasks', () => {
     const f = fake();
     const svc = await resolve(f, { cluster: 'shop', service: 'api', count: 1 });
     const ctx = { aws: f.aws, journal: { entries: [] } } as unknown as FaultContext;
-    const action = stopTasksAction({ stepId: 's', fault: 'ecs-stop-tasks', svc, tasks: svc.tasks, runId: 'r' });
+    const action = stopTasksAction({
+      stepId: 's',
+      fault: 'ecs-stop-tasks',
+      svc,
+      tasks: svc.tasks,
+      runId: 'r',
+      region: 'us-east-1',
+    });
     await action.run(ctx);
     const c = await ecsStopTasksDefinition.confirm?.check(action, ctx);
     expect([c?.status, c?.detail]).toEqual([

@@ -300,6 +300,8 @@ const cases: Case[] = [
   },
   {
     name: 'backup-restore of an RDS instance',
+    runtimeDecides:
+      'the delete by name is journaled first; once StartRestoreJob answers, the wait for that job then the delete replaces it',
     resources: { db: { type: 'rds-instance', id: 'shop-db' } },
     step: {
       id: 'restore',
@@ -324,6 +326,8 @@ const cases: Case[] = [
   },
   {
     name: 'backup-restore of a DynamoDB table',
+    runtimeDecides:
+      'the delete by name is journaled first; once StartRestoreJob answers, the wait for that job then the delete replaces it',
     step: {
       id: 'restore',
       type: 'backup-restore',

@@ -1,9 +1,67 @@
+import { z } from 'zod';
 import type { AwsApis } from '../../../aws/apis.js';
 import type { Leftover } from '../definition.js';
-import { deleteTable } from '../dynamodb/restore.js';
-import { deleteInstance } from '../rds/restore.js';
+import { deleteTable, deleteTableSpec } from '../dynamodb/restore.js';
+import { defineInverse } from '../inverse.js';
+import { deleteInstance, deleteInstanceSpec } from '../rds/restore.js';
 import { RUN_ID_TAG } from '../tags.js';
+import type { InverseSpec } from '../types.js';
+import { pollUntil } from '../wait.js';
 import { isDrillRestoreName } from './choose.js';
+
+const TERMINAL = ['COMPLETED', 'FAILED', 'ABORTED'];
+
+/**
+ * Deletes what a restore job created, once the job has ended. AWS Backup cannot cancel a restore
+ * job, and the resource may appear only while it runs: deleting by name before the job ends would
+ * find nothing and leave the restore behind. So the undo (rollback, and `recover` after a kill)
+ * first waits for DescribeRestoreJob to reach COMPLETED, FAILED or ABORTED, bounded by the wait
+ * timeout, then deletes the instance or table by its name.
+ */
+export const deleteRestored = defineInverse({
+  action: 'backup.delete-restored',
+  params: z.object({
+    restoreJobId: z.string(),
+    resourceType: z.enum(['rds-instance', 'dynamodb-table']),
+    name: z.string(),
+  }),
+  async run(ctx, p) {
+    const status = await pollUntil(
+      async () => {
+        const s = (await ctx.aws.backup.describeRestoreJob({ RestoreJobId: p.restoreJobId })).Status ?? '';
+        return TERMINAL.includes(s) ? s : undefined;
+      },
+      {
+        clock: ctx.clock,
+        intervalMs: ctx.pollMs,
+        timeoutMs: ctx.waitTimeoutMs,
+        what: `restore job ${p.restoreJobId} to end (AWS Backup cannot cancel it)`,
+      },
+    );
+    ctx.note?.(`restore job ${p.restoreJobId} ${status}; deleting ${p.name}`);
+    return p.resourceType === 'dynamodb-table'
+      ? deleteTable.run(ctx, { table: p.name })
+      : deleteInstance.run(ctx, { id: p.name });
+  },
+});
+
+/** The undo of a started restore job: wait for it to end, then delete what it created. */
+export function deleteRestoredSpec(
+  restoreJobId: string,
+  resourceType: 'rds-instance' | 'dynamodb-table',
+  name: string,
+  region: string,
+): InverseSpec {
+  const del = resourceType === 'dynamodb-table' ? deleteTableSpec(name, region) : deleteInstanceSpec(name, region);
+  return deleteRestored.spec(
+    { restoreJobId, resourceType, name },
+    `${del.description} (after restore job ${restoreJobId} ends)`,
+    [
+      `aws backup describe-restore-job --region ${region} --restore-job-id ${restoreJobId} --query Status  # wait for COMPLETED, FAILED or ABORTED`,
+      ...del.manualSteps,
+    ],
+  );
+}
 
 /**
  * Restores of AWS Backup recovery points a drill made and did not keep, found by their name

@@ -71,7 +71,12 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
     preflight,
     inject,
     watch,
-    inverse: f.keep ? null : { description: `delete the restored ${ddb ? 'table' : 'database'}`, awsCalls: [del] },
+    inverse: f.keep
+      ? null
+      : {
+          description: `wait for the restore job to end (it cannot be cancelled), then delete the restored ${ddb ? 'table' : 'database'}`,
+          awsCalls: [call('backup', 'DescribeRestoreJob', ['*'], { note: 'the job has ended' }), del],
+        },
     inverseActions: f.keep ? [] : inverseActions,
     destructive: true,
     recoveryTypicalMs: ctx.lab ? 10 * S : ddb ? 20 * M : 30 * M,

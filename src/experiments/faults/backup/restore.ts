@@ -6,7 +6,7 @@ import { deleteTable, deleteTableSpec } from '../dynamodb/restore.js';
 import { deleteInstance, deleteInstanceSpec } from '../rds/restore.js';
 import type { FaultAction, FaultContext } from '../types.js';
 import { restoredName, sourceNameOf } from './choose.js';
-import { backupRestoreLeftovers } from './inverses.js';
+import { backupRestoreLeftovers, deleteRestored } from './inverses.js';
 import { backupRestorePlan } from './plan.js';
 import { type BackupRun, backupPreflight, startBackupRestore, verifyBackupRestore } from './run.js';
 import { backupRestoreFault, SUPPORTED_BACKUP_TYPES } from './schema.js';
@@ -91,7 +91,10 @@ export const backupRestoreDefinition = defineFault({
   crossCheck,
   measuresRestore: true,
   plan: (f, ctx) =>
-    backupRestorePlan(f, ctx, [f.resourceType === 'dynamodb-table' ? deleteTable.action : deleteInstance.action]),
+    backupRestorePlan(f, ctx, [
+      f.resourceType === 'dynamodb-table' ? deleteTable.action : deleteInstance.action,
+      deleteRestored.action,
+    ]),
   async prepare(step, ctx) {
     const type = step.resourceType;
     if (!supported(type)) {
@@ -138,6 +141,6 @@ export const backupRestoreDefinition = defineFault({
   // verification, so no probe has to exercise a scenario resource.
   affects: () => [],
   confirm,
-  inverses: [deleteTable, deleteInstance],
+  inverses: [deleteTable, deleteInstance, deleteRestored],
   leftovers: { service: 'backup', what: 'restored RDS DB instances and DynamoDB tables', find: backupRestoreLeftovers },
 });

@@ -7,6 +7,7 @@ import { verifyRestore } from '../rds/restore-run.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
 import { pollUntil } from '../wait.js';
 import { chooseRecoveryPoint, isContinuous, restoreMetadata } from './choose.js';
+import { deleteRestoredSpec } from './inverses.js';
 import { AWS_BACKUP_TYPE, type BackupRestoreStep } from './schema.js';
 
 /** What one backup-restore step needs at run time, fixed when it is prepared. */
@@ -87,9 +88,14 @@ export async function startBackupRestore(c: FaultContext, r: BackupRun) {
     Metadata: metadata,
   });
   r.state.jobId = res.RestoreJobId;
+  const jobId = res.RestoreJobId;
   return {
     requestIds: requestIds(md, res),
-    response: { restoreJobId: res.RestoreJobId, recoveryPointArn: point.arn, newId: r.newId },
+    response: { restoreJobId: jobId, recoveryPointArn: point.arn, newId: r.newId },
+    // With the job id, the undo waits for the job to end before it deletes (it cannot be cancelled).
+    ...(r.step.keep || !jobId
+      ? {}
+      : { lateInverse: deleteRestoredSpec(jobId, r.step.resourceType, r.newId, c.aws.region) }),
   };
 }
 

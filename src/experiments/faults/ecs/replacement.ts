@@ -1,8 +1,10 @@
+import { z } from 'zod';
 import type { AwsApis, EcsService } from '../../../aws/apis.js';
 import { faultTimeFromJournal } from '../../../run/journal.js';
 import { describeTasks, type TaskInfo, toTaskInfo } from '../../resources/ecs-service.js';
 import type { FaultConfirmation } from '../definition.js';
-import type { FaultAction, FaultContext, FollowUpResult } from '../types.js';
+import { defineInverse } from '../inverse.js';
+import type { FaultAction, FaultContext, FollowUpResult, InverseContext } from '../types.js';
 import { pollUntil } from '../wait.js';
 
 /** Where the service stands: its counts, its running tasks and their target health. */
@@ -54,6 +56,59 @@ export function recoveredIn(s: ServiceSnapshot, stopped: ReadonlySet<string>, tg
   });
 }
 
+/** Polls until the service is recovered (`recoveredIn`); its snapshot then. */
+function untilRecovered(
+  c: Pick<InverseContext, 'aws' | 'clock' | 'pollMs' | 'waitTimeoutMs'>,
+  o: { cluster: string; service: string; targetGroupArns: string[]; stopped: ReadonlySet<string> },
+  signal?: AbortSignal,
+): Promise<ServiceSnapshot> {
+  return pollUntil(
+    async () => {
+      const snap = await snapshot(c.aws, o.cluster, o.service, o.targetGroupArns);
+      return recoveredIn(snap, o.stopped, o.targetGroupArns.length) ? snap : undefined;
+    },
+    {
+      clock: c.clock,
+      intervalMs: c.pollMs,
+      timeoutMs: c.waitTimeoutMs,
+      ...(signal ? { signal } : {}),
+      what: `service ${o.service} back at desired count with healthy targets`,
+    },
+  );
+}
+
+/**
+ * The "undo" of a task stop: nothing can start a stopped task again; rollback (and `recover`
+ * after a crash) waits until the service is back at its desired count, none of the stopped
+ * tasks running, every task healthy in its target groups, so the lab or account is left as found.
+ */
+export const awaitService = defineInverse({
+  action: 'ecs.await-service',
+  params: z.object({
+    cluster: z.string(),
+    service: z.string(),
+    targetGroupArns: z.array(z.string()),
+    stopped: z.array(z.string()),
+  }),
+  async run(ctx, p) {
+    await untilRecovered(ctx, { ...p, stopped: new Set(p.stopped) });
+    return [];
+  },
+});
+
+export function awaitServiceSpec(o: {
+  cluster: string;
+  service: string;
+  targetGroupArns: string[];
+  stopped: string[];
+  region: string;
+}) {
+  const { region, ...params } = o;
+  return awaitService.spec(params, `wait for service ${o.service} to be back at its desired count, healthy`, [
+    `aws ecs describe-services --region ${region} --cluster ${o.cluster} --services ${o.service} --query 'services[0].[desiredCount,runningCount,events[:5]]'`,
+  ]);
+}
+
 /**
  * The follow-up of a task stop: waits until the service is back at its desired count with
  * healthy targets (the service side of the recovery; the probes are the user side), and records
@@ -71,19 +126,7 @@ export function awaitReplacement(o: {
     const startedAt = c.timeline.nowMs();
     const stopped = new Set(o.stopped.map((t) => t.arn));
     const known = new Set(o.before.map((t) => t.arn));
-    const s = await pollUntil(
-      async () => {
-        const snap = await snapshot(c.aws, o.cluster, o.service, o.targetGroupArns);
-        return recoveredIn(snap, stopped, o.targetGroupArns.length) ? snap : undefined;
-      },
-      {
-        clock: c.clock,
-        intervalMs: c.pollMs,
-        timeoutMs: c.waitTimeoutMs,
-        signal: c.signal,
-        what: `service ${o.service} back at desired count with healthy targets`,
-      },
-    );
+    const s = await untilRecovered(c, { ...o, stopped }, c.signal);
     const readyAt = c.timeline.nowMs();
     const faultAt = faultTimeFromJournal(c.journal.entries) ?? startedAt;
     const replacements = s.running.filter((t) => !known.has(t.arn)).map((t) => ({ task: t.id, az: t.az, ip: t.ip }));

@@ -9,7 +9,13 @@ import { defineFault } from '../definition.js';
 import { requestIds } from '../inverse.js';
 import { M, planTarget, resourceName, S, stepShape } from '../step.js';
 import type { FaultAction, WatchSpec } from '../types.js';
-import { awaitReplacement, describeService, stopTasksConfirmation } from './replacement.js';
+import {
+  awaitReplacement,
+  awaitService,
+  awaitServiceSpec,
+  describeService,
+  stopTasksConfirmation,
+} from './replacement.js';
 
 export const ecsStopTasksFault = strict({
   ...stepShape,
@@ -35,9 +41,10 @@ export function ecsWatch(svc: ResolvedEcsService, taskArns: string[]): WatchSpec
 }
 
 /**
- * The stop action: StopTask for each task (a reason naming the run), no inverse because the
- * service scheduler starts replacements; its follow-up waits for the service to be back at its
- * desired count with healthy targets. az-impairment uses it for the tasks in the AZ.
+ * The stop action: StopTask for each task (a reason naming the run). Nothing restarts a stopped
+ * task (the service scheduler starts replacements): the follow-up, and the journaled inverse that
+ * rollback and `recover` replay, wait for the service to be back at its desired count with healthy
+ * targets. az-impairment uses it for the tasks in the AZ.
  */
 export function stopTasksAction(o: {
   stepId: string;
@@ -45,6 +52,7 @@ export function stopTasksAction(o: {
   svc: ResolvedEcsService;
   tasks: TaskInfo[];
   runId: string;
+  region: string;
   reason?: string | undefined;
 }): FaultAction {
   const { svc, tasks } = o;
@@ -55,7 +63,13 @@ export function stopTasksAction(o: {
     fault: o.fault,
     action: 'ecs:StopTask',
     targets: arns,
-    inverse: null,
+    inverse: awaitServiceSpec({
+      cluster: svc.clusterArn,
+      service: svc.serviceName,
+      targetGroupArns: svc.targetGroupArns,
+      stopped: arns,
+      region: o.region,
+    }),
     preflight: async (c) => {
       const s = await describeService(c.aws, svc.clusterArn, svc.serviceName);
       const desired = s.desiredCount ?? 0;
@@ -121,6 +135,14 @@ export function ecsWatchCalls(ctx: PlanContext, r: { type: string } | undefined)
   ];
 }
 
+/** The wait rollback and `recover` do after a task stop, in words and calls. */
+export function awaitServicePlan(ctx: PlanContext, rs: ({ type: string } | undefined)[]) {
+  return {
+    description: `wait until the service${rs.length > 1 ? 's are' : ' is'} back at the desired count with healthy targets (nothing is restarted)`,
+    awsCalls: rs.flatMap((r) => ecsWatchCalls(ctx, r)),
+  };
+}
+
 export function stopTaskCall(ctx: PlanContext, r: { type: string } | undefined, note?: string): AwsCall {
   return call('ecs', 'StopTask', ecsTaskArns(ctx, r), { ...tagged(ctx), ...(note ? { note } : {}) });
 }
@@ -140,10 +162,10 @@ export const ecsStopTasksDefinition = defineFault({
       preflight: resolveServiceCalls(ctx, r),
       inject: [stopTaskCall(ctx, r)],
       watch: ecsWatchCalls(ctx, r),
-      inverse: null,
-      inverseActions: [],
+      inverse: awaitServicePlan(ctx, [r]),
+      inverseActions: [awaitService.action],
       destructive: true,
-      notes: ['no inverse: a stopped task cannot be started again; the ECS service scheduler replaces it'],
+      notes: ['nothing to undo: a stopped task cannot be started again; the ECS service scheduler replaces it'],
       recoveredWhen:
         'recovered when the probes hold and the service is back at its desired count with every task healthy in its target groups',
       recoveryTypicalMs: ctx.lab ? 5 * S : 90 * S,
@@ -160,11 +182,12 @@ export const ecsStopTasksDefinition = defineFault({
         svc,
         tasks: svc.tasks,
         runId: ctx.runId,
+        region: ctx.aws.region,
         reason: step.reason,
       }),
     ];
   },
-  inverses: [],
+  inverses: [awaitService],
   affects: (step) => [step.resource],
   confirm: stopTasksConfirmation,
 });
