@@ -274,7 +274,10 @@ steps:
     expect(del?.Resource).toBe(snap);
     expect(actionsOf(p)).toContain('rds:CreateDBSnapshot');
     // keep: true leaves the snapshot (and the instance): nothing to delete, nothing granted.
-    const kept = parseScenarioText(text.replace('restoredId: shop-copy', 'restoredId: shop-copy, keep: true'), 'k.yaml');
+    const kept = parseScenarioText(
+      text.replace('restoredId: shop-copy', 'restoredId: shop-copy, keep: true'),
+      'k.yaml',
+    );
     const keptPolicy = buildIamPolicy(buildPlan({ scenario: kept.scenario, path: 'k.yaml', sha256: '0'.repeat(64) }));
     expect(actionsOf(keptPolicy)).not.toContain('rds:DeleteDBSnapshot');
     expect(actionsOf(keptPolicy)).toContain('rds:CreateDBSnapshot');

@@ -121,7 +121,11 @@ export function rdsRestorePlan(
           description: `delete the restored database (no final snapshot)${fresh ? ' and the snapshot the drill took' : ''}`,
           awsCalls: del,
         },
-    inverseActions: f.keep ? [] : fresh ? [inverseActions.snapshot, inverseActions.instance] : [inverseActions.instance],
+    inverseActions: f.keep
+      ? []
+      : fresh
+        ? [inverseActions.snapshot, inverseActions.instance]
+        : [inverseActions.instance],
     destructive: true,
     recoveryTypicalMs: ctx.lab ? 5 * S : pitr ? 25 * M : 15 * M,
     injectMs: { typical: 2 * S, max: 60 * S },

@@ -28,7 +28,10 @@ export interface RestorePlan {
 }
 
 /** The snapshot to restore and its creation time (the RPO basis when the copy holds no heartbeat). */
-async function pickSnapshot(c: FaultContext, r: RestorePlan): Promise<{ id: string; point?: RestorePoint } | undefined> {
+async function pickSnapshot(
+  c: FaultContext,
+  r: RestorePlan,
+): Promise<{ id: string; point?: RestorePoint } | undefined> {
   const from = r.step.from;
   const named = typeof from === 'object' && 'snapshot' in from ? from.snapshot : undefined;
   const res = await c.aws.rds

@@ -127,8 +127,7 @@ export const rdsRestoreDefinition = defineFault({
   resourceRefs: [{ key: 'resource', types: ['rds-instance', 'aurora-cluster'] }],
   crossCheck,
   measuresRestore: true,
-  plan: (f, ctx) =>
-    rdsRestorePlan(f, ctx, { instance: deleteInstance.action, snapshot: deleteSnapshot.action }),
+  plan: (f, ctx) => rdsRestorePlan(f, ctx, { instance: deleteInstance.action, snapshot: deleteSnapshot.action }),
   async prepare(step, ctx) {
     if (ctx.resources.get(step.resource)?.type === 'aurora-cluster') {
       throw DrillproofError.user(
