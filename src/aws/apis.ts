@@ -54,6 +54,8 @@ export interface RdsApi {
     i: rds.RestoreDBInstanceToPointInTimeCommandInput,
   ): Promise<rds.RestoreDBInstanceToPointInTimeCommandOutput>;
   deleteDBInstance(i: rds.DeleteDBInstanceCommandInput): Promise<rds.DeleteDBInstanceCommandOutput>;
+  createDBSnapshot(i: rds.CreateDBSnapshotCommandInput): Promise<rds.CreateDBSnapshotCommandOutput>;
+  deleteDBSnapshot(i: rds.DeleteDBSnapshotCommandInput): Promise<rds.DeleteDBSnapshotCommandOutput>;
 }
 
 /** ElastiCache (Redis OSS / Valkey replication groups). DescribeReplicationGroups and DescribeEvents are read to the end. */

@@ -91,7 +91,9 @@ import {
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
 import {
+  CreateDBSnapshotCommand,
   DeleteDBInstanceCommand,
+  DeleteDBSnapshotCommand,
   FailoverDBClusterCommand,
   paginateDescribeDBClusters,
   paginateDescribeDBInstances,
@@ -310,6 +312,8 @@ export function createAwsApis(
         RestoreDBInstanceToPointInTimeCommand,
       ),
       deleteDBInstance: call('rds', 'DeleteDBInstance', rds, DeleteDBInstanceCommand),
+      createDBSnapshot: call('rds', 'CreateDBSnapshot', rds, CreateDBSnapshotCommand),
+      deleteDBSnapshot: call('rds', 'DeleteDBSnapshot', rds, DeleteDBSnapshotCommand),
     },
     elasticache: elasticacheCalls(elasticache, call, pages),
     fis: {

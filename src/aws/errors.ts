@@ -109,7 +109,7 @@ export function translateAwsError(
     });
   }
   if (
-    /InvalidDBInstanceState|InvalidDBClusterState|IncorrectInstanceState|InvalidParameterCombination|ResourceInUseException/.test(
+    /InvalidDBInstanceState|InvalidDBClusterState|InvalidDBSnapshotState|IncorrectInstanceState|InvalidParameterCombination|ResourceInUseException/.test(
       code,
     )
   ) {

@@ -107,8 +107,8 @@ export function computeMeasurements(input: ComputeInput): Measurements {
     // Prefer a probe that has a result; the first heartbeat otherwise.
     if (!rpo || (rpo.seconds === null && r.seconds !== null)) rpo = r;
   }
-  // An AWS Backup restore whose heartbeat began after the recovery point (no rows in the copy):
-  // the point's age at F is the data lost. A heartbeat read-back (F − H) is preferred.
+  // A restore (AWS Backup recovery point or RDS snapshot) whose heartbeat began after the backup (no rows in the copy):
+  // the age of the backup at F is the data lost. A heartbeat read-back (F − H) is preferred.
   const fromPoint = input.restore ? recoveryPointRpo(input.restore, F) : null;
   if (fromPoint && (!rpo || rpo.seconds === null)) rpo = fromPoint;
   return {

@@ -109,8 +109,9 @@ export function restoreRpo(s: ProbeSeries, readback: HeartbeatReadback | null, f
 }
 
 /**
- * RPO of an AWS Backup restore without a heartbeat read back (brief §3): everything written after
- * the recovery point was created is not in the restore, so RPO = F − the point's creation time.
+ * RPO of a restore without heartbeat rows in the copy (brief §3): everything written after the
+ * backup (an AWS Backup recovery point, an RDS snapshot) was created is not in the restore, so
+ * RPO = F − its creation time; `probe` names the backup (`recovery-point:<ARN>`) as the basis.
  * Unknown (null) when either time is.
  */
 export function recoveryPointRpo(v: RestoreVerification, faultMs: number | null): RpoResult | null {

@@ -74,7 +74,10 @@ export interface RestoreVerification {
   /** How often the restore was polled, ms: the resolution of its RTO. */
   resolutionMs: number;
   verification: { ok: boolean; checks: { name: string; ok: boolean; expected: string; actual: string }[] };
-  /** AWS Backup restores: the restored recovery point and its creation time (RPO = F − it). */
+  /**
+   * The restored AWS Backup recovery point or RDS snapshot (its ARN) and its creation time: the
+   * RPO is F − it when the copy holds no heartbeat row.
+   */
   recoveryPointArn?: string;
   recoveryPointCreatedAtMs?: number | null;
 }

@@ -21,7 +21,7 @@ import { cacheGroupsOf, elasticacheApi, type FakeReplicationGroup } from './fake
  *   change, target groups, DB instances and clusters, FIS templates and experiments. Describing
  *   unknown instance ids returns no instance (the resolvers decide what is missing).
  * - DescribeInstances honours `InstanceIds` and `tag:<key>` filters; DescribeTargetHealth lists the
- *   registered targets; DescribeDBSnapshots lists a DB's snapshots; ListExperiments every experiment
+ *   registered targets; DescribeDBSnapshots lists a DB's snapshots (CreateDBSnapshot / DeleteDBSnapshot change them); ListExperiments every experiment
  *   with its tags. RDS events, alarms and template actions are always empty.
  * - With `autoScaling: true`, terminating an instance tagged `aws:autoscaling:groupName` launches a
  *   running replacement (`<id>-r`) in the same group and AZ; without it nothing replaces it.
@@ -35,6 +35,13 @@ export interface FakeInstance {
   id: string;
   az: string;
   state: string;
+  tags?: Record<string, string>;
+}
+
+export interface FakeSnapshot {
+  id: string;
+  dbId: string;
+  manual?: boolean;
   tags?: Record<string, string>;
 }
 
@@ -70,8 +77,8 @@ export interface FakeAwsOptions {
   db?: FakeDb;
   targetGroups?: FakeTargetGroup[];
   clusters?: FakeCluster[];
-  /** Available snapshots: `{ id, dbId }`. */
-  snapshots?: { id: string; dbId: string }[];
+  /** Available snapshots: `{ id, dbId }`; CreateDBSnapshot adds manual ones (available at once). */
+  snapshots?: FakeSnapshot[];
   autoScaling?: boolean;
   /** DynamoDB tables (pk/sk keys). */
   tables?: FakeTable[];
@@ -165,12 +172,13 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
   const functions = new Map(Object.entries(opts.functions ?? {}));
   const cacheGroups = cacheGroupsOf(opts.cacheGroups);
   if (opts.db) state.dbs.set(opts.db.id, { status: 'available', tags: {}, ...opts.db });
+  const snapshots = new Map((opts.snapshots ?? []).map((x) => [x.id, { ...x }]));
   const ecs = fakeEcs(wrap, opts.ecs ?? [], state.targetGroups);
   const aws = {
     region: 'us-east-1',
     ec2: ec2Api(wrap, state.instances, opts.autoScaling === true),
     elbv2: elbv2Api(wrap, state.targetGroups),
-    rds: rdsApi(wrap, state, opts.snapshots ?? []),
+    rds: rdsApi(wrap, state, snapshots),
     elasticache: elasticacheApi(wrap, cacheGroups),
     fis: fisApi(wrap, state),
     dynamodb: dynamoApi(wrap, state.tables),
@@ -198,7 +206,7 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
       ),
     },
   };
-  return { aws: aws as unknown as AwsApis, calls, functions, cacheGroups, ...state, ecsTasks: ecs.tasks };
+  return { aws: aws as unknown as AwsApis, calls, functions, cacheGroups, snapshots, ...state, ecsTasks: ecs.tasks };
 }
 
 type Wrap = <I, O>(
@@ -382,7 +390,7 @@ function elbv2Api(wrap: Wrap, groups: Map<string, FakeTargetGroup>) {
   };
 }
 
-function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: { id: string; dbId: string }[]) {
+function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: Map<string, FakeSnapshot>) {
   const db = (id: string | undefined) => {
     const d = s.dbs.get(id ?? '');
     if (!d) throw notFound(`DB instance ${id}`, 'DBInstanceNotFound');
@@ -428,11 +436,48 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: {
         ],
       };
     }),
-    describeDBSnapshots: wrap('rds', 'DescribeDBSnapshots', (i: { DBInstanceIdentifier?: string }) => ({
-      DBSnapshots: snapshots
-        .filter((x) => x.dbId === i.DBInstanceIdentifier)
-        .map((x) => ({ DBSnapshotIdentifier: x.id, DBInstanceIdentifier: x.dbId, Status: 'available' })),
-    })),
+    describeDBSnapshots: wrap(
+      'rds',
+      'DescribeDBSnapshots',
+      (i: { DBInstanceIdentifier?: string; DBSnapshotIdentifier?: string; SnapshotType?: string }) => {
+        if (i.DBSnapshotIdentifier && !snapshots.has(i.DBSnapshotIdentifier))
+          throw notFound(`DB snapshot ${i.DBSnapshotIdentifier}`, 'DBSnapshotNotFound');
+        return {
+          DBSnapshots: [...snapshots.values()]
+            .filter((x) => !i.DBInstanceIdentifier || x.dbId === i.DBInstanceIdentifier)
+            .filter((x) => !i.DBSnapshotIdentifier || x.id === i.DBSnapshotIdentifier)
+            .filter((x) => !i.SnapshotType || (i.SnapshotType === 'manual') === !!x.manual)
+            .map((x) => ({
+              DBSnapshotIdentifier: x.id,
+              DBInstanceIdentifier: x.dbId,
+              DBSnapshotArn: `arn:aws:rds:us-east-1:000000000000:snapshot:${x.id}`,
+              SnapshotType: x.manual ? 'manual' : 'automated',
+              Status: 'available',
+              SnapshotCreateTime: new Date('2026-01-01T00:00:00Z'),
+              TagList: tagList(x.tags),
+            })),
+        };
+      },
+    ),
+    createDBSnapshot: wrap(
+      'rds',
+      'CreateDBSnapshot',
+      (i: {
+        DBInstanceIdentifier?: string;
+        DBSnapshotIdentifier?: string;
+        Tags?: { Key?: string; Value?: string }[];
+      }) => {
+        db(i.DBInstanceIdentifier);
+        const id = i.DBSnapshotIdentifier ?? '';
+        snapshots.set(id, { id, dbId: i.DBInstanceIdentifier ?? '', manual: true, tags: tagMapOf(i.Tags) });
+        return { DBSnapshot: { DBSnapshotIdentifier: id, Status: 'creating' } };
+      },
+    ),
+    deleteDBSnapshot: wrap('rds', 'DeleteDBSnapshot', (i: { DBSnapshotIdentifier?: string }) => {
+      if (!snapshots.delete(i.DBSnapshotIdentifier ?? ''))
+        throw notFound(`DB snapshot ${i.DBSnapshotIdentifier}`, 'DBSnapshotNotFound');
+      return { DBSnapshot: { DBSnapshotIdentifier: i.DBSnapshotIdentifier, Status: 'deleted' } };
+    }),
     describeEvents: wrap('rds', 'DescribeEvents', () => ({ Events: [] })),
     rebootDBInstance: wrap(
       'rds',

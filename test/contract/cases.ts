@@ -42,6 +42,9 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'rds', operation: 'RestoreDBInstanceFromDBSnapshot', lab: true },
   { service: 'rds', operation: 'RestoreDBInstanceToPointInTime', lab: true },
   { service: 'rds', operation: 'DeleteDBInstance', lab: true },
+  // rds-restore `from: fresh-snapshot`: the drill's own snapshot, deleted by rollback, recover and sweep.
+  { service: 'rds', operation: 'CreateDBSnapshot', lab: true },
+  { service: 'rds', operation: 'DeleteDBSnapshot', lab: true },
   { service: 'fis', operation: 'CreateExperimentTemplate', lab: true },
   { service: 'fis', operation: 'DeleteExperimentTemplate', lab: true },
   { service: 'fis', operation: 'GetExperimentTemplate', lab: true },

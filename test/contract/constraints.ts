@@ -60,6 +60,15 @@ export const CONSTRAINTS: Record<string, Record<string, MemberConstraint>> = {
   'rds:RestoreDBInstanceFromDBSnapshot': {
     DBInstanceIdentifier: { pattern: RDS_ID, maxLength: 63, source: RDS_ID_NOTE('RestoreDBInstanceFromDBSnapshot') },
   },
+  // "1 to 255 letters, numbers, or hyphens. First character must be a letter. Can't end with a
+  // hyphen or contain two consecutive hyphens."
+  'rds:CreateDBSnapshot': {
+    DBSnapshotIdentifier: {
+      pattern: /^[A-Za-z](?!.*--)(?:[A-Za-z0-9-]{0,253}[A-Za-z0-9])?$/,
+      maxLength: 255,
+      source: RDS_ID_NOTE('CreateDBSnapshot'),
+    },
+  },
   'rds:RestoreDBInstanceToPointInTime': {
     TargetDBInstanceIdentifier: {
       pattern: RDS_ID,

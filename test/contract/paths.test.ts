@@ -141,6 +141,10 @@ describe('requests of every drill path conform to the AWS API models', () => {
     await drill({ db: { type: 'rds-instance', id: 'db1' } }, [
       { id: 'pitr', type: 'rds-restore', resource: 'db', from: { pointInTime: 'latest' } },
     ]);
+    // A snapshot taken by the drill before the restore, deleted by rollback.
+    await drill({ db: { type: 'rds-instance', id: 'db1' } }, [
+      { id: 'fresh', type: 'rds-restore', resource: 'db', from: 'fresh-snapshot' },
+    ]);
   });
 
   it('DynamoDB restores (point in time by tags, backup by name) and the dynamodb-heartbeat calls', async () => {

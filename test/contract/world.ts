@@ -36,6 +36,7 @@ export function world(o: WorldOptions = {}) {
     ]),
   );
   const registered = new Set(instances.keys());
+  const ownSnapshots = new Map<string, Record<string, unknown>>();
   const dbs = new Map<
     string,
     { id: string; status: string; az: string; multiAz: boolean; tags: { Key: string; Value: string }[] }
@@ -288,11 +289,37 @@ export function world(o: WorldOptions = {}) {
           },
         ],
       }),
-      describeDBSnapshots: () => ({
-        DBSnapshots: [
+      describeDBSnapshots: (i: { DBSnapshotIdentifier?: string }) => {
+        const all = [
           { DBSnapshotIdentifier: 'rds:db1-2026-01-01', Status: 'available', SnapshotCreateTime: new Date() },
-        ],
-      }),
+          ...[...ownSnapshots.values()],
+        ];
+        const found = all.filter((x) => !i.DBSnapshotIdentifier || x.DBSnapshotIdentifier === i.DBSnapshotIdentifier);
+        if (i.DBSnapshotIdentifier && found.length === 0) {
+          throw DrillproofError.user('AwsResourceNotFound', `no ${i.DBSnapshotIdentifier}`, {
+            details: { awsCode: 'DBSnapshotNotFound' },
+          });
+        }
+        return { DBSnapshots: found };
+      },
+      createDBSnapshot: (i: { DBInstanceIdentifier: string; DBSnapshotIdentifier: string }) => {
+        const snap = {
+          DBSnapshotIdentifier: i.DBSnapshotIdentifier,
+          DBInstanceIdentifier: i.DBInstanceIdentifier,
+          DBSnapshotArn: `arn:aws:rds:us-east-1:000000000000:snapshot:${i.DBSnapshotIdentifier}`,
+          Status: 'available',
+          SnapshotCreateTime: new Date(),
+        };
+        ownSnapshots.set(i.DBSnapshotIdentifier, snap);
+        return { DBSnapshot: { ...snap, Status: 'creating' } };
+      },
+      deleteDBSnapshot: (i: { DBSnapshotIdentifier: string }) => {
+        const snap = ownSnapshots.get(i.DBSnapshotIdentifier);
+        if (!snap)
+          throw DrillproofError.user('AwsResourceNotFound', 'gone', { details: { awsCode: 'DBSnapshotNotFound' } });
+        ownSnapshots.delete(i.DBSnapshotIdentifier);
+        return { DBSnapshot: { ...snap, Status: 'deleted' } };
+      },
       describeEvents: () => ({ Events: [] }),
       rebootDBInstance: (i: { DBInstanceIdentifier: string }) => ({
         DBInstance: dbOut(dbs.get(i.DBInstanceIdentifier) ?? dbs.get('db1')!),

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
 import { recoverRun } from '../../src/experiments/recover.js';
@@ -6,6 +7,7 @@ import { sweep } from '../../src/experiments/sweep.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
 import { systemClock } from '../../src/util/clock.js';
+import { labClients } from '../_helpers/lab.js';
 import { killedWhen, LAB_SCENARIOS, labState, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
 
 /**
@@ -76,6 +78,31 @@ describe('kill -9 after injection, then recover', { timeout: 150_000 }, () => {
     const dir = await killedAfterInjection(quick('rds-pitr-restore'));
     const r = await recoverAndCheck(dir);
     expect(r.outcomes.map((o) => o.stepId)).toEqual(['restore']);
+  });
+
+  /** The drill snapshots (named by the restore naming rule) the lab holds, through the real SDK client. */
+  async function drillSnapshots(): Promise<string[]> {
+    const c = labClients(lab.info());
+    const res = await c.rds.send(new DescribeDBSnapshotsCommand({ SnapshotType: 'manual' }));
+    for (const x of Object.values(c)) x.destroy();
+    return (res.DBSnapshots ?? []).map((x) => x.DBSnapshotIdentifier ?? '').filter((id) => id.startsWith('lab-db-dp-'));
+  }
+
+  it('rds-restore fresh-snapshot, killed once the snapshot was requested: recover deletes the snapshot', async () => {
+    const dir = await killedWhen(quick('rds-snapshot-restore'), lab.dir(), '"operation":"CreateDBSnapshot"');
+    expect(await drillSnapshots()).toHaveLength(1);
+    const r = await recoverAndCheck(dir);
+    // Still `creating` when killed: the deletion waits until RDS accepts it.
+    expect(r.outcomes.map((o) => o.stepId)).toEqual(['restore.before']);
+    expect(await drillSnapshots()).toEqual([]);
+  });
+
+  it('rds-restore fresh-snapshot, killed after the restore: recover deletes the restored instance and the snapshot', async () => {
+    const dir = await killedAfterInjection(quick('rds-snapshot-restore'));
+    expect(await drillSnapshots()).toHaveLength(1);
+    const r = await recoverAndCheck(dir);
+    expect(r.outcomes.map((o) => o.stepId)).toEqual(['restore', 'restore.before']);
+    expect(await drillSnapshots()).toEqual([]);
   });
 
   it('fis-experiment: stops the experiment (found by its run tag) and deletes the template', async () => {

@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListExperimentTemplatesCommand } from '@aws-sdk/client-fis';
+import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import type { HeartbeatReadback } from '../../src/run/samples.js';
 import { labClients } from '../_helpers/lab.js';
 import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
 
-/** Point-in-time restore (BAR-002) and a FIS template drill against one lab. */
+/** Point-in-time and fresh-snapshot restores (BAR-002) and a FIS template drill against one lab. */
 const lab = useDrillLab({ aurora: false, fisTimeScale: 0.1 }, { leavesAsFoundWithinMs: 20_000 });
+
+/** A request parameter of a journaled AWS call. */
+const param = (e: { data: Record<string, unknown> } | undefined, name: string) =>
+  String((e?.data.params as Record<string, unknown> | undefined)?.[name]);
 
 describe('restore and FIS drills', { timeout: 150_000 }, () => {
   it('point-in-time restore: verified, RPO = F − H from the restored rows, restored instance deleted', async () => {
@@ -32,6 +37,57 @@ describe('restore and FIS drills', { timeout: 150_000 }, () => {
     expect(rto?.seconds as number).toBeGreaterThan(0);
     expect(rto?.seconds as number).toBeLessThan(90);
     expect(result.record.faults[0]).toMatchObject({ type: 'rds-restore', rollback: 'succeeded' });
+  });
+
+  it('fresh-snapshot restore on a fresh lab: snapshot taken before F, verified, RTO and RPO measured, both deleted', async () => {
+    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'rds-snapshot-restore.yaml'), lab.dir());
+    expect(result.exitCode, result.record.reason).toBe(0);
+    expect(result.record.verification?.checks.map((c) => [c.name, c.ok])).toEqual([
+      ['answers', true],
+      ['heartbeat-rows', true],
+    ]);
+    const calls = journal.filter((e) => e.kind === 'aws.call' && e.data.ok);
+    const create = calls.find((e) => e.data.operation === 'CreateDBSnapshot');
+    const snapId = param(create, 'DBSnapshotIdentifier');
+    // Named by the restore naming rule (the policy's snapshot:lab-db-dp-*), deletion journaled first.
+    expect(snapId).toMatch(/^lab-db-dp-/);
+    const inv = journal.find((e) => e.kind === 'inverse.recorded' && e.data.stepId === 'restore.before');
+    expect(inv?.seq).toBeLessThan(create?.seq as number);
+    expect((inv?.data.inverse as { action?: string } | undefined)?.action).toBe('rds.delete-snapshot');
+    // F is the restore request, after the snapshot was available.
+    const F = journal.find((e) => e.kind === 'fault.acknowledged')?.t as number;
+    const restoreCall = calls.find((e) => e.data.operation === 'RestoreDBInstanceFromDBSnapshot');
+    expect(param(restoreCall, 'DBSnapshotIdentifier')).toBe(snapId);
+    expect(create?.t as number).toBeLessThan(F);
+    // RPO = F − H, H the newest heartbeat in the restored copy (rows written before the snapshot).
+    const rb = JSON.parse(
+      readFileSync(join(runDir, 'samples', 'hb.restore.readback.json'), 'utf8'),
+    ) as HeartbeatReadback;
+    expect(rb.seqs.length).toBeGreaterThan(0);
+    const H = Math.max(...rb.sentAt);
+    expect(H).toBeLessThan(F);
+    const rpo = result.record.measurements.rpo;
+    expect(rpo?.probe).toBe('hb');
+    expect(rpo?.seconds).toBeCloseTo((F - H) / 1000, 6);
+    // RTO = verified − F: after the restored instance was seen available, before observe ended.
+    const restored = param(restoreCall, 'DBInstanceIdentifier');
+    const available = journal.find(
+      (e) => e.kind === 'watch.event' && e.data.resource === restored && e.data.state === 'available',
+    )?.t as number;
+    const observeEnd = journal.find((e) => e.kind === 'phase.finished' && e.data.phase === 'observe')?.t as number;
+    const rto = result.record.measurements.rto?.seconds as number;
+    expect(F + rto * 1000).toBeGreaterThanOrEqual(available - 250);
+    expect(F + rto * 1000).toBeLessThanOrEqual(observeEnd);
+    expect(result.record.faults[0]).toMatchObject({ type: 'rds-restore', rollback: 'succeeded' });
+    // Both gone, asked through the real SDK client.
+    const c = labClients(lab.info());
+    await expect(c.rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: snapId }))).rejects.toMatchObject({
+      name: 'DBSnapshotNotFoundFault',
+    });
+    const dbs = await c.rds.send(new DescribeDBInstancesCommand({}));
+    expect((dbs.DBInstances ?? []).map((d) => d.DBInstanceIdentifier)).not.toContain(restored);
+    for (const x of Object.values(c)) x.destroy();
+    console.log(`fresh-snapshot restore: RTO ${rto} s, RPO ${rpo?.seconds} s (${rb.seqs.length} rows in the copy)`);
   });
 
   it('FIS template: experiment tagged with the run id, states recorded, template deleted afterwards', async () => {

@@ -75,6 +75,18 @@ describe('lab answers match the output shapes of the AWS API models', { timeout:
       DBSnapshotIdentifier: snap,
       MultiAZ: false,
     });
+    // A drill's own snapshot (rds-restore from: fresh-snapshot): taken, available, deleted.
+    const own = 'lab-db-dp-contract-snap';
+    await aws.rds.createDBSnapshot({
+      DBInstanceIdentifier: info.db.instanceId,
+      DBSnapshotIdentifier: own,
+      Tags: [{ Key: 'drillproof:run-id', Value: 'contract' }],
+    });
+    await until(
+      async () =>
+        (await aws.rds.describeDBSnapshots({ DBSnapshotIdentifier: own })).DBSnapshots?.[0]?.Status === 'available',
+    );
+    await aws.rds.deleteDBSnapshot({ DBSnapshotIdentifier: own });
     await aws.rds.rebootDBInstance({ DBInstanceIdentifier: info.db.instanceId, ForceFailover: true });
     await aws.rds.failoverDBCluster({ DBClusterIdentifier: info.aurora?.clusterId as string });
     for (const d of ['lab-db-dp-contract-pitr', 'lab-db-dp-contract-snap']) {

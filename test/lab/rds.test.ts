@@ -2,8 +2,10 @@ import {
   CreateDBSnapshotCommand,
   DBInstanceNotFoundFault,
   DeleteDBInstanceCommand,
+  DeleteDBSnapshotCommand,
   DescribeDBClustersCommand,
   DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
   DescribeEventsCommand,
   FailoverDBClusterCommand,
   ListTagsForResourceCommand,
@@ -176,6 +178,34 @@ describe('lab RDS through the real SDK', () => {
     const inst = await describeDb('from-snap');
     const n = await query<{ n: number }>(inst?.Endpoint?.Port as number, 'SELECT count(*)::int AS n FROM snap');
     expect(n[0]?.n).toBe(7);
+  });
+
+  it('DeleteDBSnapshot: refused while creating and for automated snapshots, then gone; unknown ids not found', async () => {
+    const { rds } = labClients(lab.info());
+    await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'lab-db', DBSnapshotIdentifier: 'snap-del' }));
+    await expect(rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: 'snap-del' }))).rejects.toMatchObject({
+      name: 'InvalidDBSnapshotStateFault',
+    });
+    await waitUntilDBSnapshotAvailable({ client: rds, ...wait }, { DBSnapshotIdentifier: 'snap-del' });
+    const del = await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: 'snap-del' }));
+    expect(del.DBSnapshot).toMatchObject({
+      DBSnapshotIdentifier: 'snap-del',
+      Status: 'deleted',
+      SnapshotType: 'manual',
+    });
+    await expect(rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'snap-del' }))).rejects.toMatchObject({
+      name: 'DBSnapshotNotFoundFault',
+    });
+    await expect(rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: 'snap-del' }))).rejects.toMatchObject({
+      name: 'DBSnapshotNotFoundFault',
+    });
+    const auto = await rds.send(
+      new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'lab-db', SnapshotType: 'automated' }),
+    );
+    const id = auto.DBSnapshots?.find((x) => x.Status === 'available')?.DBSnapshotIdentifier as string;
+    await expect(rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }))).rejects.toMatchObject({
+      name: 'InvalidDBSnapshotStateFault',
+    });
   });
 
   it('FailoverDBCluster promotes the Aurora-style reader and moves the writer endpoint', async () => {

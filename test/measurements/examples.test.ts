@@ -205,3 +205,64 @@ describe('worked example B and C: RPO', () => {
     expect(m.rpo?.kind).toBe('restore');
   });
 });
+
+describe('RPO of a snapshot restore: the heartbeat rows, else the snapshot creation time', () => {
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const samples: Sample[] = [0, 1, 2, 3].map((seq) => ({
+    probe: 'hb',
+    seq,
+    scheduled: t0 + seq * 500,
+    ok: true,
+    latencyMs: 3,
+    serviceMs: null,
+    status: null,
+    error: null,
+    write: { outcome: 'acknowledged', sentAt: t0 + seq * 500 },
+  }));
+  const hb = seriesFromSamples(
+    { probe: 'hb', kind: 'postgres-heartbeat', intervalMs: 500, timeoutMs: 1000, t0 },
+    samples,
+  );
+  const F = t0 + 10_000;
+  const snapshotArn = 'arn:aws:rds:us-east-1:000000000000:snapshot:lab-db-dp-20260101t000000z-3f9a-restore';
+  const restore = {
+    restoredInstance: 'lab-db-dp-20260101t000000z-3f9a-restore',
+    faultAt: new Date(F).toISOString(),
+    faultAtMs: F,
+    verifiedAt: new Date(F + 4000).toISOString(),
+    verifiedAtMs: F + 4000,
+    resolutionMs: 200,
+    verification: { ok: true, checks: [] },
+    recoveryPointArn: snapshotArn,
+    recoveryPointCreatedAtMs: t0 + 1200,
+  };
+  const readback = (seqs: number[]): HeartbeatReadback => ({
+    probe: 'hb',
+    runId: 'r',
+    readAt: F + 3000,
+    source: 'restored:5432/app',
+    kind: 'restore',
+    seqs,
+    sentAt: seqs.map((q) => t0 + q * 500),
+  });
+
+  it('rows in the copy: RPO = F − H, the heartbeat is the basis', () => {
+    const m = computeMeasurements({ series: [hb], readbacks: [readback([0, 1, 2])], faultMs: F, restore });
+    expect(m.rpo).toMatchObject({ probe: 'hb', kind: 'restore', seconds: (F - (t0 + 1000)) / 1000 });
+  });
+
+  it('no heartbeat table in the snapshot: RPO = F − SnapshotCreateTime, the snapshot named as the basis', () => {
+    const m = computeMeasurements({ series: [hb], readbacks: [readback([])], faultMs: F, restore });
+    expect(m.rpo).toMatchObject({ probe: `recovery-point:${snapshotArn}`, kind: 'restore', seconds: 8.8 });
+  });
+
+  it('no creation time known and no rows: unmeasured, never 0', () => {
+    const m = computeMeasurements({
+      series: [hb],
+      readbacks: [readback([])],
+      faultMs: F,
+      restore: { ...restore, recoveryPointCreatedAtMs: null },
+    });
+    expect(m.rpo?.seconds).toBeNull();
+  });
+});

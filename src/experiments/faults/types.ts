@@ -111,7 +111,12 @@ export interface FaultAction {
    * the fault. Its inverse is kept with `rollback.mode: explicit` too: it undoes drillproof's own
    * preparation, not the fault.
    */
-  before?: { description: string; inverse: InverseSpec; run(ctx: FaultContext): Promise<{ requestIds: string[] }> };
+  before?: {
+    description: string;
+    /** null: the preparation leaves something kept on purpose (a snapshot with `keep: true`). */
+    inverse: InverseSpec | null;
+    run(ctx: FaultContext): Promise<{ requestIds: string[] }>;
+  };
   /** Runs concurrently with observe after injection; its failure fails the drill. */
   followUp?(ctx: FaultContext): Promise<FollowUpResult>;
   /**

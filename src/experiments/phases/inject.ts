@@ -38,7 +38,7 @@ export async function injectFaults(i: {
     injected.push(rec);
     try {
       if (action.before) {
-        rollback.record(`${action.stepId}.before`, action.fault, action.before.inverse);
+        if (action.before.inverse) rollback.record(`${action.stepId}.before`, action.fault, action.before.inverse);
         journal.append('note', { message: `${action.before.description} for ${action.stepId}`, stepId: action.stepId });
         rec.requestIds.push(...(await action.before.run(ctx)).requestIds);
       }

@@ -2,6 +2,7 @@ import type { RdsLab } from '../rds/lab-rds.js';
 import {
   createSnapshot,
   deleteInstance,
+  deleteSnapshot,
   restoreFromSnapshot,
   restoreToPointInTime,
   snapshotsOf,
@@ -145,6 +146,12 @@ export function rdsService(rds: RdsLab): QueryService {
         return {
           DBSnapshot: snapshotXml(createSnapshot(rds, inst, required(p, 'DBSnapshotIdentifier'), tagsParam(p))),
         };
+      },
+      DeleteDBSnapshot: (p, req) => {
+        const id = idOf(required(p, 'DBSnapshotIdentifier')) as string;
+        snapshotsOf(rds, undefined, id);
+        denyWrites(req, 'DeleteDBSnapshot');
+        return { DBSnapshot: snapshotXml(deleteSnapshot(rds, id)) };
       },
       RestoreDBInstanceFromDBSnapshot: (p, req) => {
         denyWrites(req, 'RestoreDBInstanceFromDBSnapshot');

@@ -70,11 +70,11 @@ export function queryAuthRequests(service: string, op: string, p: QueryParams, s
       const id = p.str(name);
       return id ? [one(rdsArn('db', id), tagContext(src.dbTags(id)))] : [];
     };
-    const tagging = (dbId: string | undefined) => {
+    const tagging = (dbId: string | undefined, kind: 'db' | 'snapshot' = 'db') => {
       const t = requestTags(p);
       if (!dbId || Object.keys(t).length === 0) return [];
       // Tags given at creation are authorized as rds:AddTagsToResource on the new resource.
-      return [{ action: 'rds:AddTagsToResource', resource: rdsArn('db', dbId), context: t }];
+      return [{ action: 'rds:AddTagsToResource', resource: rdsArn(kind, dbId), context: t }];
     };
     switch (op) {
       case 'RebootDBInstance':
@@ -84,8 +84,16 @@ export function queryAuthRequests(service: string, op: string, p: QueryParams, s
         const id = p.str('DBClusterIdentifier') ?? '*';
         return [one(rdsArn('cluster', id), tagContext(src.dbTags(id)))];
       }
-      case 'CreateDBSnapshot':
-        return [...db('DBInstanceIdentifier'), one(rdsArn('snapshot', p.str('DBSnapshotIdentifier') ?? '*'))];
+      case 'CreateDBSnapshot': {
+        const snap = p.str('DBSnapshotIdentifier');
+        return [
+          ...db('DBInstanceIdentifier'),
+          one(rdsArn('snapshot', snap ?? '*'), requestTags(p)),
+          ...tagging(snap, 'snapshot'),
+        ];
+      }
+      case 'DeleteDBSnapshot':
+        return [one(rdsArn('snapshot', p.str('DBSnapshotIdentifier') ?? '*'))];
       case 'RestoreDBInstanceFromDBSnapshot': {
         const target = p.str('DBInstanceIdentifier');
         return [

@@ -42,6 +42,7 @@ export const RDS_EVENT_MESSAGES: Record<string, { categories: string[]; messages
     messages: ['The DB instance has been restored from a point-in-time backup.', 'Restored from DB instance'],
   },
   'RDS-EVENT-0040': { categories: ['backup'], messages: ['Creating manual snapshot', 'Creating manual snapshot.'] },
+  'RDS-EVENT-0041': { categories: ['deletion'], messages: ['Deleted user snapshot', 'Deleted user snapshot.'] },
   'RDS-EVENT-0042': { categories: ['backup'], messages: ['Manual snapshot created', 'Manual snapshot created.'] },
   'RDS-EVENT-0043': { categories: ['restoration'], messages: ['Restored from snapshot'] },
   // The DescribeEvents message first (USER_Events.Messages, "Message" column), then the older description.

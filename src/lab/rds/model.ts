@@ -78,7 +78,7 @@ export interface DbSnapshot {
   arn: string;
   instanceId: string;
   type: 'manual' | 'automated';
-  status: 'creating' | 'available' | 'deleting';
+  status: 'creating' | 'available' | 'deleting' | 'deleted';
   createTime: Date;
   az: string;
   port: number;

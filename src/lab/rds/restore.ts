@@ -66,6 +66,28 @@ export function createSnapshot(rds: RdsLab, instanceId: string, snapshotId: stri
   return s;
 }
 
+/**
+ * DeleteDBSnapshot (API reference): only a manual snapshot in the `available` state can be
+ * deleted (InvalidDBSnapshotState otherwise; automated ones go with their retention); the answer
+ * is the snapshot with Status `deleted`, and it is gone from DescribeDBSnapshots at once.
+ */
+export function deleteSnapshot(rds: RdsLab, snapshotId: string): DbSnapshot {
+  const s = rds.snapshots.get(snapshotId) ?? [...rds.snapshots.values()].find((x) => x.arn === snapshotId);
+  if (!s) throw new ApiError('DBSnapshotNotFound', `DBSnapshot not found: ${snapshotId}`, 404);
+  if (s.type !== 'manual') {
+    throw new ApiError('InvalidDBSnapshotState', `Only manual snapshots may be deleted: ${snapshotId} is ${s.type}.`);
+  }
+  if (s.status !== 'available') {
+    throw new ApiError('InvalidDBSnapshotState', `Snapshot ${snapshotId} is not available (it is ${s.status}).`);
+  }
+  rds.snapshots.delete(s.id);
+  // A restore still copying the files keeps them until the lab goes down (AWS lets it finish too).
+  const reading = [...rds.instances.values()].some((i) => i.restoredFrom === s.id && i.status === 'creating');
+  if (!reading) rmSync(s.dir, { recursive: true, force: true });
+  rds.events.add('RDS-EVENT-0041', 'db-snapshot', s.id, s.arn);
+  return { ...s, status: 'deleted' };
+}
+
 function checkNewId(rds: RdsLab, id: string): void {
   if (!/^[A-Za-z][A-Za-z0-9-]{0,62}$/.test(id) || id.endsWith('-') || id.includes('--')) {
     throw new ApiError(

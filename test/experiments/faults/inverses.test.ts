@@ -288,6 +288,21 @@ const cases: Case[] = [
     undone: (f) => expect([...f.dbs.keys()]).toEqual(['shop-db']),
   },
   {
+    name: 'rds-restore from a fresh snapshot',
+    resources: { db: { type: 'rds-instance', id: 'shop-db' } },
+    step: { id: 'restore', type: 'rds-restore', resource: 'db', from: 'fresh-snapshot' },
+    fake: { db: multiAzDb },
+    faulted: (f) => {
+      expect([...f.dbs.keys()]).toEqual(['shop-db', 'shop-db-dp-run-1-restore']);
+      expect([...f.snapshots.keys()]).toEqual(['shop-db-dp-run-1-restore']);
+      expect(f.snapshots.get('shop-db-dp-run-1-restore')?.tags?.['drillproof:run-id']).toBe('run-1');
+    },
+    undone: (f) => {
+      expect([...f.dbs.keys()]).toEqual(['shop-db']);
+      expect([...f.snapshots.keys()]).toEqual([]);
+    },
+  },
+  {
     name: 'dynamodb-restore',
     resources: { orders: { type: 'dynamodb-table', name: 'orders' } },
     step: { id: 'restore', type: 'dynamodb-restore', resource: 'orders', from: { pointInTime: 'latest' } },

@@ -252,6 +252,53 @@ describe('drillproof iam-policy', () => {
     expect(actionsOf(p)).toContain('rds:DescribeDBSnapshots');
   });
 
+  it('a fresh-snapshot restore may create, tag and delete only snapshots named by the restore naming rule', () => {
+    const text = `version: 1
+metadata: { name: fresh }
+target: { provider: aws, region: us-east-1, allowedAccounts: ["123456789012"] }
+resources: { db: { type: rds-instance, id: shop-db } }
+probes:
+  - name: hb
+    type: postgres-heartbeat
+    interval: 1s
+    connection: { host: db.example.com, port: 5432, database: shop, user: u, password: { env: P } }
+steps:
+  baseline: 10s
+  faults: [{ id: restore, type: rds-restore, resource: db, from: fresh-snapshot, heartbeatProbe: hb, restoredId: shop-copy }]
+  observe: { timeout: 45m }
+`;
+    const { scenario: s } = parseScenarioText(text, 'fresh.yaml');
+    const plan = buildPlan({ scenario: s, path: 'fresh.yaml', sha256: '0'.repeat(64) });
+    const inject = plan.steps.find((st) => st.id === 'inject.restore');
+    const snap = 'arn:aws:rds:us-east-1:123456789012:snapshot:shop-db-dp-*';
+    // The snapshot first (not the fault), then the restore from it.
+    expect(inject?.awsCalls.map((c) => c.operation)).toEqual([
+      'CreateDBSnapshot',
+      'AddTagsToResource',
+      'DescribeDBSnapshots',
+      'RestoreDBInstanceFromDBSnapshot',
+      'AddTagsToResource',
+    ]);
+    expect(inject?.awsCalls[0]?.resources).toEqual([snap, 'arn:aws:rds:us-east-1:123456789012:db:shop-db']);
+    expect(inject?.awsCalls[3]?.resources).toContain(snap);
+    expect(inject?.inverse?.awsCalls.map((c) => [c.operation, c.resources])).toEqual([
+      ['DeleteDBInstance', ['arn:aws:rds:us-east-1:123456789012:db:shop-copy']],
+      ['DeleteDBSnapshot', [snap]],
+    ]);
+    const p = buildIamPolicy(plan);
+    const del = p.Statement.find((st) => st.Action.includes('rds:DeleteDBSnapshot'));
+    expect(del?.Resource).toBe(snap);
+    expect(actionsOf(p)).toContain('rds:CreateDBSnapshot');
+    // keep: true leaves the snapshot (and the instance): nothing to delete, nothing granted.
+    const kept = parseScenarioText(
+      text.replace('restoredId: shop-copy', 'restoredId: shop-copy, keep: true'),
+      'k.yaml',
+    );
+    const keptPolicy = buildIamPolicy(buildPlan({ scenario: kept.scenario, path: 'k.yaml', sha256: '0'.repeat(64) }));
+    expect(actionsOf(keptPolicy)).not.toContain('rds:DeleteDBSnapshot');
+    expect(actionsOf(keptPolicy)).toContain('rds:CreateDBSnapshot');
+  });
+
   it('KMS signing adds kms:Sign and kms:GetPublicKey on the key', () => {
     const text = `version: 1
 metadata: { name: kms }

@@ -3,7 +3,7 @@ import type { RestoreVerification } from '../../../run/journal-types.js';
 import { isoMs } from '../../../util/clock.js';
 import { stepFaultTime } from '../fault-time.js';
 import { requestIds } from '../inverse.js';
-import { verifyRestore } from '../rds/restore-run.js';
+import { restorePointFacts, verifyRestore } from '../rds/restore-run.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
 import { pollUntil } from '../wait.js';
 import { chooseRecoveryPoint, isContinuous, restoreMetadata } from './choose.js';
@@ -204,9 +204,7 @@ export async function verifyBackupRestore(c: FaultContext, r: BackupRun): Promis
   const { job, seen } = await followJob(c, r);
   const base = {
     restoreJobId: r.state.jobId,
-    recoveryPointArn: r.state.point?.arn,
-    recoveryPointCreatedAt: r.state.point?.createdAtMs == null ? null : isoMs(r.state.point.createdAtMs),
-    recoveryPointCreatedAtMs: r.state.point?.createdAtMs ?? null,
+    ...restorePointFacts(r.state.point),
     restoreJob: { status: job.Status, createdResourceArn: job.CreatedResourceArn ?? null, states: seen },
   };
   if (job.Status !== 'COMPLETED') {

@@ -9,17 +9,40 @@ import type { RdsRestoreStep } from './restore-schema.js';
 
 function sourceOf(f: RdsRestoreStep): string {
   if (f.from === 'latest-snapshot') return 'the latest snapshot';
+  if (f.from === 'fresh-snapshot') return 'a snapshot taken now';
   return 'snapshot' in f.from ? `snapshot ${f.from.snapshot}` : `point in time ${f.from.pointInTime}`;
+}
+
+/** The ARNs of the snapshot a step restores from (the drill's own for fresh-snapshot). */
+function snapshotArns(ctx: PlanContext, f: RdsRestoreStep, restoredPattern: string): string[] {
+  if (f.from === 'fresh-snapshot') return arns(ctx, 'rds', `snapshot:${restoredPattern}`);
+  const named = typeof f.from === 'object' && 'snapshot' in f.from && known(f.from.snapshot) ? f.from.snapshot : '*';
+  return arns(ctx, 'rds', `snapshot:${named}`);
+}
+
+/**
+ * fresh-snapshot: CreateDBSnapshot of the source (named like the restored instance, by the same
+ * rule, so the policy's `snapshot:<source>-dp-*` covers it; tagging on create needs
+ * AddTagsToResource on the snapshot), then its status polled until available.
+ */
+function freshSnapshotCalls(ctx: PlanContext, id: string | undefined, snap: string[]): AwsCall[] {
+  return [
+    call('rds', 'CreateDBSnapshot', [...snap, ...dbInstanceArns(ctx, id)], {
+      note: 'a fresh snapshot of the source, taken after the heartbeat started; not the fault (F is the restore)',
+    }),
+    call('rds', 'AddTagsToResource', snap, { note: 'the snapshot is tagged with the run id on creation' }),
+    call('rds', 'DescribeDBSnapshots', ['*'], { note: 'wait until the snapshot is available' }),
+  ];
 }
 
 function injectCalls(
   ctx: PlanContext,
   f: RdsRestoreStep,
-  o: { cluster: boolean; id: string | undefined; newDb: string[]; newInstance: string[] },
+  o: { cluster: boolean; id: string | undefined; newDb: string[]; newInstance: string[]; snap: string[] },
 ): AwsCall[] {
   const pointInTime = typeof f.from === 'object' && 'pointInTime' in f.from ? f.from.pointInTime : undefined;
   const snapshot = typeof f.from === 'object' && 'snapshot' in f.from && known(f.from.snapshot) ? f.from.snapshot : '*';
-  const inject: AwsCall[] = [];
+  const inject: AwsCall[] = f.from === 'fresh-snapshot' && !o.cluster ? freshSnapshotCalls(ctx, o.id, o.snap) : [];
   if (o.cluster) {
     inject.push(
       pointInTime === undefined
@@ -37,11 +60,7 @@ function injectCalls(
     const groups = ['og:*', 'pg:*', 'subgrp:*'].flatMap((g) => arns(ctx, 'rds', g));
     inject.push(
       pointInTime === undefined
-        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [
-            ...o.newDb,
-            ...arns(ctx, 'rds', `snapshot:${snapshot}`),
-            ...groups,
-          ])
+        ? call('rds', 'RestoreDBInstanceFromDBSnapshot', [...o.newDb, ...o.snap, ...groups])
         : call('rds', 'RestoreDBInstanceToPointInTime', [...o.newDb, ...dbInstanceArns(ctx, o.id), ...groups], {
             params: pointInTime === 'latest' ? { UseLatestRestorableTime: true } : { RestoreTime: pointInTime },
           }),
@@ -54,7 +73,11 @@ function injectCalls(
 }
 
 /** The plan of an rds-restore step. */
-export function rdsRestorePlan(f: RdsRestoreStep, ctx: PlanContext, inverseAction: string): FaultPlan {
+export function rdsRestorePlan(
+  f: RdsRestoreStep,
+  ctx: PlanContext,
+  inverseActions: { instance: string; snapshot: string },
+): FaultPlan {
   const r = ctx.resources[f.resource] as { type: string; id?: string } | undefined;
   const cluster = r?.type === 'aurora-cluster';
   const id = r && (r.type === 'rds-instance' || r.type === 'aurora-cluster') ? r.id : undefined;
@@ -62,20 +85,24 @@ export function rdsRestorePlan(f: RdsRestoreStep, ctx: PlanContext, inverseActio
   const source = sourceOf(f);
   const newDb = cluster ? arns(ctx, 'rds', `cluster:${restoredPattern}`) : dbInstanceArns(ctx, restoredPattern);
   const newInstance = dbInstanceArns(ctx, restoredPattern);
+  const fresh = f.from === 'fresh-snapshot';
+  // The drill's snapshot is named by the naming rule even when restoredId names the instance.
+  const snap = snapshotArns(ctx, f, known(id) ? restoredDbPattern(id) : '*');
   const preflight: AwsCall[] = [
     call('rds', cluster ? 'DescribeDBClusters' : 'DescribeDBInstances', ['*'], {
       note: 'source exists; LatestRestorableTime for point-in-time restores',
     }),
   ];
-  if (f.from === 'latest-snapshot') {
+  if (f.from === 'latest-snapshot' || (typeof f.from === 'object' && 'snapshot' in f.from)) {
     preflight.push(
       call('rds', cluster ? 'DescribeDBClusterSnapshots' : 'DescribeDBSnapshots', ['*'], {
-        note: 'find the latest snapshot',
+        note: 'find the snapshot and its creation time (the RPO basis without heartbeat rows)',
       }),
     );
   }
   const del: AwsCall[] = [call('rds', 'DeleteDBInstance', newInstance, { params: { SkipFinalSnapshot: true } })];
   if (cluster) del.push(call('rds', 'DeleteDBCluster', newDb, { params: { SkipFinalSnapshot: true } }));
+  if (fresh) del.push(call('rds', 'DeleteDBSnapshot', snap, { note: 'the snapshot the drill took' }));
   const pitr = typeof f.from === 'object' && 'pointInTime' in f.from;
   const n = f.verify.length;
   return {
@@ -83,18 +110,32 @@ export function rdsRestorePlan(f: RdsRestoreStep, ctx: PlanContext, inverseActio
     description: `Restores ${source} to a new ${cluster ? 'cluster' : 'instance'} (${restoredPattern}), waits until it is available, then runs ${n} verification quer${n === 1 ? 'y' : 'ies'}${f.heartbeatProbe ? ` and reads back heartbeat ${f.heartbeatProbe}` : ''}.`,
     targets: [planTarget(ctx, f.resource)],
     preflight,
-    inject: injectCalls(ctx, f, { cluster, id, newDb, newInstance }),
+    inject: injectCalls(ctx, f, { cluster, id, newDb, newInstance, snap }),
     watch: [
       rdsEventsCall,
       call('rds', cluster ? 'DescribeDBClusters' : 'DescribeDBInstances', ['*'], { note: 'restore status' }),
     ],
-    inverse: f.keep ? null : { description: 'delete the restored database (no final snapshot)', awsCalls: del },
-    inverseActions: f.keep ? [] : [inverseAction],
+    inverse: f.keep
+      ? null
+      : {
+          description: `delete the restored database (no final snapshot)${fresh ? ' and the snapshot the drill took' : ''}`,
+          awsCalls: del,
+        },
+    inverseActions: f.keep
+      ? []
+      : fresh
+        ? [inverseActions.snapshot, inverseActions.instance]
+        : [inverseActions.instance],
     destructive: true,
     recoveryTypicalMs: ctx.lab ? 5 * S : pitr ? 25 * M : 15 * M,
     injectMs: { typical: 2 * S, max: 60 * S },
     inverseMs: { typical: 2 * S, max: 60 * S },
-    notes: f.keep ? ['keep: true, the restored database is left in place'] : [],
+    notes: [
+      ...(f.keep ? [`keep: true, the restored database${fresh ? ' and the snapshot' : ''} are left in place`] : []),
+      ...(fresh
+        ? ['the snapshot is taken before F: F is the restore request, the snapshot the last backup before it']
+        : []),
+    ],
     ...(f.connection?.password
       ? { secrets: [{ password: f.connection.password, user: f.connection.user ?? '*' }] }
       : {}),

@@ -12,6 +12,7 @@ import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
 import { pollUntil } from '../wait.js';
 import { waitDbAvailable } from './await-available.js';
+import type { RestorePoint } from './fresh-snapshot.js';
 import { judgeCheck, type RdsRestoreStep, type VerifyCheck } from './restore-schema.js';
 
 /** What one restore step needs at run time, fixed when it is prepared. */
@@ -21,23 +22,54 @@ export interface RestorePlan {
   newId: string;
   /** `latest` or an RFC 3339 time for a point-in-time restore; undefined: a snapshot restore. */
   pit: string | undefined;
-  state: { snapshotId?: string; requestedAt?: number; verified?: boolean };
+  /** fresh-snapshot: the snapshot the drill takes before the restore. */
+  freshSnapshotId?: string;
+  state: { snapshotId?: string; point?: RestorePoint; requestedAt?: number; verified?: boolean };
 }
 
-async function pickSnapshot(c: FaultContext, r: RestorePlan): Promise<string | undefined> {
+/** The snapshot to restore and its creation time (the RPO basis when the copy holds no heartbeat). */
+async function pickSnapshot(
+  c: FaultContext,
+  r: RestorePlan,
+): Promise<{ id: string; point?: RestorePoint } | undefined> {
   const from = r.step.from;
-  if (typeof from === 'object' && 'snapshot' in from) return from.snapshot;
-  const res = await c.aws.rds.describeDBSnapshots({ DBInstanceIdentifier: r.db.id });
+  const named = typeof from === 'object' && 'snapshot' in from ? from.snapshot : undefined;
+  const res = await c.aws.rds
+    .describeDBSnapshots(named ? { DBSnapshotIdentifier: named } : { DBInstanceIdentifier: r.db.id })
+    .catch((err) => {
+      // A snapshot shared from another account is not described by its ARN: restored by name, no basis.
+      if (named) return { DBSnapshots: undefined };
+      throw err;
+    });
+  if (named && res.DBSnapshots === undefined) return { id: named };
   const snaps = (res.DBSnapshots ?? [])
     .filter((s) => s.Status === 'available' && s.DBSnapshotIdentifier)
     .sort((a, b) => (a.SnapshotCreateTime?.getTime() ?? 0) - (b.SnapshotCreateTime?.getTime() ?? 0));
-  return snaps[snaps.length - 1]?.DBSnapshotIdentifier;
+  const s = snaps[snaps.length - 1];
+  if (!s?.DBSnapshotIdentifier) return undefined;
+  return {
+    // A named snapshot is restored by the name (or ARN) the scenario gave.
+    id: named ?? s.DBSnapshotIdentifier,
+    point: { arn: s.DBSnapshotArn ?? s.DBSnapshotIdentifier, createdAtMs: s.SnapshotCreateTime?.getTime() ?? null },
+  };
+}
+
+async function choose(c: FaultContext, r: RestorePlan): Promise<void> {
+  const picked = await pickSnapshot(c, r);
+  r.state.snapshotId = picked?.id;
+  r.state.point = picked?.point;
 }
 
 export async function restorePreflight(c: FaultContext, r: RestorePlan): Promise<PreflightCheckResult[]> {
   const out: PreflightCheckResult[] = [{ check: 'source db', ok: true, detail: `${r.db.id} is ${r.db.status}` }];
-  if (!r.pit) {
-    r.state.snapshotId = await pickSnapshot(c, r);
+  if (r.freshSnapshotId) {
+    out.push({
+      check: 'snapshot',
+      ok: true,
+      detail: `a fresh snapshot ${r.freshSnapshotId} of ${r.db.id} is taken right before the restore`,
+    });
+  } else if (!r.pit) {
+    await choose(c, r);
     out.push({
       check: 'snapshot',
       ok: !!r.state.snapshotId,
@@ -82,7 +114,7 @@ export async function startRestore(c: FaultContext, r: RestorePlan) {
     });
     return { requestIds: requestIds(res), response: { newId: r.newId } };
   }
-  r.state.snapshotId ??= await pickSnapshot(c, r);
+  if (!r.state.snapshotId && !r.freshSnapshotId) await choose(c, r);
   if (!r.state.snapshotId) throw DrillproofError.user('SnapshotMissing', `no available snapshot of ${r.db.id}`);
   const res = await c.aws.rds.restoreDBInstanceFromDBSnapshot({
     DBInstanceIdentifier: r.newId,
@@ -96,7 +128,20 @@ export async function startRestore(c: FaultContext, r: RestorePlan) {
 export interface VerifyTarget {
   step: Pick<RdsRestoreStep, 'id' | 'verify' | 'heartbeatProbe' | 'connection'>;
   newId: string;
-  state: { requestedAt?: number; verified?: boolean };
+  /** `point`: the snapshot or recovery point restored, when known. */
+  state: { requestedAt?: number; verified?: boolean; point?: RestorePoint | undefined };
+}
+
+/**
+ * The run record's facts of the restored snapshot or recovery point: RPO = F − its creation time
+ * when the copy holds no heartbeat row (src/measurements/rpo.ts `recoveryPointRpo`).
+ */
+export function restorePointFacts(point: RestorePoint | undefined) {
+  return {
+    recoveryPointArn: point?.arn,
+    recoveryPointCreatedAt: point?.createdAtMs == null ? null : isoMs(point.createdAtMs),
+    recoveryPointCreatedAtMs: point?.createdAtMs ?? null,
+  };
 }
 
 type CheckResult = { name: string; ok: boolean; expected: string; actual: string };
@@ -189,6 +234,7 @@ export async function verifyRestore(c: FaultContext, r: VerifyTarget): Promise<F
     newestHeartbeatAt: newest === null ? null : isoMs(newest),
     heartbeatRows: rows,
     verification: { ok, checks: results },
+    ...(r.state.point ? restorePointFacts(r.state.point) : {}),
   };
   r.state.verified = ok;
   const failed = results.filter((x) => !x.ok).map((x) => `${x.name} expected ${x.expected}, got ${x.actual}`);

@@ -8,14 +8,18 @@ const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?
 
 export const restoreSource = z.union(
   [
-    z.literal('latest-snapshot'),
+    z.literal('latest-snapshot').meta({ description: 'The newest available snapshot of the source.' }),
+    z.literal('fresh-snapshot').meta({
+      description:
+        'A snapshot the drill takes of the source right before the restore (after the heartbeat started), named <id>-dp-<run>-<step>; deleted afterwards unless keep: true.',
+    }),
     strict({ snapshot: text.meta({ description: 'DB snapshot identifier or ARN.' }) }),
     strict({ pointInTime: z.union([z.literal('latest'), rfc3339]) }),
   ],
   {
     error: (iss) =>
       typeof iss.input === 'string'
-        ? `unknown restore source ${describeInput(iss.input)}: use latest-snapshot, {snapshot: id} or {pointInTime: latest | RFC 3339 time}`
+        ? `unknown restore source ${describeInput(iss.input)}: use latest-snapshot, fresh-snapshot, {snapshot: id} or {pointInTime: latest | RFC 3339 time}`
         : undefined,
   },
 );
@@ -44,13 +48,19 @@ export const rdsRestoreFault = strict({
   ...stepShape,
   type: z.literal('rds-restore'),
   resource: resourceName.meta({ description: 'rds-instance or aurora-cluster resource to restore from.' }),
-  from: restoreSource.meta({ description: 'latest-snapshot, {snapshot: id} or {pointInTime: latest | time}.' }),
+  from: restoreSource.meta({
+    description:
+      'latest-snapshot, fresh-snapshot (taken by the drill before the restore), {snapshot: id} or {pointInTime: latest | time}.',
+  }),
   instanceClass: text.optional().meta({ description: 'Class of the restored instance, e.g. db.t3.medium.' }),
   restoredId: name.optional().meta({
     description:
       'Identifier of the restored instance (default: <id>-dp-<run>-<step>; iam-policy scopes the restore to <id>-dp-*).',
   }),
-  keep: z.boolean().default(false).meta({ description: 'Keep the restored database after the drill.' }),
+  keep: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Keep the restored database (and a fresh-snapshot snapshot) after the drill.' }),
   heartbeatProbe: name
     .optional()
     .meta({ description: 'Heartbeat probe whose rows are read back from the restore (RPO).' }),

@@ -8,9 +8,10 @@ import { defineInverse, requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
 import { pollUntil } from '../wait.js';
 import { restoredInstanceAvailable } from './confirm.js';
+import { deleteSnapshot, drillSnapshots, freshSnapshotBefore } from './fresh-snapshot.js';
 import { restoredDbId } from './restore-naming.js';
 import { rdsRestorePlan } from './restore-plan.js';
-import { restorePreflight, startRestore, verifyRestore } from './restore-run.js';
+import { type RestorePlan, restorePreflight, startRestore, verifyRestore } from './restore-run.js';
 import { rdsRestoreFault } from './restore-schema.js';
 
 export { judgeCheck } from './restore-schema.js';
@@ -113,8 +114,9 @@ async function restoredInstances(aws: AwsApis): Promise<Leftover[]> {
 }
 
 /**
- * rds-restore: the BAR-002 drill. Restores a new instance from the latest snapshot or to a point
- * in time, waits until it is available, connects, verifies (heartbeat read-back plus the
+ * rds-restore: the BAR-002 drill. Restores a new instance from the latest snapshot, a snapshot it
+ * takes itself right before the restore (`fresh-snapshot`, its deletion journaled first), a named
+ * snapshot or a point in time, waits until it is available, connects, verifies (heartbeat read-back plus the
  * scenario's SQL checks); its RTO (verified − F) and RPO (F − newest heartbeat found) are
  * computed by the measurements from what it records. The restored instance is deleted afterwards
  * unless `keep: true`.
@@ -125,7 +127,7 @@ export const rdsRestoreDefinition = defineFault({
   resourceRefs: [{ key: 'resource', types: ['rds-instance', 'aurora-cluster'] }],
   crossCheck,
   measuresRestore: true,
-  plan: (f, ctx) => rdsRestorePlan(f, ctx, deleteInstance.action),
+  plan: (f, ctx) => rdsRestorePlan(f, ctx, { instance: deleteInstance.action, snapshot: deleteSnapshot.action }),
   async prepare(step, ctx) {
     if (ctx.resources.get(step.resource)?.type === 'aurora-cluster') {
       throw DrillproofError.user(
@@ -137,9 +139,25 @@ export const rdsRestoreDefinition = defineFault({
     const db = resolvedOf(ctx.resources, step.resource, 'rds-instance', `fault ${step.id} (${step.type})`);
     const newId = step.restoredId ?? restoredDbId(db.id, ctx.runId, step.id);
     const pit = typeof step.from === 'object' && 'pointInTime' in step.from ? step.from.pointInTime : undefined;
-    const r = { step, db, newId, pit, state: {} as { verified?: boolean } };
+    // The drill's snapshot is named by the same rule as the restore (the policy's `<id>-dp-*`).
+    const freshSnapshotId = step.from === 'fresh-snapshot' ? restoredDbId(db.id, ctx.runId, step.id) : undefined;
+    const r: RestorePlan = { step, db, newId, pit, ...(freshSnapshotId ? { freshSnapshotId } : {}), state: {} };
+    const before = freshSnapshotId
+      ? freshSnapshotBefore({
+          sourceId: db.id,
+          snapshotId: freshSnapshotId,
+          stepId: step.id,
+          keep: step.keep,
+          region: ctx.aws.region,
+          taken: (p) => {
+            r.state.snapshotId = freshSnapshotId;
+            r.state.point = p;
+          },
+        })
+      : undefined;
     return [
       {
+        ...(before ? { before } : {}),
         stepId: step.id,
         fault: step.type,
         action: pit ? 'rds:RestoreDBInstanceToPointInTime' : 'rds:RestoreDBInstanceFromDBSnapshot',
@@ -153,12 +171,17 @@ export const rdsRestoreDefinition = defineFault({
       },
     ];
   },
-  inverses: [deleteInstance],
+  inverses: [deleteInstance, deleteSnapshot],
   // It impairs nothing: the copy is new, the source keeps serving.
   affects: () => [],
   confirm: confirmByAction({
     'rds:RestoreDBInstanceToPointInTime': restoredInstanceAvailable,
     'rds:RestoreDBInstanceFromDBSnapshot': restoredInstanceAvailable,
   }),
-  leftovers: { service: 'rds', what: 'RDS DB instances', find: restoredInstances },
+  leftovers: {
+    service: 'rds',
+    what: 'RDS DB instances and snapshots',
+    // Instances first: a restore still reading its snapshot is gone before the snapshot goes.
+    find: async (aws) => [...(await restoredInstances(aws)), ...(await drillSnapshots(aws))],
+  },
 });
