@@ -6,13 +6,15 @@ import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { type drill, LAB_SCENARIOS, usePolicyRuns } from './_drill.js';
 
 /**
  * The AWS Backup restore drills (BAR-002) on a lab with the Backup part: every figure a run
  * reports is checked against what the lab's Backup, RDS and DynamoDB APIs answer afterwards.
  */
 const lab = useLab({ aurora: false, dynamodb: true, backup: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 let c: { backup: BackupClient; rds: RDSClient; ddb: DynamoDBClient };
 beforeAll(() => {
@@ -113,7 +115,7 @@ async function expectBackupRestore(
 describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
   it('an RDS recovery point: restored, verified, validation reported, the instance deleted', async () => {
     const before = await dbIds();
-    const run = await drill(join(LAB_SCENARIOS, 'backup-restore-rds.yaml'), lab.dir());
+    const run = await drillUnderPolicy(join(LAB_SCENARIOS, 'backup-restore-rds.yaml'));
     const name = await expectBackupRestore(
       run,
       (md) => md.DBInstanceIdentifier as string,
@@ -128,7 +130,7 @@ describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
 
   it('a DynamoDB recovery point: restored, items counted, validation reported, the table deleted', async () => {
     const before = await tables();
-    const run = await drill(join(LAB_SCENARIOS, 'backup-restore-dynamodb.yaml'), lab.dir());
+    const run = await drillUnderPolicy(join(LAB_SCENARIOS, 'backup-restore-dynamodb.yaml'));
     const name = await expectBackupRestore(
       run,
       (md) => md.targetTableName as string,

@@ -7,7 +7,7 @@ import { labEnv } from '../../src/lab/lab.js';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../../src/probes/kinds/redis.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { LAB_SCENARIOS, usePolicyRuns } from './_drill.js';
 
 /**
  * The lab ElastiCache failover drill end to end: real Redis servers (primary + replica in two lab
@@ -16,6 +16,8 @@ import { drill, LAB_SCENARIOS } from './_drill.js';
  * of the promoted node's keys.
  */
 const lab = useLab({ aurora: false, redis: 'replication', redisTls: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 async function members() {
   const i = lab.info();
@@ -60,7 +62,7 @@ describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
     const oldPrimary = before.find((m) => m.role === 'primary');
     expect(oldPrimary).toBeDefined();
 
-    const { result, runDir } = await drill(join(LAB_SCENARIOS, 'elasticache-failover.yaml'), lab.dir(), {
+    const { result, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'elasticache-failover.yaml'), {
       env: labEnv(info),
     });
     const rec = result.record;
