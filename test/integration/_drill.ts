@@ -186,8 +186,10 @@ const DENIED = /AccessDenied|UnauthorizedOperation/;
 export function expectNothingDenied(journal: JournalEntry[]): void {
   const denied = journal.filter((e) => e.kind === 'aws.call' && DENIED.test(String(e.data.errorCode ?? '')));
   expect(denied.map((e) => `${e.data.service}:${e.data.operation} ${e.data.errorCode}`)).toEqual([]);
-  const perm = journal.find((e) => e.kind === 'preflight.check' && e.data.check === 'permissions');
-  expect(perm?.data).toMatchObject({
+  const checks = journal.filter((e) => e.kind === 'preflight.check');
+  const perm = checks.find((e) => e.data.check === 'permissions');
+  const failed = checks.filter((e) => e.data.ok === false).map((e) => `${e.data.check}: ${e.data.detail}`);
+  expect(perm?.data, failed.join('\n')).toMatchObject({
     ok: true,
     detail: expect.stringMatching(/user\/lab may make every call of the drill/),
   });
@@ -270,6 +272,12 @@ export async function expectEveryStatementNeeded(name: string, labDir: string, e
       await setLabIamPolicy('lab', policy, { dir: labDir });
       const { result, journal, sink } = await drill(stopped, labDir, { yes: false, env });
       expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
+      if (st.Action.every((a) => a === 'sts:GetCallerIdentity')) {
+        // AWS requires no permission for it (nor does the lab): preflight passes, the confirmation stops the run.
+        expect(result.exitCode, result.record.reason).toBe(2);
+        expect(result.record.reason).toMatch(/needs confirmation/);
+        continue;
+      }
       if (st.Action.includes('iam:SimulatePrincipalPolicy')) {
         // Without it nothing can be proven: preflight says so and relies on DryRun alone.
         expect(sink.messages.find((m) => m.code === 'DP_PREFLIGHT_W2301')?.message).toMatch(/not proven/);

@@ -24,7 +24,8 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
   const src = sourceOf(f, ctx);
   const srcName = src ? sourceNameOf(src) : undefined;
   const pattern = f.restoredName ?? (srcName && known(srcName) ? restoredDbPattern(srcName) : '*');
-  const vault = arns(ctx, 'backup', `backup-vault:${f.vault}`);
+  // A vault only run time knows (a `${...}` reference): any vault, never the reference as a name.
+  const vault = arns(ctx, 'backup', `backup-vault:${known(f.vault) ? f.vault : '*'}`);
   // IAM names a recovery point by its own service's ARN (RDS: the snapshot AWS Backup took);
   // the authorization data gives the account as `*`.
   const named = typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint ? f.recoveryPoint.arn : undefined;
