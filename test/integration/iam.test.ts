@@ -14,6 +14,7 @@ import {
   expectNothingDenied,
   LAB_SCENARIOS,
   labState,
+  POLICY_RUN_GAPS,
   POLICY_RUNS,
   policyOf,
 } from './_drill.js';
@@ -44,6 +45,11 @@ describe('every lab scenario is run under its policy somewhere', () => {
       const src = readFileSync(join(import.meta.dirname, file), 'utf8');
       expect(src, file).toContain('usePolicyRuns(import.meta.filename');
       expect(src, file).toContain(scenario.replace(/\.yaml$/, ''));
+    }
+    // Known gaps, each with its reason, and only of scenarios that need an optional part.
+    for (const [s, why] of Object.entries(POLICY_RUN_GAPS)) {
+      expect(POLICY_RUNS[s], s).toBeDefined();
+      console.log(`not yet run under its policy: ${s}: ${why}`);
     }
   });
 });
