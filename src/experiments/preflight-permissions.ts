@@ -20,12 +20,16 @@ export async function provePermissions(i: {
   aws: AwsApis;
   caller: CallerIdentity;
   sink: MessageSink;
+  /** Files the faults name, by fault id, as the plan reads them. */
+  attachments?: Record<string, unknown>;
 }): Promise<PreflightCheckResult[]> {
   const principal = principalArn(i.caller.arn);
   if (!principal) {
     return [notProven(i.sink, `the caller ${i.caller.arn} is not an IAM user or role that can be simulated`)];
   }
-  const policy = buildIamPolicy(buildPlan({ scenario: i.scenario, path: '', sha256: '' }));
+  const policy = buildIamPolicy(
+    buildPlan({ scenario: i.scenario, path: '', sha256: '', ...(i.attachments ? { attachments: i.attachments } : {}) }),
+  );
   const denied = new Map<string, { resources: Set<string>; decision: string }>();
   let simulated = 0;
   for (const st of policy.Statement) {

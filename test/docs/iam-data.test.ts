@@ -33,6 +33,8 @@ async function problemsOf(statements: IamStatement[]): Promise<string[]> {
   const out: string[] = [];
   for (const st of statements) {
     const resources = [st.Resource].flat();
+    // IAM reads `${...}` in a Resource as a policy variable: a scenario reference must not get there.
+    for (const r of resources.filter((x) => x.includes('${'))) out.push(`${r}: a \${...} reference left in the ARN`);
     for (const action of st.Action) {
       const [service, name] = action.split(':') as [string, string];
       if (!(await iamActionExists(service, name))) {

@@ -1,19 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { AwsTarget } from '../../src/aws/clients.js';
 import { runScenarioFile } from '../../src/experiments/compose/run-file.js';
+import { buildIamPolicy, type IamPolicy } from '../../src/experiments/iam-policy.js';
+import { loadScenarioFile } from '../../src/experiments/load.js';
+import { buildPlan } from '../../src/experiments/plan/build.js';
 import { RecordingSink } from '../../src/io/messages.js';
-import { type LabUpOptions, labReset } from '../../src/lab/lab.js';
+import { type LabUpOptions, labReset, setLabIamPolicy } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
 import type { WriteOps } from '../../src/run/disk.js';
 import { readJournal } from '../../src/run/journal.js';
+import type { JournalEntry } from '../../src/run/journal-types.js';
 import { eventually, type LabHandle, labClients, useLab } from '../_helpers/lab.js';
 import { type CapturedRequest, captureOptions, contractProblems } from '../_helpers/sdk-capture.js';
 import { validateRequest } from '../contract/validate.js';
@@ -174,4 +178,131 @@ export async function killedWhen(
   child.kill('SIGKILL');
   await exited;
   return out;
+}
+
+/** Exactly the policy `drillproof iam-policy` prints for a scenario file. */
+export function policyOf(file: string): IamPolicy {
+  const l = loadScenarioFile(file);
+  return buildIamPolicy(buildPlan({ scenario: l.scenario, path: file, sha256: l.sha256, attachments: l.attachments }));
+}
+
+const DENIED = /AccessDenied|UnauthorizedOperation/;
+
+/** A drill's journal under a policy: no call denied, and preflight proved every call allowed. */
+export function expectNothingDenied(journal: JournalEntry[]): void {
+  const denied = journal.filter((e) => e.kind === 'aws.call' && DENIED.test(String(e.data.errorCode ?? '')));
+  expect(denied.map((e) => `${e.data.service}:${e.data.operation} ${e.data.errorCode}`)).toEqual([]);
+  const checks = journal.filter((e) => e.kind === 'preflight.check');
+  const perm = checks.find((e) => e.data.check === 'permissions');
+  const failed = checks.filter((e) => e.data.ok === false).map((e) => `${e.data.check}: ${e.data.detail}`);
+  expect(perm?.data, failed.join('\n')).toMatchObject({
+    ok: true,
+    detail: expect.stringMatching(/user\/lab may make every call of the drill/),
+  });
+}
+
+/**
+ * The lab scenarios that need an optional lab part, and the drill test file (whose lab has that
+ * part) that runs each under exactly its generated IAM policy through `usePolicyRuns`.
+ * iam.test.ts holds this list to the shipped scenarios; each named file's afterAll fails unless
+ * it really ran its scenarios that way.
+ */
+export const POLICY_RUNS: Readonly<Record<string, string>> = {
+  'aurora-mysql-failover.yaml': 'aurora-mysql.test.ts',
+  'backup-restore-dynamodb.yaml': 'backup-restore.test.ts',
+  'backup-restore-rds.yaml': 'backup-restore.test.ts',
+  'dynamodb-pitr-restore.yaml': 'dynamodb.test.ts',
+  'ecs-az-impairment.yaml': 'ecs.test.ts',
+  'ecs-task-stop.yaml': 'ecs.test.ts',
+  'elasticache-failover.yaml': 'elasticache.test.ts',
+  'lambda-invocation-error.yaml': 'lambda.test.ts',
+  'lambda-throttle.yaml': 'lambda.test.ts',
+};
+
+/**
+ * Scenarios of POLICY_RUNS that do not pass under their policy yet, and why. Their file runs them
+ * without a policy; iam.test.ts lists them so the gap stays visible.
+ */
+export const POLICY_RUN_GAPS: Readonly<Record<string, string>> = {
+  'backup-restore-dynamodb.yaml':
+    "the lab's IAM simulator finds no resource type for a DynamoDB-backup recovery point ARN (arn:aws:dynamodb:…:table/t/backup/id), so backup:GetRecoveryPointRestoreMetadata is denied whatever the policy",
+};
+
+/** True when vitest runs only the tests matching a name (`-t`): a file's other tests are skipped on purpose. */
+const nameFiltered = (): boolean =>
+  Boolean(
+    (globalThis as { __vitest_worker__?: { config?: { testNamePattern?: unknown } } }).__vitest_worker__?.config
+      ?.testNamePattern,
+  );
+
+/**
+ * For a drill test file (`testFile`: its import.meta.filename): a `drill` that runs the scenario
+ * under exactly its generated policy and asserts nothing was denied. After the file, every
+ * scenario POLICY_RUNS assigns to it must have run so (unless tests were chosen by name).
+ */
+export function usePolicyRuns(testFile: string, labDir: () => string) {
+  const me = basename(testFile);
+  const ran = new Set<string>();
+  const clear = () => setLabIamPolicy('lab', null, { dir: labDir() });
+  afterEach(async () => {
+    await clear();
+  });
+  afterAll(() => {
+    if (nameFiltered()) return;
+    const owed = Object.keys(POLICY_RUNS).filter((s) => POLICY_RUNS[s] === me && !ran.has(s) && !POLICY_RUN_GAPS[s]);
+    if (owed.length) throw new Error(`${me} did not run ${owed.join(', ')} under its generated IAM policy`);
+  });
+  return async (file: string, o: Parameters<typeof drill>[2] = {}) => {
+    const name = basename(file);
+    const policy = policyOf(file);
+    // A variant of a shipped scenario stands for it only if it needs exactly the same permissions.
+    expect(policy, `${file} needs other permissions than ${name}`).toEqual(policyOf(join(LAB_SCENARIOS, name)));
+    await setLabIamPolicy('lab', policy, { dir: labDir() });
+    let run: Awaited<ReturnType<typeof drill>>;
+    try {
+      run = await drill(file, labDir(), o);
+    } finally {
+      await clear();
+    }
+    expectNothingDenied(run.journal);
+    ran.add(name);
+    return run;
+  };
+}
+
+/**
+ * Without any one statement of the scenario's generated policy, preflight fails (exit 3) naming
+ * the missing action, and nothing is injected (the run asks for a confirmation that never comes).
+ */
+export async function expectEveryStatementNeeded(name: string, labDir: string, env: NodeJS.ProcessEnv = {}) {
+  const full = policyOf(join(LAB_SCENARIOS, name));
+  expect(full.Statement.length).toBeGreaterThan(1);
+  const stopped = variant(name.replace(/\.yaml$/, ''), (d) => {
+    d.guardrails = { ...(d.guardrails ?? {}), confirm: 'always' };
+  });
+  cpSync(join(LAB_SCENARIOS, 'fis'), join(dirname(stopped), 'fis'), { recursive: true });
+  try {
+    for (const [i, st] of full.Statement.entries()) {
+      const policy = { ...full, Statement: full.Statement.filter((_, j) => j !== i) };
+      await setLabIamPolicy('lab', policy, { dir: labDir });
+      const { result, journal, sink } = await drill(stopped, labDir, { yes: false, env });
+      expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
+      if (st.Action.every((a) => a === 'sts:GetCallerIdentity')) {
+        // AWS requires no permission for it (nor does the lab): preflight passes, the confirmation stops the run.
+        expect(result.exitCode, result.record.reason).toBe(2);
+        expect(result.record.reason).toMatch(/needs confirmation/);
+        continue;
+      }
+      if (st.Action.includes('iam:SimulatePrincipalPolicy')) {
+        // Without it nothing can be proven: preflight says so and relies on DryRun alone.
+        expect(sink.messages.find((m) => m.code === 'DP_PREFLIGHT_W2301')?.message).toMatch(/not proven/);
+        continue;
+      }
+      expect(result.exitCode, `${st.Sid} removed: ${result.record.reason}`).toBe(3);
+      const named = st.Action.filter((a) => result.record.reason?.includes(`permission ${a}:`));
+      expect(named.length, `${st.Sid} (${st.Action.join(', ')}) removed: ${result.record.reason}`).toBeGreaterThan(0);
+    }
+  } finally {
+    await setLabIamPolicy('lab', null, { dir: labDir });
+  }
 }

@@ -3,17 +3,19 @@ import mysql from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { LAB_SCENARIOS, usePolicyRuns } from './_drill.js';
 
 /**
  * The lab Aurora MySQL drill (MariaDB writer + semi-synchronous replica): the heartbeat writes
  * through the cluster's writer endpoint, which the failover moves to the promoted replica.
  */
 const lab = useLab({ auroraMysql: true, aurora: false });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 describe('lab Aurora MySQL failover', { timeout: 150_000 }, () => {
   it('loses no acknowledged write (an independent read of the new writer) and measures RTO', async () => {
-    const { result, runDir } = await drill(join(LAB_SCENARIOS, 'aurora-mysql-failover.yaml'), lab.dir());
+    const { result, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'aurora-mysql-failover.yaml'));
     expect([0, 4], result.record.reason).toContain(result.exitCode);
     const m = result.record.measurements;
     expect(m.rto?.seconds, JSON.stringify(m.rto)).not.toBeNull();

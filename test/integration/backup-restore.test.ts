@@ -10,13 +10,15 @@ import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The AWS Backup restore drills (BAR-002) on a lab with the Backup part: every figure a run
  * reports is checked against what the lab's Backup, RDS and DynamoDB APIs answer afterwards.
  */
 const lab = useLab({ aurora: false, dynamodb: true, backup: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 let c: { backup: BackupClient; rds: RDSClient; ddb: DynamoDBClient };
 beforeAll(() => {
@@ -160,7 +162,7 @@ async function killThenRecover(scenario: string, marker: string, exists: (name: 
 describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
   it('an RDS recovery point: restored, verified, validation reported, the instance deleted', async () => {
     const before = await dbIds();
-    const run = await drill(join(LAB_SCENARIOS, 'backup-restore-rds.yaml'), lab.dir());
+    const run = await drillUnderPolicy(join(LAB_SCENARIOS, 'backup-restore-rds.yaml'));
     const name = await expectBackupRestore(
       run,
       (md) => md.DBInstanceIdentifier as string,
@@ -175,6 +177,7 @@ describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
 
   it('a DynamoDB recovery point: restored, items counted, validation reported, the table deleted', async () => {
     const before = await tables();
+    // Without a policy: see POLICY_RUN_GAPS.
     const run = await drill(join(LAB_SCENARIOS, 'backup-restore-dynamodb.yaml'), lab.dir());
     const name = await expectBackupRestore(
       run,

@@ -13,10 +13,12 @@ import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
 import type { HeartbeatReadback } from '../../src/run/samples.js';
-import { drill, killedWhen, type ScenarioDoc, useDrillLab, variant } from './_drill.js';
+import { drill, killedWhen, type ScenarioDoc, useDrillLab, usePolicyRuns, variant } from './_drill.js';
 
 /** The DynamoDB point-in-time restore drill (BAR-002) against one lab with DynamoDB. */
 const lab = useDrillLab({ aurora: false, dynamodb: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 function ddb(): DynamoDBClient {
   const info = lab.info();
@@ -72,7 +74,7 @@ describe('dynamodb-restore drills', { timeout: 150_000 }, () => {
       d.steps.baseline = '10s';
       d.steps.faults[0].from = { pointInTime: new Date(T).toISOString() };
     });
-    const { result, journal, runDir } = await drill(file, lab.dir());
+    const { result, journal, runDir } = await drillUnderPolicy(file);
     expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.ok).toBe(true);
     const runId = result.record.runId;

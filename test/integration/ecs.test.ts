@@ -17,7 +17,7 @@ import { fmtSeconds } from '../../src/reports/format.js';
 import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
-import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
+import { killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The lab ECS drills end to end: a service of real app processes behind the lab ALB as IP
@@ -25,6 +25,8 @@ import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
  * run record.
  */
 const lab = useLab({ aurora: false, ecs: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 const ecs = () =>
   new ECSClient({
@@ -112,7 +114,7 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const before = await runningTasks();
     expect(before).toHaveLength(svc().desiredCount);
     const t0 = Date.now();
-    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'ecs-task-stop.yaml'), lab.dir());
+    const { result, journal, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'ecs-task-stop.yaml'));
     const rec = result.record;
     expect(rec.verdict, rec.reason).not.toBe('inconclusive');
     expect([0, 4], rec.reason).toContain(result.exitCode);
@@ -191,7 +193,7 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const inAz = before.filter((t) => t.availabilityZone === 'lab-1a');
     expect(inAz.length).toBeGreaterThan(0);
     expect(inAz.length).toBeLessThan(before.length);
-    const { result, journal, runDir, sink } = await drill(join(LAB_SCENARIOS, 'ecs-az-impairment.yaml'), lab.dir());
+    const { result, journal, runDir, sink } = await drillUnderPolicy(join(LAB_SCENARIOS, 'ecs-az-impairment.yaml'));
     const rec = result.record;
     expect(rec.verdict, rec.reason).not.toBe('inconclusive');
     expect([0, 4], rec.reason).toContain(result.exitCode);

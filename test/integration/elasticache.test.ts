@@ -11,7 +11,7 @@ import { DEFAULT_REDIS_KEY_PREFIX } from '../../src/probes/kinds/redis.js';
 import { readJournal } from '../../src/run/journal.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
+import { killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The lab ElastiCache failover drill end to end: real Redis servers (primary + replica in two lab
@@ -20,6 +20,8 @@ import { drill, killedWhen, LAB_SCENARIOS, variant } from './_drill.js';
  * of the promoted node's keys.
  */
 const lab = useLab({ aurora: false, redis: 'replication', redisTls: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 async function group() {
   const i = lab.info();
@@ -67,7 +69,7 @@ describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
     const oldPrimary = before.find((m) => m.role === 'primary');
     expect(oldPrimary).toBeDefined();
 
-    const { result, runDir } = await drill(join(LAB_SCENARIOS, 'elasticache-failover.yaml'), lab.dir(), {
+    const { result, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'elasticache-failover.yaml'), {
       env: labEnv(info),
     });
     const rec = result.record;

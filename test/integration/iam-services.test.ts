@@ -4,9 +4,10 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { labClientConfig, setLabIamPolicy } from '../../src/lab/lab.js';
+import { labClientConfig, labEnv, setLabIamPolicy } from '../../src/lab/lab.js';
 import type { LabInfo } from '../../src/lab/types.js';
 import { useLab } from '../_helpers/lab.js';
+import { expectEveryStatementNeeded, POLICY_RUNS } from './_drill.js';
 
 /**
  * The lab's IAM for the services of its optional parts: each call is authorized as the Service
@@ -14,7 +15,15 @@ import { useLab } from '../_helpers/lab.js';
  * those passes, one without the action (or scoped to another resource) gets the service's
  * access-denied error.
  */
-const lab = useLab({ dynamodb: true, backup: true, lambda: true, ecs: true, redis: 'replication' });
+const lab = useLab({
+  dynamodb: true,
+  backup: true,
+  lambda: true,
+  ecs: true,
+  redis: 'replication',
+  redisTls: true,
+  auroraMysql: true,
+});
 
 interface Probe {
   service: string;
@@ -121,4 +130,11 @@ describe('lab IAM for DynamoDB, Backup, Lambda, ECS and ElastiCache', { timeout:
       expect((await denial(p.call(i)))?.message, p.action).toContain(`${p.action} on resource: ${p.resource(i)}`);
     }
   });
+});
+
+// Their drills run under the full policy in the files POLICY_RUNS names; here, on the one lab with
+// every part, each statement is shown to be needed (preflight only: nothing is injected).
+describe('optional-part scenarios: removing any one statement fails preflight, naming the action', () => {
+  for (const name of Object.keys(POLICY_RUNS))
+    it(name, { timeout: 170_000 }, () => expectEveryStatementNeeded(name, lab.dir(), labEnv(lab.info())));
 });

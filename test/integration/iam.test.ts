@@ -1,16 +1,23 @@
-import { cpSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { StartExperimentCommand } from '@aws-sdk/client-fis';
 import { RebootDBInstanceCommand } from '@aws-sdk/client-rds';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { buildIamPolicy, type IamPolicy } from '../../src/experiments/iam-policy.js';
-import { loadScenarioFile } from '../../src/experiments/load.js';
-import { buildPlan } from '../../src/experiments/plan/build.js';
 import { labReset, setLabIamPolicy } from '../../src/lab/lab.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
-import { drill, expectedState, LAB_SCENARIOS, labState, variant } from './_drill.js';
+import {
+  drill,
+  expectEveryStatementNeeded,
+  expectedState,
+  expectNothingDenied,
+  LAB_SCENARIOS,
+  labState,
+  POLICY_RUN_GAPS,
+  POLICY_RUNS,
+  policyOf,
+} from './_drill.js';
 
 /**
  * Least privilege, enforced: the lab's credentials get exactly the policy `drillproof iam-policy`
@@ -21,19 +28,31 @@ import { drill, expectedState, LAB_SCENARIOS, labState, variant } from './_drill
 const lab = useLab();
 /**
  * Scenarios that need an optional lab part (ECS, Lambda, ElastiCache, DynamoDB, Aurora MySQL, AWS
- * Backup) run on a lab started with that part; this file's lab has the default parts only, so they
- * are not run here yet.
+ * Backup) run under their policy in the drill test file whose lab has that part (POLICY_RUNS);
+ * their statements are each proven needed in iam-services.test.ts. This file runs the rest.
  */
 const NEEDS_OPTIONAL_PART = /^(ecs-|lambda-|elasticache-|dynamodb-|aurora-mysql-|backup-)/;
-const scenarios = readdirSync(LAB_SCENARIOS)
-  .filter((f) => f.endsWith('.yaml') && !NEEDS_OPTIONAL_PART.test(f))
+const allScenarios = readdirSync(LAB_SCENARIOS)
+  .filter((f) => f.endsWith('.yaml'))
   .sort();
+const scenarios = allScenarios.filter((f) => !NEEDS_OPTIONAL_PART.test(f));
 
-const policyOf = (file: string): IamPolicy => {
-  const l = loadScenarioFile(file);
-  return buildIamPolicy(buildPlan({ scenario: l.scenario, path: file, sha256: l.sha256, attachments: l.attachments }));
-};
-const DENIED = /AccessDenied|UnauthorizedOperation|AccessDeniedException/;
+describe('every lab scenario is run under its policy somewhere', () => {
+  it('the optional-part scenarios are exactly those POLICY_RUNS assigns, each to a file that runs it so', () => {
+    expect(Object.keys(POLICY_RUNS).sort()).toEqual(allScenarios.filter((f) => NEEDS_OPTIONAL_PART.test(f)));
+    for (const [scenario, file] of Object.entries(POLICY_RUNS)) {
+      // That file's afterAll fails unless it ran the scenario through usePolicyRuns.
+      const src = readFileSync(join(import.meta.dirname, file), 'utf8');
+      expect(src, file).toContain('usePolicyRuns(import.meta.filename');
+      expect(src, file).toContain(scenario.replace(/\.yaml$/, ''));
+    }
+    // Known gaps, each with its reason, and only of scenarios that need an optional part.
+    for (const [s, why] of Object.entries(POLICY_RUN_GAPS)) {
+      expect(POLICY_RUNS[s], s).toBeDefined();
+      console.log(`not yet run under its policy: ${s}: ${why}`);
+    }
+  });
+});
 
 afterEach(async () => {
   await setLabIamPolicy('lab', null, { dir: lab.dir() });
@@ -56,13 +75,7 @@ describe('every lab scenario under exactly its generated policy', { timeout: 170
       await setLabIamPolicy('lab', policyOf(file), { dir: lab.dir() });
       const { result, journal } = await drill(file, lab.dir());
       await setLabIamPolicy('lab', null, { dir: lab.dir() });
-      const denied = journal.filter((e) => e.kind === 'aws.call' && DENIED.test(String(e.data.errorCode ?? '')));
-      expect(denied.map((e) => `${e.data.service}:${e.data.operation} ${e.data.errorCode}`)).toEqual([]);
-      const perm = journal.find((e) => e.kind === 'preflight.check' && e.data.check === 'permissions');
-      expect(perm?.data).toMatchObject({
-        ok: true,
-        detail: expect.stringMatching(/user\/lab may make every call of the drill/),
-      });
+      expectNothingDenied(journal);
       // End to end: injected, observed, rolled back, judged. An objective a loaded machine misses
       // (exit 4, e.g. the snapshot restore's RPO on a fresh lab) is a verdict, not a permission problem.
       expect([0, 4], result.record.reason ?? '').toContain(result.exitCode);
@@ -132,30 +145,5 @@ describe("denials come back in each service's own envelope", () => {
 });
 
 describe('removing any one statement fails preflight, naming the missing action', { timeout: 170_000 }, () => {
-  for (const name of scenarios) {
-    it(name, async () => {
-      const file = join(LAB_SCENARIOS, name);
-      const full = policyOf(file);
-      expect(full.Statement.length).toBeGreaterThan(1);
-      // Ask for confirmation that never comes: whatever preflight decides, nothing is injected.
-      const stopped = variant(name.replace(/\.yaml$/, ''), (d) => {
-        d.guardrails = { ...(d.guardrails ?? {}), confirm: 'always' };
-      });
-      cpSync(join(LAB_SCENARIOS, 'fis'), join(dirname(stopped), 'fis'), { recursive: true });
-      for (const [i, st] of full.Statement.entries()) {
-        const policy = { ...full, Statement: full.Statement.filter((_, j) => j !== i) };
-        await setLabIamPolicy('lab', policy, { dir: lab.dir() });
-        const { result, journal, sink } = await drill(stopped, lab.dir(), { yes: false });
-        expect(journal.some((e) => e.kind === 'fault.requested')).toBe(false);
-        if (st.Action.includes('iam:SimulatePrincipalPolicy')) {
-          // Without it nothing can be proven: preflight says so and relies on DryRun alone.
-          expect(sink.messages.find((m) => m.code === 'DP_PREFLIGHT_W2301')?.message).toMatch(/not proven/);
-          continue;
-        }
-        expect(result.exitCode, `${st.Sid} removed: ${result.record.reason}`).toBe(3);
-        const named = st.Action.filter((a) => result.record.reason?.includes(`permission ${a}:`));
-        expect(named.length, `${st.Sid} (${st.Action.join(', ')}) removed: ${result.record.reason}`).toBeGreaterThan(0);
-      }
-    });
-  }
+  for (const name of scenarios) it(name, () => expectEveryStatementNeeded(name, lab.dir()));
 });

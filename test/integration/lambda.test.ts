@@ -18,7 +18,7 @@ import { readJournal } from '../../src/run/journal.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import type { Sample } from '../../src/run/samples.js';
 import { labClients, useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS, variant } from './_drill.js';
+import { LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The lab Lambda drills end to end: the lambda probe invokes a real function process through the
@@ -26,6 +26,8 @@ import { drill, LAB_SCENARIOS, variant } from './_drill.js';
  * themselves, and against the probe's samples.
  */
 const lab = useLab({ aurora: false, lambda: true });
+/** Each drill below runs under exactly its scenario's generated IAM policy. */
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 function lambda() {
   const i = lab.info();
@@ -92,7 +94,7 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
     c.destroy();
     expect(await reserved()).toBe(7);
 
-    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'lambda-throttle.yaml'), lab.dir());
+    const { result, journal, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'lambda-throttle.yaml'));
     const rec = result.record;
     expect(rec.verdict, rec.reason).not.toBe('inconclusive');
     expect([0, 4], rec.reason).toContain(result.exitCode);
@@ -131,7 +133,7 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
 
   it('lambda-invocation-error: the probe sees the FIS error window as function errors, confirmed from the experiment', async () => {
     const before = await reserved();
-    const { result, runDir, journal } = await drill(join(LAB_SCENARIOS, 'lambda-invocation-error.yaml'), lab.dir());
+    const { result, runDir, journal } = await drillUnderPolicy(join(LAB_SCENARIOS, 'lambda-invocation-error.yaml'));
     const rec = result.record;
     expect(rec.verdict, rec.reason).not.toBe('inconclusive');
     expect([0, 4], rec.reason).toContain(result.exitCode);

@@ -138,7 +138,10 @@ async function callerIdentity(i: PreflightInput, checks: PreflightChecks): Promi
     const id = await i.aws.sts.getCallerIdentity({});
     const caller = { account: id.Account ?? '', arn: id.Arn ?? '', ...(id.UserId ? { userId: id.UserId } : {}) };
     checks.add({ check: 'caller identity', ok: true, detail: `${caller.arn} in account ${caller.account}` });
-    for (const c of await provePermissions({ scenario: i.scenario, aws: i.aws, caller, sink: i.sink })) checks.add(c);
+    const proof = { scenario: i.scenario, aws: i.aws, caller, sink: i.sink };
+    // The faults' files (a FIS template) name calls of their own: the proof covers them too.
+    for (const c of await provePermissions({ ...proof, ...(i.attachments ? { attachments: i.attachments } : {}) }))
+      checks.add(c);
     return caller;
   } catch (err) {
     checks.failed('caller identity', err);

@@ -26,7 +26,8 @@ export function planContext(scenario: {
     resources: scenario.resources,
     lab: scenario.target.provider === 'lab',
     region,
-    accounts: scenario.target.allowedAccounts ?? ['*'],
+    // An account only run time knows (`${env.X}`): any account, as for an unknown region.
+    accounts: [...new Set((scenario.target.allowedAccounts ?? ['*']).map((a) => (a.includes('${') ? '*' : a)))],
   };
   if (scenario.guardrails.requiredTag) ctx.requiredTag = scenario.guardrails.requiredTag;
   return ctx;

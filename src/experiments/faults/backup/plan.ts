@@ -1,6 +1,7 @@
 import { arns, call, known, type PlanContext } from '../../plan/context.js';
 import type { AwsCall, FaultPlan } from '../../plan/types.js';
 import { dbInstanceArns } from '../../resources/rds-instance.js';
+import { rdsEventsCall } from '../rds/failover.js';
 import { restoredDbPattern } from '../rds/restore-naming.js';
 import { M, planTarget, S } from '../step.js';
 import { sourceNameOf } from './choose.js';
@@ -24,13 +25,18 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
   const src = sourceOf(f, ctx);
   const srcName = src ? sourceNameOf(src) : undefined;
   const pattern = f.restoredName ?? (srcName && known(srcName) ? restoredDbPattern(srcName) : '*');
-  const vault = arns(ctx, 'backup', `backup-vault:${f.vault}`);
+  // A vault only run time knows (a `${...}` reference): any vault, never the reference as a name.
+  const vault = arns(ctx, 'backup', `backup-vault:${known(f.vault) ? f.vault : '*'}`);
   // IAM names a recovery point by its own service's ARN (RDS: the snapshot AWS Backup took);
   // the authorization data gives the account as `*`.
   const named = typeof f.recoveryPoint === 'object' && 'arn' in f.recoveryPoint ? f.recoveryPoint.arn : undefined;
+  // A DynamoDB recovery point is a DynamoDB backup (`table/<t>/backup/<id>`) unless the table
+  // uses AWS Backup's advanced features (a Backup recovery point ARN): both are allowed.
   const point = named
     ? [named]
-    : [ddb ? `arn:aws:backup:${ctx.region}:*:recovery-point:*` : `arn:aws:rds:${ctx.region}:*:snapshot:*`];
+    : ddb
+      ? [`arn:aws:backup:${ctx.region}:*:recovery-point:*`, `arn:aws:dynamodb:${ctx.region}:*:table/*/backup/*`]
+      : [`arn:aws:rds:${ctx.region}:*:snapshot:*`];
   const role = known(f.iamRoleArn) ? [f.iamRoleArn] : ctx.accounts.map((a) => `arn:aws:iam::${a}:role/*`);
   const restored = ddb ? arns(ctx, 'dynamodb', `table/${pattern}`) : dbInstanceArns(ctx, pattern);
   const preflight: AwsCall[] = [
@@ -52,6 +58,7 @@ export function backupRestorePlan(f: BackupRestoreStep, ctx: PlanContext, invers
     ddb
       ? call('dynamodb', 'DescribeTable', restored, { note: 'the restored table is ACTIVE' })
       : call('rds', 'DescribeDBInstances', ['*'], { note: 'the restored instance is available' }),
+    ...(ddb ? [] : [rdsEventsCall]),
     ...(ddb
       ? [call('dynamodb', 'Scan', restored, { params: { Select: 'COUNT' }, note: 'count the restored items' })]
       : []),

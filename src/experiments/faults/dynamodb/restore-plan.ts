@@ -25,11 +25,14 @@ export function dynamoRestorePlan(f: DynamoRestoreStep, ctx: PlanContext, invers
   const pit = 'pointInTime' in f.from ? f.from.pointInTime : undefined;
   const backup = 'backup' in f.from ? f.from.backup : undefined;
   const backupArns = backup && known(backup) ? [backup] : source.map((a) => `${a}/backup/*`);
+  // Resolving the table reads its tags (the guardrails' required tag), found by name or by tags.
   const byTags: AwsCall[] =
-    r?.type === 'dynamodb-table' && !table
+    r?.type === 'dynamodb-table'
       ? [
-          call('dynamodb', 'ListTables', ['*'], { note: 'find the table by its tags' }),
-          call('dynamodb', 'ListTagsOfResource', withStreams(source), { note: 'the tags of each table' }),
+          ...(table ? [] : [call('dynamodb', 'ListTables', ['*'], { note: 'find the table by its tags' })]),
+          call('dynamodb', 'ListTagsOfResource', withStreams(source), {
+            note: table ? 'the tags of the table' : 'the tags of each table',
+          }),
         ]
       : [];
   const preflight: AwsCall[] = [

@@ -75,7 +75,11 @@ describe('dynamodb-restore plan', () => {
     expect(p.inject.map((c) => c.iamAction)).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:TagResource']),
     );
-    expect(p.preflight.map((c) => c.operation)).toEqual(['DescribeTable', 'DescribeContinuousBackups']);
+    expect(p.preflight.map((c) => c.operation)).toEqual([
+      'ListTagsOfResource',
+      'DescribeTable',
+      'DescribeContinuousBackups',
+    ]);
     expect(p.inverse?.awsCalls.map((c) => [c.operation, c.resources])).toEqual([['DeleteTable', [arn('orders-dp-*')]]]);
     expect(p.inverseActions).toEqual(['dynamodb.delete-table']);
   });
@@ -84,7 +88,7 @@ describe('dynamodb-restore plan', () => {
     const b = `${arn('orders')}/backup/01700000000000-abcdef12`;
     const p = plan(step({ from: { backup: b }, keep: true, restoredName: 'orders-copy' }));
     expect(p.inject[0]).toMatchObject({ operation: 'RestoreTableFromBackup', resources: [b, arn('orders-copy')] });
-    expect(p.preflight.map((c) => c.operation)).toEqual(['DescribeTable', 'DescribeBackup']);
+    expect(p.preflight.map((c) => c.operation)).toEqual(['ListTagsOfResource', 'DescribeTable', 'DescribeBackup']);
     expect(p.inverse).toBeNull();
     expect(p.inverseActions).toEqual([]);
   });
