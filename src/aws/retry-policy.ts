@@ -9,8 +9,9 @@
  * drill that gives up on one (a preflight check, a watcher's poll) loses the run: they get more
  * attempts. Writes get fewer, and are safe to repeat for a reason of their own: the EC2 state
  * changes, tags, target registration, Auto Scaling processes and Lambda concurrency are idempotent;
- * FIS StartExperiment / CreateExperimentTemplate and Backup StartRestoreJob carry an idempotency
- * token the SDK fills in once per call, before its retry loop, so every attempt sends the same one;
+ * FIS StartExperiment / CreateExperimentTemplate carry drillproof's own clientToken (run id and
+ * step), and Backup StartRestoreJob the IdempotencyToken the SDK fills in when it serializes the
+ * request, once, before its retry loop, so every attempt sends the same token;
  * the RDS and DynamoDB restores and deletes name their target, so a repeat of one AWS already
  * carried out is refused (`DBInstanceAlreadyExists`, `TableAlreadyExistsException`, not found,
  * invalid state) instead of creating or deleting a second resource, and the inverse journaled
