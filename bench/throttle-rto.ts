@@ -47,6 +47,7 @@ interface Run {
   retriedCalls: number;
   failedCalls: number;
   acceptDelayMs: number | null;
+  reason: string;
 }
 
 /** One drill from a freshly reset lab, with the control-plane faults on for its whole run when `disturbed`. */
@@ -73,6 +74,7 @@ async function runOnce(scenario: string, n: string, disturbed: boolean): Promise
     retriedCalls: calls.filter((c) => (c.attempts ?? 1) > 1).length,
     failedCalls: calls.filter((c) => c.ok === false).length,
     acceptDelayMs: req && ack ? Math.round(ack.t - req.t) : null,
+    reason: r.exitCode === 0 ? '' : ` (${r.record.reason ?? ''})`,
   };
 }
 
@@ -84,7 +86,7 @@ const median = (xs: number[]) => {
 const mode = (xs: string[]) =>
   [...new Set(xs)].sort((a, b) => xs.filter((x) => x === b).length - xs.filter((x) => x === a).length)[0];
 const line = (tag: string, i: number, r: Run, extra = '') =>
-  `  ${tag} ${i + 1}: exit ${r.exit} ${r.verdict.padEnd(8)} RTO ${r.rto === null ? 'not measured' : `${r.rto.toFixed(3)} s`}  calls ${r.calls}, attempts ${r.attempts}, retried ${r.retriedCalls}, failed ${r.failedCalls}, fault accepted ${r.acceptDelayMs ?? '?'} ms after issued${extra}`;
+  `  ${tag} ${i + 1}: exit ${r.exit} ${r.verdict.padEnd(8)} RTO ${r.rto === null ? 'not measured' : `${r.rto.toFixed(3)} s`}  calls ${r.calls}, attempts ${r.attempts}, retried ${r.retriedCalls}, failed ${r.failedCalls}, fault accepted ${r.acceptDelayMs ?? '?'} ms after issued${extra}${r.reason}`;
 
 console.log(`load average before: ${load()}`);
 await labUp({ dir: labDir });
