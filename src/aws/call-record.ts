@@ -1,3 +1,5 @@
+import type { AwsAttempt } from './attempts.js';
+
 /**
  * Every AWS call drillproof makes is reported as one record (service, operation, request id,
  * timing, outcome, redacted parameters) so the journal can show exactly what was done to the
@@ -15,6 +17,8 @@ export interface AwsCallRecord {
   ok: boolean;
   /** AWS error code (e.g. `UnauthorizedOperation`), when the call failed. */
   errorCode?: string;
+  /** Each attempt of a retried call (attempts > 1), oldest first, with its own answer and timing. */
+  tries?: AwsAttempt[];
   /** Request parameters with anything secret-looking replaced by `[redacted]`. */
   params: Record<string, unknown>;
 }

@@ -106,12 +106,14 @@ import {
 } from '@aws-sdk/client-rds';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis } from './apis.js';
+import { type AttemptStack, type AwsAttempt, addAttemptRecorder, attemptsOf } from './attempts.js';
 import { type CallRecorder, redactParams } from './call-record.js';
 import { elasticacheCalls } from './elasticache.js';
 import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
 import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
 import { readAllPages } from './paginate.js';
+import { type ClientPair, clientFor, READ_ATTEMPTS, WRITE_ATTEMPTS } from './retry-policy.js';
 
 /** Where and as whom drillproof talks to AWS (or to the lab's AWS-compatible endpoint). */
 export interface AwsTarget {
@@ -122,7 +124,7 @@ export interface AwsTarget {
   endpoint?: string;
   /** Static credentials (the lab accepts any); otherwise the default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** SDK attempts per call with adaptive retry (default 6). */
+  /** SDK attempts per call with adaptive retry (default: retry-policy.ts, more for reads than writes). */
   maxAttempts?: number;
 }
 
@@ -153,35 +155,48 @@ export function createAwsApis(
   const endpoint = target.endpoint ?? configuredEndpoint(options.env);
   const base = {
     region: target.region,
-    maxAttempts: target.maxAttempts ?? 6,
     retryMode: 'adaptive',
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
   };
+  const budget = (read: boolean) => ({ maxAttempts: target.maxAttempts ?? (read ? READ_ATTEMPTS : WRITE_ATTEMPTS) });
   // STS resolves the provider chain (profile, SSO, env, IMDS); every other client reuses its
   // memoized provider. client-fis is an older line without the `profile` option, so sharing is
-  // also what makes profiles work for FIS.
+  // also what makes profiles work for FIS. STS is only read.
   const sts = new STSClient({
     ...base,
+    ...budget(true),
     ...(target.credentials ? { credentials: target.credentials } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
   });
   const shared = { ...base, credentials: target.credentials ?? sts.config.credentials };
-  const ec2 = new EC2Client(shared);
-  const elbv2 = new ElasticLoadBalancingV2Client(shared);
-  const rds = new RDSClient(shared);
-  const elasticache = new ElastiCacheClient(shared);
-  const fis = new FisClient(shared);
-  const ecs = new ECSClient(shared);
-  const cloudwatch = new CloudWatchClient(shared);
-  const dynamodb = new DynamoDBClient(shared);
-  const backup = new BackupClient(shared);
-  const lambda = new LambdaClient(shared);
-  const autoscaling = new AutoScalingClient(shared);
-  // IAM is global: its one endpoint signs for us-east-1 (aws partition).
-  const iam = new IAMClient({ ...shared, region: target.endpoint ? target.region : 'us-east-1' });
-  addFisWireMiddleware(fis.middlewareStack as unknown as MiddlewareStackLike);
-  const clients: [string, { middlewareStack: unknown }][] = [
-    ['sts', sts],
+  /** A read client and a write client: the SDK's attempt budget is a client setting (retry-policy.ts). */
+  const pair = <C>(make: (config: typeof shared & { maxAttempts: number }) => C): ClientPair<C> => ({
+    read: make({ ...shared, ...budget(true) }),
+    write: make({ ...shared, ...budget(false) }),
+  });
+  const ec2 = pair((c) => new EC2Client(c));
+  const elbv2 = pair((c) => new ElasticLoadBalancingV2Client(c));
+  const rds = pair((c) => new RDSClient(c));
+  const elasticache = pair((c) => new ElastiCacheClient(c));
+  const fis = pair((c) => new FisClient(c));
+  const ecs = pair((c) => new ECSClient(c));
+  const cloudwatch = pair((c) => new CloudWatchClient(c));
+  const dynamodb = pair((c) => new DynamoDBClient(c));
+  const backup = pair((c) => new BackupClient(c));
+  const lambda = pair((c) => new LambdaClient(c));
+  const autoscaling = pair((c) => new AutoScalingClient(c));
+  // IAM is global: its one endpoint signs for us-east-1 (aws partition). Only read.
+  const iamClient = new IAMClient({
+    ...shared,
+    ...budget(true),
+    region: target.endpoint ? target.region : 'us-east-1',
+  });
+  const iam = { read: iamClient, write: iamClient };
+  const stsPair = { read: sts, write: sts };
+  addFisWireMiddleware(fis.read.middlewareStack as unknown as MiddlewareStackLike);
+  addFisWireMiddleware(fis.write.middlewareStack as unknown as MiddlewareStackLike);
+  const clients: [string, ClientPair<{ middlewareStack: unknown }>][] = [
+    ['sts', stsPair],
     ['ec2', ec2],
     ['elbv2', elbv2],
     ['rds', rds],
@@ -195,7 +210,12 @@ export function createAwsApis(
     ['lambda', lambda],
     ['autoscaling', autoscaling],
   ];
-  for (const [name, c] of clients) options.instrument?.(c as { middlewareStack: MiddlewareStackLike }, name);
+  for (const [name, p] of clients) {
+    for (const c of new Set([p.read, p.write])) {
+      addAttemptRecorder(c.middlewareStack as unknown as AttemptStack);
+      options.instrument?.(c as { middlewareStack: MiddlewareStackLike }, name);
+    }
+  }
   const errCtx = {
     region: target.region,
     ...(endpoint ? { endpoint } : {}),
@@ -203,6 +223,11 @@ export function createAwsApis(
   };
 
   type Meta = { $metadata?: { requestId?: string; attempts?: number } };
+  /** Each attempt of a retried call (attempts.ts); a call answered at once needs no list. */
+  const retried = (outcome: unknown): { tries?: AwsAttempt[] } => {
+    const tries = attemptsOf(outcome);
+    return tries.length > 1 ? { tries } : {};
+  };
   /** One record per request: the answer's request id and attempts, or the error's. */
   const succeeded = (service: string, operation: string, input: object, out: unknown, started: number) => {
     const meta = (out as Meta).$metadata;
@@ -213,6 +238,7 @@ export function createAwsApis(
       ms: performance.now() - started,
       attempts: meta?.attempts ?? 1,
       ok: true,
+      ...retried(out),
       params: redactParams(input) as Record<string, unknown>,
     });
   };
@@ -228,15 +254,22 @@ export function createAwsApis(
       // A DryRun "error" is the success answer of a permission check.
       ok: code === 'DryRunOperation',
       errorCode: code,
+      ...retried(err),
       params: redactParams(input) as Record<string, unknown>,
     });
     throw translateAwsError(err, { service, operation, ...errCtx });
   };
 
   const call =
-    <I extends object, O>(service: string, operation: string, client: Sendable, Cmd: new (input: I) => unknown) =>
+    <I extends object, O>(
+      service: string,
+      operation: string,
+      clients: ClientPair<Sendable>,
+      Cmd: new (input: I) => unknown,
+    ) =>
     async (input: I): Promise<O> => {
       const started = performance.now();
+      const client = clientFor(clients, operation);
       try {
         const out = (await client.send(new Cmd(input))) as O;
         succeeded(service, operation, input, out, started);
@@ -251,7 +284,7 @@ export function createAwsApis(
     <I extends object, O extends object>(
       service: string,
       operation: string,
-      client: unknown,
+      clients: ClientPair<unknown>,
       paginate: (config: never, input: I) => AsyncIterable<O>,
       listKeys: string[],
       sumKeys: string[] = [],
@@ -259,7 +292,7 @@ export function createAwsApis(
     (input: I): Promise<O> =>
       readAllPages(
         paginate as never,
-        client,
+        clientFor(clients, operation),
         input,
         listKeys,
         {
@@ -333,7 +366,7 @@ export function createAwsApis(
       describeTasks: call('ecs', 'DescribeTasks', ecs, DescribeTasksCommand),
       stopTask: call('ecs', 'StopTask', ecs, StopTaskCommand),
     },
-    sts: { getCallerIdentity: call('sts', 'GetCallerIdentity', sts, GetCallerIdentityCommand) },
+    sts: { getCallerIdentity: call('sts', 'GetCallerIdentity', stsPair, GetCallerIdentityCommand) },
     cloudwatch: {
       describeAlarms: pages('cloudwatch', 'DescribeAlarms', cloudwatch, paginateDescribeAlarms, [
         'MetricAlarms',
@@ -476,18 +509,21 @@ export function createKmsApi(target: AwsTarget, record: CallRecorder = () => {})
           ms: performance.now() - started,
           attempts: out.$metadata?.attempts ?? 1,
           ok: true,
+          ...(attemptsOf(out).length > 1 ? { tries: attemptsOf(out) } : {}),
           params: redactParams(input) as Record<string, unknown>,
         });
         return out;
       } catch (err) {
+        const meta = (err as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
         safeRecord(record, {
           service: 'kms',
           operation,
-          requestId: null,
+          requestId: meta?.requestId ?? null,
           ms: performance.now() - started,
-          attempts: 1,
+          attempts: meta?.attempts ?? 1,
           ok: false,
           errorCode: awsErrorCode(err) ?? 'Unknown',
+          ...(attemptsOf(err).length > 1 ? { tries: attemptsOf(err) } : {}),
           params: redactParams(input) as Record<string, unknown>,
         });
         throw translateAwsError(err, {
@@ -506,12 +542,15 @@ export function createKmsApi(target: AwsTarget, record: CallRecorder = () => {})
 }
 
 function createKmsClient(target: AwsTarget): KMSClient {
-  return new KMSClient({
+  // Signing the same digest again is harmless: the write budget.
+  const kms = new KMSClient({
     region: target.region,
-    maxAttempts: target.maxAttempts ?? 6,
+    maxAttempts: target.maxAttempts ?? WRITE_ATTEMPTS,
     retryMode: 'adaptive',
     ...(target.endpoint ? { endpoint: target.endpoint } : {}),
     ...(target.credentials ? { credentials: target.credentials } : {}),
     ...(target.profile ? { profile: target.profile } : {}),
   });
+  addAttemptRecorder(kms.middlewareStack as unknown as AttemptStack);
+  return kms;
 }

@@ -5,23 +5,24 @@ import {
   TestFailoverCommand,
 } from '@aws-sdk/client-elasticache';
 import type { ElastiCacheApi } from './apis.js';
+import type { ClientPair } from './retry-policy.js';
 
 type Call = <I extends object, O>(
   service: string,
   operation: string,
-  client: ElastiCacheClient,
+  clients: ClientPair<ElastiCacheClient>,
   Cmd: new (input: I) => unknown,
 ) => (input: I) => Promise<O>;
 type Pages = <I extends object, O extends object>(
   service: string,
   operation: string,
-  client: unknown,
+  clients: ClientPair<unknown>,
   paginate: (config: never, input: I) => AsyncIterable<O>,
   listKeys: string[],
 ) => (input: I) => Promise<O>;
 
 /** The ElastiCache calls, through the recorder of createAwsApis (its own file: RDS has a DescribeEvents too). */
-export function elasticacheCalls(client: ElastiCacheClient, call: Call, pages: Pages): ElastiCacheApi {
+export function elasticacheCalls(client: ClientPair<ElastiCacheClient>, call: Call, pages: Pages): ElastiCacheApi {
   return {
     describeReplicationGroups: pages(
       'elasticache',

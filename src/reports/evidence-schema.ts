@@ -160,6 +160,21 @@ export const awsCallSchema = z.object({
   ms: nullableNumber,
   ok: z.boolean(),
   errorCode: z.string().nullable(),
+  /** SDK attempts (1 = answered at once); absent in packs written before it was recorded. */
+  attempts: z.number().int().positive().optional(),
+  /** Each attempt of a retried call, oldest first: `atMs` after the call started, its `ms`, answer and error. */
+  tries: z
+    .array(
+      z.object({
+        attempt: z.number().int().positive(),
+        atMs: z.number(),
+        ms: z.number(),
+        httpStatus: z.number().int().nullable(),
+        errorCode: z.string().nullable(),
+        requestId: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
 
 /** `rehearsed`: a lab run exercised the item; it is not FTR evidence (no value to enter). */

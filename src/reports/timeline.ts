@@ -213,6 +213,27 @@ export function buildAwsCalls(journal: readonly JournalEntry[]): AwsCallEntry[] 
         ms: typeof d.ms === 'number' ? d.ms : null,
         ok: d.ok !== false,
         errorCode: str(d.errorCode),
+        ...(typeof d.attempts === 'number' ? { attempts: d.attempts } : {}),
+        ...(Array.isArray(d.tries) ? { tries: d.tries.flatMap(tryEntry) } : {}),
       };
     });
+}
+
+type TryEntry = NonNullable<AwsCallEntry['tries']>[number];
+
+/** One attempt of a retried call, as the journal holds it (call-record.ts); none when it is not one. */
+function tryEntry(t: unknown): TryEntry[] {
+  const d = (t ?? {}) as Data;
+  const { attempt, atMs, ms } = d;
+  if (typeof attempt !== 'number' || typeof atMs !== 'number' || typeof ms !== 'number') return [];
+  return [
+    {
+      attempt,
+      atMs,
+      ms,
+      httpStatus: typeof d.httpStatus === 'number' ? d.httpStatus : null,
+      errorCode: str(d.errorCode),
+      requestId: str(d.requestId),
+    },
+  ];
 }

@@ -14,7 +14,7 @@ export type JournalKind =
   | 'fault.acknowledged' // data: { stepId, requestIds, response }             — AWS accepted it: F for the first one
   | 'fault.failed' // data: { stepId, error }
   | 'fault.confirmation' // data: { stepId, status: 'confirmed'|'not-confirmed'|'declined'|'unconfirmable', detail, answers, checks }
-  | 'aws.call' // data: { service, operation, requestId, ms, ok, errorCode?, params (redacted) }
+  | 'aws.call' // data: { service, operation, requestId, ms, attempts, ok, errorCode?, tries? (each attempt of a retried call), params (redacted) }
   | 'watch.event' // data: { source: 'ec2'|'elbv2'|'rds'|'fis'|'dns'|'lambda', resource, state, reason?, eventId?, message? }
   | 'guardrail.tripped' // data: { guardrail, detail }
   | 'recovery.detected' // data: { probe, at }

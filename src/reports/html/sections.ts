@@ -62,7 +62,8 @@ export function awsCallsSection(ev: Evidence): string {
     const k = `${c.service}:${c.operation}`;
     const p = polls.get(k) ?? { n: 0, errors: 0, first: c.time, last: c.time };
     p.n++;
-    if (!c.ok) p.errors++;
+    // A retried call's failed attempts are errors too, even when a later attempt succeeded.
+    p.errors += (c.tries ?? []).filter((t) => t.errorCode !== null).length + (!c.ok && !c.tries ? 1 : 0);
     p.last = c.time;
     polls.set(k, p);
   }

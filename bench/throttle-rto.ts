@@ -1,0 +1,134 @@
+/**
+ * Does a misbehaving AWS API move the RTO? Starts a private lab, runs each scenario `--reps` times
+ * undisturbed, then `--reps` times with the lab throttling `--throttle` and failing `--errors` of
+ * every call of every service and operation (preflight, fault, watchers, rollback). Prints each
+ * run's exit code, verdict, RTO, SDK attempts and retries, the undisturbed median, |RTO − median|
+ * against the RTO probe's interval, and the load average. Not part of `npm test` (minutes):
+ *
+ *   nice -n 10 node --import tsx bench/throttle-rto.ts [--reps 5] [--throttle 0.3] [--errors 0.2]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runScenarioFile } from '../src/experiments/compose/run-file.js';
+import { loadScenarioFile } from '../src/experiments/load.js';
+import { silentSink } from '../src/io/messages.js';
+import { labDown, labReset, labUp, setLabFaults } from '../src/lab/lab.js';
+import { readJournal } from '../src/run/journal.js';
+import { probeIntervalMs } from '../src/scenario/helpers.js';
+
+const { values } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    throttle: { type: 'string', default: '0.3' },
+    errors: { type: 'string', default: '0.2' },
+    scenario: { type: 'string', multiple: true },
+  },
+});
+const scenarios = (
+  values.scenario ?? ['scenarios/lab/ec2-instance-stop.yaml', 'scenarios/lab/rds-multi-az-failover.yaml']
+).map((s) => resolve(s));
+const reps = Number(values.reps);
+const faults = { throttleRate: Number(values.throttle), errorRate: Number(values.errors) };
+const work = mkdtempSync(join(tmpdir(), 'dp-throttle-bench-'));
+const labDir = join(work, 'lab');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+interface Run {
+  exit: number;
+  verdict: string;
+  rto: number | null;
+  calls: number;
+  attempts: number;
+  retriedCalls: number;
+  failedCalls: number;
+  acceptDelayMs: number | null;
+  reason: string;
+}
+
+/** One drill from a freshly reset lab, with the control-plane faults on for its whole run when `disturbed`. */
+async function runOnce(scenario: string, n: string, disturbed: boolean): Promise<Run> {
+  await labReset({ dir: labDir });
+  const out = join(work, 'runs', n);
+  if (disturbed) await setLabFaults(faults, { dir: labDir });
+  let r: Awaited<ReturnType<typeof runScenarioFile>>;
+  try {
+    r = await runScenarioFile(scenario, { yes: true, env: process.env, sink: silentSink, labDir, out });
+  } finally {
+    if (disturbed) await setLabFaults({}, { dir: labDir });
+  }
+  const journal = readJournal(join(out, 'journal.ndjson')).entries;
+  const calls = journal.filter((e) => e.kind === 'aws.call').map((e) => e.data as { attempts?: number; ok?: boolean });
+  const req = journal.find((e) => e.kind === 'fault.requested');
+  const ack = journal.find((e) => e.kind === 'fault.acknowledged');
+  return {
+    exit: r.exitCode,
+    verdict: r.record.verdict,
+    rto: r.record.measurements.rto?.seconds ?? null,
+    calls: calls.length,
+    attempts: calls.reduce((a, c) => a + (c.attempts ?? 1), 0),
+    retriedCalls: calls.filter((c) => (c.attempts ?? 1) > 1).length,
+    failedCalls: calls.filter((c) => c.ok === false).length,
+    acceptDelayMs: req && ack ? Math.round(ack.t - req.t) : null,
+    reason: r.exitCode === 0 ? '' : ` (${r.record.reason ?? ''})`,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const mode = (xs: string[]) =>
+  [...new Set(xs)].sort((a, b) => xs.filter((x) => x === b).length - xs.filter((x) => x === a).length)[0];
+const line = (tag: string, i: number, r: Run, extra = '') =>
+  `  ${tag} ${i + 1}: exit ${r.exit} ${r.verdict.padEnd(8)} RTO ${r.rto === null ? 'not measured' : `${r.rto.toFixed(3)} s`}  calls ${r.calls}, attempts ${r.attempts}, retried ${r.retriedCalls}, failed ${r.failedCalls}, fault accepted ${r.acceptDelayMs ?? '?'} ms after issued${extra}${r.reason}`;
+
+console.log(`load average before: ${load()}`);
+await labUp({ dir: labDir });
+let allOk = true;
+try {
+  for (const scenario of scenarios) {
+    const s = loadScenarioFile(scenario).scenario;
+    const rtoProbe = s.probes.find((p) => s.steps.observe.recovery.probes?.includes(p.name)) ?? s.probes[0];
+    const intervalS = rtoProbe ? probeIntervalMs(rtoProbe) / 1000 : Number.NaN;
+    console.log(`\n${s.metadata.name} (RTO probe ${rtoProbe?.name}, interval ${intervalS} s)`);
+    const calm: Run[] = [];
+    for (let i = 0; i < reps; i++) {
+      calm.push(await runOnce(scenario, `${s.metadata.name}-calm-${i}`, false));
+      console.log(line('undisturbed', i, calm[i] as Run));
+    }
+    const rtos = calm.flatMap((r) => (r.rto === null ? [] : [r.rto]));
+    const med = median(rtos);
+    console.log(
+      `  undisturbed median RTO ${med.toFixed(3)} s (range ${Math.min(...rtos).toFixed(3)}-${Math.max(...rtos).toFixed(3)} s)`,
+    );
+    for (let i = 0; i < reps; i++) {
+      const r = await runOnce(scenario, `${s.metadata.name}-rough-${i}`, true);
+      const d = r.rto === null ? null : Math.abs(r.rto - med);
+      const within = d !== null && d <= intervalS;
+      // Against the undisturbed runs' most common verdict (one odd undisturbed run does not set it).
+      const sameVerdict = r.verdict === mode(calm.map((c) => c.verdict));
+      if (!within || !sameVerdict || r.exit !== 0) allOk = false;
+      console.log(
+        line(
+          'disturbed  ',
+          i,
+          r,
+          `  |RTO-median| ${d === null ? '?' : d.toFixed(3)} s ${within ? '<=' : '>'} ${intervalS} s; verdict ${sameVerdict ? 'unchanged' : 'CHANGED'}`,
+        ),
+      );
+    }
+    console.log(`  load average: ${load()}`);
+  }
+} finally {
+  await labDown({ dir: labDir });
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(
+  `\n${allOk ? 'every disturbed run passed within one probe interval' : 'NOT every disturbed run met the bound'}; load average after: ${load()}`,
+);
