@@ -106,6 +106,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis } from './apis.js';
 import { type CallRecorder, redactParams } from './call-record.js';
 import { elasticacheCalls } from './elasticache.js';
+import { rdsTagCalls } from './rds-tags.js';
 import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
 import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
@@ -297,6 +298,7 @@ export function createAwsApis(
       describeEvents: pages('rds', 'DescribeEvents', rds, paginateDescribeEvents, ['Events']),
       rebootDBInstance: call('rds', 'RebootDBInstance', rds, RebootDBInstanceCommand),
       failoverDBCluster: call('rds', 'FailoverDBCluster', rds, FailoverDBClusterCommand),
+      ...rdsTagCalls(rds, call),
       restoreDBInstanceFromDBSnapshot: call(
         'rds',
         'RestoreDBInstanceFromDBSnapshot',

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { LEASE_TAG } from '../../src/experiments/faults/ec2/lease.js';
+import { LEASE_TAG } from '../../src/experiments/faults/lease-kind.js';
 import { setLabFaults } from '../../src/lab/lab.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { isoMs } from '../../src/util/clock.js';

@@ -5,10 +5,10 @@ import { azImpairmentDefinition } from './az-impairment.js';
 import { backupRestoreDefinition } from './backup/restore.js';
 import type { FaultDefinition } from './definition.js';
 import { dynamoRestoreDefinition } from './dynamodb/restore.js';
-import { releaseLease } from './ec2/lease.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
+import { LEASE_KINDS } from './lease-kinds.js';
 import { ecsStopTasksDefinition } from './ecs/stop-tasks.js';
 import { elasticacheFailoverDefinition } from './elasticache/failover.js';
 import { elbv2DeregisterDefinition } from './elbv2-deregister.js';
@@ -90,7 +90,7 @@ type AnyInverse = InverseHandler<Record<string, unknown>>;
  */
 const inverses = new Map<string, AnyInverse>();
 // The engine's own undo (the drill's lease on its targets) beside every fault module's.
-const ENGINE_INVERSES: readonly AnyInverse[] = [releaseLease as AnyInverse];
+const ENGINE_INVERSES: readonly AnyInverse[] = [...new Set(LEASE_KINDS.map((k) => k.release as AnyInverse))];
 for (const f of [...(FAULTS as readonly FaultDefinition[]), { inverses: ENGINE_INVERSES }]) {
   for (const h of f.inverses) {
     const known = inverses.get(h.action);
