@@ -106,11 +106,11 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsApis } from './apis.js';
 import { type CallRecorder, redactParams } from './call-record.js';
 import { elasticacheCalls } from './elasticache.js';
-import { rdsTagCalls } from './rds-tags.js';
 import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
 import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
 import { readAllPages } from './paginate.js';
+import { rdsTagCalls } from './rds-tags.js';
 
 /** Where and as whom drillproof talks to AWS (or to the lab's AWS-compatible endpoint). */
 export interface AwsTarget {

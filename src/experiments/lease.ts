@@ -61,18 +61,26 @@ export function leasePlanCalls(s: Scenario, ctx: PlanContext): { take: AwsCall[]
   for (const kind of LEASE_KINDS) {
     const { plan } = kind;
     const arns = [
-      ...new Set(names.filter((r) => s.resources[r]?.type === kind.resourceType).flatMap((r) => plan.arns(ctx, s.resources[r]))),
+      ...new Set(
+        names.filter((r) => s.resources[r]?.type === kind.resourceType).flatMap((r) => plan.arns(ctx, s.resources[r])),
+      ),
     ];
     if (arns.length === 0) continue;
     if (plan.read) take.push(call(plan.service, plan.read, arns, { note: 'the current lease (drillproof:lease)' }));
     take.push(
-      call(plan.service, plan.take, arns, { ...tagged(ctx), note: 'the lease tag drillproof:lease (one drill per resource)' }),
+      call(plan.service, plan.take, arns, {
+        ...tagged(ctx),
+        note: 'the lease tag drillproof:lease (one drill per resource)',
+      }),
     );
     for (const op of plan.release) {
       release.push(
         call(plan.service, op, arns, {
           ...(op === plan.read ? {} : tagged(ctx)),
-          note: op === plan.read ? 'is the lease still this run’s?' : 'release the lease (only where it is still this run’s)',
+          note:
+            op === plan.read
+              ? 'is the lease still this run’s?'
+              : 'release the lease (only where it is still this run’s)',
         }),
       );
     }

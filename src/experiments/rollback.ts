@@ -132,9 +132,7 @@ export class RollbackStack {
     const error = `lease kept: ${steps} not undone; \`drillproof recover\` releases it once ${steps} is undone`;
     const manualSteps = [`first undo ${steps} (above), then:`, ...item.inverse.manualSteps];
     const e = this.journal.append('rollback.failed', { stepId: item.stepId, error, manualSteps });
-    this.sink.emit(
-      message('warn', 'DP_ROLLBACK_W4701', `rollback ${item.stepId}: ${error}`, { manualSteps }),
-    );
+    this.sink.emit(message('warn', 'DP_ROLLBACK_W4701', `rollback ${item.stepId}: ${error}`, { manualSteps }));
     return { stepId: item.stepId, status: 'skipped', at: e.t, requestIds: [], error, manualSteps };
   }
 }

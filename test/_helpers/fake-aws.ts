@@ -157,7 +157,10 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     targetGroups: new Map((opts.targetGroups ?? []).map((t) => [t.arn, { ...t, targets: [...t.targets] }])),
     dbs: new Map(),
     clusters: new Map(
-      (opts.clusters ?? []).map((c) => [c.id, { status: 'available', ...c, tags: { ...c.tags }, members: [...c.members] }]),
+      (opts.clusters ?? []).map((c) => [
+        c.id,
+        { status: 'available', ...c, tags: { ...c.tags }, members: [...c.members] },
+      ]),
     ),
     templates: new Map(),
     experiments: new Map(),

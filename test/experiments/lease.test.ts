@@ -77,7 +77,9 @@ describe('preflight', () => {
     expect(await check(`run-a@${new Date(NOW + 60_000).toISOString()}`)).toBeNull();
     // A lease on an instance no fault impairs is not this drill's concern.
     const f = instances({ 'i-2': { [LEASE_TAG]: `run-b@${new Date(NOW + 60_000).toISOString()}` } });
-    expect(await leaseCheck(scenario, await resolveResources(f.aws, scenario.resources), f.aws, 'run-a', NOW)).toBeNull();
+    expect(
+      await leaseCheck(scenario, await resolveResources(f.aws, scenario.resources), f.aws, 'run-a', NOW),
+    ).toBeNull();
   });
 });
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { AwsApis } from '../../aws/apis.js';
-import type { AwsService } from '../plan/types.js';
 import { DrillproofError } from '../../errors.js';
 import type { InverseSpec } from '../../run/journal-types.js';
 import type { PlanContext } from '../plan/context.js';
+import type { AwsService } from '../plan/types.js';
 import type { ResolvedResource } from '../resources/registry.js';
 import { defineInverse, type InverseHandler, requestIds } from './inverse.js';
 
@@ -88,8 +88,7 @@ export function arnTagLease(o: {
   /** AWS error codes of a resource that is gone. */
   notFound: RegExp;
 }) {
-  const isGone = (err: unknown) =>
-    DrillproofError.is(err) && o.notFound.test(String(err.details.awsCode ?? err.code));
+  const isGone = (err: unknown) => DrillproofError.is(err) && o.notFound.test(String(err.details.awsCode ?? err.code));
   const read = async (aws: AwsApis, arns: string[]) => {
     const out = new Map<string, string>();
     for (const arn of arns) {

@@ -213,19 +213,24 @@ export function elasticacheService(d: ElastiCacheApiDeps): QueryService {
         tagsAvailable(g);
         for (const t of tags) g.tags[t.str('Key') ?? ''] = t.str('Value') ?? '';
         if (Object.keys(g.tags).length > 50) {
-          throw new ApiError('TagQuotaPerResourceExceeded', 'The maximum number of tags permitted on a resource is 50.');
+          throw new ApiError(
+            'TagQuotaPerResourceExceeded',
+            'The maximum number of tags permitted on a resource is 50.',
+          );
         }
         return { TagList: tagList(g.tags) };
       },
       RemoveTagsFromResource: (p, req) => {
         const g = byArn(p);
         const keys = p.strList('TagKeys');
-        if (keys.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter TagKeys.');
+        if (keys.length === 0)
+          throw new ApiError('MissingParameter', 'The request must contain the parameter TagKeys.');
         if (isReadOnlyKey(req.accessKeyId)) throw deniedFor('elasticache', 'RemoveTagsFromResource');
         tagsAvailable(g);
         // Unlike RDS, ElastiCache refuses a key the resource does not have.
         const absent = keys.find((k) => !(k in g.tags));
-        if (absent !== undefined) throw new ApiError('TagNotFound', `The tag ${absent} was not found on this resource.`, 404);
+        if (absent !== undefined)
+          throw new ApiError('TagNotFound', `The tag ${absent} was not found on this resource.`, 404);
         for (const k of keys) delete g.tags[k];
         return { TagList: tagList(g.tags) };
       },

@@ -48,6 +48,7 @@ export function rdsService(rds: RdsLab): QueryService {
     name: 'rds',
     protocol: 'query',
     xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/',
+    noResult: ['AddTagsToResource', 'RemoveTagsFromResource'],
     actions: {
       DescribeDBInstances: (p) => {
         const id = idOf(p.str('DBInstanceIdentifier'));
@@ -187,7 +188,8 @@ export function rdsService(rds: RdsLab): QueryService {
       ListTagsForResource: (p) => ({ TagList: tagList(tagsAt(rds, required(p, 'ResourceName'))) }),
       AddTagsToResource: (p, req) => {
         const tags = tagsAt(rds, required(p, 'ResourceName'));
-        if (p.list('Tags').length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter Tags');
+        if (p.list('Tags').length === 0)
+          throw new ApiError('MissingParameter', 'The request must contain the parameter Tags');
         denyWrites(req, 'AddTagsToResource');
         Object.assign(tags, tagsParam(p));
         return {};

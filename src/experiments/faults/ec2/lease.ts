@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AwsApis } from '../../../aws/apis.js';
 import { DrillproofError } from '../../../errors.js';
-import type { ResolvedResource } from '../../resources/registry.js';
 import { instanceArns } from '../../resources/ec2-instance.js';
+import type { ResolvedResource } from '../../resources/registry.js';
 import { defineInverse, type InverseHandler, requestIds } from '../inverse.js';
 import { LEASE_TAG, type LeaseKind } from '../lease-kind.js';
 

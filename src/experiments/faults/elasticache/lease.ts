@@ -1,7 +1,7 @@
 import type { AwsApis } from '../../../aws/apis.js';
 import { replicationGroupArns } from '../../resources/elasticache-replication-group.js';
 import type { ResolvedResource } from '../../resources/registry.js';
-import { arnTagLease, type ArnTagApi, type LeaseKind } from '../lease-kind.js';
+import { type ArnTagApi, arnTagLease, type LeaseKind } from '../lease-kind.js';
 
 /**
  * ElastiCache replication groups (elasticache-failover) carry the lease as a tag on the group's

@@ -2,7 +2,7 @@ import type { AwsApis } from '../../../aws/apis.js';
 import { dbClusterArns } from '../../resources/aurora-cluster.js';
 import { dbInstanceArns } from '../../resources/rds-instance.js';
 import type { ResolvedResource } from '../../resources/registry.js';
-import { arnTagLease, type ArnTagApi, LEASE_TAG, type LeaseKind } from '../lease-kind.js';
+import { type ArnTagApi, arnTagLease, LEASE_TAG, type LeaseKind } from '../lease-kind.js';
 
 /**
  * RDS DB instances (rds-failover) and Aurora clusters (aurora-failover) carry the lease as a tag
