@@ -74,9 +74,12 @@ describe('drillproof plan', () => {
       'ec2:StopInstances',
       'elasticloadbalancing:DescribeTargetHealth',
       'iam:SimulatePrincipalPolicy',
+      'rds:AddTagsToResource',
       'rds:DescribeDBInstances',
       'rds:DescribeEvents',
+      'rds:ListTagsForResource',
       'rds:RebootDBInstance',
+      'rds:RemoveTagsFromResource',
       'secretsmanager:GetSecretValue',
       'sts:GetCallerIdentity',
     ]);
