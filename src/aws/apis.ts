@@ -56,6 +56,10 @@ export interface RdsApi {
   deleteDBInstance(i: rds.DeleteDBInstanceCommandInput): Promise<rds.DeleteDBInstanceCommandOutput>;
   createDBSnapshot(i: rds.CreateDBSnapshotCommandInput): Promise<rds.CreateDBSnapshotCommandOutput>;
   deleteDBSnapshot(i: rds.DeleteDBSnapshotCommandInput): Promise<rds.DeleteDBSnapshotCommandOutput>;
+  // The drill's lease tag on the DB instances and clusters it fails over.
+  addTagsToResource(i: rds.AddTagsToResourceCommandInput): Promise<rds.AddTagsToResourceCommandOutput>;
+  removeTagsFromResource(i: rds.RemoveTagsFromResourceCommandInput): Promise<rds.RemoveTagsFromResourceCommandOutput>;
+  listTagsForResource(i: rds.ListTagsForResourceCommandInput): Promise<rds.ListTagsForResourceCommandOutput>;
 }
 
 /** ElastiCache (Redis OSS / Valkey replication groups). DescribeReplicationGroups and DescribeEvents are read to the end. */
@@ -65,6 +69,14 @@ export interface ElastiCacheApi {
   ): Promise<elasticache.DescribeReplicationGroupsCommandOutput>;
   describeEvents(i: elasticache.DescribeEventsCommandInput): Promise<elasticache.DescribeEventsCommandOutput>;
   testFailover(i: elasticache.TestFailoverCommandInput): Promise<elasticache.TestFailoverCommandOutput>;
+  // The drill's lease tag on the replication groups it fails over.
+  addTagsToResource(i: elasticache.AddTagsToResourceCommandInput): Promise<elasticache.AddTagsToResourceCommandOutput>;
+  removeTagsFromResource(
+    i: elasticache.RemoveTagsFromResourceCommandInput,
+  ): Promise<elasticache.RemoveTagsFromResourceCommandOutput>;
+  listTagsForResource(
+    i: elasticache.ListTagsForResourceCommandInput,
+  ): Promise<elasticache.ListTagsForResourceCommandOutput>;
 }
 
 export interface FisApi {

@@ -113,6 +113,7 @@ import { configuredEndpoint } from './endpoint.js';
 import { awsErrorCode, translateAwsError } from './errors.js';
 import { addFisWireMiddleware, type MiddlewareStackLike } from './fis-wire.js';
 import { readAllPages } from './paginate.js';
+import { rdsTagCalls } from './rds-tags.js';
 import { type ClientPair, clientFor, READ_ATTEMPTS, WRITE_ATTEMPTS } from './retry-policy.js';
 
 /** Where and as whom drillproof talks to AWS (or to the lab's AWS-compatible endpoint). */
@@ -332,6 +333,7 @@ export function createAwsApis(
       describeEvents: pages('rds', 'DescribeEvents', rds, paginateDescribeEvents, ['Events']),
       rebootDBInstance: call('rds', 'RebootDBInstance', rds, RebootDBInstanceCommand),
       failoverDBCluster: call('rds', 'FailoverDBCluster', rds, FailoverDBClusterCommand),
+      ...rdsTagCalls(rds, call),
       restoreDBInstanceFromDBSnapshot: call(
         'rds',
         'RestoreDBInstanceFromDBSnapshot',

@@ -1,7 +1,10 @@
 import {
+  AddTagsToResourceCommand,
   type ElastiCacheClient,
+  ListTagsForResourceCommand,
   paginateDescribeEvents,
   paginateDescribeReplicationGroups,
+  RemoveTagsFromResourceCommand,
   TestFailoverCommand,
 } from '@aws-sdk/client-elasticache';
 import type { ElastiCacheApi } from './apis.js';
@@ -33,5 +36,8 @@ export function elasticacheCalls(client: ClientPair<ElastiCacheClient>, call: Ca
     ),
     describeEvents: pages('elasticache', 'DescribeEvents', client, paginateDescribeEvents as never, ['Events']),
     testFailover: call('elasticache', 'TestFailover', client, TestFailoverCommand),
+    addTagsToResource: call('elasticache', 'AddTagsToResource', client, AddTagsToResourceCommand),
+    removeTagsFromResource: call('elasticache', 'RemoveTagsFromResource', client, RemoveTagsFromResourceCommand),
+    listTagsForResource: call('elasticache', 'ListTagsForResource', client, ListTagsForResourceCommand),
   };
 }

@@ -1,76 +1,94 @@
 import type { AwsApis } from '../aws/apis.js';
 import { DrillproofError } from '../errors.js';
 import { faultedResources } from './coverage.js';
-import {
-  LEASE_TAG,
-  type Lease,
-  leaseValue,
-  parseLease,
-  readLeases,
-  releaseLeaseSpec,
-  writeLease,
-} from './faults/ec2/lease.js';
+import { type Lease, type LeaseKind, leaseValue, parseLease } from './faults/lease-kind.js';
+import { LEASE_KINDS, leaseKind } from './faults/lease-kinds.js';
 import type { PreflightCheckResult } from './faults/types.js';
 import { call, type PlanContext, tagged } from './plan/context.js';
 import type { AwsCall } from './plan/types.js';
-import { instanceArns } from './resources/ec2-instance.js';
 import type { ResolvedResource } from './resources/registry.js';
 import type { RollbackStack } from './rollback.js';
 import type { Scenario } from './schema/scenario.js';
 
 /**
- * One drill per resource: a drill leases the EC2 instances its faults impair (the tag
- * `drillproof:lease` = `<run id>@<expiry>`) after preflight passed and before anything is
- * injected, its release journaled first, so rollback and `recover` release it. A drill refuses
- * instances another drill's unexpired lease holds. Tags have no conditional write, so a lease is
- * read back after it is written and again just before the first fault: of two drills that
- * wrote at once, the one whose value was overwritten stops (exit 3) before injecting.
+ * One drill per resource: a drill leases the resources its faults impair (EC2 instances, RDS DB
+ * instances, Aurora clusters, ElastiCache replication groups: the tag `drillproof:lease` =
+ * `<run id>@<expiry>`, each type through its own service's tag calls, faults/lease-kinds.ts)
+ * after preflight passed and before anything is injected, its release journaled first, so
+ * rollback and `recover` release it. A drill refuses resources another drill's unexpired lease
+ * holds. Tags have no conditional write, so a lease is read back after it is written and again
+ * just before the first fault: of two drills that wrote at once, the one whose value was
+ * overwritten stops (exit 3) before injecting.
  */
 
 /** How long a lease outlives the drill's longest allowed run, for its rollback. */
 export const LEASE_MARGIN_MS = 10 * 60_000;
 
-/** The rollback stack entry that releases the lease. */
+/** The rollback stack entry that releases the EC2 lease (the other kinds: `lease.<kind>`). */
 export const LEASE_STEP = 'lease';
+
+/** What one drill leased of one kind. */
+export interface LeaseHold {
+  kind: LeaseKind;
+  ids: string[];
+}
 
 type LeaseScenario = Pick<Scenario, 'probes' | 'steps'> & { resources?: Scenario['resources'] };
 
-/** Scenario resources of type ec2-instance that a fault impairs: those a drill leases. */
+/** Scenario resources of a leased type that a fault impairs: those a drill leases. */
 export function leasedResources(s: LeaseScenario): string[] {
-  return faultedResources(s, new Map()).filter((r) => s.resources?.[r]?.type === 'ec2-instance');
+  return faultedResources(s, new Map()).filter((r) => leaseKind(s.resources?.[r]?.type) !== undefined);
 }
 
-/** The instance ids of the leased resources, once resolved. */
-export function leasedInstanceIds(s: LeaseScenario, resources: ReadonlyMap<string, ResolvedResource>): string[] {
-  const ids = new Set<string>();
-  for (const name of leasedResources(s)) {
-    const r = resources.get(name);
-    if (r?.type === 'ec2-instance') for (const i of r.instances) ids.add(i.id);
-  }
-  return [...ids];
+/** The ids to lease, per kind, once resolved (kinds in LEASE_KINDS order, empty ones left out). */
+export function leaseHolds(s: LeaseScenario, resources: ReadonlyMap<string, ResolvedResource>): LeaseHold[] {
+  const names = leasedResources(s);
+  return LEASE_KINDS.map((kind) => {
+    const ids = new Set<string>();
+    for (const n of names) {
+      const r = resources.get(n);
+      if (r?.type === kind.resourceType) for (const id of kind.ids(r)) ids.add(id);
+    }
+    return { kind, ids: [...ids] };
+  }).filter((h) => h.ids.length > 0);
 }
 
-/** The plan's calls: tag the instances with the lease, and the inverse that removes the tag. */
+/** The plan's calls: read and write the lease tag, and the inverse that removes it. */
 export function leasePlanCalls(s: Scenario, ctx: PlanContext): { take: AwsCall[]; release: AwsCall[] } {
-  const arns = [...new Set(leasedResources(s).flatMap((r) => instanceArns(ctx, s.resources[r])))];
-  if (arns.length === 0) return { take: [], release: [] };
-  return {
-    take: [
-      call('ec2', 'CreateTags', arns, {
+  const take: AwsCall[] = [];
+  const release: AwsCall[] = [];
+  const names = leasedResources(s);
+  for (const kind of LEASE_KINDS) {
+    const { plan } = kind;
+    const arns = [
+      ...new Set(
+        names.filter((r) => s.resources[r]?.type === kind.resourceType).flatMap((r) => plan.arns(ctx, s.resources[r])),
+      ),
+    ];
+    if (arns.length === 0) continue;
+    if (plan.read) take.push(call(plan.service, plan.read, arns, { note: 'the current lease (drillproof:lease)' }));
+    take.push(
+      call(plan.service, plan.take, arns, {
         ...tagged(ctx),
         note: 'the lease tag drillproof:lease (one drill per resource)',
       }),
-    ],
-    release: [
-      call('ec2', 'DeleteTags', arns, {
-        ...tagged(ctx),
-        note: 'release the lease (only where it is still this run’s)',
-      }),
-    ],
-  };
+    );
+    for (const op of plan.release) {
+      release.push(
+        call(plan.service, op, arns, {
+          ...(op === plan.read ? {} : tagged(ctx)),
+          note:
+            op === plan.read
+              ? 'is the lease still this run’s?'
+              : 'release the lease (only where it is still this run’s)',
+        }),
+      );
+    }
+  }
+  return { take, release };
 }
 
-/** Another drill's lease that has not expired, on any of the instances. */
+/** Another drill's lease that has not expired, on any of the resources. */
 function heldByOther(leases: Map<string, string>, runId: string, nowMs: number): (Lease & { id: string }) | null {
   for (const [id, v] of leases) {
     const l = parseLease(v);
@@ -88,21 +106,19 @@ function heldCheck(held: Lease & { id: string }): PreflightCheckResult {
   };
 }
 
-/** Preflight: the instances' current lease tags (from the resolved resources) block nothing. */
-export function leaseCheck(
+/** Preflight: the targets' current lease tags block nothing. */
+export async function leaseCheck(
   s: LeaseScenario,
   resources: ReadonlyMap<string, ResolvedResource>,
+  aws: AwsApis,
   runId: string,
   nowMs: number,
-): PreflightCheckResult | null {
+): Promise<PreflightCheckResult | null> {
   const leases = new Map<string, string>();
   for (const name of leasedResources(s)) {
     const r = resources.get(name);
-    if (r?.type !== 'ec2-instance') continue;
-    for (const i of r.instances) {
-      const v = i.tags[LEASE_TAG];
-      if (v !== undefined) leases.set(i.id, v);
-    }
+    const kind = leaseKind(r?.type);
+    if (r && kind) for (const [id, v] of await kind.held(aws, r)) leases.set(id, v);
   }
   const held = heldByOther(leases, runId, nowMs);
   return held ? heldCheck(held) : null;
@@ -118,29 +134,32 @@ function lost(held: Lease & { id: string }): DrillproofError {
 }
 
 /**
- * Takes the lease: its release journaled first, then the tag, then read back.
+ * Takes the lease: per kind, its release journaled first, then the tag, then read back.
  * @returns the lease value, null when there is nothing to lease
  * @throws DrillproofError `PreflightFailed` (exit 3) when another drill's lease is there
  */
 export async function takeLease(i: {
   aws: AwsApis;
-  ids: string[];
+  holds: LeaseHold[];
   runId: string;
   nowMs: number;
   maxDurationMs: number;
   rollback: RollbackStack;
 }): Promise<string | null> {
-  if (i.ids.length === 0) return null;
+  if (i.holds.length === 0) return null;
   const value = leaseValue(i.runId, i.nowMs + i.maxDurationMs + LEASE_MARGIN_MS);
-  i.rollback.record(LEASE_STEP, LEASE_STEP, releaseLeaseSpec(i.ids, value, i.aws.region));
-  await writeLease(i.aws, i.ids, value);
-  await verifyLease(i.aws, i.ids, i.runId, i.nowMs);
+  for (const { kind, ids } of i.holds) {
+    i.rollback.record(kind.stepId, LEASE_STEP, kind.releaseSpec(ids, value, i.aws.region));
+    await kind.write(i.aws, ids, value);
+  }
+  await verifyLease(i.aws, i.holds, i.runId, i.nowMs);
   return value;
 }
 
-/** The lease is still this drill's on every instance. @throws DrillproofError exit 3 otherwise. */
-export async function verifyLease(aws: AwsApis, ids: string[], runId: string, nowMs: number): Promise<void> {
-  if (ids.length === 0) return;
-  const held = heldByOther(await readLeases(aws, ids), runId, nowMs);
-  if (held) throw lost(held);
+/** The lease is still this drill's on every resource. @throws DrillproofError exit 3 otherwise. */
+export async function verifyLease(aws: AwsApis, holds: LeaseHold[], runId: string, nowMs: number): Promise<void> {
+  for (const { kind, ids } of holds) {
+    const held = heldByOther(await kind.read(aws, ids), runId, nowMs);
+    if (held) throw lost(held);
+  }
 }

@@ -3,6 +3,7 @@ import { type MessageSink, message } from '../io/messages.js';
 import type { Journal } from '../run/journal.js';
 import { pendingInverses } from '../run/journal.js';
 import type { RecordedInverse } from '../run/journal-types.js';
+import { isLeaseStep } from './faults/lease-kinds.js';
 import { executeInverse } from './faults/registry.js';
 import type { InverseContext, InverseSpec } from './faults/types.js';
 
@@ -21,7 +22,10 @@ export interface RollbackOutcome {
 /**
  * The undo stack of a drill. `record` writes the inverse to the journal (fsynced) before the
  * caller runs the destructive step; `drain` runs the inverses last-in first-out. A failing
- * inverse does not stop the others: each failure is reported with its manual steps.
+ * inverse does not stop the others: each failure is reported with its manual steps. A drill's
+ * lease (journaled first, so drained last) is kept when an undo before it failed or was skipped:
+ * another drill must not start on a resource left broken; `recover` releases it once every undo
+ * succeeded.
  */
 export class RollbackStack {
   private readonly items: RecordedInverse[] = [];
@@ -70,6 +74,11 @@ export class RollbackStack {
     const outcomes: RollbackOutcome[] = [];
     while (this.items.length) {
       const item = this.items.pop() as RecordedInverse;
+      const undone = outcomes.filter((o) => o.status !== 'succeeded' && !isLeaseStep(o.stepId));
+      if (isLeaseStep(item.stepId) && undone.length > 0) {
+        outcomes.push(this.keepLease(item, undone));
+        continue;
+      }
       if (opts.skip?.()) {
         this.journal.append('rollback.failed', {
           stepId: item.stepId,
@@ -115,6 +124,16 @@ export class RollbackStack {
       }
     }
     return outcomes;
+  }
+
+  /** The lease stays (journaled as not rolled back, so `recover` releases it after the undo). */
+  private keepLease(item: RecordedInverse, undone: RollbackOutcome[]): RollbackOutcome {
+    const steps = undone.map((o) => o.stepId).join(', ');
+    const error = `lease kept: ${steps} not undone; \`drillproof recover\` releases it once ${steps} is undone`;
+    const manualSteps = [`first undo ${steps} (above), then:`, ...item.inverse.manualSteps];
+    const e = this.journal.append('rollback.failed', { stepId: item.stepId, error, manualSteps });
+    this.sink.emit(message('warn', 'DP_ROLLBACK_W4701', `rollback ${item.stepId}: ${error}`, { manualSteps }));
+    return { stepId: item.stepId, status: 'skipped', at: e.t, requestIds: [], error, manualSteps };
   }
 }
 

@@ -8,7 +8,8 @@ import { pendingInverses, readJournal } from '../run/journal.js';
 import type { Clock } from '../util/clock.js';
 import type { FaultDefinition, Leftover } from './faults/definition.js';
 import { startInstancesSpec } from './faults/ec2/inverses.js';
-import { LEASE_TAG, parseLease, releaseLeaseSpec } from './faults/ec2/lease.js';
+import { LEASE_TAG, type LeaseKind, parseLease } from './faults/lease-kind.js';
+import { LEASE_KINDS } from './faults/lease-kinds.js';
 import { executeInverse, FAULTS } from './faults/registry.js';
 
 export type { Leftover };
@@ -87,9 +88,11 @@ async function awsLeftovers(o: SweepOptions): Promise<Leftover[]> {
       found.push(...(await leftovers.find(o.aws)));
     });
   }
-  await section('ec2', 'EC2 instance leases', async () => {
-    found.push(...(await expiredLeases(o)));
-  });
+  for (const kind of LEASE_KINDS) {
+    await section(kind.sweep.service, kind.sweep.what, async () => {
+      found.push(...(await expiredLeases(o, kind)));
+    });
+  }
   const ids = o.labInstanceIds;
   if (ids?.length) {
     await section('ec2', 'lab EC2 instances', async () => {
@@ -114,21 +117,19 @@ async function awsLeftovers(o: SweepOptions): Promise<Leftover[]> {
  * Leases (`drillproof:lease` tags) past their expiry: they block nothing, and are removed with
  * the value they hold, so a lease taken again meanwhile stays. A live lease is a running drill's.
  */
-async function expiredLeases(o: SweepOptions): Promise<Leftover[]> {
-  const res = await o.aws.ec2.describeInstances({ Filters: [{ Name: 'tag-key', Values: [LEASE_TAG] }] });
+async function expiredLeases(o: SweepOptions, kind: LeaseKind): Promise<Leftover[]> {
   const out: Leftover[] = [];
-  for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
-    const value = (i.Tags ?? []).find((t) => t.Key === LEASE_TAG)?.Value;
+  for (const [id, value] of await kind.sweep.find(o.aws)) {
     const lease = parseLease(value);
-    if (!i.InstanceId || value === undefined || (lease && lease.expiresAtMs > o.clock.wallMs())) continue;
+    if (lease && lease.expiresAtMs > o.clock.wallMs()) continue;
     out.push({
       kind: 'expired-lease',
-      id: i.InstanceId,
+      id,
       detail: lease
         ? `lease of drill ${lease.runId} expired at ${new Date(lease.expiresAtMs).toISOString()}`
         : `unreadable lease ${JSON.stringify(value)}`,
-      action: `remove the ${LEASE_TAG} tag from ${i.InstanceId}`,
-      inverse: releaseLeaseSpec([i.InstanceId], value, o.aws.region),
+      action: `remove the ${LEASE_TAG} tag from ${id}`,
+      inverse: kind.releaseSpec([id], value, o.aws.region),
     });
   }
   return out;

@@ -69,6 +69,7 @@ export interface FakeCluster {
   /** The first is the writer. */
   members: string[];
   status?: string;
+  tags?: Record<string, string>;
 }
 
 export interface FakeAwsOptions {
@@ -162,7 +163,12 @@ export function fakeAws(opts: FakeAwsOptions = {}, record: CallRecorder = () => 
     instances: new Map((opts.instances ?? []).map((i) => [i.id, { ...i }])),
     targetGroups: new Map((opts.targetGroups ?? []).map((t) => [t.arn, { ...t, targets: [...t.targets] }])),
     dbs: new Map(),
-    clusters: new Map((opts.clusters ?? []).map((c) => [c.id, { status: 'available', ...c, members: [...c.members] }])),
+    clusters: new Map(
+      (opts.clusters ?? []).map((c) => [
+        c.id,
+        { status: 'available', ...c, tags: { ...c.tags }, members: [...c.members] },
+      ]),
+    ),
     templates: new Map(),
     experiments: new Map(),
     tables: new Map((opts.tables ?? []).map((t) => [t.name, { ...t, tags: { ...t.tags } }])),
@@ -424,18 +430,15 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: M
         TagList: tagList(d.tags),
       })),
     })),
-    describeDBClusters: wrap('rds', 'DescribeDBClusters', (i: { DBClusterIdentifier?: string }) => {
-      const c = cluster(i.DBClusterIdentifier);
-      return {
-        DBClusters: [
-          {
-            DBClusterIdentifier: c.id,
-            Status: c.status,
-            DBClusterMembers: c.members.map((m, k) => ({ DBInstanceIdentifier: m, IsClusterWriter: k === 0 })),
-          },
-        ],
-      };
-    }),
+    describeDBClusters: wrap('rds', 'DescribeDBClusters', (i: { DBClusterIdentifier?: string }) => ({
+      DBClusters: (i.DBClusterIdentifier ? [cluster(i.DBClusterIdentifier)] : [...s.clusters.values()]).map((c) => ({
+        DBClusterIdentifier: c.id,
+        DBClusterArn: `arn:aws:rds:us-east-1:000000000000:cluster:${c.id}`,
+        Status: c.status,
+        TagList: tagList(c.tags),
+        DBClusterMembers: c.members.map((m, k) => ({ DBInstanceIdentifier: m, IsClusterWriter: k === 0 })),
+      })),
+    })),
     describeDBSnapshots: wrap(
       'rds',
       'DescribeDBSnapshots',
@@ -511,7 +514,30 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: M
       s.dbs.delete(i.DBInstanceIdentifier as string);
       return {};
     }),
+    // Tags by ARN (db:<id>; the fake's clusters keep theirs too): the drill's lease.
+    listTagsForResource: wrap('rds', 'ListTagsForResource', (i: { ResourceName: string }) => ({
+      TagList: tagList(tagsOfArn(i.ResourceName)),
+    })),
+    addTagsToResource: wrap(
+      'rds',
+      'AddTagsToResource',
+      (i: { ResourceName: string; Tags?: { Key?: string; Value?: string }[] }) => {
+        Object.assign(tagsOfArn(i.ResourceName), tagMapOf(i.Tags));
+        return {};
+      },
+    ),
+    removeTagsFromResource: wrap('rds', 'RemoveTagsFromResource', (i: { ResourceName: string; TagKeys?: string[] }) => {
+      const t = tagsOfArn(i.ResourceName);
+      for (const k of i.TagKeys ?? []) delete t[k];
+      return {};
+    }),
   };
+  function tagsOfArn(arn: string): Record<string, string> {
+    const m = /:(db|cluster):(.+)$/.exec(arn);
+    const r = m?.[1] === 'cluster' ? cluster(m[2]) : db(m?.[2]);
+    if (!r.tags) r.tags = {};
+    return r.tags;
+  }
 }
 
 function fisApi(wrap: Wrap, s: Pick<FakeState, 'templates' | 'experiments'>) {

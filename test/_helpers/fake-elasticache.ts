@@ -8,7 +8,10 @@ export interface FakeReplicationGroup {
   nodeGroups: { id: string; members: string[] }[];
 }
 
-export type CacheGroupState = Required<FakeReplicationGroup> & { primaries: Map<string, string> };
+export type CacheGroupState = Required<FakeReplicationGroup> & {
+  primaries: Map<string, string>;
+  tags?: Record<string, string>;
+};
 
 type Wrap = <I, O>(
   service: string,
@@ -46,6 +49,8 @@ export function elasticacheApi(wrap: Wrap, groups: Map<string, CacheGroupState>)
     }
     return g;
   };
+  const byArn = (arn: string) => get(/:replicationgroup:(.+)$/.exec(arn)?.[1]);
+  const tagsOf = (arn: string) => Object.entries(byArn(arn).tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
   const xml = (g: CacheGroupState) => ({
     ReplicationGroupId: g.id,
     Status: g.status,
@@ -88,6 +93,29 @@ export function elasticacheApi(wrap: Wrap, groups: Map<string, CacheGroupState>)
       ev(`Failover from primary node ${old} to replica node ${next} completed`);
       return { ReplicationGroup: xml(g) };
     }),
+    // Tags on the group's ARN (the drill's lease), as the lab answers them.
+    listTagsForResource: wrap('elasticache', 'ListTagsForResource', (i: { ResourceName: string }) => ({
+      TagList: tagsOf(i.ResourceName),
+    })),
+    addTagsToResource: wrap(
+      'elasticache',
+      'AddTagsToResource',
+      (i: { ResourceName: string; Tags?: { Key?: string; Value?: string }[] }) => {
+        const g = byArn(i.ResourceName);
+        g.tags = { ...g.tags };
+        for (const t of i.Tags ?? []) g.tags[t.Key ?? ''] = t.Value ?? '';
+        return { TagList: tagsOf(i.ResourceName) };
+      },
+    ),
+    removeTagsFromResource: wrap(
+      'elasticache',
+      'RemoveTagsFromResource',
+      (i: { ResourceName: string; TagKeys?: string[] }) => {
+        const g = byArn(i.ResourceName);
+        for (const k of i.TagKeys ?? []) delete g.tags?.[k];
+        return { TagList: tagsOf(i.ResourceName) };
+      },
+    ),
     describeEvents: wrap(
       'elasticache',
       'DescribeEvents',

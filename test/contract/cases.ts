@@ -45,6 +45,10 @@ export const CONTRACT_CASES: ContractCase[] = [
   // rds-restore `from: fresh-snapshot`: the drill's own snapshot, deleted by rollback, recover and sweep.
   { service: 'rds', operation: 'CreateDBSnapshot', lab: true },
   { service: 'rds', operation: 'DeleteDBSnapshot', lab: true },
+  // The lease tag on the DB instances and clusters a drill fails over.
+  { service: 'rds', operation: 'AddTagsToResource', lab: true },
+  { service: 'rds', operation: 'ListTagsForResource', lab: true },
+  { service: 'rds', operation: 'RemoveTagsFromResource', lab: true },
   { service: 'fis', operation: 'CreateExperimentTemplate', lab: true },
   { service: 'fis', operation: 'DeleteExperimentTemplate', lab: true },
   { service: 'fis', operation: 'GetExperimentTemplate', lab: true },
@@ -94,6 +98,10 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'elasticache', operation: 'DescribeReplicationGroups', lab: true },
   { service: 'elasticache', operation: 'DescribeEvents', lab: true },
   { service: 'elasticache', operation: 'TestFailover', lab: true },
+  // The lease tag on the replication groups a drill fails over.
+  { service: 'elasticache', operation: 'AddTagsToResource', lab: true },
+  { service: 'elasticache', operation: 'ListTagsForResource', lab: true },
+  { service: 'elasticache', operation: 'RemoveTagsFromResource', lab: true },
   // ECS: the ecs-service resource, the ecs-stop-tasks fault and the ECS watcher.
   { service: 'ecs', operation: 'ListClusters' },
   { service: 'ecs', operation: 'ListServices' },

@@ -72,8 +72,9 @@ describe('every AWS operation in src has a contract case', () => {
     const paged = new Set(used.filter((u) => files.includes(u.file)).map((u) => u.op));
     const commands = files.map((f) => readFileSync(join(SRC, f), 'utf8')).join('\n');
     for (const c of CONTRACT_CASES.filter((x) => !x.planned)) {
-      const p = loadServiceModel(c.service).paginators[c.operation];
-      if (!p) continue;
+      const p = loadServiceModel(c.service).paginators[c.operation] as { input_token?: unknown } | undefined;
+      // A result key without a token (RDS ListTagsForResource) is one page: the SDK has no paginator.
+      if (!p?.input_token) continue;
       expect(commands, `${caseKey(c)} is paged: use paginate${c.operation}`).toContain(`paginate${c.operation}`);
       expect(paged.has(caseKey(c))).toBe(true);
     }

@@ -94,6 +94,14 @@ export function world(o: WorldOptions = {}) {
       i.state = to;
       return { InstanceId: id, PreviousState: { Name: prev }, CurrentState: { Name: to } };
     });
+  const clusterTags: { Key: string; Value: string }[] = [];
+  const tagsAt = (arn: string) => {
+    if (arn.endsWith(':cluster:cl1')) return clusterTags;
+    const d = dbs.get(arn.slice(arn.lastIndexOf(':') + 1));
+    if (!d)
+      throw DrillproofError.user('AwsResourceNotFound', `no ${arn}`, { details: { awsCode: 'DBInstanceNotFound' } });
+    return d.tags;
+  };
   const dbOut = (d: {
     id: string;
     status: string;
@@ -102,6 +110,7 @@ export function world(o: WorldOptions = {}) {
     tags: { Key: string; Value: string }[];
   }) => ({
     DBInstanceIdentifier: d.id,
+    DBInstanceArn: `arn:aws:rds:us-east-1:000000000000:db:${d.id}`,
     DBInstanceStatus: d.status,
     AvailabilityZone: d.az,
     SecondaryAvailabilityZone: d.multiAz ? 'us-east-1b' : undefined,
@@ -262,6 +271,8 @@ export function world(o: WorldOptions = {}) {
         return {};
       },
     },
+    // No replication groups (sweep lists them).
+    elasticache: { describeReplicationGroups: () => ({ ReplicationGroups: [] }) },
     rds: {
       describeDBInstances: (i: { DBInstanceIdentifier?: string }) => {
         if (i.DBInstanceIdentifier && !dbs.has(i.DBInstanceIdentifier)) {
@@ -279,7 +290,9 @@ export function world(o: WorldOptions = {}) {
         DBClusters: [
           {
             DBClusterIdentifier: 'cl1',
+            DBClusterArn: 'arn:aws:rds:us-east-1:000000000000:cluster:cl1',
             Status: 'available',
+            TagList: clusterTags,
             Endpoint: '127.0.0.1',
             Port: 5432,
             DBClusterMembers: [
@@ -321,6 +334,22 @@ export function world(o: WorldOptions = {}) {
         return { DBSnapshot: { ...snap, Status: 'deleted' } };
       },
       describeEvents: () => ({ Events: [] }),
+      // The lease tag on db:<id> and cluster:cl1.
+      listTagsForResource: (i: { ResourceName: string }) => ({ TagList: [...tagsAt(i.ResourceName)] }),
+      addTagsToResource: (i: { ResourceName: string; Tags: { Key: string; Value: string }[] }) => {
+        const t = tagsAt(i.ResourceName);
+        for (const x of i.Tags) {
+          const k = t.findIndex((y) => y.Key === x.Key);
+          if (k >= 0) t.splice(k, 1);
+          t.push(x);
+        }
+        return {};
+      },
+      removeTagsFromResource: (i: { ResourceName: string; TagKeys: string[] }) => {
+        const t = tagsAt(i.ResourceName);
+        for (let k = t.length - 1; k >= 0; k--) if (i.TagKeys.includes(t[k]?.Key as string)) t.splice(k, 1);
+        return {};
+      },
       rebootDBInstance: (i: { DBInstanceIdentifier: string }) => ({
         DBInstance: dbOut(dbs.get(i.DBInstanceIdentifier) ?? dbs.get('db1')!),
       }),

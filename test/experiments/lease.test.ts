@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DrillproofError } from '../../src/errors.js';
-import { LEASE_TAG, leaseValue, parseLease } from '../../src/experiments/faults/ec2/lease.js';
+import { ec2LeaseKind } from '../../src/experiments/faults/ec2/lease.js';
+import { LEASE_TAG, leaseValue, parseLease } from '../../src/experiments/faults/lease-kind.js';
 import { leaseCheck, leasedResources, takeLease, verifyLease } from '../../src/experiments/lease.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { resolveResources } from '../../src/experiments/resources/registry.js';
@@ -65,7 +66,7 @@ describe('preflight', () => {
   it("refuses another drill's lease until it expires; its own and an expired one do not block", async () => {
     const check = async (value: string) => {
       const f = instances({ 'i-1': { [LEASE_TAG]: value } });
-      return leaseCheck(scenario, await resolveResources(f.aws, scenario.resources), 'run-a', NOW);
+      return leaseCheck(scenario, await resolveResources(f.aws, scenario.resources), f.aws, 'run-a', NOW);
     };
     expect(await check(`run-b@${new Date(NOW + 60_000).toISOString()}`)).toMatchObject({
       check: 'lease',
@@ -76,7 +77,9 @@ describe('preflight', () => {
     expect(await check(`run-a@${new Date(NOW + 60_000).toISOString()}`)).toBeNull();
     // A lease on an instance no fault impairs is not this drill's concern.
     const f = instances({ 'i-2': { [LEASE_TAG]: `run-b@${new Date(NOW + 60_000).toISOString()}` } });
-    expect(leaseCheck(scenario, await resolveResources(f.aws, scenario.resources), 'run-a', NOW)).toBeNull();
+    expect(
+      await leaseCheck(scenario, await resolveResources(f.aws, scenario.resources), f.aws, 'run-a', NOW),
+    ).toBeNull();
   });
 });
 
@@ -94,7 +97,7 @@ describe('taking and releasing', () => {
     };
     const value = await takeLease({
       aws: f.aws,
-      ids: ['i-1'],
+      holds: [{ kind: ec2LeaseKind, ids: ['i-1'] }],
       runId: 'run-a',
       nowMs: NOW,
       maxDurationMs: 60_000,
@@ -104,10 +107,10 @@ describe('taking and releasing', () => {
     expect(value).toBe('run-a@2026-12-01T10:11:00.000Z');
     expect(f.instances.get('i-1')?.tags?.[LEASE_TAG]).toBe(value);
     expect(journaledFirst).toBe(true);
-    await verifyLease(f.aws, ['i-1'], 'run-a', NOW);
+    await verifyLease(f.aws, [{ kind: ec2LeaseKind, ids: ['i-1'] }], 'run-a', NOW);
     // Another drill wrote its lease over this one: the next check refuses, naming it.
     (f.instances.get('i-1')?.tags as Record<string, string>)[LEASE_TAG] = 'run-b@2026-12-01T10:20:00.000Z';
-    const err = await verifyLease(f.aws, ['i-1'], 'run-a', NOW).catch((e: unknown) => e);
+    const err = await verifyLease(f.aws, [{ kind: ec2LeaseKind, ids: ['i-1'] }], 'run-a', NOW).catch((e: unknown) => e);
     expect(DrillproofError.is(err) && err.exitCode).toBe(3);
     expect((err as Error).message).toContain('i-1 is held by drill run-b');
     // The rollback removes only this run's value: run-b's lease stays.
@@ -120,7 +123,7 @@ describe('taking and releasing', () => {
     const { dir, j } = journal();
     await takeLease({
       aws: f.aws,
-      ids: ['i-1'],
+      holds: [{ kind: ec2LeaseKind, ids: ['i-1'] }],
       runId: 'run-a',
       nowMs: NOW,
       maxDurationMs: 60_000,

@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import { CreateTagsCommand, DeleteTagsCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { ListTagsForResourceCommand } from '@aws-sdk/client-rds';
 import { describe, expect, it } from 'vitest';
 import type { AwsAttempt } from '../../src/aws/attempts.js';
-import { LEASE_TAG } from '../../src/experiments/faults/ec2/lease.js';
+import { createAwsApis } from '../../src/aws/clients.js';
+import { LEASE_TAG } from '../../src/experiments/faults/lease-kind.js';
+import { recoverRun } from '../../src/experiments/recover.js';
+import { RecordingSink } from '../../src/io/messages.js';
 import { setLabFaults } from '../../src/lab/lab.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { isoMs } from '../../src/util/clock.js';
-import { labClients } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
+import { eventually, labClients } from '../_helpers/lab.js';
+import { drill, LAB_SCENARIOS, useDrillLab, variant } from './_drill.js';
 
 const EC2_STOP = join(LAB_SCENARIOS, 'ec2-instance-stop.yaml');
 const RDS_FAILOVER = join(LAB_SCENARIOS, 'rds-multi-az-failover.yaml');
@@ -154,5 +158,79 @@ describe('one drill per resource', { timeout: 300_000 }, () => {
     expect(expired.result.exitCode, expired.result.record.reason).toBe(0);
     await c.ec2.send(new DeleteTagsCommand({ Resources: all, Tags: [{ Key: LEASE_TAG }] }));
     for (const x of Object.values(c)) x.destroy();
+  });
+});
+
+// Two drills probe at once: the http probe at 5/s each, so together they load the lab app no
+// more than one shipped drill does (at 20/s each the baseline failed under a shared machine's load).
+const RDS_FAILOVER_5RPS = variant('rds-multi-az-failover', (d) => {
+  for (const p of d.probes) if (p.rate) p.rate = '5/s';
+});
+
+async function dbLeaseTags(): Promise<string[]> {
+  const c = labClients(lab.info());
+  const res = await c.rds.send(new ListTagsForResourceCommand({ ResourceName: lab.info().db.arn }));
+  for (const x of Object.values(c)) x.destroy();
+  return (res.TagList ?? []).filter((t) => t.Key === LEASE_TAG).map((t) => t.Value ?? '');
+}
+
+describe('one drill per database, and a lease kept by a failed rollback', { timeout: 300_000 }, () => {
+  it('two rds-failover drills started together on lab-db: the second exits 3 naming the first', async () => {
+    const [a, b] = await Promise.all([drill(RDS_FAILOVER_5RPS, lab.dir()), drill(RDS_FAILOVER_5RPS, lab.dir())]);
+    const runs = [a, b].map((d) => d.result);
+    console.info(runs.map((r) => `${r.record.runId}: exit ${r.exitCode} ${r.record.reason ?? ''}`).join('\n'));
+    expect(runs.map((r) => r.exitCode).sort(), runs.map((r) => r.record.reason).join(' | ')).toEqual([0, 3]);
+    const winner = runs.find((r) => r.exitCode === 0);
+    const loser = runs.find((r) => r.exitCode === 3);
+    expect(loser?.record.reason).toContain(`${lab.info().db.arn} is held by drill ${winner?.record.runId}`);
+    expect(loser?.record.faults).toEqual([]);
+    // The lease went through RDS's tag calls, and both are released.
+    const ops = a.journal
+      .concat(b.journal)
+      .filter((e) => e.kind === 'aws.call')
+      .map((e) => e.data.operation);
+    expect(ops).toEqual(expect.arrayContaining(['AddTagsToResource', 'ListTagsForResource', 'RemoveTagsFromResource']));
+    expect(await dbLeaseTags()).toEqual([]);
+    await lab.expectAsFound(30_000);
+  });
+
+  it('a failed rollback keeps the lease (exit 6, manual steps say so); recover undoes the stop, then releases it', async () => {
+    // Once the stop is in place (preflight's DryRun StartInstances is past), the undo fails.
+    const running = drill(EC2_STOP, lab.dir());
+    const c = labClients(lab.info());
+    await eventually(
+      async () => {
+        const res = await c.ec2.send(new DescribeInstancesCommand({}));
+        const states = (res.Reservations ?? []).flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name);
+        return states.some((x) => x === 'stopping' || x === 'stopped');
+      },
+      60_000,
+      100,
+    );
+    for (const x of Object.values(c)) x.destroy();
+    await setLabFaults({ errorRate: 1, services: ['ec2'], operations: ['StartInstances'] }, { dir: lab.dir() });
+    const d = await running;
+    await setLabFaults({}, { dir: lab.dir() });
+    expect(d.result.exitCode, d.result.record.reason).toBe(6);
+    const lease = d.sink.messages.find((m) => m.code === 'DP_ROLLBACK_W4701');
+    expect(lease?.message).toContain('lease kept');
+    expect((lease?.data as { manualSteps?: string[] })?.manualSteps?.join('\n')).toContain('delete-tags');
+    // Another drill is refused while the instance is left stopped under the lease.
+    const held = await leaseTags();
+    expect(held).toHaveLength(1);
+    expect(held[0]).toContain(`=${d.result.record.runId}@`);
+    const r = await recoverRun(d.runDir, {
+      createAws: (t, rec) => createAwsApis(t, rec),
+      sink: new RecordingSink(),
+      pollMs: 200,
+      waitTimeoutMs: 60_000,
+    });
+    expect(r.exitCode).toBe(0);
+    expect(r.outcomes.map((o) => [o.stepId, o.status])).toEqual([
+      ['stop-one', 'succeeded'],
+      ['lease', 'succeeded'],
+    ]);
+    expect(await leaseTags()).toEqual([]);
+    await lab.expectAsFound(30_000);
   });
 });

@@ -87,6 +87,12 @@ describe('lab answers match the output shapes of the AWS API models', { timeout:
         (await aws.rds.describeDBSnapshots({ DBSnapshotIdentifier: own })).DBSnapshots?.[0]?.Status === 'available',
     );
     await aws.rds.deleteDBSnapshot({ DBSnapshotIdentifier: own });
+    // The lease on the DB instance and the cluster, taken, read and released.
+    for (const arn of [info.db.arn, `arn:aws:rds:${info.region}:${info.accountId}:cluster:${info.aurora?.clusterId}`]) {
+      await aws.rds.addTagsToResource({ ResourceName: arn, Tags: lease as { Key: string; Value: string }[] });
+      await aws.rds.listTagsForResource({ ResourceName: arn });
+      await aws.rds.removeTagsFromResource({ ResourceName: arn, TagKeys: ['drillproof:lease'] });
+    }
     await aws.rds.rebootDBInstance({ DBInstanceIdentifier: info.db.instanceId, ForceFailover: true });
     await aws.rds.failoverDBCluster({ DBClusterIdentifier: info.aurora?.clusterId as string });
     for (const d of ['lab-db-dp-contract-pitr', 'lab-db-dp-contract-snap']) {

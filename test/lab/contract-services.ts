@@ -79,6 +79,11 @@ export async function exerciseLabParts(aws: AwsApis, info: LabInfo, sent: Captur
   const groups = await ec.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: rg }));
   await ec.send(new DescribeCacheClustersCommand({ ShowCacheNodeInfo: true }));
   const shard = groups.ReplicationGroups?.[0]?.NodeGroups?.[0]?.NodeGroupId as string;
+  // The drill's lease on the group (tag calls name it by ARN), through drillproof's surface.
+  const ResourceName = groups.ReplicationGroups?.[0]?.ARN as string;
+  await aws.elasticache.addTagsToResource({ ResourceName, Tags: [{ Key: 'drillproof:lease', Value: 'run@x' }] });
+  await aws.elasticache.listTagsForResource({ ResourceName });
+  await aws.elasticache.removeTagsFromResource({ ResourceName, TagKeys: ['drillproof:lease'] });
   await ec.send(new TestFailoverCommand({ ReplicationGroupId: rg, NodeGroupId: shard }));
   await ec.send(new DescribeEventsCommand({ SourceIdentifier: rg, SourceType: 'replication-group', Duration: 60 }));
 }

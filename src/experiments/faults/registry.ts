@@ -5,7 +5,6 @@ import { azImpairmentDefinition } from './az-impairment.js';
 import { backupRestoreDefinition } from './backup/restore.js';
 import type { FaultDefinition } from './definition.js';
 import { dynamoRestoreDefinition } from './dynamodb/restore.js';
-import { releaseLease } from './ec2/lease.js';
 import { ec2RebootDefinition } from './ec2/reboot.js';
 import { ec2StopDefinition } from './ec2/stop.js';
 import { ec2TerminateDefinition } from './ec2/terminate.js';
@@ -17,6 +16,7 @@ import { fisExperimentDefinition } from './fis/experiment.js';
 import { httpDefinition } from './http.js';
 import type { InverseHandler } from './inverse.js';
 import { lambdaThrottleDefinition } from './lambda/throttle.js';
+import { LEASE_KINDS } from './lease-kinds.js';
 import { auroraFailoverDefinition } from './rds/aurora-failover.js';
 import { rdsFailoverDefinition } from './rds/failover.js';
 import { rdsRestoreDefinition } from './rds/restore.js';
@@ -90,7 +90,7 @@ type AnyInverse = InverseHandler<Record<string, unknown>>;
  */
 const inverses = new Map<string, AnyInverse>();
 // The engine's own undo (the drill's lease on its targets) beside every fault module's.
-const ENGINE_INVERSES: readonly AnyInverse[] = [releaseLease as AnyInverse];
+const ENGINE_INVERSES: readonly AnyInverse[] = [...new Set(LEASE_KINDS.map((k) => k.release as AnyInverse))];
 for (const f of [...(FAULTS as readonly FaultDefinition[]), { inverses: ENGINE_INVERSES }]) {
   for (const h of f.inverses) {
     const known = inverses.get(h.action);

@@ -3,6 +3,7 @@ import type { Measurements, ObjectiveVerdict } from '../../run/measurements.js';
 import type { CallerIdentity, FaultConfirmationStatus } from '../../run/record.js';
 import type { FaultAction, FaultContext, FollowUpResult } from '../faults/types.js';
 import type { GuardrailTrip } from '../guardrails-runtime.js';
+import type { LeaseHold } from '../lease.js';
 import type { RollbackOutcome } from '../rollback.js';
 import type { ProbeSession } from './ports.js';
 
@@ -56,8 +57,8 @@ export interface DrillFacts {
   faultAt: number | null;
   /** When the first fault call was issued (its `fault.requested`, before any retry). */
   faultIssuedAt: number | null;
-  /** The instances this drill leased (drillproof:lease), empty when none. */
-  leased: string[];
+  /** What this drill leased (drillproof:lease), per kind; empty when nothing. */
+  leased: LeaseHold[];
   injected: InjectedFault[];
   observed: ObserveResult | null;
   /** Per injected fault action, whether AWS's answers confirmed its effect (observe). */

@@ -9,7 +9,7 @@ import { unexercisedResources } from '../coverage.js';
 import { faultDefinition } from '../faults/registry.js';
 import type { FaultAction, FaultContext, PreflightCheckResult } from '../faults/types.js';
 import { checkStaticGuardrails } from '../guardrails.js';
-import { leaseCheck, leasedInstanceIds, takeLease } from '../lease.js';
+import { leaseCheck, leaseHolds, takeLease } from '../lease.js';
 import { provePermissions } from '../preflight-permissions.js';
 import { checkDbTls } from '../preflight-tls.js';
 import { describeResolved, type ResolvedResource, resolveResources } from '../resources/registry.js';
@@ -122,8 +122,12 @@ export async function runPreflight(i: PreflightInput): Promise<PreflightResult> 
   })) {
     checks.add(c);
   }
-  const held = leaseCheck(scenario, resources, i.faultCtx.runId, i.faultCtx.timeline.nowMs());
-  if (held) checks.add(held);
+  try {
+    const held = await leaseCheck(scenario, resources, i.aws, i.faultCtx.runId, i.faultCtx.timeline.nowMs());
+    if (held) checks.add(held);
+  } catch (err) {
+    checks.failed('lease', err);
+  }
   for (const a of actions) {
     for (const c of await a.preflight(ctx)) checks.add({ ...c, check: `${a.stepId}: ${c.check}` });
   }
@@ -183,10 +187,10 @@ export async function preflightPhase(d: Drill): Promise<void> {
       ...(d.input.attachments ? { attachments: d.input.attachments } : {}),
     });
     // Preflight passed: the lease before anything else happens to the targets.
-    facts.leased = leasedInstanceIds(d.scenario, r.resources);
+    facts.leased = leaseHolds(d.scenario, r.resources);
     await takeLease({
       aws: d.aws,
-      ids: facts.leased,
+      holds: facts.leased,
       runId: d.input.runId,
       nowMs: d.timeline.nowMs(),
       maxDurationMs: durationMs(d.scenario.guardrails.maxDuration),

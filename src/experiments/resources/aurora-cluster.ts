@@ -15,6 +15,8 @@ export interface ResolvedDbCluster {
   name: string;
   type: 'aurora-cluster';
   id: string;
+  /** DBClusterArn (tag calls name the cluster by it, the lease among them). */
+  arn?: string;
   status: string;
   members: { id: string; writer: boolean }[];
   endpoint: { host: string; port: number } | null;
@@ -38,6 +40,7 @@ export const auroraClusterResource = defineResource({
       name,
       type: 'aurora-cluster',
       id,
+      ...(c.DBClusterArn ? { arn: c.DBClusterArn } : {}),
       status: c.Status ?? 'unknown',
       members: (c.DBClusterMembers ?? []).map((m) => ({
         id: m.DBInstanceIdentifier ?? '',

@@ -15,6 +15,8 @@ export interface ResolvedDbInstance {
   name: string;
   type: 'rds-instance';
   id: string;
+  /** DBInstanceArn (tag calls name the instance by it, the lease among them). */
+  arn?: string;
   status: string;
   multiAz: boolean;
   az: string | null;
@@ -42,6 +44,7 @@ export const rdsInstanceResource = defineResource({
       name,
       type: 'rds-instance',
       id,
+      ...(db.DBInstanceArn ? { arn: db.DBInstanceArn } : {}),
       status: db.DBInstanceStatus ?? 'unknown',
       multiAz: db.MultiAZ === true,
       az: db.AvailabilityZone ?? null,

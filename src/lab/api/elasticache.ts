@@ -93,6 +93,19 @@ function groupXml(g: ReplicationGroupLab): XmlObject {
   };
 }
 
+const tagList = (tags: Record<string, string>) =>
+  list(
+    'Tag',
+    Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+  );
+
+/** AWS tags a replication group only while it is available (InvalidReplicationGroupState otherwise). */
+function tagsAvailable(g: ReplicationGroupLab): void {
+  if (g.status !== 'available') {
+    throw new ApiError('InvalidReplicationGroupState', `Replication group ${g.spec.id} is not in available state.`);
+  }
+}
+
 function clusterXml(g: ReplicationGroupLab, n: RedisNode, version: string, nodes: boolean): XmlObject {
   return {
     CacheClusterId: n.id,
@@ -143,6 +156,15 @@ export function elasticacheService(d: ElastiCacheApiDeps): QueryService {
     if (!g) throw new ApiError('ReplicationGroupNotFoundFault', `ReplicationGroup ${id ?? '(none)'} not found.`, 404);
     return g;
   };
+  // Tag calls name the group by its ARN; the lab has replication groups only.
+  const byArn = (p: QueryParams) => {
+    const arn = p.str('ResourceName');
+    if (!arn) throw new ApiError('MissingParameter', 'The request must contain the parameter ResourceName.');
+    const m = /^arn:aws:elasticache:[^:]+:\d{12}:([a-z]+):(.+)$/.exec(arn);
+    if (!m) throw new ApiError('InvalidARN', `${arn} is not a valid ARN.`);
+    if (m[1] !== 'replicationgroup') throw new ApiError('InvalidARN', `${arn} does not refer to an existing resource.`);
+    return group(m[2]);
+  };
   return {
     name: 'elasticache',
     protocol: 'query',
@@ -181,6 +203,36 @@ export function elasticacheService(d: ElastiCacheApiDeps): QueryService {
           throw new ApiError('InvalidParameterValue', 'The parameter NodeGroupId must be provided.');
         g.testFailover(ng, d.failoverFault?.() === 'no-op');
         return { ReplicationGroup: groupXml(g) };
+      },
+      ListTagsForResource: (p) => ({ TagList: tagList(byArn(p).tags) }),
+      AddTagsToResource: (p, req) => {
+        const g = byArn(p);
+        const tags = p.list('Tags');
+        if (tags.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter Tags.');
+        if (isReadOnlyKey(req.accessKeyId)) throw deniedFor('elasticache', 'AddTagsToResource');
+        tagsAvailable(g);
+        for (const t of tags) g.tags[t.str('Key') ?? ''] = t.str('Value') ?? '';
+        if (Object.keys(g.tags).length > 50) {
+          throw new ApiError(
+            'TagQuotaPerResourceExceeded',
+            'The maximum number of tags permitted on a resource is 50.',
+          );
+        }
+        return { TagList: tagList(g.tags) };
+      },
+      RemoveTagsFromResource: (p, req) => {
+        const g = byArn(p);
+        const keys = p.strList('TagKeys');
+        if (keys.length === 0)
+          throw new ApiError('MissingParameter', 'The request must contain the parameter TagKeys.');
+        if (isReadOnlyKey(req.accessKeyId)) throw deniedFor('elasticache', 'RemoveTagsFromResource');
+        tagsAvailable(g);
+        // Unlike RDS, ElastiCache refuses a key the resource does not have.
+        const absent = keys.find((k) => !(k in g.tags));
+        if (absent !== undefined)
+          throw new ApiError('TagNotFound', `The tag ${absent} was not found on this resource.`, 404);
+        for (const k of keys) delete g.tags[k];
+        return { TagList: tagList(g.tags) };
       },
       DescribeEvents: (p) => {
         const type = p.str('SourceType');

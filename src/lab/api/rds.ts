@@ -49,6 +49,7 @@ export function rdsService(rds: RdsLab): QueryService {
     name: 'rds',
     protocol: 'query',
     xmlns: 'http://rds.amazonaws.com/doc/2014-10-31/',
+    noResult: ['AddTagsToResource', 'RemoveTagsFromResource'],
     actions: {
       DescribeDBInstances: (p) => {
         const id = idOf(p.str('DBInstanceIdentifier'));
@@ -191,22 +192,38 @@ export function rdsService(rds: RdsLab): QueryService {
         const i = deleteInstance(rds, id, p.bool('SkipFinalSnapshot') === true, p.str('FinalDBSnapshotIdentifier'));
         return { DBInstance: instanceXml(rds, i) };
       },
-      ListTagsForResource: (p) => {
-        const arn = required(p, 'ResourceName');
-        const inst = [...rds.instances.values()].find((i) => i.arn === arn);
-        const cl = [...rds.clusters.values()].find((c) => c.arn === arn);
-        const sn = [...rds.snapshots.values()].find((s) => s.arn === arn);
-        const tags = inst?.tags ?? cl?.tags ?? sn?.tags;
-        if (!tags) {
-          if (arn.includes(':cluster:'))
-            throw new ApiError('DBClusterNotFoundFault', `DBCluster ${arn} not found.`, 404);
-          if (arn.includes(':snapshot:')) throw new ApiError('DBSnapshotNotFound', `DBSnapshot ${arn} not found.`, 404);
-          throw new ApiError('DBInstanceNotFound', `DBInstance ${arn} not found.`, 404);
-        }
-        return { TagList: tagList(tags) };
+      ListTagsForResource: (p) => ({ TagList: tagList(tagsAt(rds, required(p, 'ResourceName'))) }),
+      AddTagsToResource: (p, req) => {
+        const tags = tagsAt(rds, required(p, 'ResourceName'));
+        if (p.list('Tags').length === 0)
+          throw new ApiError('MissingParameter', 'The request must contain the parameter Tags');
+        denyWrites(req, 'AddTagsToResource');
+        Object.assign(tags, tagsParam(p));
+        return {};
+      },
+      RemoveTagsFromResource: (p, req) => {
+        const tags = tagsAt(rds, required(p, 'ResourceName'));
+        const keys = p.strList('TagKeys');
+        if (keys.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter TagKeys');
+        denyWrites(req, 'RemoveTagsFromResource');
+        // RDS removes the keys it has and ignores the others.
+        for (const k of keys) delete tags[k];
+        return {};
       },
     },
   };
+}
+
+/** The live tag map of the instance, cluster or snapshot an ARN names (AWS's NotFound codes otherwise). */
+function tagsAt(rds: RdsLab, arn: string): Record<string, string> {
+  const inst = [...rds.instances.values()].find((i) => i.arn === arn);
+  const cl = [...rds.clusters.values()].find((c) => c.arn === arn);
+  const sn = [...rds.snapshots.values()].find((s) => s.arn === arn);
+  const tags = inst?.tags ?? cl?.tags ?? sn?.tags;
+  if (tags) return tags;
+  if (arn.includes(':cluster:')) throw new ApiError('DBClusterNotFoundFault', `DBCluster ${arn} not found.`, 404);
+  if (arn.includes(':snapshot:')) throw new ApiError('DBSnapshotNotFound', `DBSnapshot ${arn} not found.`, 404);
+  throw new ApiError('DBInstanceNotFound', `DBInstance ${arn} not found.`, 404);
 }
 
 function restoreOpts(p: QueryParams, targetId: string) {

@@ -38,6 +38,8 @@ export class ReplicationGroupLab {
   status: 'available' | 'modifying' = 'available';
   readonly arn: string;
   readonly created = new Date();
+  /** The group's tags (AddTagsToResource / ListTagsForResource on its ARN). */
+  readonly tags: Record<string, string> = {};
   configurationEndpoint: EndpointProxy | undefined;
   private failing: Promise<void> | undefined;
 

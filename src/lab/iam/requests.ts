@@ -65,6 +65,12 @@ export function queryAuthRequests(service: string, op: string, p: QueryParams, s
   if (service === 'elasticloadbalancing' && /^(Register|Deregister)Targets$/.test(op)) {
     return [one(p.str('TargetGroupArn') ?? '*')];
   }
+  if ((service === 'rds' || service === 'elasticache') && /^(AddTagsTo|RemoveTagsFrom|ListTagsFor)Resource$/.test(op)) {
+    // Tag calls are authorized on the ARN they name (the drill's lease among them).
+    const arn = p.str('ResourceName') ?? '*';
+    const current = service === 'rds' ? tagContext(src.dbTags(arn)) : {};
+    return [one(arn, op === 'AddTagsToResource' ? { ...current, ...requestTags(p) } : current)];
+  }
   if (service === 'rds') {
     const db = (name: string) => {
       const id = p.str(name);

@@ -29,11 +29,21 @@ describe('drillproof plan', () => {
       'evidence',
     ]);
     expect(plan.steps.map((s) => s.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-    // The lease on the instances the fault stops: tagged, its release the inverse.
+    // The lease on the instances the fault stops and the database it fails over: tagged, its
+    // release the inverse (RDS removes tags by key: read first, removed while still this run's).
     const lease = plan.steps.find((s) => s.id === 'preflight.lease');
-    expect(lease?.title).toBe('lease web');
-    expect(lease?.iamActions).toEqual(['ec2:CreateTags', 'ec2:DeleteTags']);
+    expect(lease?.title).toBe('lease web, db');
+    expect(lease?.iamActions).toEqual([
+      'ec2:CreateTags',
+      'ec2:DeleteTags',
+      'rds:AddTagsToResource',
+      'rds:ListTagsForResource',
+      'rds:RemoveTagsFromResource',
+    ]);
     expect(lease?.awsCalls[0]?.tagCondition).toEqual({ key: 'drillproof', value: 'allowed' });
+    expect(lease?.awsCalls.find((c) => c.operation === 'AddTagsToResource')?.resources).toEqual(
+      lease?.awsCalls.find((c) => c.operation === 'ListTagsForResource')?.resources,
+    );
     const inject = plan.steps.find((s) => s.id === 'inject.lose-us-east-1a');
     expect(inject?.destructive).toBe(true);
     expect(inject?.awsCalls.map((c) => c.iamAction)).toEqual(['ec2:StopInstances', 'rds:RebootDBInstance']);
@@ -65,9 +75,12 @@ describe('drillproof plan', () => {
       'ec2:StopInstances',
       'elasticloadbalancing:DescribeTargetHealth',
       'iam:SimulatePrincipalPolicy',
+      'rds:AddTagsToResource',
       'rds:DescribeDBInstances',
       'rds:DescribeEvents',
+      'rds:ListTagsForResource',
       'rds:RebootDBInstance',
+      'rds:RemoveTagsFromResource',
       'secretsmanager:GetSecretValue',
       'sts:GetCallerIdentity',
     ]);
@@ -194,12 +207,21 @@ describe('drillproof iam-policy', () => {
     const p = policyOf('scenarios/aws/rds-multi-az-failover.yaml');
     expect(actionsOf(p)).toEqual([
       'iam:SimulatePrincipalPolicy',
+      'rds:AddTagsToResource',
       'rds:DescribeDBInstances',
       'rds:DescribeEvents',
+      'rds:ListTagsForResource',
       'rds:RebootDBInstance',
+      'rds:RemoveTagsFromResource',
       'secretsmanager:GetSecretValue',
       'sts:GetCallerIdentity',
     ]);
+    // The lease tag calls name the one instance, like the reboot.
+    for (const a of ['rds:AddTagsToResource', 'rds:ListTagsForResource', 'rds:RemoveTagsFromResource']) {
+      expect(p.Statement.find((s) => s.Action.includes(a))?.Resource, a).toBe(
+        'arn:aws:rds:us-east-1:123456789012:db:shop-db',
+      );
+    }
     const reboot = p.Statement.find((s) => s.Action.includes('rds:RebootDBInstance'));
     expect(reboot?.Resource).toBe('arn:aws:rds:us-east-1:123456789012:db:shop-db');
     const secret = p.Statement.find((s) => s.Action.includes('secretsmanager:GetSecretValue'));

@@ -1,34 +1,10 @@
 import { z } from 'zod';
 import type { AwsApis } from '../../../aws/apis.js';
 import { DrillproofError } from '../../../errors.js';
-import { defineInverse, requestIds } from '../inverse.js';
-
-/**
- * The lease a drill holds on the EC2 instances it faults: the tag `drillproof:lease` with the
- * value `<run id>@<expiry, RFC 3339>`. Another drill's preflight refuses instances with a lease
- * that has not expired; `sweep` removes expired ones.
- */
-export const LEASE_TAG = 'drillproof:lease';
-
-export interface Lease {
-  runId: string;
-  expiresAtMs: number;
-  /** The tag value as written. */
-  value: string;
-}
-
-export function leaseValue(runId: string, expiresAtMs: number): string {
-  return `${runId}@${new Date(Math.ceil(expiresAtMs)).toISOString()}`;
-}
-
-/** The lease a tag value describes; null when it is not one (then it blocks nothing). */
-export function parseLease(value: string | undefined): Lease | null {
-  if (!value) return null;
-  const at = value.lastIndexOf('@');
-  if (at <= 0) return null;
-  const expiresAtMs = Date.parse(value.slice(at + 1));
-  return Number.isNaN(expiresAtMs) ? null : { runId: value.slice(0, at), expiresAtMs, value };
-}
+import { instanceArns } from '../../resources/ec2-instance.js';
+import type { ResolvedResource } from '../../resources/registry.js';
+import { defineInverse, type InverseHandler, requestIds } from '../inverse.js';
+import { LEASE_TAG, type LeaseKind } from '../lease-kind.js';
 
 /** Each instance's lease tag value as EC2 answers now (absent: no lease). */
 export async function readLeases(aws: AwsApis, ids: string[]): Promise<Map<string, string>> {
@@ -73,3 +49,44 @@ export function releaseLeaseSpec(ids: string[], value: string, region: string) {
     `aws ec2 delete-tags --region ${region} --resources ${ids.join(' ')} --tags 'Key=${LEASE_TAG},Value=${value}'`,
   ]);
 }
+
+const instancesOf = (r: ResolvedResource) => (r.type === 'ec2-instance' ? r.instances : []);
+
+/** EC2 instances: CreateTags / DeleteTags (with the value) on the instance ids. */
+export const ec2LeaseKind: LeaseKind = {
+  resourceType: 'ec2-instance',
+  stepId: 'lease',
+  ids: (r) => instancesOf(r).map((i) => i.id),
+  held: async (_aws, r) => {
+    const out = new Map<string, string>();
+    for (const i of instancesOf(r)) {
+      const v = i.tags[LEASE_TAG];
+      if (v !== undefined) out.set(i.id, v);
+    }
+    return out;
+  },
+  read: readLeases,
+  write: writeLease,
+  releaseSpec: releaseLeaseSpec,
+  release: releaseLease as InverseHandler<never>,
+  plan: {
+    service: 'ec2',
+    arns: instanceArns,
+    read: null,
+    take: 'CreateTags',
+    release: ['DeleteTags'],
+  },
+  sweep: {
+    service: 'ec2',
+    what: 'EC2 instance leases',
+    async find(aws) {
+      const res = await aws.ec2.describeInstances({ Filters: [{ Name: 'tag-key', Values: [LEASE_TAG] }] });
+      const out = new Map<string, string>();
+      for (const i of (res.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        const v = (i.Tags ?? []).find((t) => t.Key === LEASE_TAG)?.Value;
+        if (i.InstanceId && v !== undefined) out.set(i.InstanceId, v);
+      }
+      return out;
+    },
+  },
+};
