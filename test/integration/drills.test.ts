@@ -58,12 +58,12 @@ describe('lab drills', { timeout: 150_000 }, () => {
     expect(result.record.faults.find((f) => f.stepId === 'lose-az.failover')?.action).toBe('rds:RebootDBInstance');
     expect(result.record.measurements.rpo?.lostWrites).toBe(0);
     expect(result.record.measurements.rto?.seconds).not.toBeNull();
-    // Both parts undone, then the drill's lease on the instances released.
+    // Both parts undone, then the drill's leases on the instances and the database released.
     expect(
       journal
         .filter((e) => e.kind === 'rollback.succeeded')
         .map((e) => e.data.stepId)
         .sort(),
-    ).toEqual(['lease', 'lose-az.failover', 'lose-az.stop']);
+    ).toEqual(['lease', 'lease.rds', 'lose-az.failover', 'lose-az.stop']);
   });
 });

@@ -154,8 +154,14 @@ describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
     const journalFile = join(out, 'journal.ndjson');
     const killed = readJournal(journalFile).entries;
     expect(killed.some((e) => e.kind === 'run.finished')).toBe(false);
-    const inv = killed.find((e) => e.kind === 'inverse.recorded')?.data as { inverse: { action: string } };
-    expect(inv.inverse.action).toBe('elasticache.await-available');
+    // The lease's release was journaled first (after preflight), then the failover's own inverse.
+    const inverses = killed
+      .filter((e) => e.kind === 'inverse.recorded')
+      .map((e) => e.data as { stepId: string; inverse: { action: string } });
+    expect(inverses.map((i) => [i.stepId, i.inverse.action])).toEqual([
+      ['lease.elasticache', 'elasticache.release-lease'],
+      ['failover', 'elasticache.await-available'],
+    ]);
 
     const sink = new RecordingSink();
     const t0 = Date.now();
@@ -167,8 +173,16 @@ describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
     });
     const recoverS = (Date.now() - t0) / 1000;
     expect(r.exitCode).toBe(0);
-    expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
-    expect(sink.messages.map((m) => m.code)).toEqual(['DP_RECOVER_I8002', 'DP_ROLLBACK_I4001', 'DP_RECOVER_I8004']);
+    expect(r.outcomes.map((o) => [o.stepId, o.status])).toEqual([
+      ['failover', 'succeeded'],
+      ['lease.elasticache', 'succeeded'],
+    ]);
+    expect(sink.messages.map((m) => m.code)).toEqual([
+      'DP_RECOVER_I8002',
+      'DP_ROLLBACK_I4001',
+      'DP_ROLLBACK_I4001',
+      'DP_RECOVER_I8004',
+    ]);
     // As found, as AWS leaves a failover (and as recover leaves rds-failover): the group available,
     // exactly one primary, the promoted node (nothing is failed back), the other a replica.
     const g = await group();
