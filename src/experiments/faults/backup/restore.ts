@@ -3,7 +3,7 @@ import { resolvedOf } from '../../resources/registry.js';
 import type { CrossCheckContext, FaultConfirmation } from '../definition.js';
 import { defineFault } from '../definition.js';
 import { deleteTable, deleteTableSpec } from '../dynamodb/restore.js';
-import { deleteInstance, deleteInstanceSpec } from '../rds/restore.js';
+import { deleteInstance, deleteInstanceSpec, requireDatabaseProbe } from '../rds/restore.js';
 import type { FaultAction, FaultContext } from '../types.js';
 import { restoredName, sourceNameOf } from './choose.js';
 import { backupRestoreLeftovers, deleteRestored } from './inverses.js';
@@ -39,6 +39,7 @@ function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
     else if (!c.isHeartbeat(p.type))
       c.issue(['heartbeatProbe'], `heartbeatProbe "${hb}" is a ${String(p.type)} probe, not a heartbeat`, hb);
   }
+  if (f.resourceType === 'rds-instance') requireDatabaseProbe(f, c);
 }
 
 /** Confirmed: AWS Backup says the restore job COMPLETED and the restored resource is available. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AwsApis } from '../../../aws/apis.js';
 import { DrillproofError } from '../../../errors.js';
+import { probeKind } from '../../../probes/kinds/registry.js';
 import { resolvedOf } from '../../resources/registry.js';
 import type { CrossCheckContext, Leftover } from '../definition.js';
 import { confirmByAction, defineFault } from '../definition.js';
@@ -74,20 +75,22 @@ function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
       c.issue(['heartbeatProbe'], `heartbeatProbe "${hb}" is a ${String(p.type)} probe, not a heartbeat`, hb);
     }
   }
-  const hasHeartbeat = c.probes.some((p) => c.isHeartbeat(p.type));
-  if (
-    Array.isArray(f.verify) &&
-    f.verify.length > 0 &&
-    f.connection === undefined &&
-    hb === undefined &&
-    !hasHeartbeat
-  ) {
-    c.issue(
-      ['verify'],
-      'verification queries need a connection: add connection {database, user, password} or a heartbeat probe',
-      f.verify,
-    );
-  }
+  requireDatabaseProbe(f, c);
+}
+
+/**
+ * Verification queries and the heartbeat read-back connect with the settings of a probe that
+ * writes to a database (postgres-heartbeat, mysql-heartbeat: its kind picks the client), which
+ * the step's `connection` may override; without one, preflight could not verify anything.
+ */
+export function requireDatabaseProbe(f: Record<string, unknown>, c: CrossCheckContext): void {
+  if (!Array.isArray(f.verify) || f.verify.length === 0) return;
+  if (c.probes.some((p) => probeKind(String(p.type))?.database)) return;
+  c.issue(
+    ['verify'],
+    "verification queries connect with the settings of a database heartbeat probe, and the scenario has none: add a postgres-heartbeat or mysql-heartbeat probe on the source database (the step's connection overrides its settings for the restored copy)",
+    f.verify,
+  );
 }
 
 /** DB instances a drill restored (tagged with its run id) and did not keep on purpose. */
