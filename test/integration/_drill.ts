@@ -223,10 +223,7 @@ export const POLICY_RUNS: Readonly<Record<string, string>> = {
  * Scenarios of POLICY_RUNS that do not pass under their policy yet, and why. Their file runs them
  * without a policy; iam.test.ts lists them so the gap stays visible.
  */
-export const POLICY_RUN_GAPS: Readonly<Record<string, string>> = {
-  'backup-restore-dynamodb.yaml':
-    "the lab's IAM simulator finds no resource type for a DynamoDB-backup recovery point ARN (arn:aws:dynamodb:…:table/t/backup/id), so backup:GetRecoveryPointRestoreMetadata is denied whatever the policy",
-};
+export const POLICY_RUN_GAPS: Readonly<Record<string, string>> = {};
 
 /** True when vitest runs only the tests matching a name (`-t`): a file's other tests are skipped on purpose. */
 const nameFiltered = (): boolean =>

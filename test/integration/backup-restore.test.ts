@@ -10,7 +10,7 @@ import { RecordingSink } from '../../src/io/messages.js';
 import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { useLab } from '../_helpers/lab.js';
-import { drill, killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
+import { type drill, killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The AWS Backup restore drills (BAR-002) on a lab with the Backup part: every figure a run
@@ -177,8 +177,11 @@ describe('lab AWS Backup restores', { timeout: 180_000 }, () => {
 
   it('a DynamoDB recovery point: restored, items counted, validation reported, the table deleted', async () => {
     const before = await tables();
-    // Without a policy: see POLICY_RUN_GAPS.
-    const run = await drill(join(LAB_SCENARIOS, 'backup-restore-dynamodb.yaml'), lab.dir());
+    const run = await drillUnderPolicy(join(LAB_SCENARIOS, 'backup-restore-dynamodb.yaml'));
+    // The lab's DynamoDB recovery points are the advanced kind (an AWS Backup ARN); the RPO names it.
+    expect(run.result.record.measurements.rpo?.probe).toMatch(
+      /^recovery-point:arn:aws:backup:us-east-1:000000000000:recovery-point:[0-9A-F-]{36}$/,
+    );
     const name = await expectBackupRestore(
       run,
       (md) => md.targetTableName as string,

@@ -16,7 +16,13 @@ import {
   StartBackupJobCommand,
   StartRestoreJobCommand,
 } from '@aws-sdk/client-backup';
-import { DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  ListBackupsCommand,
+  PutItemCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -112,7 +118,10 @@ describe('lab AWS Backup: vault and recovery points', () => {
     expect(cont?.Status).toBe('COMPLETED');
     const ddbRp = byType('DynamoDB')[0];
     expect(ddbRp?.ResourceArn).toBe(info.dynamodb?.tableArn);
-    expect(ddbRp?.RecoveryPointArn).toMatch(/:table\/lab-app\/backup\//);
+    // Advanced DynamoDB backup: an AWS Backup recovery point ARN, not the DynamoDB backup ARN.
+    expect(ddbRp?.RecoveryPointArn).toMatch(
+      /^arn:aws:backup:us-east-1:000000000000:recovery-point:[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/,
+    );
 
     const onlyDdb = await b.send(
       new ListRecoveryPointsByBackupVaultCommand({ BackupVaultName: VAULT, ByResourceType: 'DynamoDB' }),
@@ -248,6 +257,10 @@ describe('lab AWS Backup: restore jobs that really restore', () => {
     const key = (n: number) => ({ pk: { S: 'bk' }, sk: { N: String(n) } });
     await d.send(new PutItemCommand({ TableName: 'lab-app', Item: key(1) }));
     const rp = await backupJob(info.dynamodb?.tableArn as string);
+    expect(rp).toMatch(/^arn:aws:backup:us-east-1:000000000000:recovery-point:/);
+    // DynamoDB lists the AWS Backup backup under that same ARN.
+    const listed = await d.send(new ListBackupsCommand({ TableName: 'lab-app', BackupType: 'AWS_BACKUP' }));
+    expect(listed.BackupSummaries?.map((x) => x.BackupArn)).toContain(rp);
     await d.send(new PutItemCommand({ TableName: 'lab-app', Item: key(2) }));
     const b = backup();
     const start = await b.send(

@@ -123,7 +123,7 @@ export class BackupLab {
         throw backupError('InvalidParameterValueException', 'DynamoDB is not enabled in this lab (lab up --dynamodb)');
       if (!lab.tables.has(kind.name))
         throw backupError('ResourceNotFoundException', `Resource ${resourceArn} was not found.`);
-      const b = await createBackup(lab, kind.name, `AwsBackup-${id}`, 'AWS_BACKUP');
+      const b = await createBackup(lab, kind.name, `AwsBackup-${id}`, 'AWS_BACKUP', advancedPointArn());
       rp = this.newPoint(
         job,
         b.arn,
@@ -272,6 +272,17 @@ export class BackupLab {
     if (!j) throw backupError('ResourceNotFoundException', `Backup job ${id} was not found.`);
     return j;
   }
+}
+
+/**
+ * A DynamoDB recovery point as AWS Backup names it with its advanced features for DynamoDB on (the
+ * default for accounts that made their first vault after November 2021): an AWS Backup ARN,
+ * `arn:aws:backup:<region>:<account>:recovery-point:<UUID>`, which DynamoDB's ListBackups also
+ * shows for the AWS_BACKUP backup. Without them it would be the DynamoDB backup ARN
+ * (`table/<name>/backup/<id>`); drillproof handles both, the lab answers the advanced form.
+ */
+export function advancedPointArn(): string {
+  return `arn:aws:backup:${LAB_REGION}:${LAB_ACCOUNT_ID}:recovery-point:${randomUUID().toUpperCase()}`;
 }
 
 /** `arn:aws:backup:<region>:<account>:recovery-point:continuous:db-...-<hash>` as AWS names them. */

@@ -154,6 +154,7 @@ export async function createBackup(
   tableName: string,
   name: string,
   type: DdbBackup['type'] = 'USER',
+  arn?: string,
 ): Promise<DdbBackup> {
   const meta = lab.tableMeta(tableName);
   if (meta.restore?.inProgress) throw ddbError('TableInUseException', `Table is being restored: ${meta.name}`);
@@ -161,7 +162,7 @@ export async function createBackup(
   const createdAt = new Date();
   const items = meta.history.stateAt(createdAt.getTime());
   const b: DdbBackup = {
-    arn: backupArn(meta.name, createdAt),
+    arn: arn ?? backupArn(meta.name, createdAt),
     name,
     type,
     status: 'CREATING',

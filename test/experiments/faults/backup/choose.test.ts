@@ -39,6 +39,19 @@ describe('backup-restore recovery point choice', () => {
     expect(chooseRecoveryPoint(points, { before: '2026-01-02T00:00:00Z' })?.RecoveryPointArn).toBe('rp-mid');
     expect(chooseRecoveryPoint(points, { before: '2025-12-31T00:00:00Z' })).toBeUndefined();
   });
+  it('a DynamoDB point in either ARN form is a snapshot point (opaque, never continuous)', () => {
+    const advanced = 'arn:aws:backup:us-east-1:1:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45';
+    const native = 'arn:aws:dynamodb:us-east-1:1:table/t/backup/01489602797149-73d8d5bc';
+    for (const [newer, older] of [
+      [advanced, native],
+      [native, advanced],
+    ] as const) {
+      const two = [p(older, '2026-01-01T00:00:00Z'), p(newer, '2026-01-02T00:00:00Z')];
+      expect(chooseRecoveryPoint(two, 'latest')?.RecoveryPointArn).toBe(newer);
+      expect(chooseRecoveryPoint(two, { before: '2026-01-01T12:00:00Z' })?.RecoveryPointArn).toBe(older);
+      expect(chooseRecoveryPoint(two, { arn: older })?.RecoveryPointArn).toBe(older);
+    }
+  });
   it('arn: exactly that point', () => {
     expect(chooseRecoveryPoint(points, { arn: 'rp-old' })?.RecoveryPointArn).toBe('rp-old');
   });
