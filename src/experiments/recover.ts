@@ -82,7 +82,11 @@ export async function recoverRun(runDir: string, opts: RecoverOptions): Promise<
     lostAt = journal.entries.length;
   });
   try {
-    journal.append('note', { message: `recover started by pid ${process.pid}`, pending: pending.map((p) => p.stepId) });
+    journal.append('note', {
+      message: `recover started by pid ${process.pid}`,
+      pending: pending.map((p) => p.stepId),
+      ...(journal.tornBytesCut ? { tornLineCut: `${journal.tornBytesCut} bytes of a torn last line removed` } : {}),
+    });
     o.sink.emit(
       message(
         'info',

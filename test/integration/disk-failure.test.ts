@@ -124,8 +124,14 @@ describe('recover on a full disk', { timeout: 150_000 }, () => {
       failures.push(`${basename(path)} ${op}`);
       throw errno('ENOSPC');
     };
+    // As a real full disk does: the last free bytes take part of the first line, then ENOSPC.
+    let lastBytes = true;
     const ops: WriteOps = {
       write(path, fd, buf) {
+        if (lastBytes && path.startsWith(runDir)) {
+          lastBytes = false;
+          return realWrites.write(path, fd, buf.subarray(0, Math.floor(buf.length / 2)));
+        }
         full(path, 'write');
         return realWrites.write(path, fd, buf);
       },
@@ -150,9 +156,10 @@ describe('recover on a full disk', { timeout: 150_000 }, () => {
       ['lease', 'succeeded'],
     ]);
     expect(r.exitCode).toBe(0);
-    // The first append failed and nothing was retried on the full disk; the file is as the drill left it.
+    // The first append failed (half a line reached the disk) and nothing more was tried on it.
     expect(failures).toEqual(['journal.ndjson write']);
-    expect(readFileSync(join(runDir, 'journal.ndjson'), 'utf8')).toBe(before);
+    const torn = readFileSync(join(runDir, 'journal.ndjson'), 'utf8');
+    expect(torn.startsWith(before) && torn.length > before.length && !torn.endsWith('\n')).toBe(true);
     expect(r.unrecorded?.code).toBe('ENOSPC');
     const w = sink.messages.find((m) => m.code === 'DP_RECOVER_W8301');
     expect(w?.level).toBe('warn');
@@ -171,7 +178,12 @@ describe('recover on a full disk', { timeout: 150_000 }, () => {
     });
     expect(again.exitCode).toBe(0);
     expect(again.unrecorded).toBeNull();
-    const journal = readJournal(join(runDir, 'journal.ndjson')).entries;
+    // The torn half line was cut before the second recover appended: the journal reads whole.
+    const { entries: journal, truncated } = readJournal(join(runDir, 'journal.ndjson'));
+    expect(truncated).toBe(false);
+    expect(journal.find((e) => e.kind === 'note' && e.data.tornLineCut)?.data.tornLineCut).toBe(
+      `${torn.length - before.length} bytes of a torn last line removed`,
+    );
     expect(journal.filter((e) => e.kind === 'rollback.succeeded').map((e) => e.data.stepId)).toEqual([
       'stop-one',
       'lease',
