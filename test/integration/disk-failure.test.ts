@@ -140,14 +140,10 @@ describe('recover on a full disk', { timeout: 150_000 }, () => {
         realWrites.fsync(path, fd);
       },
     };
+    const recover = (o: { sink: RecordingSink; writeOps?: WriteOps }) =>
+      recoverRun(runDir, { createAws: (t, rec) => createAwsApis(t, rec), pollMs: 200, waitTimeoutMs: 60_000, ...o });
     const sink = new RecordingSink();
-    const r = await recoverRun(runDir, {
-      createAws: (t, rec) => createAwsApis(t, rec),
-      sink,
-      pollMs: 200,
-      waitTimeoutMs: 60_000,
-      writeOps: ops,
-    });
+    const r = await recover({ sink, writeOps: ops });
 
     // The instance runs again and the drill's lease is released: the undo needed no disk.
     await lab.expectAsFound(20_000);
@@ -170,12 +166,7 @@ describe('recover on a full disk', { timeout: 150_000 }, () => {
     expect(sink.messages.find((m) => m.code === 'DP_RECOVER_I8004')?.message).toBe('recovered 2 step(s)');
 
     // With space again, a second recover repeats the (idempotent) undo and records it.
-    const again = await recoverRun(runDir, {
-      createAws: (t, rec) => createAwsApis(t, rec),
-      sink: new RecordingSink(),
-      pollMs: 200,
-      waitTimeoutMs: 60_000,
-    });
+    const again = await recover({ sink: new RecordingSink() });
     expect(again.exitCode).toBe(0);
     expect(again.unrecorded).toBeNull();
     // The torn half line was cut before the second recover appended: the journal reads whole.

@@ -28,7 +28,8 @@ const lab = useLab({ aurora: false, redis: 'replication', redisTls: true });
 /** Each drill below runs under exactly its scenario's generated IAM policy. */
 const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
-async function group() {
+/** One call through a real ElastiCache client against the lab's API. */
+async function withElastiCache<T>(call: (c: ElastiCacheClient) => Promise<T>): Promise<T> {
   const i = lab.info();
   const c = new ElastiCacheClient({
     region: i.region,
@@ -36,28 +37,22 @@ async function group() {
     credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
   });
   try {
-    return (
-      await c.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: i.elasticache?.replicationGroupId }))
-    ).ReplicationGroups?.[0];
+    return await call(c);
   } finally {
     c.destroy();
   }
 }
 
+async function group() {
+  const id = lab.info().elasticache?.replicationGroupId;
+  return (await withElastiCache((c) => c.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))))
+    .ReplicationGroups?.[0];
+}
+
 /** The lease tags on the replication group, read with ListTagsForResource (DescribeReplicationGroups has no tags). */
 async function groupLeaseTags(arn: string): Promise<string[]> {
-  const i = lab.info();
-  const c = new ElastiCacheClient({
-    region: i.region,
-    endpoint: i.awsEndpoint,
-    credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
-  });
-  try {
-    const res = await c.send(new ListTagsForResourceCommand({ ResourceName: arn }));
-    return (res.TagList ?? []).filter((t) => t.Key === LEASE_TAG).map((t) => t.Value ?? '');
-  } finally {
-    c.destroy();
-  }
+  const res = await withElastiCache((c) => c.send(new ListTagsForResourceCommand({ ResourceName: arn })));
+  return (res.TagList ?? []).filter((t) => t.Key === LEASE_TAG).map((t) => t.Value ?? '');
 }
 
 async function members() {
