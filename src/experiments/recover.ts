@@ -4,6 +4,7 @@ import type { AwsTarget } from '../aws/clients.js';
 import { DrillproofError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type MessageSink, message } from '../io/messages.js';
+import { describeWriteFailure, RunWrites, type WriteFailure, type WriteOps } from '../run/disk.js';
 import { journalPath } from '../run/files.js';
 import { Journal, readJournal } from '../run/journal.js';
 import type { JournalEntry } from '../run/journal-types.js';
@@ -26,12 +27,16 @@ export interface RecoverOptions {
   env?: NodeJS.ProcessEnv;
   /** Check whether the process that ran the drill is alive (default: signal 0). */
   isAlive?: (pid: number) => boolean;
+  /** The journal's writes (the file system by default; injected to test a full or failing disk). */
+  writeOps?: WriteOps;
 }
 
 export interface RecoverResult {
   exitCode: number;
   outcomes: RollbackOutcome[];
   nothingToDo: boolean;
+  /** The failed journal write when recover could not record what it did (the undo still ran). */
+  unrecorded: WriteFailure | null;
 }
 
 const alive = (pid: number): boolean => {
@@ -64,13 +69,24 @@ export async function recoverRun(runDir: string, opts: RecoverOptions): Promise<
   const pending = pendingInverses(entries);
   if (pending.length === 0) {
     o.sink.emit(message('result', 'DP_RECOVER_I8001', `nothing to recover in ${runDir}: every recorded inverse ran`));
-    return { exitCode: ExitCode.Ok, outcomes: [], nothingToDo: true };
+    return { exitCode: ExitCode.Ok, outcomes: [], nothingToDo: true, unrecorded: null };
   }
   const lab = d.target?.provider === 'lab';
   const clock = o.clock ?? systemClock;
-  const journal = Journal.reopen(path, new AnchoredClock(clock));
+  // A full disk must not stop the undo: a failed append is reported once and the journal goes on
+  // in memory (the inverses need no new space), so every pending inverse still runs.
+  const writes = new RunWrites(o.writeOps);
+  let lostAt = -1;
+  const journal = Journal.reopen(path, new AnchoredClock(clock), writes);
+  writes.onFailure(() => {
+    lostAt = journal.entries.length;
+  });
   try {
-    journal.append('note', { message: `recover started by pid ${process.pid}`, pending: pending.map((p) => p.stepId) });
+    journal.append('note', {
+      message: `recover started by pid ${process.pid}`,
+      pending: pending.map((p) => p.stepId),
+      ...(journal.tornBytesCut ? { tornLineCut: `${journal.tornBytesCut} bytes of a torn last line removed` } : {}),
+    });
     o.sink.emit(
       message(
         'info',
@@ -101,7 +117,8 @@ export async function recoverRun(runDir: string, opts: RecoverOptions): Promise<
       });
     }
     sayRecovered(o.sink, outcomes, failed);
-    return { exitCode, outcomes, nothingToDo: false };
+    if (writes.failure) sayUnrecorded(o.sink, writes.failure, journal.entries.slice(lostAt));
+    return { exitCode, outcomes, nothingToDo: false, unrecorded: writes.failure };
   } finally {
     journal.close();
   }
@@ -159,6 +176,34 @@ function sayRecovered(sink: MessageSink, outcomes: RollbackOutcome[], failed: Ro
       failed.length
         ? `recover incomplete: ${failed.length} step(s) need manual action`
         : `recovered ${outcomes.length} step(s)`,
+    ),
+  );
+}
+
+/**
+ * What recover did that its journal does not show. The exit code stays the undo's: the resources
+ * are as they were; only the record is short, and a later recover repeats the unrecorded undos
+ * (every inverse is idempotent), which then records them.
+ */
+function sayUnrecorded(sink: MessageSink, f: WriteFailure, lost: readonly JournalEntry[]): void {
+  const steps = (kind: string) =>
+    lost.filter((e) => e.kind === kind).map((e) => String((e.data as { stepId?: unknown }).stepId));
+  const undone = steps('rollback.succeeded');
+  const notUndone = steps('rollback.failed');
+  const calls = lost.filter((e) => e.kind === 'aws.call').length;
+  const parts = [
+    undone.length ? `undone but recorded as pending: ${undone.join(', ')}` : '',
+    notUndone.length ? `failed undo of ${notUndone.join(', ')}` : '',
+    lost.some((e) => e.kind === 'run.finished') ? "the run's end" : '',
+    calls ? `${calls} AWS call record(s)` : '',
+  ].filter(Boolean);
+  sink.emit(
+    message(
+      'warn',
+      'DP_RECOVER_W8301',
+      `recover could not write its own journal entries: ${describeWriteFailure(f)}; not recorded: ${
+        parts.join('; ') || 'nothing else'
+      }. Free space and run recover again to record it (it repeats the undo, which is harmless)`,
     ),
   );
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
 import { DrillproofError } from '../errors.js';
 import type { AnchoredClock } from '../util/clock.js';
 import { isoMs } from '../util/clock.js';
@@ -48,10 +48,22 @@ export class Journal {
     return new Journal(path, clock, [], writes);
   }
 
-  /** Reopens a journal to continue it (recover). Sequence numbers continue where it stopped. */
+  /**
+   * Reopens a journal to continue it (recover). Sequence numbers continue where it stopped. A torn
+   * last line (a crash or a full disk mid-write) is cut first: appended after, it would join the
+   * next entry into one damaged line in the middle, and the whole journal would become unreadable.
+   * Cutting needs no space; `tornBytesCut` says how much went, for the record.
+   */
   static reopen(path: string, clock: AnchoredClock, writes = new RunWrites()): Journal {
-    return new Journal(path, clock, readJournal(path).entries, writes);
+    const { entries, truncated } = readJournal(path);
+    const cut = truncated ? cutTornLine(path) : 0;
+    const j = new Journal(path, clock, entries, writes);
+    j.tornBytesCut = cut;
+    return j;
   }
+
+  /** Bytes of a torn last line `reopen` removed (0 when the journal ended cleanly). */
+  tornBytesCut = 0;
 
   append<D extends Record<string, unknown>>(kind: JournalKind, data: D): JournalEntry<D> {
     if (this.closed) throw DrillproofError.tool('JournalClosed', `journal ${this.path} is closed`);
@@ -91,6 +103,16 @@ export class Journal {
     this.closed = true;
     closeSync(this.fd);
   }
+}
+
+/** Cuts the file after its last complete line (the torn line readJournal ignored); bytes removed. */
+function cutTornLine(path: string): number {
+  const buf = readFileSync(path);
+  let end = buf.length;
+  while (end > 0 && /\s/.test(String.fromCharCode(buf[end - 1] as number))) end--;
+  const keep = buf.lastIndexOf(0x0a, end - 1) + 1;
+  truncateSync(path, keep);
+  return buf.length - keep;
 }
 
 /**

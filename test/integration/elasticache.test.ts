@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeReplicationGroupsCommand, ElastiCacheClient } from '@aws-sdk/client-elasticache';
+import {
+  DescribeReplicationGroupsCommand,
+  ElastiCacheClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-elasticache';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
+import { LEASE_TAG } from '../../src/experiments/faults/lease-kind.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { labEnv } from '../../src/lab/lab.js';
@@ -11,7 +16,7 @@ import { DEFAULT_REDIS_KEY_PREFIX } from '../../src/probes/kinds/redis.js';
 import { readJournal } from '../../src/run/journal.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import { useLab } from '../_helpers/lab.js';
-import { killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The lab ElastiCache failover drill end to end: real Redis servers (primary + replica in two lab
@@ -23,7 +28,8 @@ const lab = useLab({ aurora: false, redis: 'replication', redisTls: true });
 /** Each drill below runs under exactly its scenario's generated IAM policy. */
 const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
-async function group() {
+/** One call through a real ElastiCache client against the lab's API. */
+async function withElastiCache<T>(call: (c: ElastiCacheClient) => Promise<T>): Promise<T> {
   const i = lab.info();
   const c = new ElastiCacheClient({
     region: i.region,
@@ -31,12 +37,22 @@ async function group() {
     credentials: { accessKeyId: 'lab', secretAccessKey: 'lab' },
   });
   try {
-    return (
-      await c.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: i.elasticache?.replicationGroupId }))
-    ).ReplicationGroups?.[0];
+    return await call(c);
   } finally {
     c.destroy();
   }
+}
+
+async function group() {
+  const id = lab.info().elasticache?.replicationGroupId;
+  return (await withElastiCache((c) => c.send(new DescribeReplicationGroupsCommand({ ReplicationGroupId: id }))))
+    .ReplicationGroups?.[0];
+}
+
+/** The lease tags on the replication group, read with ListTagsForResource (DescribeReplicationGroups has no tags). */
+async function groupLeaseTags(arn: string): Promise<string[]> {
+  const res = await withElastiCache((c) => c.send(new ListTagsForResourceCommand({ ResourceName: arn })));
+  return (res.TagList ?? []).filter((t) => t.Key === LEASE_TAG).map((t) => t.Value ?? '');
 }
 
 async function members() {
@@ -213,5 +229,38 @@ describe('lab ElastiCache failover', { timeout: 150_000 }, () => {
     console.log(
       `elasticache-failover kill -9: recover waited ${recoverS}s until ${g?.ReplicationGroupId} was available`,
     );
+  });
+
+  it('two elasticache-failover drills started together: the second exits 3 naming the first, no lease is left', async () => {
+    const arn = (await group())?.ARN as string;
+    expect(arn).toMatch(/^arn:aws:elasticache:[^:]+:\d{12}:replicationgroup:/);
+    // Two drills probe at once: each at half the shipped rates, so together they load the lab app
+    // and Redis no more than one shipped drill does.
+    const file = variant('elasticache-failover', (d) => {
+      for (const p of d.probes) {
+        if (p.rate) p.rate = '5/s';
+        if (p.interval) p.interval = '100ms';
+      }
+    });
+    const env = labEnv(lab.info());
+    const [a, b] = await Promise.all([drill(file, lab.dir(), { env }), drill(file, lab.dir(), { env })]);
+    const runs = [a, b].map((d) => d.result);
+    console.info(runs.map((r) => `${r.record.runId}: exit ${r.exitCode} ${r.record.reason ?? ''}`).join('\n'));
+    expect(runs.map((r) => r.exitCode).sort(), runs.map((r) => r.record.reason).join(' | ')).toEqual([0, 3]);
+    const winner = runs.find((r) => r.exitCode === 0);
+    const loser = runs.find((r) => r.exitCode === 3);
+    expect(loser?.record.reason).toContain(`${arn} is held by drill ${winner?.record.runId}`);
+    expect(loser?.record.faults).toEqual([]);
+    expect(winner?.record.faults.map((f) => [f.type, f.rollback])).toEqual([['elasticache-failover', 'succeeded']]);
+    // The lease went through ElastiCache's tag calls, and both drills left none behind.
+    const ops = a.journal
+      .concat(b.journal)
+      .filter((e) => e.kind === 'aws.call' && e.data.service === 'elasticache')
+      .map((e) => e.data.operation);
+    expect(ops).toEqual(expect.arrayContaining(['AddTagsToResource', 'ListTagsForResource', 'RemoveTagsFromResource']));
+    expect(await groupLeaseTags(arn)).toEqual([]);
+    // As one failover leaves it: available, exactly one primary (the second drill failed nothing over).
+    expect((await group())?.Status).toBe('available');
+    expect((await members()).filter((m) => m.role === 'primary')).toHaveLength(1);
   });
 });

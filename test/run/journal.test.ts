@@ -58,6 +58,27 @@ describe('Journal', () => {
     expect(() => readJournal(path)).toThrow(/line 2/);
   });
 
+  it('reopening cuts a torn last line, so the next entry does not damage the journal', () => {
+    const path = join(tmp(), 'journal.ndjson');
+    const j = Journal.create(path, new AnchoredClock());
+    j.append('run.started', {});
+    j.close();
+    const whole = readFileSync(path, 'utf8');
+    const torn = '{"seq":1,"time":"2026-01-01T00:00:0';
+    appendFileSync(path, torn);
+    const k = Journal.reopen(path, new AnchoredClock());
+    expect(k.tornBytesCut).toBe(Buffer.byteLength(torn));
+    expect(readFileSync(path, 'utf8')).toBe(whole);
+    expect(k.append('note', { message: 'after' }).seq).toBe(1);
+    k.close();
+    expect(readJournal(path)).toMatchObject({ truncated: false, entries: [{ seq: 0 }, { seq: 1, kind: 'note' }] });
+    // A clean journal is left as it is.
+    const again = Journal.reopen(path, new AnchoredClock());
+    expect(again.tornBytesCut).toBe(0);
+    again.close();
+    expect(readJournal(path).entries).toHaveLength(2);
+  });
+
   it('reopens and continues the sequence', () => {
     const path = join(tmp(), 'journal.ndjson');
     const j = Journal.create(path, new AnchoredClock());
