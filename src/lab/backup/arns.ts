@@ -1,0 +1,18 @@
+import { randomUUID } from 'node:crypto';
+import { LAB_ACCOUNT_ID, LAB_REGION } from '../types.js';
+
+/**
+ * A DynamoDB recovery point as AWS Backup names it with its advanced features for DynamoDB on (the
+ * default for accounts that made their first vault after November 2021): an AWS Backup ARN,
+ * `arn:aws:backup:<region>:<account>:recovery-point:<UUID>`, which DynamoDB's ListBackups also
+ * shows for the AWS_BACKUP backup. Without them it would be the DynamoDB backup ARN
+ * (`table/<name>/backup/<id>`); drillproof handles both, the lab answers the advanced form.
+ */
+export function advancedPointArn(): string {
+  return `arn:aws:backup:${LAB_REGION}:${LAB_ACCOUNT_ID}:recovery-point:${randomUUID().toUpperCase()}`;
+}
+
+/** `arn:aws:backup:<region>:<account>:recovery-point:continuous:db-...-<hash>` as AWS names them. */
+export function continuousArn(dbiResourceId: string): string {
+  return `arn:aws:backup:${LAB_REGION}:${LAB_ACCOUNT_ID}:recovery-point:continuous:${dbiResourceId.toLowerCase()}-0a1b2c3d`;
+}
