@@ -8,12 +8,13 @@ import { drill, LAB_SCENARIOS, useDrillLab, variant } from './_drill.js';
  * it): the drill must end inconclusive (exit 7) and say which confirmation is missing; the same
  * drill against the normal lab is confirmed.
  */
-const lab = useDrillLab({ aurora: false }, { afterTest: (l) => setLabFaults({}, { dir: l.dir() }) });
+const lab = useDrillLab({ aurora: false, fisTimeScale: 0.1 }, { afterTest: (l) => setLabFaults({}, { dir: l.dir() }) });
 
-// A short observe: a fault that is never confirmed keeps observe going until its timeout.
+// A short observe: a fault that is never confirmed keeps observe going until its timeout. The FIS
+// experiment's one-minute action runs at a tenth of its time (the lab's fisTimeScale).
 const short = (name: string) =>
   variant(name, (d) => {
-    d.steps.observe.timeout = '25s';
+    d.steps.observe.timeout = '15s';
   });
 
 const confirmationOf = (r: Awaited<ReturnType<typeof drill>>, stepId: string) =>
@@ -61,7 +62,13 @@ describe('fault confirmation in lab drills', { timeout: 150_000 }, () => {
 
   it('FIS no-effect: the experiment completes but no instance stopped: inconclusive', async () => {
     await setLabFaults({ fisActions: 'no-effect' }, { dir: lab.dir() });
-    const r = await drill(join(LAB_SCENARIOS, 'fis-template.yaml'), lab.dir());
+    const file = variant('fis-template', (d) => {
+      d.steps.observe.timeout = '15s';
+      // The variant is written elsewhere: its template file by absolute path.
+      const step = d.steps.faults[0] as { templateFile: string };
+      step.templateFile = join(LAB_SCENARIOS, step.templateFile);
+    });
+    const r = await drill(file, lab.dir());
     expect(r.result.exitCode, r.result.record.reason).toBe(7);
     const c = confirmationOf(r, 'fis-stop-one');
     expect(c?.status).toBe('not-confirmed');
