@@ -10,7 +10,6 @@ import { advancedPointArn, continuousArn, resourceKind } from './arns.js';
 import { auroraPoint } from './aurora.js';
 import {
   type BackupJob,
-  type BackupResourceType,
   LAB_BACKUP_ROLE_ARN,
   LAB_VAULT,
   type RecoveryPoint,
