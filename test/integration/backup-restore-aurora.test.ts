@@ -169,4 +169,43 @@ describe('lab AWS Backup restore of an Aurora cluster', { timeout: 240_000 }, ()
     expect(await rdsState()).toEqual(before);
     console.log(`backup-restore aurora kill -9 at CreateDBInstance: recover ${recoverS}s`);
   });
+
+  it('kill -9 while the restore job runs, then recover: it waits for the job, then deletes the empty cluster', async () => {
+    const before = await rdsState();
+    const file = variant('backup-restore-aurora', (d) => {
+      d.steps.baseline = '1s';
+    });
+    // Killed as soon as the job id is journaled: the job has not made the cluster yet.
+    const out = await killedWhen(file, lab.dir(), '"action":"backup.delete-restored"');
+    const journalFile = join(out, 'journal.ndjson');
+    const killed = readJournal(journalFile).entries;
+    const ack = killed.find((e) => e.kind === 'fault.acknowledged')?.data as {
+      response: { restoreJobId: string; newId: string };
+    };
+    const { restoreJobId, newId } = ack.response;
+    const jobAtKill = (await c.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }))).Status;
+    expect(['PENDING', 'RUNNING']).toContain(jobAtKill);
+    const t0 = Date.now();
+    const r = await recoverRun(out, {
+      createAws: (t, rec) => createAwsApis(t, rec),
+      sink: new RecordingSink(),
+      pollMs: 200,
+    });
+    const recoverS = (Date.now() - t0) / 1000;
+    expect(r.exitCode).toBe(0);
+    expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
+    // AWS Backup's answer: the job ran to its end (never cancelled); RDS: nothing it made is left.
+    const job = await c.backup.send(new DescribeRestoreJobCommand({ RestoreJobId: restoreJobId }));
+    expect(job.Status).toBe('COMPLETED');
+    const tail = readJournal(journalFile).entries.slice(killed.length);
+    expect(
+      tail.some((e) => e.kind === 'note' && String(e.data.message).startsWith(`restore job ${restoreJobId} COMPLETED`)),
+    ).toBe(true);
+    const ops = tail.filter((e) => e.kind === 'aws.call' && e.data.ok).map((e) => String(e.data.operation));
+    expect(ops).toContain('DeleteDBCluster');
+    expect(ops).not.toContain('DeleteDBInstance');
+    expect((await rdsState()).clusters).not.toContain(newId);
+    expect(await rdsState()).toEqual(before);
+    console.log(`backup-restore aurora kill -9 (job ${jobAtKill}): recover ${recoverS}s`);
+  });
 });
