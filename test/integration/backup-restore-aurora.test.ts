@@ -60,6 +60,10 @@ describe('lab AWS Backup restore of an Aurora cluster', { timeout: 240_000 }, ()
     const runS = (Date.now() - t0) / 1000;
     expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.ok).toBe(true);
+    expect(result.record.verification?.checks.map((x) => [x.name, x.ok])).toEqual([
+      ['answers', true],
+      ['writable', true],
+    ]);
     expect(result.record.faults[0]).toMatchObject({ type: 'backup-restore', rollback: 'succeeded' });
 
     const F = journal.find((e) => e.kind === 'fault.acknowledged')?.t as number;
