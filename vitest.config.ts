@@ -10,6 +10,7 @@ const labFiles = [
   'test/lab/rds.test.ts',
   'test/lab/aurora-mysql.test.ts',
   'test/lab/backup.test.ts',
+  'test/lab/backup-aurora.test.ts',
   'test/lab/dynamodb/**/*.test.ts',
   'test/lab/ecs.test.ts',
   'test/lab/lambda.test.ts',

@@ -54,6 +54,9 @@ export interface RdsApi {
     i: rds.RestoreDBInstanceToPointInTimeCommandInput,
   ): Promise<rds.RestoreDBInstanceToPointInTimeCommandOutput>;
   deleteDBInstance(i: rds.DeleteDBInstanceCommandInput): Promise<rds.DeleteDBInstanceCommandOutput>;
+  // backup-restore of an Aurora cluster: AWS Backup makes the cluster, the drill adds its instance.
+  createDBInstance(i: rds.CreateDBInstanceCommandInput): Promise<rds.CreateDBInstanceCommandOutput>;
+  deleteDBCluster(i: rds.DeleteDBClusterCommandInput): Promise<rds.DeleteDBClusterCommandOutput>;
   createDBSnapshot(i: rds.CreateDBSnapshotCommandInput): Promise<rds.CreateDBSnapshotCommandOutput>;
   deleteDBSnapshot(i: rds.DeleteDBSnapshotCommandInput): Promise<rds.DeleteDBSnapshotCommandOutput>;
   // The drill's lease tag on the DB instances and clusters it fails over.

@@ -91,7 +91,9 @@ import {
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
 import {
+  CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
+  DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
   DeleteDBSnapshotCommand,
   FailoverDBClusterCommand,
@@ -347,6 +349,8 @@ export function createAwsApis(
         RestoreDBInstanceToPointInTimeCommand,
       ),
       deleteDBInstance: call('rds', 'DeleteDBInstance', rds, DeleteDBInstanceCommand),
+      createDBInstance: call('rds', 'CreateDBInstance', rds, CreateDBInstanceCommand),
+      deleteDBCluster: call('rds', 'DeleteDBCluster', rds, DeleteDBClusterCommand),
       createDBSnapshot: call('rds', 'CreateDBSnapshot', rds, CreateDBSnapshotCommand),
       deleteDBSnapshot: call('rds', 'DeleteDBSnapshot', rds, DeleteDBSnapshotCommand),
     },

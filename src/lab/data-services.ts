@@ -26,7 +26,7 @@ export interface DataServicesContext {
 
 /**
  * The optional data services of the lab (each off by default, so the default lab stays light):
- * `lab-aurora-mysql` on MariaDB, DynamoDB, and AWS Backup over lab-db and DynamoDB.
+ * `lab-aurora-mysql` on MariaDB, DynamoDB, and AWS Backup over lab-db, lab-aurora and DynamoDB.
  */
 export class DataServices {
   dynamo: DynamoLab | undefined;

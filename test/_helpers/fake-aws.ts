@@ -419,17 +419,30 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: M
     return { DBInstance: { DBInstanceIdentifier: id } };
   };
   return {
-    describeDBInstances: wrap('rds', 'DescribeDBInstances', (i: { DBInstanceIdentifier?: string }) => ({
-      DBInstances: (i.DBInstanceIdentifier ? [db(i.DBInstanceIdentifier)] : [...s.dbs.values()]).map((d) => ({
-        DBInstanceIdentifier: d.id,
-        DBInstanceArn: `arn:aws:rds:us-east-1:000000000000:db:${d.id}`,
-        DBInstanceStatus: d.status,
-        MultiAZ: d.multiAz,
-        AvailabilityZone: d.az,
-        ...(d.secondaryAz ? { SecondaryAvailabilityZone: d.secondaryAz } : {}),
-        TagList: tagList(d.tags),
-      })),
-    })),
+    describeDBInstances: wrap(
+      'rds',
+      'DescribeDBInstances',
+      (i: { DBInstanceIdentifier?: string; Filters?: { Name?: string; Values?: string[] }[] }) => ({
+        DBInstances: (i.DBInstanceIdentifier ? [db(i.DBInstanceIdentifier)] : [...s.dbs.values()])
+          .filter((d) =>
+            (i.Filters ?? []).every(
+              (f) => f.Name !== 'db-cluster-id' || f.Values?.some((v) => s.clusters.get(v)?.members.includes(d.id)),
+            ),
+          )
+          .map((d) => ({
+            DBInstanceIdentifier: d.id,
+            DBInstanceArn: `arn:aws:rds:us-east-1:000000000000:db:${d.id}`,
+            DBInstanceStatus: d.status,
+            MultiAZ: d.multiAz,
+            AvailabilityZone: d.az,
+            ...(d.secondaryAz ? { SecondaryAvailabilityZone: d.secondaryAz } : {}),
+            TagList: tagList(d.tags),
+            ...([...s.clusters.values()].find((c) => c.members.includes(d.id))
+              ? { DBClusterIdentifier: [...s.clusters.values()].find((c) => c.members.includes(d.id))?.id }
+              : {}),
+          })),
+      }),
+    ),
     describeDBClusters: wrap('rds', 'DescribeDBClusters', (i: { DBClusterIdentifier?: string }) => ({
       DBClusters: (i.DBClusterIdentifier ? [cluster(i.DBClusterIdentifier)] : [...s.clusters.values()]).map((c) => ({
         DBClusterIdentifier: c.id,
@@ -512,7 +525,30 @@ function rdsApi(wrap: Wrap, s: Pick<FakeState, 'dbs' | 'clusters'>, snapshots: M
     deleteDBInstance: wrap('rds', 'DeleteDBInstance', (i: { DBInstanceIdentifier?: string }) => {
       db(i.DBInstanceIdentifier);
       s.dbs.delete(i.DBInstanceIdentifier as string);
+      for (const c of s.clusters.values()) c.members = c.members.filter((m) => m !== i.DBInstanceIdentifier);
       return {};
+    }),
+    // An instance in a cluster (backup-restore of Aurora); the cluster is deleted once it has none.
+    createDBInstance: wrap(
+      'rds',
+      'CreateDBInstance',
+      (i: { DBInstanceIdentifier?: string; DBClusterIdentifier?: string }) => {
+        const c = cluster(i.DBClusterIdentifier);
+        const id = i.DBInstanceIdentifier ?? '';
+        s.dbs.set(id, { id, multiAz: false, az: 'us-east-1a', status: 'available', tags: {} });
+        c.members.push(id);
+        return { DBInstance: { DBInstanceIdentifier: id, DBInstanceStatus: 'creating' } };
+      },
+    ),
+    deleteDBCluster: wrap('rds', 'DeleteDBCluster', (i: { DBClusterIdentifier?: string }) => {
+      const c = cluster(i.DBClusterIdentifier);
+      if (c.members.length) {
+        throw DrillproofError.aws('AwsInvalidState', 'Cluster cannot be deleted, it still contains DB instances', {
+          details: { awsCode: 'InvalidDBClusterStateFault' },
+        });
+      }
+      s.clusters.delete(c.id);
+      return { DBCluster: { DBClusterIdentifier: c.id, Status: 'deleting' } };
     }),
     // Tags by ARN (db:<id>; the fake's clusters keep theirs too): the drill's lease.
     listTagsForResource: wrap('rds', 'ListTagsForResource', (i: { ResourceName: string }) => ({

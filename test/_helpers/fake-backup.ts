@@ -11,6 +11,8 @@ type Wrap = <I, O>(
 export interface FakeBackupState {
   dbs: Map<string, { id: string; multiAz: boolean; az: string; status: string; tags: Record<string, string> }>;
   tables: Map<string, FakeTable>;
+  /** Aurora restores make a cluster with no member (as AWS Backup does). */
+  clusters: Map<string, { id: string; members: string[]; status: string; tags: Record<string, string> }>;
   restoreJobs: Map<string, { status: string; created: string; validation?: string }>;
   /** Recovery points in `lab-vault`: `{arn, resourceArn, created}`. */
   points: { arn: string; resourceArn: string; created: Date }[];
@@ -21,7 +23,7 @@ const notFound = (what: string) =>
     details: { awsCode: 'ResourceNotFoundException' },
   });
 
-/** AWS Backup whose restore jobs complete at once, creating the DB instance or table they name. */
+/** AWS Backup whose restore jobs complete at once, creating the DB instance, cluster or table they name. */
 export function backupApi(wrap: Wrap, s: FakeBackupState) {
   const point = (arn: string | undefined) => {
     const p = s.points.find((x) => x.arn === arn);
@@ -50,7 +52,9 @@ export function backupApi(wrap: Wrap, s: FakeBackupState) {
         return {
           RestoreMetadata: p.resourceArn.includes(':dynamodb:')
             ? { targetTableName: 'orig' }
-            : { DBInstanceIdentifier: 'orig' },
+            : p.resourceArn.includes(':cluster:')
+              ? { DBClusterIdentifier: 'orig', Engine: 'aurora-postgresql' }
+              : { DBInstanceIdentifier: 'orig' },
         };
       },
     ),
@@ -65,6 +69,10 @@ export function backupApi(wrap: Wrap, s: FakeBackupState) {
           const name = md.targetTableName as string;
           s.tables.set(name, { name, status: 'ACTIVE', tags: {}, pitr: false, items: 3 });
           s.restoreJobs.set(id, { status: 'COMPLETED', created: md.targetTableName as string });
+        } else if (p.resourceArn.includes(':cluster:')) {
+          const name = md.DBClusterIdentifier as string;
+          s.clusters.set(name, { id: name, members: [], status: 'available', tags: {} });
+          s.restoreJobs.set(id, { status: 'COMPLETED', created: name });
         } else {
           const name = md.DBInstanceIdentifier as string;
           s.dbs.set(name, { id: name, multiAz: false, az: 'us-east-1a', status: 'available', tags: {} });

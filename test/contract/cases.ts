@@ -42,6 +42,9 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'rds', operation: 'RestoreDBInstanceFromDBSnapshot', lab: true },
   { service: 'rds', operation: 'RestoreDBInstanceToPointInTime', lab: true },
   { service: 'rds', operation: 'DeleteDBInstance', lab: true },
+  // backup-restore of an Aurora recovery point: the instance in the restored cluster, then the cluster.
+  { service: 'rds', operation: 'CreateDBInstance', lab: true },
+  { service: 'rds', operation: 'DeleteDBCluster', lab: true },
   // rds-restore `from: fresh-snapshot`: the drill's own snapshot, deleted by rollback, recover and sweep.
   { service: 'rds', operation: 'CreateDBSnapshot', lab: true },
   { service: 'rds', operation: 'DeleteDBSnapshot', lab: true },

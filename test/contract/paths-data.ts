@@ -107,6 +107,15 @@ export async function dataPaths(sent: CapturedRequest[]): Promise<void> {
     ValidationStatusMessage: '2 of 2 checks passed',
   });
 
+  // An Aurora restore (AWS Backup made the cluster only): the drill's instance in it, and the undo's deletes.
+  await apis.rds.createDBInstance({
+    DBInstanceIdentifier: 'cl1-dp-run-contract-r-1',
+    DBClusterIdentifier: 'cl1-dp-run-contract-r',
+    DBInstanceClass: 'db.t4g.medium',
+    Engine: 'aurora-postgresql',
+  });
+  await apis.rds.deleteDBCluster({ DBClusterIdentifier: 'cl1-dp-run-contract-r', SkipFinalSnapshot: true });
+
   // The lambda probe: one synchronous Invoke per sample.
   const lambda = new LambdaClient({ ...target, maxAttempts: 1 });
   captureOn(lambda.middlewareStack as unknown as MiddlewareStackLike, sent, () => ({

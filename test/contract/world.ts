@@ -334,6 +334,22 @@ export function world(o: WorldOptions = {}) {
         return { DBSnapshot: { ...snap, Status: 'deleted' } };
       },
       describeEvents: () => ({ Events: [] }),
+      // backup-restore of Aurora: the instance added to the restored cluster, then the cluster deleted.
+      createDBInstance: (i: {
+        DBInstanceIdentifier: string;
+        DBClusterIdentifier: string;
+        DBInstanceClass: string;
+      }) => ({
+        DBInstance: {
+          DBInstanceIdentifier: i.DBInstanceIdentifier,
+          DBClusterIdentifier: i.DBClusterIdentifier,
+          DBInstanceClass: i.DBInstanceClass,
+          DBInstanceStatus: 'creating',
+        },
+      }),
+      deleteDBCluster: (i: { DBClusterIdentifier: string }) => ({
+        DBCluster: { DBClusterIdentifier: i.DBClusterIdentifier, Status: 'deleting' },
+      }),
       // The lease tag on db:<id> and cluster:cl1.
       listTagsForResource: (i: { ResourceName: string }) => ({ TagList: [...tagsAt(i.ResourceName)] }),
       addTagsToResource: (i: { ResourceName: string; Tags: { Key: string; Value: string }[] }) => {

@@ -49,4 +49,36 @@ describe('sweep', () => {
       'fis: FIS experiments could not be listed: fis:ListExperiments was denied in us-east-1',
     ]);
   });
+
+  it('a restored Aurora cluster a drill left: its instance, then the cluster, deleted; kept ones and the source stay', async () => {
+    const left = 'shop-aurora-dp-20261202t010000z-abcd-restore';
+    const kept = 'shop-aurora-dp-20261202t010000z-abcd-restore-keep';
+    const f = fakeAws({
+      clusters: [
+        { id: 'shop-aurora', members: ['shop-aurora-1'] },
+        { id: left, members: [] },
+        { id: kept, members: [] },
+      ],
+    });
+    for (const [id, cluster] of [
+      ['shop-aurora-1', 'shop-aurora'],
+      [`${left}-1`, left],
+    ] as const) {
+      f.dbs.set(id, { id, multiAz: false, az: 'us-east-1a', status: 'available', tags: {} });
+      if (cluster === left) f.clusters.get(left)?.members.push(id);
+    }
+    const found = await sweep({
+      aws: f.aws,
+      sink: new RecordingSink(),
+      clock: systemClock,
+      dryRun: false,
+      labInstanceIds: [],
+      pollMs: 1,
+      waitTimeoutMs: 1000,
+    });
+    // The instance is not a leftover of its own: it goes with its cluster.
+    expect(found.map((x) => [x.kind, x.id, x.done])).toEqual([['restored-db-cluster', left, true]]);
+    expect([...f.clusters.keys()]).toEqual(['shop-aurora', kept]);
+    expect([...f.dbs.keys()]).toEqual(['shop-aurora-1']);
+  });
 });

@@ -209,6 +209,7 @@ export function expectNothingDenied(journal: JournalEntry[]): void {
  */
 export const POLICY_RUNS: Readonly<Record<string, string>> = {
   'aurora-mysql-failover.yaml': 'aurora-mysql.test.ts',
+  'backup-restore-aurora.yaml': 'backup-restore-aurora.test.ts',
   'backup-restore-dynamodb.yaml': 'backup-restore.test.ts',
   'backup-restore-rds.yaml': 'backup-restore.test.ts',
   'dynamodb-pitr-restore.yaml': 'dynamodb.test.ts',

@@ -144,4 +144,45 @@ async function dynamoAndBackup(aws: AwsApis, info: LabInfo): Promise<void> {
     );
     await ddb.deleteTable({ TableName: t });
   }
+  await auroraRestore(aws, info);
+}
+
+/** An Aurora recovery point restored (a cluster with no instance), an instance added, both deleted. */
+async function auroraRestore(aws: AwsApis, info: LabInfo): Promise<void> {
+  const b = info.backup;
+  const a = info.aurora;
+  if (!b || !a) throw new Error('the lab has no Backup part or no lab-aurora');
+  const points = await aws.backup.listRecoveryPointsByBackupVault({
+    BackupVaultName: b.vaultName,
+    ByResourceArn: a.arn,
+  });
+  const rp = points.RecoveryPoints?.find((p) => p.Status === 'COMPLETED')?.RecoveryPointArn as string;
+  const meta = await aws.backup.getRecoveryPointRestoreMetadata({ BackupVaultName: b.vaultName, RecoveryPointArn: rp });
+  const cluster = `${a.clusterId}-dp-contract-rp`;
+  const job = await aws.backup.startRestoreJob({
+    RecoveryPointArn: rp,
+    Metadata: { ...meta.RestoreMetadata, DBClusterIdentifier: cluster },
+    IamRoleArn: b.roleArn,
+    ResourceType: 'Aurora',
+  });
+  const id = job.RestoreJobId as string;
+  await eventually(
+    async () => (await aws.backup.describeRestoreJob({ RestoreJobId: id })).Status === 'COMPLETED',
+    90_000,
+    200,
+  );
+  const instance = `${cluster}-1`;
+  await aws.rds.createDBInstance({
+    DBInstanceIdentifier: instance,
+    DBClusterIdentifier: cluster,
+    DBInstanceClass: 'db.t4g.medium',
+    Engine: 'aurora-postgresql',
+  });
+  const status = async () =>
+    (await aws.rds.describeDBInstances({ DBInstanceIdentifier: instance })).DBInstances?.[0]?.DBInstanceStatus;
+  await eventually(async () => (await status()) === 'available', 90_000, 200);
+  // The restored cluster's own answer (members, endpoint) is checked against the model too.
+  await aws.rds.describeDBClusters({ DBClusterIdentifier: cluster });
+  await aws.rds.deleteDBInstance({ DBInstanceIdentifier: instance, SkipFinalSnapshot: true });
+  await aws.rds.deleteDBCluster({ DBClusterIdentifier: cluster, SkipFinalSnapshot: true });
 }

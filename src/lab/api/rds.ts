@@ -1,3 +1,4 @@
+import { deleteClusterInstance, restoredCluster } from '../rds/cluster-restore.js';
 import type { RdsLab } from '../rds/lab-rds.js';
 import {
   createSnapshot,
@@ -11,6 +12,7 @@ import { deniedFor, isReadOnlyKey } from './auth.js';
 import { ApiError } from './errors.js';
 import type { ApiRequest, QueryService } from './protocol.js';
 import type { QueryParams } from './query.js';
+import { clusterRestoreActions, inRestoredCluster, restoredClusters, restoredClusterXml } from './rds-cluster.js';
 import { clusterXml, instanceXml, snapshotXml, tagList, tagsParam } from './rds-xml.js';
 import { list } from './xml.js';
 
@@ -75,12 +77,13 @@ export function rdsService(rds: RdsLab): QueryService {
       },
       DescribeDBClusters: (p) => {
         const id = idOf(p.str('DBClusterIdentifier'));
-        const items = id ? [rds.cluster(id)] : [...rds.clusters.values()];
+        const own = id ? (rds.clusters.has(id) ? [rds.cluster(id)] : []) : [...rds.clusters.values()];
+        const restored = id ? (own.length ? [] : [restoredCluster(rds, id)]) : restoredClusters(rds);
         return {
-          DBClusters: list(
-            'DBCluster',
-            items.map((c) => clusterXml(rds, c)),
-          ),
+          DBClusters: list('DBCluster', [
+            ...own.map((c) => clusterXml(rds, c)),
+            ...restored.map((c) => restoredClusterXml(rds, c)),
+          ]),
         };
       },
       RebootDBInstance: (p, req) => {
@@ -189,9 +192,13 @@ export function rdsService(rds: RdsLab): QueryService {
         const id = idOf(required(p, 'DBInstanceIdentifier')) as string;
         rds.instance(id);
         denyWrites(req, 'DeleteDBInstance');
+        // An Aurora instance has no final snapshot of its own (the cluster's storage stays).
+        if (inRestoredCluster(rds, id))
+          return { DBInstance: instanceXml(rds, deleteClusterInstance(rds, rds.instance(id))) };
         const i = deleteInstance(rds, id, p.bool('SkipFinalSnapshot') === true, p.str('FinalDBSnapshotIdentifier'));
         return { DBInstance: instanceXml(rds, i) };
       },
+      ...clusterRestoreActions(rds),
       ListTagsForResource: (p) => ({ TagList: tagList(tagsAt(rds, required(p, 'ResourceName'))) }),
       AddTagsToResource: (p, req) => {
         const tags = tagsAt(rds, required(p, 'ResourceName'));
@@ -217,7 +224,7 @@ export function rdsService(rds: RdsLab): QueryService {
 /** The live tag map of the instance, cluster or snapshot an ARN names (AWS's NotFound codes otherwise). */
 function tagsAt(rds: RdsLab, arn: string): Record<string, string> {
   const inst = [...rds.instances.values()].find((i) => i.arn === arn);
-  const cl = [...rds.clusters.values()].find((c) => c.arn === arn);
+  const cl = [...rds.clusters.values(), ...restoredClusters(rds)].find((c) => c.arn === arn);
   const sn = [...rds.snapshots.values()].find((s) => s.arn === arn);
   const tags = inst?.tags ?? cl?.tags ?? sn?.tags;
   if (tags) return tags;

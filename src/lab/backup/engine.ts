@@ -3,12 +3,13 @@ import { ApiError } from '../api/errors.js';
 import type { DynamoLab } from '../dynamodb/engine.js';
 import { createBackup } from '../dynamodb/restore.js';
 import { sleep } from '../node-entry.js';
-import { DB_ID, type RdsLab } from '../rds/lab-rds.js';
+import { auroraState } from '../rds/cluster-snapshots.js';
+import { CLUSTER_ID, DB_ID, type RdsLab } from '../rds/lab-rds.js';
 import { createSnapshot } from '../rds/restore.js';
-import { advancedPointArn, continuousArn } from './arns.js';
+import { advancedPointArn, continuousArn, resourceKind } from './arns.js';
+import { auroraPoint } from './aurora.js';
 import {
   type BackupJob,
-  type BackupResourceType,
   LAB_BACKUP_ROLE_ARN,
   LAB_VAULT,
   type RecoveryPoint,
@@ -29,7 +30,8 @@ export const backupError = (code: string, message: string, status = 400) => new 
 
 /**
  * The lab's AWS Backup: one vault holding recovery points of lab-db (snapshot backups and a
- * continuous backup for point-in-time restores) and of the lab's DynamoDB table, backup jobs that
+ * continuous backup for point-in-time restores), of lab-aurora (cluster snapshots) and of the
+ * lab's DynamoDB table, backup jobs that
  * really take them, and restore jobs that really restore through the lab's RDS and DynamoDB.
  */
 export class BackupLab {
@@ -59,6 +61,8 @@ export class BackupLab {
       restoreMetadata: rdsRestoreMetadata(this.o.rds, db),
     });
     const jobs = [this.startBackupJob(LAB_VAULT, db.arn, LAB_BACKUP_ROLE_ARN)];
+    const aurora = this.o.rds.clusters.get(CLUSTER_ID);
+    if (aurora) jobs.push(this.startBackupJob(LAB_VAULT, aurora.arn, LAB_BACKUP_ROLE_ARN));
     const table = this.o.dynamo?.tables.get('lab-app');
     if (table) jobs.push(this.startBackupJob(LAB_VAULT, table.arn, LAB_BACKUP_ROLE_ARN));
     const ids = await Promise.all(jobs);
@@ -93,7 +97,7 @@ export class BackupLab {
       id,
       vaultName: vault,
       resourceArn,
-      resourceName: resourceArn.slice(resourceArn.lastIndexOf(kind.type === 'RDS' ? ':' : '/') + 1),
+      resourceName: kind.name,
       resourceType: kind.type,
       state: 'CREATED',
       creationDate: new Date(),
@@ -102,7 +106,9 @@ export class BackupLab {
       sizeBytes: 0,
     };
     let rp: RecoveryPoint;
-    if (kind.type === 'RDS') {
+    if (kind.type === 'Aurora') {
+      rp = auroraPoint(this, job, kind.name);
+    } else if (kind.type === 'RDS') {
       const inst = this.o.rds.instances.get(kind.name);
       if (!inst) throw backupError('ResourceNotFoundException', `Resource ${resourceArn} was not found.`);
       let snap: ReturnType<typeof createSnapshot>;
@@ -141,7 +147,7 @@ export class BackupLab {
     return { BackupJobId: id, RecoveryPointArn: rp.arn, CreationDate: job.creationDate };
   }
 
-  private newPoint(job: BackupJob, arn: string, source: RecoveryPoint['source'], md: Record<string, string>) {
+  newPoint(job: BackupJob, arn: string, source: RecoveryPoint['source'], md: Record<string, string>) {
     const rp: RecoveryPoint = {
       arn,
       vaultName: job.vaultName,
@@ -193,6 +199,8 @@ export class BackupLab {
       if (!snap) return 'failed';
       return snap.status === 'available';
     }
+    if (s.kind === 'aurora-snapshot')
+      return auroraState(this.o.rds).snapshots.get(s.snapshotId)?.status === 'available';
     if (s.kind === 'ddb-backup') return this.o.dynamo?.backups.get(s.backupArn)?.status === 'AVAILABLE';
     return true;
   }
@@ -272,15 +280,4 @@ export class BackupLab {
     if (!j) throw backupError('ResourceNotFoundException', `Backup job ${id} was not found.`);
     return j;
   }
-}
-
-function resourceKind(arn: string): { type: BackupResourceType; name: string } {
-  const rds = /^arn:aws:rds:[^:]+:[^:]+:db:(.+)$/.exec(arn);
-  if (rds) return { type: 'RDS', name: rds[1] as string };
-  const ddb = /^arn:aws:dynamodb:[^:]+:[^:]+:table\/([^/]+)$/.exec(arn);
-  if (ddb) return { type: 'DynamoDB', name: ddb[1] as string };
-  throw backupError(
-    'InvalidParameterValueException',
-    `The lab backs up RDS DB instances and DynamoDB tables; ${arn} is neither.`,
-  );
 }

@@ -6,12 +6,13 @@ export const LAB_BACKUP_ROLE_ARN = `arn:aws:iam::${LAB_ACCOUNT_ID}:role/service-
 export const LAB_BACKUP_PLAN_ID = '0a1b0000-0000-4000-8000-000000000001';
 
 /** AWS Backup's resource type names (StartRestoreJob ResourceType, recovery point ResourceType). */
-export type BackupResourceType = 'RDS' | 'DynamoDB';
+export type BackupResourceType = 'RDS' | 'Aurora' | 'DynamoDB';
 
 /** Where the data of a recovery point lives in the lab. */
 export type RecoverySource =
   | { kind: 'rds-snapshot'; snapshotId: string }
   | { kind: 'rds-continuous'; instanceId: string }
+  | { kind: 'aurora-snapshot'; snapshotId: string }
   | { kind: 'ddb-backup'; backupArn: string };
 
 export interface RecoveryPoint {
@@ -27,7 +28,7 @@ export interface RecoveryPoint {
   sizeBytes: number;
   backupJobId?: string;
   source: RecoverySource;
-  /** RDS: the instance's configuration at backup time (GetRecoveryPointRestoreMetadata). */
+  /** RDS / Aurora: the instance's or cluster's configuration at backup time (GetRecoveryPointRestoreMetadata). */
   restoreMetadata: Record<string, string>;
   lastRestoreTime?: Date;
 }

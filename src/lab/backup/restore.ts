@@ -1,5 +1,6 @@
 import { restoreFromBackup } from '../dynamodb/restore.js';
 import { sleep } from '../node-entry.js';
+import { restoreClusterFromSnapshot } from '../rds/cluster-restore.js';
 import type { RdsLab } from '../rds/lab-rds.js';
 import type { DbInstance } from '../rds/model.js';
 import { restoreFromSnapshot, restoreToPointInTime } from '../rds/restore.js';
@@ -64,6 +65,26 @@ async function begin(
     };
   }
   const rds = lab.o.rds;
+  if (s.kind === 'aurora-snapshot') {
+    let c: ReturnType<typeof restoreClusterFromSnapshot>;
+    try {
+      c = restoreClusterFromSnapshot(rds, s.snapshotId, {
+        clusterId: need(md, 'DBClusterIdentifier'),
+        engine: need(md, 'Engine'),
+      });
+    } catch (e) {
+      throw new RestoreFailed((e as Error).message);
+    }
+    // The job makes the cluster only: COMPLETED once it is available, with no DB instance in it.
+    return () => ({
+      done: c.status === 'available' || c.status === 'failed',
+      ...(c.status === 'failed'
+        ? { failed: `The restore of DB cluster ${c.id} failed: ${c.failure ?? 'unknown error'}` }
+        : {}),
+      arn: c.arn,
+      progress: c.status === 'creating' ? 50 : 100,
+    });
+  }
   const o = {
     targetId: need(md, 'DBInstanceIdentifier'),
     ...(md.DBInstanceClass ? { instanceClass: md.DBInstanceClass } : {}),

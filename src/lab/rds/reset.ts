@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../node-entry.js';
+import { resetRestoredClusters } from './cluster-restore.js';
 import { DB_ID, type RdsLab } from './lab-rds.js';
 import type { ClusterPair } from './model.js';
 
@@ -36,6 +37,7 @@ export async function resetRds(rds: RdsLab): Promise<void> {
     120_000,
     'DB operations in progress',
   );
+  await resetRestoredClusters(rds);
   for (const i of [...rds.instances.values()]) {
     if (i.kind !== 'single') continue;
     await i.node?.stop('fast');

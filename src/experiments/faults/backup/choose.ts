@@ -44,9 +44,9 @@ export function isDrillRestoreName(n: string): boolean {
   return /-dp-\d{8}t\d{6}z-/.test(n) && !n.endsWith('-keep');
 }
 
-/** The source's name in its ARN: `db:<id>` for RDS, `table/<name>` for DynamoDB. */
+/** The source's name in its ARN: `db:<id>` for RDS, `cluster:<id>` for Aurora, `table/<name>` for DynamoDB. */
 export function sourceNameOf(arn: string): string {
-  const m = /:db:([^:]+)$/.exec(arn) ?? /:table\/([^/]+)$/.exec(arn);
+  const m = /:(?:db|cluster):([^:]+)$/.exec(arn) ?? /:table\/([^/]+)$/.exec(arn);
   return m?.[1] ?? arn.slice(arn.lastIndexOf(':') + 1);
 }
 
@@ -72,8 +72,21 @@ function withKey(md: Record<string, string>, key: string, value: string): Record
  * `targetTableName`). RDS keys are the request parameters of RDS RestoreDBInstanceFromDBSnapshot
  * (API_RestoreDBInstanceFromDBSnapshot: DBInstanceIdentifier, DBSubnetGroupName,
  * VpcSecurityGroupIds, DBInstanceClass), as GetRecoveryPointRestoreMetadata spells them; the
- * security groups are one string holding a JSON list, the form that answer uses.
+ * security groups are one string holding a JSON list, the form that answer uses. Aurora keys are
+ * the parameters of RDS RestoreDBClusterFromSnapshot ("Restoring an Amazon Aurora cluster": the
+ * restore options are that call's): the new name is DBClusterIdentifier.
  */
+/**
+ * The DB instance the drill creates in a restored Aurora cluster (AWS Backup restores the cluster
+ * only): `<cluster>-1`, within RDS's 63 characters, so it matches the restore's `<source>-dp-*`.
+ */
+export function auroraInstanceId(cluster: string): string {
+  return `${cluster.slice(0, 61).replace(/-+$/, '')}-1`;
+}
+
+/** Class of that instance without `overrides.instanceClass`: the smallest Aurora PostgreSQL / MySQL class. */
+export const DEFAULT_AURORA_INSTANCE_CLASS = 'db.t4g.medium';
+
 export function restoreMetadata(
   step: BackupRestoreStep,
   md: Record<string, string>,
@@ -81,9 +94,11 @@ export function restoreMetadata(
 ): Record<string, string> {
   if (step.resourceType === 'dynamodb-table') return withKey(md, 'targetTableName', newName);
   const o = step.overrides ?? {};
-  let out = withKey(md, 'DBInstanceIdentifier', newName);
+  const aurora = step.resourceType === 'aurora-cluster';
+  let out = withKey(md, aurora ? 'DBClusterIdentifier' : 'DBInstanceIdentifier', newName);
   if (o.dbSubnetGroupName) out = withKey(out, 'DBSubnetGroupName', o.dbSubnetGroupName);
   if (o.vpcSecurityGroupIds) out = withKey(out, 'VpcSecurityGroupIds', JSON.stringify(o.vpcSecurityGroupIds));
-  if (o.instanceClass) out = withKey(out, 'DBInstanceClass', o.instanceClass);
+  // A cluster has no instance class: it is CreateDBInstance's, after the restore.
+  if (o.instanceClass && !aurora) out = withKey(out, 'DBInstanceClass', o.instanceClass);
   return out;
 }

@@ -2,11 +2,12 @@ import { DrillproofError } from '../../../errors.js';
 import { resolvedOf } from '../../resources/registry.js';
 import type { CrossCheckContext, FaultConfirmation } from '../definition.js';
 import { defineFault } from '../definition.js';
-import { deleteTable, deleteTableSpec } from '../dynamodb/restore.js';
-import { deleteInstance, deleteInstanceSpec, requireDatabaseProbe } from '../rds/restore.js';
+import { deleteTable } from '../dynamodb/restore.js';
+import { deleteInstance, requireDatabaseProbe } from '../rds/restore.js';
 import type { FaultAction, FaultContext } from '../types.js';
+import { deleteRestoredCluster } from './aurora.js';
 import { restoredName, sourceNameOf } from './choose.js';
-import { backupRestoreLeftovers, deleteRestored } from './inverses.js';
+import { backupRestoreLeftovers, deleteRestored, deleteSpecOf } from './inverses.js';
 import { backupRestorePlan } from './plan.js';
 import { type BackupRun, backupPreflight, startBackupRestore, verifyBackupRestore } from './run.js';
 import { backupRestoreFault, SUPPORTED_BACKUP_TYPES } from './schema.js';
@@ -18,19 +19,15 @@ function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
   if (typeof f.resourceType === 'string' && !supported(f.resourceType)) {
     c.issue(
       ['resourceType'],
-      `backup-restore of ${f.resourceType} is not supported yet: use rds-instance or dynamodb-table`,
+      `backup-restore of ${f.resourceType} is not supported yet: use rds-instance, aurora-cluster or dynamodb-table`,
       f.resourceType,
     );
   }
   if (f.resourceType === 'rds-instance' && f.resource === undefined && f.resourceArn === undefined) {
     c.issue(['resource'], 'name the backed-up database: resource (an rds-instance) or resourceArn', f.resource);
   }
-  if (f.resourceType === 'dynamodb-table' && f.resourceArn === undefined) {
-    c.issue(
-      ['resourceArn'],
-      'a DynamoDB table is named by resourceArn (arn:aws:dynamodb:<region>:<account>:table/<name>)',
-      f.resourceArn,
-    );
+  if (f.resourceType === 'aurora-cluster' && f.resource === undefined && f.resourceArn === undefined) {
+    c.issue(['resource'], 'name the backed-up cluster: resource (an aurora-cluster) or resourceArn', f.resource);
   }
   const hb = typeof f.heartbeatProbe === 'string' ? f.heartbeatProbe : undefined;
   if (hb !== undefined) {
@@ -39,7 +36,7 @@ function crossCheck(f: Record<string, unknown>, c: CrossCheckContext): void {
     else if (!c.isHeartbeat(p.type))
       c.issue(['heartbeatProbe'], `heartbeatProbe "${hb}" is a ${String(p.type)} probe, not a heartbeat`, hb);
   }
-  if (f.resourceType === 'rds-instance') requireDatabaseProbe(f, c);
+  if (f.resourceType === 'rds-instance' || f.resourceType === 'aurora-cluster') requireDatabaseProbe(f, c);
 }
 
 /** Confirmed: AWS Backup says the restore job COMPLETED and the restored resource is available. */
@@ -66,6 +63,8 @@ const confirm: FaultConfirmation = {
     let state: string | undefined;
     if (b.resourceType === 'dynamodb-table') {
       state = (await ctx.aws.dynamodb.describeTable({ TableName: newId })).Table?.TableStatus;
+    } else if (b.resourceType === 'aurora-cluster') {
+      state = (await ctx.aws.rds.describeDBClusters({ DBClusterIdentifier: newId })).DBClusters?.[0]?.Status;
     } else {
       state = (await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: newId })).DBInstances?.[0]
         ?.DBInstanceStatus;
@@ -88,12 +87,16 @@ const confirm: FaultConfirmation = {
 export const backupRestoreDefinition = defineFault({
   type: 'backup-restore',
   schema: backupRestoreFault,
-  resourceRefs: [{ key: 'resource', types: ['rds-instance'] }],
+  resourceRefs: [{ key: 'resource', types: ['rds-instance', 'aurora-cluster'] }],
   crossCheck,
   measuresRestore: true,
   plan: (f, ctx) =>
     backupRestorePlan(f, ctx, [
-      f.resourceType === 'dynamodb-table' ? deleteTable.action : deleteInstance.action,
+      f.resourceType === 'dynamodb-table'
+        ? deleteTable.action
+        : f.resourceType === 'aurora-cluster'
+          ? deleteRestoredCluster.action
+          : deleteInstance.action,
       deleteRestored.action,
     ]),
   async prepare(step, ctx) {
@@ -103,12 +106,16 @@ export const backupRestoreDefinition = defineFault({
         'BackupRestoreUnsupported',
         `fault ${step.id}: backup-restore of ${type} is not supported yet`,
         {
-          hint: 'use resourceType rds-instance or dynamodb-table',
+          hint: 'use resourceType rds-instance, aurora-cluster or dynamodb-table',
         },
       );
     }
     let sourceArn = step.resourceArn;
-    if (!sourceArn && step.resource) {
+    if (!sourceArn && step.resource && type === 'aurora-cluster') {
+      const cl = resolvedOf(ctx.resources, step.resource, 'aurora-cluster', `fault ${step.id} (${step.type})`);
+      const res = await ctx.aws.rds.describeDBClusters({ DBClusterIdentifier: cl.id });
+      sourceArn = res.DBClusters?.[0]?.DBClusterArn;
+    } else if (!sourceArn && step.resource) {
       const db = resolvedOf(ctx.resources, step.resource, 'rds-instance', `fault ${step.id} (${step.type})`);
       const res = await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: db.id });
       sourceArn = res.DBInstances?.[0]?.DBInstanceArn;
@@ -122,16 +129,20 @@ export const backupRestoreDefinition = defineFault({
       fault: step.type,
       action: 'backup:StartRestoreJob',
       targets: [sourceArn, newId],
-      inverse: step.keep
-        ? null
-        : ddb
-          ? deleteTableSpec(newId, ctx.aws.region)
-          : deleteInstanceSpec(newId, ctx.aws.region),
+      inverse: step.keep ? null : deleteSpecOf(type, newId, ctx.aws.region),
       preflight: (c) => backupPreflight(c, r),
       run: (c) => startBackupRestore(c, r),
       watch: [
         { source: 'backup', key: newId, restoreJobId: () => r.state.jobId },
-        ...(ddb ? [] : [{ source: 'rds' as const, sourceType: 'db-instance' as const, id: newId }]),
+        ...(ddb
+          ? []
+          : [
+              {
+                source: 'rds' as const,
+                sourceType: type === 'aurora-cluster' ? ('db-cluster' as const) : ('db-instance' as const),
+                id: newId,
+              },
+            ]),
       ],
       followUp: (c) => verifyBackupRestore(c, r),
       basis: () => ({ restoreJobId: r.state.jobId, resourceType: type }),
@@ -142,6 +153,10 @@ export const backupRestoreDefinition = defineFault({
   // verification, so no probe has to exercise a scenario resource.
   affects: () => [],
   confirm,
-  inverses: [deleteTable, deleteInstance, deleteRestored],
-  leftovers: { service: 'backup', what: 'restored RDS DB instances and DynamoDB tables', find: backupRestoreLeftovers },
+  inverses: [deleteTable, deleteInstance, deleteRestoredCluster, deleteRestored],
+  leftovers: {
+    service: 'backup',
+    what: 'restored Aurora DB clusters, RDS DB instances and DynamoDB tables',
+    find: backupRestoreLeftovers,
+  },
 });

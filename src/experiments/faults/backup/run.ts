@@ -6,13 +6,20 @@ import { requestIds } from '../inverse.js';
 import { restorePointFacts, verifyRestore } from '../rds/restore-run.js';
 import type { FaultContext, FollowUpResult, PreflightCheckResult } from '../types.js';
 import { pollUntil } from '../wait.js';
-import { chooseRecoveryPoint, isContinuous, restoreMetadata } from './choose.js';
-import { deleteRestoredSpec } from './inverses.js';
+import { type AuroraFacts, serveRestoredCluster } from './aurora.js';
+import {
+  auroraInstanceId,
+  chooseRecoveryPoint,
+  DEFAULT_AURORA_INSTANCE_CLASS,
+  isContinuous,
+  restoreMetadata,
+} from './choose.js';
+import { deleteRestoredSpec, type RestoredKind } from './inverses.js';
 import { AWS_BACKUP_TYPE, type BackupRestoreStep } from './schema.js';
 
 /** What one backup-restore step needs at run time, fixed when it is prepared. */
 export interface BackupRun {
-  step: BackupRestoreStep & { resourceType: 'rds-instance' | 'dynamodb-table' };
+  step: BackupRestoreStep & { resourceType: RestoredKind };
   sourceArn: string;
   newId: string;
   state: {
@@ -20,6 +27,8 @@ export interface BackupRun {
     point?: { arn: string; createdAtMs: number | null };
     jobId?: string;
     job?: { status: string; createdResourceArn?: string };
+    /** Aurora: the restored cluster as the job left it and the instance the drill created in it. */
+    aurora?: AuroraFacts;
   };
 }
 
@@ -59,7 +68,7 @@ export async function backupPreflight(c: FaultContext, r: BackupRun): Promise<Pr
         : { hint: 'run a backup job first (aws backup start-backup-job) or change recoveryPoint' }),
     },
   ];
-  if (r.step.resourceType === 'rds-instance' && (r.step.verify.length || r.step.heartbeatProbe)) {
+  if (r.step.resourceType !== 'dynamodb-table' && (r.step.verify.length || r.step.heartbeatProbe)) {
     const probe = r.step.heartbeatProbe ?? c.db?.defaultProbe();
     out.push({
       check: 'verification access',
@@ -195,6 +204,18 @@ async function reportValidation(c: FaultContext, r: BackupRun, v: FollowUpResult
   }
 }
 
+/** Aurora: an instance in the restored cluster (AWS Backup makes none), then the cluster endpoint. */
+function serveCluster(c: FaultContext, r: BackupRun) {
+  const o = {
+    cluster: r.newId,
+    instance: auroraInstanceId(r.newId),
+    instanceClass: r.step.overrides?.instanceClass ?? DEFAULT_AURORA_INSTANCE_CLASS,
+  };
+  return serveRestoredCluster(c, o, (f) => {
+    r.state.aurora = f;
+  });
+}
+
 /**
  * Follows the restore job, verifies what it created, reports the verdict back to AWS Backup and
  * records the facts the restore RTO (verified − F) and RPO (F − recovery point creation; F − H
@@ -214,10 +235,14 @@ export async function verifyBackupRestore(c: FaultContext, r: BackupRun): Promis
       data: base,
     };
   }
+  const target = { step: r.step, newId: r.newId, state: r.state };
   const v =
     r.step.resourceType === 'dynamodb-table'
       ? await verifyTable(c, r)
-      : await verifyRestore(c, { step: r.step, newId: r.newId, state: r.state });
+      : r.step.resourceType === 'aurora-cluster'
+        ? await verifyRestore(c, { ...target, endpoint: () => serveCluster(c, r) })
+        : await verifyRestore(c, target);
   const validation = await reportValidation(c, r, v);
-  return { ...v, data: { ...(v.data ?? {}), ...base, validation } };
+  const aurora = r.state.aurora ? { aurora: r.state.aurora } : {};
+  return { ...v, data: { ...(v.data ?? {}), ...base, ...aurora, validation } };
 }

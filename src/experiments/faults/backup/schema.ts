@@ -8,19 +8,14 @@ const rfc3339 = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?
 });
 
 /** Resource types the step restores now; the others are reserved and rejected by validate. */
-export const SUPPORTED_BACKUP_TYPES = ['rds-instance', 'dynamodb-table'] as const;
-export const BACKUP_RESOURCE_TYPES = [
-  ...SUPPORTED_BACKUP_TYPES,
-  'aurora-cluster',
-  'ebs-volume',
-  'efs-file-system',
-  's3-bucket',
-] as const;
+export const SUPPORTED_BACKUP_TYPES = ['rds-instance', 'aurora-cluster', 'dynamodb-table'] as const;
+export const BACKUP_RESOURCE_TYPES = [...SUPPORTED_BACKUP_TYPES, 'ebs-volume', 'efs-file-system', 's3-bucket'] as const;
 export type BackupResourceType = (typeof BACKUP_RESOURCE_TYPES)[number];
 
 /** AWS Backup's ResourceType (StartRestoreJob) of each supported kind. */
 export const AWS_BACKUP_TYPE: Record<(typeof SUPPORTED_BACKUP_TYPES)[number], string> = {
   'rds-instance': 'RDS',
+  'aurora-cluster': 'Aurora',
   'dynamodb-table': 'DynamoDB',
 };
 
@@ -43,11 +38,11 @@ export const backupRestoreFault = strict({
   type: z.literal('backup-restore'),
   resourceType: z.enum(BACKUP_RESOURCE_TYPES).meta({
     description:
-      'What the recovery point holds: rds-instance or dynamodb-table (aurora-cluster, ebs-volume, efs-file-system, s3-bucket: not supported yet).',
+      'What the recovery point holds: rds-instance, aurora-cluster or dynamodb-table (ebs-volume, efs-file-system, s3-bucket: not supported yet).',
   }),
-  resource: resourceName
-    .optional()
-    .meta({ description: 'The rds-instance resource backed up (its ARN selects the recovery points).' }),
+  resource: resourceName.optional().meta({
+    description: 'The rds-instance or aurora-cluster resource backed up (its ARN selects the recovery points).',
+  }),
   resourceArn: text
     .optional()
     .meta({ description: 'ARN of the backed-up resource (instead of resource; required for a DynamoDB table).' }),
@@ -60,21 +55,26 @@ export const backupRestoreFault = strict({
   }),
   restoredName: name.optional().meta({
     description:
-      'Name of the restored instance or table (default: <source>-dp-<run>-<step>; iam-policy scopes to <source>-dp-*).',
+      'Name of the restored instance, cluster or table (default: <source>-dp-<run>-<step>; iam-policy scopes to <source>-dp-*). An Aurora restore names its instance <name>-1.',
   }),
   overrides: strict({
     dbSubnetGroupName: text.optional(),
     vpcSecurityGroupIds: z.array(text).min(1).optional(),
-    instanceClass: text.optional().meta({ description: 'e.g. db.t3.medium' }),
+    instanceClass: text
+      .optional()
+      .meta({ description: 'e.g. db.t3.medium; Aurora: the class of the instance created in the restored cluster' }),
   })
     .optional()
-    .meta({ description: 'Replace parts of the recovery point restore metadata (RDS).' }),
+    .meta({ description: 'Replace parts of the recovery point restore metadata (RDS, Aurora).' }),
   keep: z.boolean().default(false).meta({ description: 'Keep the restored resource after the drill.' }),
   heartbeatProbe: name
     .optional()
     .meta({ description: 'Heartbeat probe whose rows are read back from the restored database (RPO).' }),
   connection: restoreConnection,
-  verify: z.array(verifyCheck).default([]).meta({ description: 'SQL checks on the restored database (RDS).' }),
+  verify: z
+    .array(verifyCheck)
+    .default([])
+    .meta({ description: 'SQL checks on the restored database (RDS; Aurora: through the cluster endpoint).' }),
   minItems: z
     .number()
     .int()

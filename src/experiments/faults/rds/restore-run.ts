@@ -130,6 +130,16 @@ export interface VerifyTarget {
   newId: string;
   /** `point`: the snapshot or recovery point restored, when known. */
   state: { requestedAt?: number; verified?: boolean; point?: RestorePoint | undefined };
+  /** Where the restored copy answers once it serves (default: the instance `newId`, once available). */
+  endpoint?: () => Promise<{ host: string; port: number }>;
+}
+
+async function instanceEndpoint(c: FaultContext, id: string): Promise<{ host: string; port: number }> {
+  await waitDbAvailable(c, id, 'instance', c.signal);
+  const desc = await c.aws.rds.describeDBInstances({ DBInstanceIdentifier: id });
+  const ep = desc.DBInstances?.[0]?.Endpoint;
+  if (!ep?.Address) throw DrillproofError.aws('RestoreNoEndpoint', `restored instance ${id} has no endpoint`);
+  return { host: ep.Address, port: ep.Port ?? 5432 };
 }
 
 /**
@@ -203,11 +213,7 @@ async function readBackRestored(
  */
 export async function verifyRestore(c: FaultContext, r: VerifyTarget): Promise<FollowUpResult> {
   const faultAt = stepFaultTime(c, r.step.id, r.state.requestedAt ?? c.timeline.nowMs());
-  await waitDbAvailable(c, r.newId, 'instance', c.signal);
-  const desc = await c.aws.rds.describeDBInstances({ DBInstanceIdentifier: r.newId });
-  const ep = desc.DBInstances?.[0]?.Endpoint;
-  if (!ep?.Address) throw DrillproofError.aws('RestoreNoEndpoint', `restored instance ${r.newId} has no endpoint`);
-  const endpoint = { host: ep.Address, port: ep.Port ?? 5432 };
+  const endpoint = r.endpoint ? await r.endpoint() : await instanceEndpoint(c, r.newId);
   const probe = r.step.heartbeatProbe ?? c.db?.defaultProbe();
   if (!c.db || (!probe && r.step.verify.length)) {
     return {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  auroraInstanceId,
   chooseRecoveryPoint,
   isDrillRestoreName,
   restoredName,
   restoreMetadata,
+  sourceNameOf,
 } from '../../../../src/experiments/faults/backup/choose.js';
 import { backupRestoreFault } from '../../../../src/experiments/faults/backup/schema.js';
 
@@ -110,5 +112,47 @@ describe('backup-restore schema and metadata', () => {
     expect(isDrillRestoreName(gone)).toBe(true);
     expect(kept.endsWith('-keep')).toBe(true);
     expect(isDrillRestoreName(kept)).toBe(false);
+  });
+  it("Aurora: the new name is DBClusterIdentifier; the class is the added instance's, not metadata", () => {
+    // GetRecoveryPointRestoreMetadata of an Aurora point: RestoreDBClusterFromSnapshot's parameters.
+    const got = {
+      DBClusterIdentifier: 'shop-aurora',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      AvailabilityZones: '["us-east-1a","us-east-1b"]',
+      dbsubnetgroupname: 'default',
+    };
+    const md = restoreMetadata(
+      step({
+        resourceType: 'aurora-cluster',
+        resource: 'cluster',
+        overrides: { dbSubnetGroupName: 'sub', vpcSecurityGroupIds: ['sg-1'], instanceClass: 'db.r6g.large' },
+      }),
+      got,
+      'shop-aurora-dp-x',
+    );
+    expect(md).toEqual({
+      DBClusterIdentifier: 'shop-aurora-dp-x',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      AvailabilityZones: '["us-east-1a","us-east-1b"]',
+      DBSubnetGroupName: 'sub',
+      VpcSecurityGroupIds: '["sg-1"]',
+    });
+    expect(md).not.toHaveProperty('DBInstanceIdentifier');
+    expect(md).not.toHaveProperty('DBInstanceClass');
+  });
+  it('Aurora: the source name comes from the cluster ARN, the instance is <cluster>-1 within 63 characters', () => {
+    expect(sourceNameOf('arn:aws:rds:us-east-1:1:cluster:shop-aurora')).toBe('shop-aurora');
+    expect(sourceNameOf('arn:aws:rds:us-east-1:1:db:shop-db')).toBe('shop-db');
+    const name = restoredName(step({ resourceType: 'aurora-cluster' }), 'shop-aurora', '20261122T074500Z-x-3f9a');
+    expect(name).toBe('shop-aurora-dp-20261122t074500z-3f9a-r');
+    expect(auroraInstanceId(name)).toBe(`${name}-1`);
+    const long = `a${'-b'.repeat(31)}`.slice(0, 63);
+    const id = auroraInstanceId(long);
+    expect(id.length).toBeLessThanOrEqual(63);
+    expect(id).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
+    expect(id).not.toContain('--');
+    expect(id.endsWith('-1')).toBe(true);
   });
 });

@@ -24,6 +24,9 @@ function allows(file: string, action: string, arn: string): boolean {
   return policy.Statement.some((s) => s.Action.includes(action) && [s.Resource].flat().some((r) => globMatch(r, arn)));
 }
 
+const RDS_CLUSTER_SNAPSHOT =
+  'arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1eb3b5e7-9eb0-435a-a80b-108b488b0d45';
+
 const RESTORE_CALLS = ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'];
 
 describe('backup-restore policy: the recovery point ARN forms', () => {
@@ -41,6 +44,32 @@ describe('backup-restore policy: the recovery point ARN forms', () => {
         expect(allows(rds, action, RDS_SNAPSHOT), `${action} ${RDS_SNAPSHOT}`).toBe(true);
         expect(allows(rds, action, NATIVE), `${action} ${NATIVE}`).toBe(false);
       }
+    });
+    const aurora = join(repoRoot, 'scenarios', dir, 'backup-restore-aurora.yaml');
+    it(`${dir}: Aurora restores are allowed on the cluster snapshot AWS Backup took, not on an instance snapshot`, () => {
+      for (const action of RESTORE_CALLS) {
+        expect(allows(aurora, action, RDS_CLUSTER_SNAPSHOT), `${action} ${RDS_CLUSTER_SNAPSHOT}`).toBe(true);
+        expect(allows(aurora, action, RDS_SNAPSHOT), `${action} ${RDS_SNAPSHOT}`).toBe(false);
+      }
+    });
+    it(`${dir}: the instance the Aurora drill adds, and its deletes, are allowed on <source>-dp-* only`, () => {
+      const acct = dir === 'aws' ? '123456789012' : '000000000000';
+      const src = dir === 'aws' ? 'shop-aurora' : 'lab-aurora';
+      const name = `${src}-dp-20261202t010000z-abcd-restore`;
+      const db = `arn:aws:rds:us-east-1:${acct}:db:${name}-1`;
+      const cluster = `arn:aws:rds:us-east-1:${acct}:cluster:${name}`;
+      // rds:CreateDBInstance is authorized on the new instance and on the cluster it joins.
+      expect(allows(aurora, 'rds:CreateDBInstance', db)).toBe(true);
+      expect(allows(aurora, 'rds:CreateDBInstance', cluster)).toBe(true);
+      expect(allows(aurora, 'rds:DeleteDBInstance', db)).toBe(true);
+      expect(allows(aurora, 'rds:DeleteDBCluster', cluster)).toBe(true);
+      // Never the source cluster or its instances.
+      expect(allows(aurora, 'rds:DeleteDBCluster', `arn:aws:rds:us-east-1:${acct}:cluster:${src}`)).toBe(false);
+      expect(allows(aurora, 'rds:DeleteDBInstance', `arn:aws:rds:us-east-1:${acct}:db:${src}-1`)).toBe(false);
+      expect(allows(aurora, 'rds:CreateDBInstance', `arn:aws:rds:us-east-1:${acct}:cluster:${src}`)).toBe(false);
+      expect(allows(aurora, 'iam:PassRole', `arn:aws:iam::${acct}:role/service-role/AWSBackupDefaultServiceRole`)).toBe(
+        true,
+      );
     });
   }
 });

@@ -26,7 +26,11 @@ function problemsOf(text: string, file: string): string {
 }
 
 describe('restore verification needs a database heartbeat probe', () => {
-  for (const rel of ['scenarios/aws/rds-snapshot-restore.yaml', 'scenarios/aws/backup-restore-rds.yaml']) {
+  for (const rel of [
+    'scenarios/aws/rds-snapshot-restore.yaml',
+    'scenarios/aws/backup-restore-rds.yaml',
+    'scenarios/aws/backup-restore-aurora.yaml',
+  ]) {
     it(`${rel} validates with its probe and is refused without one, naming verify and the fix`, () => {
       const file = join(repoRoot, rel);
       expect(problemsOf(readFileSync(file, 'utf8'), file)).toBe('');
@@ -35,4 +39,22 @@ describe('restore verification needs a database heartbeat probe', () => {
       expect(p).toContain('add a postgres-heartbeat or mysql-heartbeat probe');
     });
   }
+});
+
+describe('backup-restore of an Aurora cluster names its source', () => {
+  const rel = 'scenarios/aws/backup-restore-aurora.yaml';
+  const file = join(repoRoot, rel);
+  const text = readFileSync(file, 'utf8');
+  it('is refused without resource or resourceArn, naming the aurora-cluster resource', () => {
+    const p = problemsOf(text.replace(/^ {6}resource: cluster\n/m, ''), file);
+    expect(p).toContain('name the backed-up cluster: resource (an aurora-cluster) or resourceArn');
+  });
+  it('accepts a cluster ARN instead of the resource', () => {
+    const arn = 'arn:aws:rds:us-east-1:123456789012:cluster:shop-aurora';
+    expect(problemsOf(text.replace(/^( {6})resource: cluster\n/m, `$1resourceArn: ${arn}\n`), file)).toBe('');
+  });
+  it('still refuses the types not restored yet', () => {
+    const p = problemsOf(text.replace('resourceType: aurora-cluster', 'resourceType: efs-file-system'), file);
+    expect(p).toContain('backup-restore of efs-file-system is not supported yet');
+  });
 });
