@@ -202,12 +202,19 @@ export function expectNothingDenied(journal: JournalEntry[]): void {
 }
 
 /**
- * The lab scenarios that need an optional lab part, and the drill test file (whose lab has that
- * part) that runs each under exactly its generated IAM policy through `usePolicyRuns`.
- * iam.test.ts holds this list to the shipped scenarios; each named file's afterAll fails unless
- * it really ran its scenarios that way.
+ * Every shipped lab scenario, and the drill test file that runs it under exactly its generated IAM
+ * policy through `usePolicyRuns` (the drill it checks anyway, so no scenario runs twice for its
+ * permissions). iam.test.ts holds this list to the shipped scenarios; each named file's afterAll
+ * fails unless it really ran its scenarios that way.
  */
 export const POLICY_RUNS: Readonly<Record<string, string>> = {
+  'aurora-cluster-failover.yaml': 'aurora.test.ts',
+  'az-impairment.yaml': 'drills.test.ts',
+  'ec2-instance-stop.yaml': 'drills.test.ts',
+  'fis-template.yaml': 'restore-fis.test.ts',
+  'rds-multi-az-failover.yaml': 'drills.test.ts',
+  'rds-pitr-restore.yaml': 'restore-fis.test.ts',
+  'rds-snapshot-restore.yaml': 'restore-fis.test.ts',
   'aurora-mysql-failover.yaml': 'aurora-mysql.test.ts',
   'backup-restore-aurora.yaml': 'backup-restore-aurora.test.ts',
   'backup-restore-dynamodb.yaml': 'backup-restore.test.ts',

@@ -2,17 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useLab } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS } from './_drill.js';
+import { LAB_SCENARIOS, usePolicyRuns } from './_drill.js';
 
 /**
  * The lab Aurora drill measures a real outage and a real RPO through lab-aurora: the app's /aurora
  * path and the heartbeat both go through the cluster's writer endpoint, which the failover moves.
  */
 const lab = useLab({ aurora: true });
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 describe('lab Aurora cluster failover', { timeout: 150_000 }, () => {
   it('measures RTO > 0 through the writer endpoint and loses no acknowledged write', async () => {
-    const { result, journal } = await drill(join(LAB_SCENARIOS, 'aurora-cluster-failover.yaml'), lab.dir());
+    const { result, journal } = await drillUnderPolicy(join(LAB_SCENARIOS, 'aurora-cluster-failover.yaml'));
     expect([0, 4], result.record.reason).toContain(result.exitCode);
     const m = result.record.measurements;
     const web = m.probes.web;

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
+import { LAB_SCENARIOS, useDrillLab, usePolicyRuns } from './_drill.js';
 
 /**
  * The shipped lab scenarios end to end against one real lab (real SDK clients, real processes,
  * real PostgreSQL): each drill passes, measures what it should, and leaves the lab as found.
  */
 const lab = useDrillLab({ aurora: false }, { leavesAsFoundWithinMs: 15_000 });
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 describe('lab drills', { timeout: 150_000 }, () => {
   it('ec2 stop: RTO measured through the ALB, instance started again', async () => {
-    const { result, journal } = await drill(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'), lab.dir());
+    const { result, journal } = await drillUnderPolicy(join(LAB_SCENARIOS, 'ec2-instance-stop.yaml'));
     expect(result.exitCode, result.record.reason).toBe(0);
     const rto = result.record.measurements.rto;
     expect(rto?.probe).toBe('web');
@@ -32,7 +33,7 @@ describe('lab drills', { timeout: 150_000 }, () => {
   });
 
   it('database failover: no acknowledged write lost, failover events by id', async () => {
-    const { result, journal } = await drill(join(LAB_SCENARIOS, 'rds-multi-az-failover.yaml'), lab.dir());
+    const { result, journal } = await drillUnderPolicy(join(LAB_SCENARIOS, 'rds-multi-az-failover.yaml'));
     expect([0, 4], result.record.reason).toContain(result.exitCode);
     const rpo = result.record.measurements.rpo;
     expect(rpo?.kind).toBe('failover');
@@ -46,7 +47,7 @@ describe('lab drills', { timeout: 150_000 }, () => {
   });
 
   it('AZ impairment: instances in the AZ stopped, database failed over, users served', async () => {
-    const { result, journal } = await drill(join(LAB_SCENARIOS, 'az-impairment.yaml'), lab.dir());
+    const { result, journal } = await drillUnderPolicy(join(LAB_SCENARIOS, 'az-impairment.yaml'));
     expect([0, 4], result.record.reason).toContain(result.exitCode);
     const inAz = lab
       .info()

@@ -5,10 +5,11 @@ import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand } from '@aws-sdk
 import { describe, expect, it } from 'vitest';
 import type { HeartbeatReadback } from '../../src/run/samples.js';
 import { labClients } from '../_helpers/lab.js';
-import { drill, LAB_SCENARIOS, useDrillLab } from './_drill.js';
+import { LAB_SCENARIOS, useDrillLab, usePolicyRuns } from './_drill.js';
 
 /** Point-in-time and fresh-snapshot restores (BAR-002) and a FIS template drill against one lab. */
 const lab = useDrillLab({ aurora: false, fisTimeScale: 0.1 }, { leavesAsFoundWithinMs: 20_000 });
+const drillUnderPolicy = usePolicyRuns(import.meta.filename, () => lab.dir());
 
 /** A request parameter of a journaled AWS call. */
 const param = (e: { data: Record<string, unknown> } | undefined, name: string) =>
@@ -16,7 +17,7 @@ const param = (e: { data: Record<string, unknown> } | undefined, name: string) =
 
 describe('restore and FIS drills', { timeout: 150_000 }, () => {
   it('point-in-time restore: verified, RPO = F − H from the restored rows, restored instance deleted', async () => {
-    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'rds-pitr-restore.yaml'), lab.dir());
+    const { result, journal, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'rds-pitr-restore.yaml'));
     expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.ok).toBe(true);
     // independently: F (the accepted fault call) from the journal, H from the restored database's read-back
@@ -40,7 +41,7 @@ describe('restore and FIS drills', { timeout: 150_000 }, () => {
   });
 
   it('fresh-snapshot restore on a fresh lab: snapshot taken before F, verified, RTO and RPO measured, both deleted', async () => {
-    const { result, journal, runDir } = await drill(join(LAB_SCENARIOS, 'rds-snapshot-restore.yaml'), lab.dir());
+    const { result, journal, runDir } = await drillUnderPolicy(join(LAB_SCENARIOS, 'rds-snapshot-restore.yaml'));
     expect(result.exitCode, result.record.reason).toBe(0);
     expect(result.record.verification?.checks.map((c) => [c.name, c.ok])).toEqual([
       ['answers', true],
@@ -91,7 +92,7 @@ describe('restore and FIS drills', { timeout: 150_000 }, () => {
   });
 
   it('FIS template: experiment tagged with the run id, states recorded, template deleted afterwards', async () => {
-    const { result, journal } = await drill(join(LAB_SCENARIOS, 'fis-template.yaml'), lab.dir());
+    const { result, journal } = await drillUnderPolicy(join(LAB_SCENARIOS, 'fis-template.yaml'));
     expect(result.exitCode, result.record.reason).toBe(0);
     const states = journal
       .filter((e) => e.kind === 'watch.event' && e.data.source === 'fis' && !String(e.data.resource).includes('/'))
