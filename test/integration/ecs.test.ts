@@ -266,8 +266,11 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const stopped = (killed.find((e) => e.kind === 'fault.requested')?.data as { targets?: string[] })?.targets ?? [];
     expect(stopped).toHaveLength(Math.floor(before.length / 2));
     // The wait for the service was journaled before StopTask: recover has something to replay.
-    const inv = killed.find((e) => e.kind === 'inverse.recorded')?.data as { inverse: { action: string } };
-    expect(inv.inverse.action).toBe('ecs.await-service');
+    // (after the release of the lease on the service, journaled first).
+    const recorded = killed
+      .filter((e) => e.kind === 'inverse.recorded')
+      .map((e) => e.data as { inverse: { action: string } });
+    expect(recorded.map((d) => d.inverse.action)).toEqual(['ecs.release-lease', 'ecs.await-service']);
 
     const sink = new RecordingSink();
     const t0 = Date.now();

@@ -116,7 +116,12 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
     // Lambda itself: the previous value is back.
     expect(await reserved()).toBe(7);
     // The inverse was journaled with that value before the throttle.
-    const inv = journal.findIndex((e) => e.kind === 'inverse.recorded');
+    // (The lease on the function is journaled first: its release runs last.)
+    const lease = journal.findIndex((e) => e.kind === 'inverse.recorded' && e.data.stepId === 'lease.lambda');
+    const inv = journal.findIndex((e) => e.kind === 'inverse.recorded' && e.data.stepId !== 'lease.lambda');
+    expect(lease).toBeGreaterThanOrEqual(0);
+    expect(lease).toBeLessThan(inv);
+    expect(await functionLeaseTags()).toEqual([]);
     const req = journal.findIndex((e) => e.kind === 'fault.requested');
     expect(inv).toBeGreaterThanOrEqual(0);
     expect(inv).toBeLessThan(req);
