@@ -104,6 +104,10 @@ export interface EcsApi {
   listTasks(i: ecs.ListTasksCommandInput): Promise<ecs.ListTasksCommandOutput>;
   describeTasks(i: ecs.DescribeTasksCommandInput): Promise<ecs.DescribeTasksCommandOutput>;
   stopTask(i: ecs.StopTaskCommandInput): Promise<ecs.StopTaskCommandOutput>;
+  // The drill's lease tag on the services it faults (long service ARN).
+  tagResource(i: ecs.TagResourceCommandInput): Promise<ecs.TagResourceCommandOutput>;
+  untagResource(i: ecs.UntagResourceCommandInput): Promise<ecs.UntagResourceCommandOutput>;
+  listTagsForResource(i: ecs.ListTagsForResourceCommandInput): Promise<ecs.ListTagsForResourceCommandOutput>;
 }
 
 export interface StsApi {
@@ -191,6 +195,12 @@ export interface LambdaApi {
   deleteFunctionConcurrency(
     i: lambda.DeleteFunctionConcurrencyCommandInput,
   ): Promise<lambda.DeleteFunctionConcurrencyCommandOutput>;
+  // The drill's lease tag on the functions it faults (unqualified function ARN); ListFunctions
+  // (read to the end) is what sweep looks through.
+  tagResource(i: lambda.TagResourceCommandInput): Promise<lambda.TagResourceCommandOutput>;
+  untagResource(i: lambda.UntagResourceCommandInput): Promise<lambda.UntagResourceCommandOutput>;
+  listTags(i: lambda.ListTagsCommandInput): Promise<lambda.ListTagsCommandOutput>;
+  listFunctions(i: lambda.ListFunctionsCommandInput): Promise<lambda.ListFunctionsCommandOutput>;
 }
 
 export interface AwsApis {

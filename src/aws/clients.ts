@@ -48,6 +48,9 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTagsForResourceCommand as EcsListTagsForResourceCommand,
+  TagResourceCommand as EcsTagResourceCommand,
+  UntagResourceCommand as EcsUntagResourceCommand,
   paginateListClusters,
   paginateListServices,
   paginateListTasks,
@@ -88,7 +91,11 @@ import {
   GetFunctionConcurrencyCommand,
   GetFunctionConfigurationCommand,
   LambdaClient,
+  ListTagsCommand as LambdaListTagsCommand,
+  TagResourceCommand as LambdaTagResourceCommand,
+  UntagResourceCommand as LambdaUntagResourceCommand,
   PutFunctionConcurrencyCommand,
+  paginateListFunctions,
 } from '@aws-sdk/client-lambda';
 import {
   CreateDBInstanceCommand,
@@ -371,6 +378,9 @@ export function createAwsApis(
       listTasks: pages('ecs', 'ListTasks', ecs, paginateListTasks, ['taskArns']),
       describeTasks: call('ecs', 'DescribeTasks', ecs, DescribeTasksCommand),
       stopTask: call('ecs', 'StopTask', ecs, StopTaskCommand),
+      tagResource: call('ecs', 'TagResource', ecs, EcsTagResourceCommand),
+      untagResource: call('ecs', 'UntagResource', ecs, EcsUntagResourceCommand),
+      listTagsForResource: call('ecs', 'ListTagsForResource', ecs, EcsListTagsForResourceCommand),
     },
     sts: { getCallerIdentity: call('sts', 'GetCallerIdentity', stsPair, GetCallerIdentityCommand) },
     cloudwatch: {
@@ -472,6 +482,10 @@ export function createAwsApis(
       getFunctionConcurrency: call('lambda', 'GetFunctionConcurrency', lambda, GetFunctionConcurrencyCommand),
       putFunctionConcurrency: call('lambda', 'PutFunctionConcurrency', lambda, PutFunctionConcurrencyCommand),
       deleteFunctionConcurrency: call('lambda', 'DeleteFunctionConcurrency', lambda, DeleteFunctionConcurrencyCommand),
+      tagResource: call('lambda', 'TagResource', lambda, LambdaTagResourceCommand),
+      untagResource: call('lambda', 'UntagResource', lambda, LambdaUntagResourceCommand),
+      listTags: call('lambda', 'ListTags', lambda, LambdaListTagsCommand),
+      listFunctions: pages('lambda', 'ListFunctions', lambda, paginateListFunctions, ['Functions']),
     },
   };
 }

@@ -8,7 +8,7 @@ interface SdkErrorLike {
   code?: string;
   Code?: string;
   $fault?: 'client' | 'server';
-  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 }
 
 const ACCESS_DENIED = new Set([
@@ -48,6 +48,37 @@ export function isThrottleCode(code: string | undefined): boolean {
   return code !== undefined && THROTTLED.has(code);
 }
 
+const SERVER_BUSY = new Set([
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'Unavailable',
+  'ServerException',
+]);
+const TIMED_OUT = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+]);
+
+/**
+ * A failure that says nothing about the request, only about the moment: throttling, a 5xx answer,
+ * a timeout or a reset connection (the errors the SDK itself retries). Repeating the same
+ * idempotent call later can succeed. Refusals (access denied, not found, invalid state, any other
+ * 4xx) and an endpoint that refuses connections are not transient.
+ */
+export function isTransientAwsError(err: unknown): boolean {
+  if (!DrillproofError.is(err)) return false;
+  const code = String(err.details.awsCode ?? '');
+  const status = Number(err.details.httpStatus ?? 0);
+  if (err.code === 'AwsThrottled' || THROTTLED.has(code)) return true;
+  if (ACCESS_DENIED.has(code) || EXPIRED.has(code) || code === 'DryRunOperation') return false;
+  return SERVER_BUSY.has(code) || TIMED_OUT.has(code) || (status >= 500 && status <= 599 && status !== 501);
+}
+
 /**
  * Translates an SDK error into a DrillproofError whose hint says what to do: AccessDenied names
  * the IAM action to add, expired credentials name the login command, an unreachable endpoint names
@@ -62,7 +93,16 @@ export function translateAwsError(
   const code = awsErrorCode(err) ?? 'Unknown';
   const requestId = e.$metadata?.requestId;
   const what = `${ctx.service}:${ctx.operation}`;
-  const details = { awsCode: code, requestId, service: ctx.service, operation: ctx.operation, region: ctx.region };
+  const details = {
+    awsCode: code,
+    requestId,
+    service: ctx.service,
+    operation: ctx.operation,
+    region: ctx.region,
+    // The last answer's HTTP status and the SDK's attempts (fewer than its limit: its retry quota ran dry).
+    ...(e.$metadata?.httpStatusCode !== undefined ? { httpStatus: e.$metadata.httpStatusCode } : {}),
+    ...(e.$metadata?.attempts !== undefined ? { sdkAttempts: e.$metadata.attempts } : {}),
+  };
   const msg = (e.message ?? '').replace(/\s+/g, ' ').trim();
   const action = iamActionFor(ctx.service, ctx.operation);
 

@@ -12,7 +12,8 @@ import type { Scenario } from './schema/scenario.js';
 
 /**
  * One drill per resource: a drill leases the resources its faults impair (EC2 instances, RDS DB
- * instances, Aurora clusters, ElastiCache replication groups: the tag `drillproof:lease` =
+ * instances, Aurora clusters, ElastiCache replication groups, ECS services, Lambda functions: the
+ * tag `drillproof:lease` =
  * `<run id>@<expiry>`, each type through its own service's tag calls, faults/lease-kinds.ts)
  * after preflight passed and before anything is injected, its release journaled first, so
  * rollback and `recover` release it. A drill refuses resources another drill's unexpired lease

@@ -6,6 +6,7 @@ import type { RecordedInverse } from '../run/journal-types.js';
 import { isLeaseStep } from './faults/lease-kinds.js';
 import { executeInverse } from './faults/registry.js';
 import type { InverseContext, InverseSpec } from './faults/types.js';
+import { type RetriedTry, withRollbackRetries } from './rollback-retry.js';
 
 export type { RecordedInverse };
 
@@ -94,36 +95,50 @@ export class RollbackStack {
         });
         continue;
       }
-      this.journal.append('rollback.started', { stepId: item.stepId, inverse: item.inverse });
-      this.sink.emit(message('info', 'DP_ROLLBACK_I4001', `rollback ${item.stepId}: ${item.inverse.description}`));
-      try {
-        const note = (m: string) => this.journal.append('note', { message: m, stepId: item.stepId });
-        const requestIds = await executeInverse({ ...ctx, note }, item.inverse);
-        const e = this.journal.append('rollback.succeeded', { stepId: item.stepId, requestIds });
-        outcomes.push({ stepId: item.stepId, status: 'succeeded', at: e.t, requestIds });
-      } catch (err) {
-        const text = DrillproofError.is(err) || err instanceof Error ? err.message : String(err);
-        const e = this.journal.append('rollback.failed', {
-          stepId: item.stepId,
-          error: text,
-          manualSteps: item.inverse.manualSteps,
-        });
-        this.sink.emit(
-          message('error', 'DP_ROLLBACK_E4002', `rollback ${item.stepId} failed: ${text}`, {
-            manualSteps: item.inverse.manualSteps,
-          }),
-        );
-        outcomes.push({
-          stepId: item.stepId,
-          status: 'failed',
-          at: e.t,
-          requestIds: [],
-          error: text,
-          manualSteps: item.inverse.manualSteps,
-        });
-      }
+      outcomes.push(await this.runOne(item, ctx, opts.skip));
     }
     return outcomes;
+  }
+
+  /**
+   * One inverse, tried again while it fails for a transient reason (rollback-retry.ts); each
+   * failed try is journaled (`rollback.retrying`) and said, next to the `aws.call` records of its calls.
+   */
+  private async runOne(item: RecordedInverse, ctx: InverseContext, stop?: () => boolean): Promise<RollbackOutcome> {
+    const { stepId } = item;
+    this.journal.append('rollback.started', { stepId, inverse: item.inverse });
+    this.sink.emit(message('info', 'DP_ROLLBACK_I4001', `rollback ${stepId}: ${item.inverse.description}`));
+    const note = (m: string) => this.journal.append('note', { message: m, stepId });
+    let failedTries = 0;
+    const onRetry = (t: RetriedTry) => {
+      failedTries = t.tryNo;
+      this.journal.append('rollback.retrying', { stepId, ...t });
+      this.sink.emit(
+        message(
+          'warn',
+          'DP_ROLLBACK_W4801',
+          `rollback ${stepId}: try ${t.tryNo} failed (${t.awsCode ?? t.error}); trying again in ${(t.retryInMs / 1000).toFixed(1)} s`,
+        ),
+      );
+    };
+    try {
+      const { value: requestIds, tries } = await withRollbackRetries({
+        run: () => executeInverse({ ...ctx, note }, item.inverse),
+        clock: ctx.clock,
+        budgetMs: ctx.waitTimeoutMs,
+        onRetry,
+        ...(stop ? { stop } : {}),
+      });
+      const e = this.journal.append('rollback.succeeded', { stepId, requestIds, ...(tries > 1 ? { tries } : {}) });
+      return { stepId, status: 'succeeded', at: e.t, requestIds };
+    } catch (err) {
+      const msg = DrillproofError.is(err) || err instanceof Error ? err.message : String(err);
+      const text = failedTries > 0 ? `${msg} (after ${failedTries + 1} tries)` : msg;
+      const { manualSteps } = item.inverse;
+      const e = this.journal.append('rollback.failed', { stepId, error: text, manualSteps });
+      this.sink.emit(message('error', 'DP_ROLLBACK_E4002', `rollback ${stepId} failed: ${text}`, { manualSteps }));
+      return { stepId, status: 'failed', at: e.t, requestIds: [], error: text, manualSteps };
+    }
   }
 
   /** The lease stays (journaled as not rolled back, so `recover` releases it after the undo). */

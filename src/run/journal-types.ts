@@ -19,7 +19,8 @@ export type JournalKind =
   | 'guardrail.tripped' // data: { guardrail, detail }
   | 'recovery.detected' // data: { probe, at }
   | 'rollback.started' // data: { stepId }
-  | 'rollback.succeeded' // data: { stepId, requestIds }
+  | 'rollback.succeeded' // data: { stepId, requestIds, tries? (when more than one) }
+  | 'rollback.retrying' // data: { stepId, tryNo, error, awsCode?, sdkAttempts?, retryInMs }  — a try failed for a transient reason; it runs again
   | 'rollback.failed' // data: { stepId, error, manualSteps: string[] }
   | 'signal' // data: { signal, count }
   | 'note' // data: { message }

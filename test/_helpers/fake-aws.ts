@@ -640,14 +640,41 @@ function lambdaApi(
   };
   const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
   const conc = (n: number | undefined) => (n === undefined ? {} : { ReservedConcurrentExecutions: n });
+  // Tags by function name (the lease); as Lambda, only an unqualified ARN can be tagged.
+  const tags = new Map<string, Record<string, string>>();
+  const tagsOf = (resource: string) => {
+    if (!resource.startsWith('arn:') || resource.split(':').length !== 7) {
+      throw DrillproofError.aws('AwsCallFailed', `invalid resource ${resource}`, {
+        details: { awsCode: 'InvalidParameterValueException' },
+      });
+    }
+    const name = nameOf(resource);
+    const t = tags.get(name) ?? {};
+    tags.set(name, t);
+    return t;
+  };
   return {
     getFunction: wrap('lambda', 'GetFunction', (i: { FunctionName: string }) => {
       const name = nameOf(i.FunctionName);
       const n = fns.get(name);
       return {
         Configuration: { FunctionName: name, FunctionArn: arn(name), State: 'Active' },
+        Tags: { ...(tags.get(name) ?? {}) },
         ...(n === undefined ? {} : { Concurrency: conc(n) }),
       };
+    }),
+    listFunctions: wrap('lambda', 'ListFunctions', () => ({
+      Functions: [...fns.keys()].map((name) => ({ FunctionName: name, FunctionArn: arn(name) })),
+    })),
+    listTags: wrap('lambda', 'ListTags', (i: { Resource: string }) => ({ Tags: { ...tagsOf(i.Resource) } })),
+    tagResource: wrap('lambda', 'TagResource', (i: { Resource: string; Tags: Record<string, string> }) => {
+      Object.assign(tagsOf(i.Resource), i.Tags);
+      return {};
+    }),
+    untagResource: wrap('lambda', 'UntagResource', (i: { Resource: string; TagKeys: string[] }) => {
+      const t = tagsOf(i.Resource);
+      for (const k of i.TagKeys) delete t[k];
+      return {};
     }),
     getFunctionConfiguration: wrap('lambda', 'GetFunctionConfiguration', (i: { FunctionName: string }) => {
       const name = nameOf(i.FunctionName);

@@ -73,6 +73,16 @@ export function fakeEcs(wrap: Wrap, services: FakeEcsService[], groups: Map<stri
     }
     return name;
   };
+  const serviceTags = (arn: string | undefined): Record<string, string> => {
+    const s = services.find((x) => serviceArn(x.cluster, x.name) === arn);
+    if (!s) {
+      throw DrillproofError.user('AwsResourceNotFound', `resource ${arn} not found`, {
+        details: { awsCode: 'InvalidParameterException' },
+      });
+    }
+    s.tags ??= {};
+    return s.tags;
+  };
   const running = (s: FakeEcsService) =>
     [...tasks.values()].filter((t) => t.service === s.name && t.cluster === s.cluster && t.lastStatus === 'RUNNING');
   const serviceJson = (s: FakeEcsService, withTags: boolean) => ({
@@ -170,6 +180,24 @@ export function fakeEcs(wrap: Wrap, services: FakeEcsService[], groups: Map<stri
           replace(t);
         }
         return { task: taskJson(t) };
+      }),
+      // Tags on a service's long ARN (the lease); a short ARN is refused, as ECS refuses it.
+      listTagsForResource: wrap('ecs', 'ListTagsForResource', (i: { resourceArn?: string }) => ({
+        tags: Object.entries(serviceTags(i.resourceArn)).map(([key, value]) => ({ key, value })),
+      })),
+      tagResource: wrap(
+        'ecs',
+        'TagResource',
+        (i: { resourceArn?: string; tags?: { key?: string; value?: string }[] }) => {
+          const t = serviceTags(i.resourceArn);
+          for (const x of i.tags ?? []) if (x.key) t[x.key] = x.value ?? '';
+          return {};
+        },
+      ),
+      untagResource: wrap('ecs', 'UntagResource', (i: { resourceArn?: string; tagKeys?: string[] }) => {
+        const t = serviceTags(i.resourceArn);
+        for (const k of i.tagKeys ?? []) delete t[k];
+        return {};
       }),
     },
   };

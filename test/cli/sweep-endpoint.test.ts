@@ -34,6 +34,16 @@ beforeAll(async () => {
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
         return res.end(JSON.stringify({ TableNames: [] }));
       }
+      if (scope === 'ecs') {
+        // No clusters, so no service leases (awsJson1_1).
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+        return res.end(JSON.stringify({ clusterArns: [] }));
+      }
+      if (scope === 'lambda') {
+        // No functions, so no function leases (restJson1).
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ Functions: [] }));
+      }
       res.writeHead(200, { 'content-type': 'text/xml' });
       res.end(
         `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>shop-db-dp-r1-restore</DBInstanceIdentifier><DBInstanceStatus>available</DBInstanceStatus><TagList><Tag><Key>drillproof:run-id</Key><Value>r1</Value></Tag></TagList></DBInstance></DBInstances></DescribeDBInstancesResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeDBInstancesResponse>`,

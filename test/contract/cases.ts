@@ -97,6 +97,11 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'lambda', operation: 'GetFunctionConcurrency', lab: true },
   { service: 'lambda', operation: 'PutFunctionConcurrency', lab: true },
   { service: 'lambda', operation: 'DeleteFunctionConcurrency', lab: true },
+  // The lease tag on the functions a drill throttles (sweep lists the functions).
+  { service: 'lambda', operation: 'TagResource', lab: true },
+  { service: 'lambda', operation: 'ListTags', lab: true },
+  { service: 'lambda', operation: 'UntagResource', lab: true },
+  { service: 'lambda', operation: 'ListFunctions', lab: true },
   // ElastiCache (elasticache-replication-group, elasticache-failover and its watcher).
   { service: 'elasticache', operation: 'DescribeReplicationGroups', lab: true },
   { service: 'elasticache', operation: 'DescribeEvents', lab: true },
@@ -112,6 +117,10 @@ export const CONTRACT_CASES: ContractCase[] = [
   { service: 'ecs', operation: 'ListTasks', lab: true },
   { service: 'ecs', operation: 'DescribeTasks', lab: true },
   { service: 'ecs', operation: 'StopTask', lab: true },
+  // The lease tag on the services a drill stops tasks of (long service ARN).
+  { service: 'ecs', operation: 'TagResource', lab: true },
+  { service: 'ecs', operation: 'ListTagsForResource', lab: true },
+  { service: 'ecs', operation: 'UntagResource', lab: true },
   // What the coming fault modules send (golden requests in golden-requests.ts).
   { service: 'ecs', operation: 'UpdateService', lab: true, planned: true },
   { service: 'elasticache', operation: 'DescribeCacheClusters', lab: true, planned: true },

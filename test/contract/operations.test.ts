@@ -27,7 +27,8 @@ function operationsUsedInSrc(): { op: string; file: string }[] {
       const service = PACKAGE_SERVICE[m[3] ?? ''];
       if (!service) continue;
       for (const raw of (m[2] ?? '').split(',')) {
-        const name = raw.trim();
+        // An aliased import (`TagResourceCommand as EcsTagResourceCommand`) is the command before `as`.
+        const name = raw.trim().split(/\s+as\s+/)[0] ?? '';
         if (name.startsWith('type ')) continue;
         const cmd = /^([A-Z]\w+)Command$/.exec(name)?.[1];
         const pag = /^paginate([A-Z]\w+)$/.exec(name)?.[1];

@@ -53,9 +53,12 @@ export function world(o: WorldOptions = {}) {
   ]);
   let n = 0;
   // Lambda functions by name: `orders` has a reserved concurrency and the FIS extension, `worker` neither.
-  const functions = new Map<string, { name: string; reserved: number | undefined; fis: boolean }>([
-    ['orders', { name: 'orders', reserved: o.ordersReserved ?? 5, fis: true }],
-    ['worker', { name: 'worker', reserved: undefined, fis: false }],
+  const functions = new Map<
+    string,
+    { name: string; reserved: number | undefined; fis: boolean; tags: Record<string, string> }
+  >([
+    ['orders', { name: 'orders', reserved: o.ordersReserved ?? 5, fis: true, tags: { drillproof: 'allowed' } }],
+    ['worker', { name: 'worker', reserved: undefined, fis: false, tags: { drillproof: 'allowed' } }],
   ]);
   const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
   const fn = (nameOrArn: string) => {
@@ -455,7 +458,7 @@ export function world(o: WorldOptions = {}) {
         const f = fn(i.FunctionName);
         return {
           Configuration: fnConfig(f),
-          Tags: { drillproof: 'allowed' },
+          Tags: { ...f.tags },
           ...(f.reserved === undefined ? {} : { Concurrency: { ReservedConcurrentExecutions: f.reserved } }),
         };
       },
@@ -470,6 +473,18 @@ export function world(o: WorldOptions = {}) {
       },
       deleteFunctionConcurrency: (i: { FunctionName: string }) => {
         fn(i.FunctionName).reserved = undefined;
+        return {};
+      },
+      // The lease tag (unqualified function ARN).
+      listFunctions: () => ({ Functions: [...functions.values()].map(fnConfig) }),
+      listTags: (i: { Resource: string }) => ({ Tags: { ...fn(i.Resource).tags } }),
+      tagResource: (i: { Resource: string; Tags: Record<string, string> }) => {
+        Object.assign(fn(i.Resource).tags, i.Tags);
+        return {};
+      },
+      untagResource: (i: { Resource: string; TagKeys: string[] }) => {
+        const f = fn(i.Resource);
+        for (const k of i.TagKeys) delete f.tags[k];
         return {};
       },
     },

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DrillproofError } from '../../src/errors.js';
 import { ec2LeaseKind } from '../../src/experiments/faults/ec2/lease.js';
 import { LEASE_TAG, leaseValue, parseLease } from '../../src/experiments/faults/lease-kind.js';
-import { leaseCheck, leasedResources, takeLease, verifyLease } from '../../src/experiments/lease.js';
+import { leaseKind } from '../../src/experiments/faults/lease-kinds.js';
+import { leaseCheck, leasedResources, leaseHolds, takeLease, verifyLease } from '../../src/experiments/lease.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { resolveResources } from '../../src/experiments/resources/registry.js';
 import { RollbackStack } from '../../src/experiments/rollback.js';
@@ -154,5 +155,86 @@ describe('taking and releasing', () => {
     expect(found[0]?.detail).toBe('lease of drill run-a expired at 2026-12-01T09:59:00.000Z');
     expect(f.instances.get('i-1')?.tags?.[LEASE_TAG]).toBeUndefined();
     expect(f.instances.get('i-2')?.tags?.[LEASE_TAG]).toBe(live);
+  });
+});
+
+describe('leases on ECS services and Lambda functions', () => {
+  const svcArn = 'arn:aws:ecs:us-east-1:000000000000:service/shop/api';
+  const fnArn = 'arn:aws:lambda:us-east-1:000000000000:function:orders';
+  const both = scenarioSchema.parse({
+    version: 1,
+    metadata: { name: 'lease-ecs-lambda' },
+    target: { provider: 'lab', region: 'us-east-1', allowedAccounts: ['000000000000'] },
+    resources: {
+      api: { type: 'ecs-service', cluster: 'shop', service: 'api', count: 1 },
+      fn: { type: 'lambda-function', function: 'orders' },
+    },
+    probes: [{ name: 'web', type: 'http', url: 'http://127.0.0.1:9/', interval: '20ms', dependsOn: ['api'] }],
+    steps: {
+      baseline: '1s',
+      faults: [
+        { id: 'stop', type: 'ecs-stop-tasks', resource: 'api' },
+        { id: 'throttle', type: 'lambda-throttle', resource: 'fn' },
+      ],
+      observe: { timeout: '3s', recovery: { probes: ['web'], hold: '200ms' } },
+    },
+  } satisfies ScenarioInput);
+  const world = () =>
+    fakeAws({
+      ecs: [{ cluster: 'shop', name: 'api', tasks: [{ id: 't1', az: 'us-east-1a', ip: '10.0.1.1' }] }],
+      functions: { orders: undefined },
+    });
+
+  it('tags the service ARN and the unqualified function ARN; another drill is refused; rollback releases both', async () => {
+    const f = world();
+    const resources = await resolveResources(f.aws, both.resources);
+    expect(leasedResources(both)).toEqual(['api', 'fn']);
+    const holds = leaseHolds(both, resources);
+    expect(holds.map((h) => [h.kind.stepId, h.ids])).toEqual([
+      ['lease.ecs', [svcArn]],
+      ['lease.lambda', [fnArn]],
+    ]);
+    const { j } = journal();
+    const rollback = new RollbackStack(j, new RecordingSink());
+    const value = await takeLease({ aws: f.aws, holds, runId: 'run-a', nowMs: NOW, maxDurationMs: 60_000, rollback });
+    const ecsTags = async () => (await f.aws.ecs.listTagsForResource({ resourceArn: svcArn })).tags ?? [];
+    const fnTags = async () => (await f.aws.lambda.listTags({ Resource: fnArn })).Tags ?? {};
+    expect(await ecsTags()).toContainEqual({ key: LEASE_TAG, value });
+    expect((await fnTags())[LEASE_TAG]).toBe(value);
+    // A second drill sees both leases at preflight, naming the first run.
+    const again = await resolveResources(f.aws, both.resources);
+    const check = await leaseCheck(both, again, f.aws, 'run-b', NOW);
+    expect(check?.detail).toContain('is held by drill run-a');
+    const out = await rollback.drain({ aws: f.aws, clock, pollMs: 1, waitTimeoutMs: 10, env: {}, scenarioDir: '.' });
+    expect(out.map((o) => [o.stepId, o.status])).toEqual([
+      ['lease.lambda', 'succeeded'],
+      ['lease.ecs', 'succeeded'],
+    ]);
+    expect((await ecsTags()).some((t) => t.key === LEASE_TAG)).toBe(false);
+    expect((await fnTags())[LEASE_TAG]).toBeUndefined();
+  });
+
+  it('the release leaves a lease another drill took over, and its manual steps use each service’s CLI', async () => {
+    const f = world();
+    await f.aws.ecs.tagResource({ resourceArn: svcArn, tags: [{ key: LEASE_TAG, value: 'run-b@x' }] });
+    const ecsKind = leaseKind('ecs-service');
+    const lambdaKind = leaseKind('lambda-function');
+    const spec = ecsKind?.releaseSpec([svcArn], 'run-a@x', 'us-east-1');
+    expect(spec?.manualSteps).toEqual([
+      `aws ecs list-tags-for-resource --region us-east-1 --resource-arn ${svcArn}`,
+      `if ${LEASE_TAG} is still run-a@x:`,
+      `aws ecs untag-resource --region us-east-1 --resource-arn ${svcArn} --tag-keys ${LEASE_TAG}`,
+    ]);
+    expect(lambdaKind?.releaseSpec([fnArn], 'run-a@x', 'us-east-1').manualSteps.at(-1)).toBe(
+      `aws lambda untag-resource --region us-east-1 --resource ${fnArn} --tag-keys ${LEASE_TAG}`,
+    );
+    const { j } = journal();
+    const rollback = new RollbackStack(j, new RecordingSink());
+    rollback.record('lease.ecs', 'lease', spec as never);
+    await rollback.drain({ aws: f.aws, clock, pollMs: 1, waitTimeoutMs: 10, env: {}, scenarioDir: '.' });
+    expect((await f.aws.ecs.listTagsForResource({ resourceArn: svcArn })).tags).toContainEqual({
+      key: LEASE_TAG,
+      value: 'run-b@x',
+    });
   });
 });

@@ -4,12 +4,14 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTagsForResourceCommand,
   ListTasksCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
+import { LEASE_TAG } from '../../src/experiments/faults/lease-kind.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
@@ -17,7 +19,7 @@ import { fmtSeconds } from '../../src/reports/format.js';
 import { readJournal } from '../../src/run/journal.js';
 import type { JournalEntry } from '../../src/run/journal-types.js';
 import { eventually, labClients, useLab } from '../_helpers/lab.js';
-import { killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
+import { drill, killedWhen, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The lab ECS drills end to end: a service of real app processes behind the lab ALB as IP
@@ -96,6 +98,17 @@ interface Replacement {
   desiredCount: number;
   stopped: { task: string; az?: string }[];
   replacements: { task: string; az?: string; ip?: string }[];
+}
+
+/** The service's lease tag values (ListTagsForResource on its long ARN). */
+async function serviceLeaseTags(): Promise<string[]> {
+  const c = ecs();
+  try {
+    const res = await c.send(new ListTagsForResourceCommand({ resourceArn: svc().serviceArn }));
+    return (res.tags ?? []).filter((t) => t.key === LEASE_TAG).map((t) => t.value ?? '');
+  } finally {
+    c.destroy();
+  }
 }
 
 function replacementOf(journal: JournalEntry[]): Replacement | undefined {
@@ -253,8 +266,11 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const stopped = (killed.find((e) => e.kind === 'fault.requested')?.data as { targets?: string[] })?.targets ?? [];
     expect(stopped).toHaveLength(Math.floor(before.length / 2));
     // The wait for the service was journaled before StopTask: recover has something to replay.
-    const inv = killed.find((e) => e.kind === 'inverse.recorded')?.data as { inverse: { action: string } };
-    expect(inv.inverse.action).toBe('ecs.await-service');
+    // (after the release of the lease on the service, journaled first).
+    const recorded = killed
+      .filter((e) => e.kind === 'inverse.recorded')
+      .map((e) => e.data as { inverse: { action: string } });
+    expect(recorded.map((d) => d.inverse.action)).toEqual(['ecs.release-lease', 'ecs.await-service']);
 
     const sink = new RecordingSink();
     const t0 = Date.now();
@@ -262,9 +278,19 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     const recoverS = (Date.now() - t0) / 1000;
     expect(r.exitCode).toBe(0);
     expect(r.nothingToDo).toBe(false);
-    expect(r.outcomes.map((o) => o.status)).toEqual(['succeeded']);
+    // The wait for the service, then the lease on it (journaled first, released last).
+    expect(r.outcomes.map((o) => [o.stepId, o.status])).toEqual([
+      ['stop-half', 'succeeded'],
+      ['lease.ecs', 'succeeded'],
+    ]);
     // Not "nothing to recover": the wait is replayed and reported as a recovered step.
-    expect(sink.messages.map((m) => m.code)).toEqual(['DP_RECOVER_I8002', 'DP_ROLLBACK_I4001', 'DP_RECOVER_I8004']);
+    expect(sink.messages.map((m) => m.code)).toEqual([
+      'DP_RECOVER_I8002',
+      'DP_ROLLBACK_I4001',
+      'DP_ROLLBACK_I4001',
+      'DP_RECOVER_I8004',
+    ]);
+    expect(await serviceLeaseTags()).toEqual([]);
     // As found the moment recover returns (no further waiting here): desired count, every task
     // RUNNING and the registered IP targets exactly the running tasks' IPs, all healthy.
     expect(await steady()).toBe(true);
@@ -285,5 +311,35 @@ describe('lab ECS drills', { timeout: 150_000 }, () => {
     );
     expect(after.find((e) => e.kind === 'run.finished')?.data).toMatchObject({ verdict: 'aborted' });
     console.log(`ecs-task-stop kill -9: ${stopped.length} stopped, recover waited ${recoverS}s for the service`);
+  });
+  it('two ecs-task-stop drills started together on the service: the second exits 3 naming the first, no lease left', async () => {
+    // Each probes at half the shipped rate, so together they load the lab no more than one drill.
+    const file = variant('ecs-task-stop', (d) => {
+      d.steps.baseline = '2s';
+      for (const p of d.probes) if (p.rate) p.rate = '10/s';
+    });
+    const before = await runningTasks();
+    const [a, b] = await Promise.all([drill(file, lab.dir()), drill(file, lab.dir())]);
+    const runs = [a, b].map((d) => d.result);
+    console.info(runs.map((r) => `${r.record.runId}: exit ${r.exitCode} ${r.record.reason ?? ''}`).join('\n'));
+    const loser = runs.find((r) => r.exitCode === 3);
+    const winner = runs.find((r) => r !== loser);
+    expect(loser, runs.map((r) => r.record.reason).join(' | ')).toBeDefined();
+    expect([0, 4], winner?.record.reason).toContain(winner?.exitCode);
+    expect(loser?.record.reason).toContain(`${svc().serviceArn} is held by drill ${winner?.record.runId}`);
+    // The refused drill stopped nothing: only the winner's half of the tasks was stopped.
+    expect(loser?.record.faults).toEqual([]);
+    expect(winner?.record.faults.map((f) => [f.type, f.rollback])).toEqual([['ecs-stop-tasks', 'succeeded']]);
+    const stopped = [a, b].flatMap((d) =>
+      d.journal.filter((e) => e.kind === 'fault.requested').flatMap((e) => (e.data as { targets: string[] }).targets),
+    );
+    expect(stopped).toHaveLength(Math.floor(before.length / 2));
+    // The lease went through ECS's tag calls on the service ARN, and neither drill left one behind.
+    const calls = a.journal
+      .concat(b.journal)
+      .filter((e) => e.kind === 'aws.call' && e.data.service === 'ecs')
+      .map((e) => e.data.operation);
+    expect(calls).toEqual(expect.arrayContaining(['TagResource', 'ListTagsForResource', 'UntagResource']));
+    expect(await serviceLeaseTags()).toEqual([]);
   });
 });

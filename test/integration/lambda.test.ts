@@ -7,10 +7,12 @@ import {
   DeleteFunctionConcurrencyCommand,
   GetFunctionConcurrencyCommand,
   LambdaClient,
+  ListTagsCommand,
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAwsApis } from '../../src/aws/clients.js';
+import { LEASE_TAG } from '../../src/experiments/faults/lease-kind.js';
 import { recoverRun } from '../../src/experiments/recover.js';
 import { RecordingSink } from '../../src/io/messages.js';
 import { labReset } from '../../src/lab/lab.js';
@@ -18,7 +20,7 @@ import { readJournal } from '../../src/run/journal.js';
 import { listSampleFiles, readProbeSamples } from '../../src/run/sample-reader.js';
 import type { Sample } from '../../src/run/samples.js';
 import { labClients, useLab } from '../_helpers/lab.js';
-import { LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
+import { drill, LAB_SCENARIOS, usePolicyRuns, variant } from './_drill.js';
 
 /**
  * The lab Lambda drills end to end: the lambda probe invokes a real function process through the
@@ -49,6 +51,19 @@ async function reserved(): Promise<number | undefined> {
   const c = lambda();
   try {
     return (await c.send(new GetFunctionConcurrencyCommand({ FunctionName: fnName() }))).ReservedConcurrentExecutions;
+  } finally {
+    c.destroy();
+  }
+}
+
+/** The function's lease tag values (ListTags on its unqualified ARN). */
+async function functionLeaseTags(): Promise<string[]> {
+  const c = lambda();
+  try {
+    const res = await c.send(new ListTagsCommand({ Resource: lab.info().lambda?.functionArn }));
+    return Object.entries(res.Tags ?? {})
+      .filter(([k]) => k === LEASE_TAG)
+      .map(([, v]) => v);
   } finally {
     c.destroy();
   }
@@ -101,7 +116,12 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
     // Lambda itself: the previous value is back.
     expect(await reserved()).toBe(7);
     // The inverse was journaled with that value before the throttle.
-    const inv = journal.findIndex((e) => e.kind === 'inverse.recorded');
+    // (The lease on the function is journaled first: its release runs last.)
+    const lease = journal.findIndex((e) => e.kind === 'inverse.recorded' && e.data.stepId === 'lease.lambda');
+    const inv = journal.findIndex((e) => e.kind === 'inverse.recorded' && e.data.stepId !== 'lease.lambda');
+    expect(lease).toBeGreaterThanOrEqual(0);
+    expect(lease).toBeLessThan(inv);
+    expect(await functionLeaseTags()).toEqual([]);
     const req = journal.findIndex((e) => e.kind === 'fault.requested');
     expect(inv).toBeGreaterThanOrEqual(0);
     expect(inv).toBeLessThan(req);
@@ -223,5 +243,37 @@ describe('lab Lambda drills', { timeout: 150_000 }, () => {
     });
     expect(r.exitCode).toBe(0);
     expect(await reserved()).toBe(7);
+  });
+  it('two lambda-throttle drills started together on the function: the second exits 3 naming the first, no lease left', async () => {
+    const c = lambda();
+    await c.send(new PutFunctionConcurrencyCommand({ FunctionName: fnName(), ReservedConcurrentExecutions: 7 }));
+    c.destroy();
+    const file = variant('lambda-throttle', (d) => {
+      d.steps.baseline = '2s';
+      for (const p of d.probes) if (p.rate) p.rate = '5/s';
+    });
+    const [a, b] = await Promise.all([drill(file, lab.dir()), drill(file, lab.dir())]);
+    const runs = [a, b].map((d) => d.result);
+    console.info(runs.map((r) => `${r.record.runId}: exit ${r.exitCode} ${r.record.reason ?? ''}`).join('\n'));
+    const loser = runs.find((r) => r.exitCode === 3);
+    const winner = runs.find((r) => r !== loser);
+    expect(loser, runs.map((r) => r.record.reason).join(' | ')).toBeDefined();
+    expect([0, 4], winner?.record.reason).toContain(winner?.exitCode);
+    const arn = lab.info().lambda?.functionArn as string;
+    expect(loser?.record.reason).toContain(`${arn} is held by drill ${winner?.record.runId}`);
+    expect(loser?.record.faults).toEqual([]);
+    expect(winner?.record.faults.map((f) => f.type)).toEqual(['lambda-throttle']);
+    // One throttle only, undone: the concurrency the function had, and no lease left by either drill.
+    const puts = [a, b].flatMap((d) =>
+      d.journal.filter((e) => e.kind === 'aws.call' && e.data.operation === 'PutFunctionConcurrency'),
+    );
+    expect(puts.length).toBeGreaterThanOrEqual(1);
+    expect(await reserved()).toBe(7);
+    const calls = a.journal
+      .concat(b.journal)
+      .filter((e) => e.kind === 'aws.call' && e.data.service === 'lambda')
+      .map((e) => e.data.operation);
+    expect(calls).toEqual(expect.arrayContaining(['TagResource', 'ListTags', 'UntagResource']));
+    expect(await functionLeaseTags()).toEqual([]);
   });
 });

@@ -212,6 +212,17 @@ describe('one drill per database, and a lease kept by a failed rollback', { time
     const d = await running;
     await setLabFaults({}, { dir: lab.dir() });
     expect(d.result.exitCode, d.result.record.reason).toBe(6);
+    // Every answer was a 5xx: the undo was tried again with backoff, each try journaled, until the
+    // step's wait bound (2 min in the lab) was used up; only then did the rollback fail.
+    const retries = d.journal.filter((e) => e.kind === 'rollback.retrying' && e.data.stepId === 'stop-one');
+    expect(retries.length).toBeGreaterThan(1);
+    expect(retries.every((e) => /InternalError|Unavailable/.test(String(e.data.awsCode)))).toBe(true);
+    const failed = d.journal.find((e) => e.kind === 'rollback.failed' && e.data.stepId === 'stop-one');
+    expect(failed?.data.error).toContain(`after ${retries.length + 1} tries`);
+    const started = d.journal.find((e) => e.kind === 'rollback.started' && e.data.stepId === 'stop-one');
+    console.info(
+      `stop-one: ${retries.length + 1} tries over ${((Number(failed?.t) - Number(started?.t)) / 1000).toFixed(1)} s`,
+    );
     const lease = d.sink.messages.find((m) => m.code === 'DP_ROLLBACK_W4701');
     expect(lease?.message).toContain('lease kept');
     expect((lease?.data as { manualSteps?: string[] })?.manualSteps?.join('\n')).toContain('delete-tags');

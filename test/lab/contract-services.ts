@@ -58,11 +58,25 @@ export async function exerciseLabParts(aws: AwsApis, info: LabInfo, sent: Captur
   await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: fn, ReservedConcurrentExecutions: 5 }));
   await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: fn }));
   await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: fn }));
+  // The drill's lease on the function (unqualified ARN), through drillproof's surface.
+  const fnArn = info.lambda?.functionArn as string;
+  await aws.lambda.tagResource({ Resource: fnArn, Tags: { 'drillproof:lease': 'run@x' } });
+  expect((await aws.lambda.listTags({ Resource: fnArn })).Tags?.['drillproof:lease']).toBe('run@x');
+  await aws.lambda.untagResource({ Resource: fnArn, TagKeys: ['drillproof:lease'] });
+  expect((await aws.lambda.listFunctions({})).Functions?.some((f) => f.FunctionArn === fnArn)).toBe(true);
 
   const e = info.ecs;
   if (!e) throw new Error('the lab has no ECS part');
   const ecs = capture(new ECSClient(cfg));
   await ecs.send(new DescribeServicesCommand({ cluster: e.clusterName, services: [e.serviceName] }));
+  // The drill's lease on the service (its long ARN), through drillproof's surface.
+  const resourceArn = e.serviceArn;
+  await aws.ecs.tagResource({ resourceArn, tags: [{ key: 'drillproof:lease', value: 'run@x' }] });
+  expect((await aws.ecs.listTagsForResource({ resourceArn })).tags).toContainEqual({
+    key: 'drillproof:lease',
+    value: 'run@x',
+  });
+  await aws.ecs.untagResource({ resourceArn, tagKeys: ['drillproof:lease'] });
   const tasks = await ecs.send(
     new ListTasksCommand({ cluster: e.clusterName, serviceName: e.serviceName, desiredStatus: 'RUNNING' }),
   );

@@ -12,7 +12,9 @@ import {
   ListTasksCommand,
   ServiceNotFoundException,
   StopTaskCommand,
+  TagResourceCommand,
   type Task,
+  UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import {
@@ -371,5 +373,40 @@ describe('ECS in the lab', () => {
     await labReset({ dir: lab.dir() });
     await steady(4);
     expect((await service())?.desiredCount).toBe(4);
+  });
+  it('tags the service by its long ARN (the lease): TagResource, ListTagsForResource, UntagResource, with ECS errors', async () => {
+    const ecs = ecsClient();
+    const resourceArn = lab.info().ecs?.serviceArn as string;
+    const keys = async () =>
+      ((await ecs.send(new ListTagsForResourceCommand({ resourceArn }))).tags ?? []).map((t) => t.key);
+    const before = await keys();
+    expect(before).toEqual(['app', 'drillproof']);
+    await ecs.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'drillproof:lease', value: 'run-a@x' }] }));
+    expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn }))).tags).toContainEqual({
+      key: 'drillproof:lease',
+      value: 'run-a@x',
+    });
+    await ecs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['drillproof:lease'] }));
+    expect(await keys()).toEqual(before);
+    // A short service ARN cannot be tagged; another cluster is not found; aws: keys are AWS's.
+    const short = resourceArn.replace('service/lab-cluster/', 'service/');
+    await expect(
+      ecs.send(new TagResourceCommand({ resourceArn: short, tags: [{ key: 'k', value: 'v' }] })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(
+      ecs.send(new ListTagsForResourceCommand({ resourceArn: resourceArn.replace('lab-cluster', 'other') })),
+    ).rejects.toBeInstanceOf(ClusterNotFoundException);
+    await expect(
+      ecs.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'aws:x', value: 'v' }] })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    // A read-only key may read the tags, not change them.
+    const ro = ecsClient('readonly');
+    expect((await ro.send(new ListTagsForResourceCommand({ resourceArn }))).tags?.length).toBe(before.length);
+    await expect(
+      ro.send(new TagResourceCommand({ resourceArn, tags: [{ key: 'k', value: 'v' }] })),
+    ).rejects.toBeInstanceOf(AccessDeniedException);
+    expect(await keys()).toEqual(before);
+    ecs.destroy();
+    ro.destroy();
   });
 });

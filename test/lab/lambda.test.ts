@@ -9,10 +9,13 @@ import {
   InvokeCommand,
   LambdaClient,
   ListFunctionsCommand,
+  ListTagsCommand,
   PutFunctionConcurrencyCommand,
   RequestTooLargeException,
   ResourceNotFoundException,
+  TagResourceCommand,
   TooManyRequestsException,
+  UntagResourceCommand,
 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { labReset } from '../../src/lab/lab.js';
@@ -250,5 +253,36 @@ describe('Lambda in the lab', () => {
     expect(errors).toBeGreaterThan(12);
     expect(errors).toBeLessThan(48);
     await run.done();
+  });
+  it('tags the function by its unqualified ARN (the lease): TagResource, ListTags, UntagResource, with Lambda errors', async () => {
+    const l = client();
+    const Resource = lab.info().lambda?.functionArn as string;
+    const before = (await l.send(new ListTagsCommand({ Resource }))).Tags ?? {};
+    await l.send(new TagResourceCommand({ Resource, Tags: { 'drillproof:lease': 'run-a@x' } }));
+    expect((await l.send(new ListTagsCommand({ Resource }))).Tags).toEqual({
+      ...before,
+      'drillproof:lease': 'run-a@x',
+    });
+    // GetFunction answers the same tags.
+    expect((await l.send(new GetFunctionCommand({ FunctionName: Resource }))).Tags?.['drillproof:lease']).toBe(
+      'run-a@x',
+    );
+    await l.send(new UntagResourceCommand({ Resource, TagKeys: ['drillproof:lease'] }));
+    expect((await l.send(new ListTagsCommand({ Resource }))).Tags).toEqual(before);
+    // Versions and aliases carry no tags; a name is not an ARN; an unknown function is 404.
+    await expect(
+      l.send(new TagResourceCommand({ Resource: `${Resource}:live`, Tags: { k: 'v' } })),
+    ).rejects.toBeInstanceOf(InvalidParameterValueException);
+    await expect(l.send(new ListTagsCommand({ Resource: 'lab-orders' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(
+      l.send(new ListTagsCommand({ Resource: Resource.replace(/function:.*/, 'function:nope') })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(l.send(new TagResourceCommand({ Resource, Tags: { 'aws:x': 'v' } }))).rejects.toBeInstanceOf(
+      InvalidParameterValueException,
+    );
+    l.destroy();
   });
 });

@@ -41,7 +41,7 @@ export interface LeaseKind {
   resourceType: string;
   /** The rollback stack entry of its release (`lease` for EC2, `lease.<kind>` for the others). */
   stepId: string;
-  /** The ids the tag is written on: instance ids (EC2) or ARNs (RDS, ElastiCache). */
+  /** The ids the tag is written on: instance ids (EC2) or ARNs (RDS, ElastiCache, ECS services, Lambda functions). */
   ids(r: ResolvedResource): string[];
   /** The current lease values, by id (from the resolved resource where it holds the tags). */
   held(aws: AwsApis, r: ResolvedResource): Promise<Map<string, string>>;
@@ -77,17 +77,32 @@ export interface ArnTagApi {
 const leaseOf = (tags: { Key?: string; Value?: string }[] | undefined): string | undefined =>
   (tags ?? []).find((t) => t.Key === LEASE_TAG)?.Value;
 
+/** The CLI commands of the manual release, per service (RDS and ElastiCache name them alike). */
+export interface TagCli {
+  list(region: string, arn: string): string;
+  remove(region: string, arn: string): string;
+}
+
+const resourceNameCli = (service: string): TagCli => ({
+  list: (region, arn) => `aws ${service} list-tags-for-resource --region ${region} --resource-name ${arn}`,
+  remove: (region, arn) =>
+    `aws ${service} remove-tags-from-resource --region ${region} --resource-name ${arn} --tag-keys ${LEASE_TAG}`,
+});
+
 /**
- * The tag half of a lease kind on a service tagged by ARN (RDS, ElastiCache). Their
- * RemoveTagsFromResource takes keys only, so the release reads the tag first and removes it only
- * while it still holds this run's value; a resource that no longer exists holds no lease.
+ * The tag half of a lease kind on a service tagged by ARN (RDS, ElastiCache, ECS, Lambda; the
+ * latter two through an adapter to the same three calls). Their untag calls take keys only, so the
+ * release reads the tag first and removes it only while it still holds this run's value; a
+ * resource that no longer exists holds no lease.
  */
 export function arnTagLease(o: {
-  service: 'rds' | 'elasticache';
+  service: 'rds' | 'elasticache' | 'ecs' | 'lambda';
   api: (aws: AwsApis) => ArnTagApi;
   /** AWS error codes of a resource that is gone. */
   notFound: RegExp;
+  cli?: TagCli;
 }) {
+  const cli = o.cli ?? resourceNameCli(o.service);
   const isGone = (err: unknown) => DrillproofError.is(err) && o.notFound.test(String(err.details.awsCode ?? err.code));
   const read = async (aws: AwsApis, arns: string[]) => {
     const out = new Map<string, string>();
@@ -130,12 +145,9 @@ export function arnTagLease(o: {
     release: release as InverseHandler<never>,
     releaseSpec(arns: string[], value: string, region: string): InverseSpec {
       return release.spec({ arns, value }, `release the lease on ${arns.join(', ')}`, [
-        ...arns.map((a) => `aws ${o.service} list-tags-for-resource --region ${region} --resource-name ${a}`),
+        ...arns.map((a) => cli.list(region, a)),
         `if ${LEASE_TAG} is still ${value}:`,
-        ...arns.map(
-          (a) =>
-            `aws ${o.service} remove-tags-from-resource --region ${region} --resource-name ${a} --tag-keys ${LEASE_TAG}`,
-        ),
+        ...arns.map((a) => cli.remove(region, a)),
       ]);
     },
     leaseOf,

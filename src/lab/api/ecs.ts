@@ -126,6 +126,23 @@ export function ecsService(d: EcsApiDeps): JsonService {
     const t = [...svc.tasks.values()].find((x) => x.arn === arn);
     return t?.tags;
   };
+  /**
+   * The tags of the resource a tag call names (the service or a task, by ARN). A service's short
+   * ARN (`service/<name>`, no cluster) cannot be tagged; another cluster is not found.
+   */
+  const taggable = (input: Record<string, unknown>): Record<string, string> => {
+    const arn = str(input.resourceArn) ?? '';
+    const m = /^arn:aws:ecs:[a-z0-9-]+:\d{12}:(service|task|cluster)\/(.+)$/.exec(arn);
+    if (m?.[1] === 'service' && !m[2]?.includes('/')) {
+      throw new ApiError('InvalidParameterException', 'Long arn format must be used for tagging operations');
+    }
+    if (m && m[1] !== 'cluster' && m[2]?.split('/')[0] !== ECS_CLUSTER) {
+      throw new ApiError('ClusterNotFoundException', 'Cluster not found.');
+    }
+    const tags = byArn(arn);
+    if (!tags) throw new ApiError('InvalidParameterException', 'The specified resource is not found.');
+    return tags;
+  };
 
   return {
     name: 'ecs',
@@ -233,24 +250,26 @@ export function ecsService(d: EcsApiDeps): JsonService {
         if (input.desiredCount !== undefined) svc.setDesiredCount(Number(input.desiredCount));
         return { service: serviceJson(false) };
       },
-      ListTagsForResource: (input) => {
-        const tags = byArn(str(input.resourceArn) ?? '');
-        if (!tags) throw new ApiError('InvalidParameterException', 'The specified resource is not found.');
-        return { tags: tagList(tags) };
-      },
+      ListTagsForResource: (input) => ({ tags: tagList(taggable(input)) }),
       TagResource: (input, req) => {
         guard('TagResource')(input, req);
-        const tags = byArn(str(input.resourceArn) ?? '');
-        if (!tags) throw new ApiError('InvalidParameterException', 'The specified resource is not found.');
-        for (const t of Array.isArray(input.tags) ? (input.tags as { key?: string; value?: string }[]) : []) {
-          if (typeof t.key === 'string') tags[t.key] = t.value ?? '';
+        const tags = taggable(input);
+        const add = Array.isArray(input.tags) ? (input.tags as { key?: unknown; value?: unknown }[]) : [];
+        if (add.length === 0) throw new ApiError('InvalidParameterException', 'Tags cannot be empty.');
+        for (const t of add) {
+          if (typeof t.key !== 'string' || t.key === '')
+            throw new ApiError('InvalidParameterException', 'Tag key cannot be empty.');
+          if (t.key.toLowerCase().startsWith('aws:')) {
+            throw new ApiError('InvalidParameterException', 'The aws: prefix is reserved for AWS use.');
+          }
         }
+        for (const t of add) tags[t.key as string] = typeof t.value === 'string' ? t.value : '';
+        if (Object.keys(tags).length > 50) throw new ApiError('InvalidParameterException', 'Too many tags (max 50).');
         return {};
       },
       UntagResource: (input, req) => {
         guard('UntagResource')(input, req);
-        const tags = byArn(str(input.resourceArn) ?? '');
-        if (!tags) throw new ApiError('InvalidParameterException', 'The specified resource is not found.');
+        const tags = taggable(input);
         for (const k of strs(input.tagKeys)) delete tags[k];
         return {};
       },

@@ -76,7 +76,50 @@ const ROUTES: [string, RegExp, string][] = [
   ['DELETE', new RegExp(`^/2017-10-31/functions/${FN}/concurrency$`), 'DeleteFunctionConcurrency'],
   ['GET', new RegExp(`^/2021-10-31/functions/${FN}/url$`), 'GetFunctionUrlConfig'],
   ['GET', /^\/2017-03-31\/tags\/(.+)$/, 'ListTags'],
+  ['POST', /^\/2017-03-31\/tags\/(.+)$/, 'TagResource'],
+  ['DELETE', /^\/2017-03-31\/tags\/(.+)$/, 'UntagResource'],
 ];
+
+const TAGGABLE =
+  /^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$/;
+
+/**
+ * The function a tag call names: the tag calls take an ARN only (the model's pattern), and Lambda
+ * tags the function, not a version or alias.
+ */
+function taggedFunction(lab: LambdaLab, arn: string): LabFunction {
+  if (!TAGGABLE.test(arn)) {
+    throw new ApiError(
+      'ValidationException',
+      `1 validation error detected: Value '${arn}' at 'resource' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAGGABLE.source}`,
+    );
+  }
+  if (arn.split(':').length > 7) {
+    throw new ApiError('InvalidParameterValueException', 'Tags are not supported on function versions or aliases.');
+  }
+  return lab.get(arn);
+}
+
+/** TagResource's body: `{"Tags": {key: value}}`; keys starting with `aws:` are AWS's own. */
+function tagsOfBody(body: string): Record<string, string> {
+  let tags: unknown;
+  try {
+    tags = (JSON.parse(body || '{}') as { Tags?: unknown }).Tags;
+  } catch {
+    throw new ApiError('InvalidRequestContentException', 'Could not parse request body into json');
+  }
+  if (typeof tags !== 'object' || tags === null || Object.keys(tags).length === 0) {
+    throw new ApiError('InvalidParameterValueException', 'Tags must not be empty.');
+  }
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags as Record<string, unknown>)) {
+    if (k.toLowerCase().startsWith('aws:')) {
+      throw new ApiError('InvalidParameterValueException', 'Tag keys starting with aws: are reserved.');
+    }
+    out[k] = String(v);
+  }
+  return out;
+}
 
 /** The Lambda operation of a request and the function (or tagged resource) its path names. */
 export function lambdaRoute(method: string, path: string): { op: string; name: string | undefined } | undefined {
@@ -109,9 +152,19 @@ export function lambdaHandler(lab: LambdaLab, urlOf: (f: LabFunction) => string 
       switch (op) {
         case 'ListFunctions':
           return json(200, { Functions: [...lab.functions.values()].map(functionConfiguration) });
-        case 'ListTags': {
-          const f = lab.get(name);
-          return json(200, { Tags: { ...f.tags } });
+        case 'ListTags':
+          return json(200, { Tags: { ...taggedFunction(lab, name).tags } });
+        case 'TagResource': {
+          const f = taggedFunction(lab, name);
+          Object.assign(f.tags, tagsOfBody(req.body));
+          return json(204, undefined);
+        }
+        case 'UntagResource': {
+          const f = taggedFunction(lab, name);
+          const keys = req.query.getAll('tagKeys');
+          if (keys.length === 0) throw new ApiError('InvalidParameterValueException', 'TagKeys must not be empty.');
+          for (const k of keys) delete f.tags[k];
+          return json(204, undefined);
         }
       }
       const f = lab.get(name, qualifier);

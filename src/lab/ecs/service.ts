@@ -8,6 +8,8 @@ import { type ProcessRegistry, spawnTracked, stopChild } from '../processes.js';
 import { isActive, type LabTask, newTask, type StopCode } from './tasks.js';
 import { ECS_CONTAINER_PORT, ECS_SERVICE, IpPool, newDeploymentId, newTaskId } from './topology.js';
 
+/** The service's tags as the lab starts it (and `lab reset` puts back). */
+const SERVICE_TAGS: Readonly<Record<string, string>> = { app: 'api', drillproof: 'allowed' };
 export interface EcsLabDeps {
   registry: ProcessRegistry;
   logsDir: string;
@@ -56,7 +58,7 @@ export class EcsServiceLab {
   healthCheckGracePeriodSeconds: number;
   deployment: DeploymentState;
   readonly createdAt = new Date();
-  readonly tags: Record<string, string> = { app: 'api', drillproof: 'allowed' };
+  readonly tags: Record<string, string> = { ...SERVICE_TAGS };
   private readonly ips: IpPool;
   private timer: NodeJS.Timeout | undefined;
   private steady = false;
@@ -325,6 +327,8 @@ export class EcsServiceLab {
   /** Back to the initial state: the desired count restored, stopped tasks forgotten, the service steady. */
   async reset(desiredCount: number, healthCheckGracePeriodSeconds: number): Promise<void> {
     await Promise.all([...this.lifecycles]);
+    for (const k of Object.keys(this.tags)) delete this.tags[k];
+    Object.assign(this.tags, SERVICE_TAGS);
     this.desiredCount = desiredCount;
     this.healthCheckGracePeriodSeconds = healthCheckGracePeriodSeconds;
     for (const t of [...this.tasks.values()]) {

@@ -66,14 +66,17 @@ const throttled = () =>
  */
 export class LambdaLab {
   readonly functions = new Map<string, LabFunction>();
+  private readonly initialTags = new Map<string, Record<string, string>>();
 
   constructor(private readonly d: LambdaLabDeps) {}
 
   async start(specs: FunctionSpec[]): Promise<void> {
     for (const s of specs) {
       const now = new Date();
+      this.initialTags.set(s.name, { ...s.tags });
       this.functions.set(s.name, {
         ...s,
+        tags: { ...s.tags },
         arn: functionArn(s.name),
         port: await this.d.freePort(),
         urlPort: undefined,
@@ -276,10 +279,12 @@ export class LambdaLab {
     await Promise.all([...this.functions.values()].map((f) => stopChild(f.child)));
   }
 
-  /** Back to the initial state: no reserved concurrency, every environment alive. */
+  /** Back to the initial state: no reserved concurrency, the initial tags, every environment alive. */
   async reset(): Promise<void> {
     for (const f of this.functions.values()) {
       f.reserved = undefined;
+      for (const k of Object.keys(f.tags)) delete f.tags[k];
+      Object.assign(f.tags, this.initialTags.get(f.name));
       if (!f.child) await this.spawn(f);
     }
   }

@@ -56,7 +56,13 @@ describe('fault registry', () => {
   it('every registered inverse belongs to a fault module, and every module lists the inverses its plan names', () => {
     const owned = new Set(FAULTS.flatMap((f) => f.inverses.map((h) => h.action)));
     // Besides the modules' own, only the engine's lease releases (test/experiments/lease.test.ts).
-    expect(engineInverseNames()).toEqual(['ec2.release-lease', 'rds.release-lease', 'elasticache.release-lease']);
+    expect(engineInverseNames()).toEqual([
+      'ec2.release-lease',
+      'rds.release-lease',
+      'elasticache.release-lease',
+      'ecs.release-lease',
+      'lambda.release-lease',
+    ]);
     expect([...owned, ...engineInverseNames()].sort()).toEqual(inverseActionNames().sort());
     for (const f of FAULTS) {
       for (const h of f.inverses) expect(h.action, f.type).toMatch(/^(?:[a-z0-9]+\.[a-z0-9-]+|exec|http)$/);
