@@ -125,15 +125,15 @@ describe('kill -9 after injection, then recover', { timeout: 150_000 }, () => {
       waitTimeoutMs: 60_000,
     };
     const listed = await sweep({ ...common, dryRun: true });
-    // This lab runs without DynamoDB and ElastiCache: sweep says it could not list the tables
-    // (dynamodb-restore's, and the tables AWS Backup restores restore) nor the replication groups
-    // (their leases) instead of hiding it.
+    // This lab runs without DynamoDB, ECS, ElastiCache and Lambda: sweep says it could not list the
+    // tables (dynamodb-restore's, and the tables AWS Backup restores restore) nor the services,
+    // replication groups and functions (their leases) instead of hiding it.
     expect(
       listed
         .filter((l) => l.kind === 'unchecked')
         .map((l) => l.id)
         .sort(),
-    ).toEqual(['backup', 'dynamodb', 'elasticache']);
+    ).toEqual(['backup', 'dynamodb', 'ecs', 'elasticache', 'lambda']);
     expect(
       listed
         .filter((l) => l.kind !== 'unchecked')
