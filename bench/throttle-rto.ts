@@ -120,7 +120,7 @@ try {
       calm.push(await runOnce(scenario, `${s.metadata.name}-calm-${i}`, false));
       rough.push(await runOnce(scenario, `${s.metadata.name}-rough-${i}`, true));
     }
-    calm.forEach((r, i) => console.log(line('undisturbed', i, r)));
+    for (const [i, r] of calm.entries()) console.log(line('undisturbed', i, r));
     const rtos = calm.flatMap((r) => (r.rto === null ? [] : [r.rto]));
     const med = median(rtos);
     console.log(
