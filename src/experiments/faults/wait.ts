@@ -50,3 +50,47 @@ export function isTransient(err: DrillproofError): boolean {
     (err.code === 'AwsCallFailed' && err.source === 'aws')
   );
 }
+
+const isCode = (err: unknown, code: string) => DrillproofError.is(err) && err.code === code;
+
+/**
+ * Deletes a resource the drill made and waits until it is gone. The delete is repeated while AWS
+ * answers that the resource cannot be deleted yet (`AwsInvalidState`: still being created or
+ * restored, instances still in a cluster); a not-found answer means it is gone already. After an
+ * accepted delete, `exists` is polled until it answers false (or not found).
+ * @returns the request ids of the accepted delete
+ */
+export async function deleteUntilGone(o: {
+  remove: () => Promise<{ $metadata: { requestId?: string } }>;
+  exists: () => Promise<boolean>;
+  /** How messages name it, e.g. `DB cluster c-1`. */
+  what: string;
+  poll: Omit<WaitOptions, 'what'>;
+}): Promise<string[]> {
+  const accepted = await pollUntil(
+    async () => {
+      try {
+        return await o.remove();
+      } catch (err) {
+        if (isCode(err, 'AwsResourceNotFound')) return null;
+        if (isCode(err, 'AwsInvalidState')) return undefined;
+        throw err;
+      }
+    },
+    { ...o.poll, what: `${o.what} to accept deletion` },
+  );
+  if (accepted === null) return [];
+  await pollUntil(
+    async () => {
+      try {
+        return (await o.exists()) ? undefined : true;
+      } catch (err) {
+        if (isCode(err, 'AwsResourceNotFound')) return true;
+        throw err;
+      }
+    },
+    { ...o.poll, what: `${o.what} to be deleted` },
+  );
+  const id = accepted.$metadata.requestId;
+  return id ? [id] : [];
+}

@@ -4,7 +4,7 @@ import { defineInverse, requestIds } from '../inverse.js';
 import { waitDbAvailable } from '../rds/await-available.js';
 import { deleteInstance } from '../rds/restore.js';
 import type { FaultContext, InverseSpec } from '../types.js';
-import { pollUntil } from '../wait.js';
+import { deleteUntilGone } from '../wait.js';
 
 /**
  * Deletes a restored Aurora cluster: first every DB instance in it (DescribeDBInstances filtered
@@ -25,33 +25,14 @@ export const deleteRestoredCluster = defineInverse({
       ctx.note?.(`deleting DB instance ${db.DBInstanceIdentifier} of restored cluster ${cluster}`);
       rids.push(...(await deleteInstance.run(ctx, { id: db.DBInstanceIdentifier })));
     }
-    const poll = { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs };
-    const deleted = await pollUntil(
-      async () => {
-        try {
-          const res = await ctx.aws.rds.deleteDBCluster({ DBClusterIdentifier: cluster, SkipFinalSnapshot: true });
-          rids.push(...requestIds(res));
-          return 'requested' as const;
-        } catch (err) {
-          if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return 'gone' as const;
-          if (DrillproofError.is(err) && err.code === 'AwsInvalidState') return undefined;
-          throw err;
-        }
-      },
-      { ...poll, what: `DB cluster ${cluster} to accept deletion` },
-    );
-    if (deleted === 'gone') return rids;
-    await pollUntil(
-      async () => {
-        try {
-          const res = await ctx.aws.rds.describeDBClusters({ DBClusterIdentifier: cluster });
-          return (res.DBClusters ?? []).length === 0 ? true : undefined;
-        } catch (err) {
-          if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return true;
-          throw err;
-        }
-      },
-      { ...poll, what: `DB cluster ${cluster} to be deleted` },
+    rids.push(
+      ...(await deleteUntilGone({
+        remove: () => ctx.aws.rds.deleteDBCluster({ DBClusterIdentifier: cluster, SkipFinalSnapshot: true }),
+        exists: async () =>
+          ((await ctx.aws.rds.describeDBClusters({ DBClusterIdentifier: cluster })).DBClusters ?? []).length > 0,
+        what: `DB cluster ${cluster}`,
+        poll: { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs },
+      })),
     );
     return rids;
   },

@@ -5,10 +5,10 @@ import { tagsOf } from '../../resources/missing.js';
 import { resolvedOf } from '../../resources/registry.js';
 import type { CrossCheckContext, Leftover } from '../definition.js';
 import { defineFault } from '../definition.js';
-import { defineInverse, requestIds } from '../inverse.js';
+import { defineInverse } from '../inverse.js';
 import { restoredDbId } from '../rds/restore-naming.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
-import { pollUntil } from '../wait.js';
+import { deleteUntilGone } from '../wait.js';
 import { dynamoRestorePlan } from './restore-plan.js';
 import { restorePreflight, startRestore, verifyRestore } from './restore-run.js';
 import { dynamoRestoreFault } from './restore-schema.js';
@@ -20,36 +20,16 @@ export const deleteTable = defineInverse({
   action: 'dynamodb.delete-table',
   params: z.object({ table: z.string() }),
   async run(ctx, { table }) {
-    const rids: string[] = [];
-    const poll = { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs };
-    const deleted = await pollUntil(
-      async () => {
-        try {
-          rids.push(...requestIds(await ctx.aws.dynamodb.deleteTable({ TableName: table })));
-          return 'requested' as const;
-        } catch (err) {
-          if (notFound(err)) return 'gone' as const;
-          // ResourceInUseException: CREATING (the restore is still running) or already DELETING.
-          if (DrillproofError.is(err) && err.code === 'AwsInvalidState') return undefined;
-          throw err;
-        }
+    // ResourceInUseException: CREATING (the restore is still running) or already DELETING.
+    return deleteUntilGone({
+      remove: () => ctx.aws.dynamodb.deleteTable({ TableName: table }),
+      exists: async () => {
+        await ctx.aws.dynamodb.describeTable({ TableName: table });
+        return true;
       },
-      { ...poll, what: `table ${table} to accept deletion` },
-    );
-    if (deleted === 'gone') return rids;
-    await pollUntil(
-      async () => {
-        try {
-          await ctx.aws.dynamodb.describeTable({ TableName: table });
-          return undefined;
-        } catch (err) {
-          if (notFound(err)) return true;
-          throw err;
-        }
-      },
-      { ...poll, what: `table ${table} to be deleted` },
-    );
-    return rids;
+      what: `table ${table}`,
+      poll: { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs },
+    });
   },
 });
 

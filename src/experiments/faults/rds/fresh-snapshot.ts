@@ -5,7 +5,7 @@ import type { Leftover } from '../definition.js';
 import { defineInverse, requestIds } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG, STEP_TAG } from '../tags.js';
 import type { FaultAction, FaultContext, InverseContext } from '../types.js';
-import { pollUntil } from '../wait.js';
+import { deleteUntilGone, pollUntil } from '../wait.js';
 import { restoredDbPrefix } from './restore-naming.js';
 
 /** The snapshot a restore reads from: its ARN and creation time (the RPO basis without heartbeat rows). */
@@ -13,8 +13,6 @@ export interface RestorePoint {
   arn: string;
   createdAtMs: number | null;
 }
-
-const isCode = (err: unknown, code: string) => DrillproofError.is(err) && err.code === code;
 
 /**
  * Deletes a DB snapshot the drill took and waits until it is gone. A snapshot still `creating`
@@ -24,35 +22,13 @@ export const deleteSnapshot = defineInverse({
   action: 'rds.delete-snapshot',
   params: z.object({ id: z.string() }),
   async run(ctx: InverseContext, { id }) {
-    const rids: string[] = [];
-    const poll = { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs };
-    const deleted = await pollUntil(
-      async () => {
-        try {
-          rids.push(...requestIds(await ctx.aws.rds.deleteDBSnapshot({ DBSnapshotIdentifier: id })));
-          return 'requested' as const;
-        } catch (err) {
-          if (isCode(err, 'AwsResourceNotFound')) return 'gone' as const;
-          if (isCode(err, 'AwsInvalidState')) return undefined;
-          throw err;
-        }
-      },
-      { ...poll, what: `DB snapshot ${id} to accept deletion` },
-    );
-    if (deleted === 'gone') return rids;
-    await pollUntil(
-      async () => {
-        try {
-          const res = await ctx.aws.rds.describeDBSnapshots({ DBSnapshotIdentifier: id });
-          return (res.DBSnapshots ?? []).length === 0 ? true : undefined;
-        } catch (err) {
-          if (isCode(err, 'AwsResourceNotFound')) return true;
-          throw err;
-        }
-      },
-      { ...poll, what: `DB snapshot ${id} to be deleted` },
-    );
-    return rids;
+    return deleteUntilGone({
+      remove: () => ctx.aws.rds.deleteDBSnapshot({ DBSnapshotIdentifier: id }),
+      exists: async () =>
+        ((await ctx.aws.rds.describeDBSnapshots({ DBSnapshotIdentifier: id })).DBSnapshots ?? []).length > 0,
+      what: `DB snapshot ${id}`,
+      poll: { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs },
+    });
   },
 });
 

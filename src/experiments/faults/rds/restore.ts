@@ -5,9 +5,9 @@ import { probeKind } from '../../../probes/kinds/registry.js';
 import { resolvedOf } from '../../resources/registry.js';
 import type { CrossCheckContext, Leftover } from '../definition.js';
 import { confirmByAction, defineFault } from '../definition.js';
-import { defineInverse, requestIds } from '../inverse.js';
+import { defineInverse } from '../inverse.js';
 import { KEEP_TAG, RESTORED_FROM_TAG, RUN_ID_TAG } from '../tags.js';
-import { pollUntil } from '../wait.js';
+import { deleteUntilGone } from '../wait.js';
 import { restoredInstanceAvailable } from './confirm.js';
 import { deleteSnapshot, drillSnapshots, freshSnapshotBefore } from './fresh-snapshot.js';
 import { restoredDbId } from './restore-naming.js';
@@ -22,41 +22,19 @@ export const deleteInstance = defineInverse({
   action: 'rds.delete-instance',
   params: z.object({ id: z.string() }),
   async run(ctx, { id }) {
-    const rids: string[] = [];
-    const poll = { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs };
     // A restore still being created cannot be deleted yet (InvalidDBInstanceState): keep trying.
-    const deleted = await pollUntil(
-      async () => {
-        try {
-          const res = await ctx.aws.rds.deleteDBInstance({
-            DBInstanceIdentifier: id,
-            SkipFinalSnapshot: true,
-            DeleteAutomatedBackups: true,
-          });
-          rids.push(...requestIds(res));
-          return 'requested' as const;
-        } catch (err) {
-          if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return 'gone' as const;
-          if (DrillproofError.is(err) && err.code === 'AwsInvalidState') return undefined;
-          throw err;
-        }
-      },
-      { ...poll, what: `DB instance ${id} to accept deletion` },
-    );
-    if (deleted === 'gone') return rids;
-    await pollUntil(
-      async () => {
-        try {
-          const res = await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: id });
-          return (res.DBInstances ?? []).length === 0 ? true : undefined;
-        } catch (err) {
-          if (DrillproofError.is(err) && err.code === 'AwsResourceNotFound') return true;
-          throw err;
-        }
-      },
-      { ...poll, what: `DB instance ${id} to be deleted` },
-    );
-    return rids;
+    return deleteUntilGone({
+      remove: () =>
+        ctx.aws.rds.deleteDBInstance({
+          DBInstanceIdentifier: id,
+          SkipFinalSnapshot: true,
+          DeleteAutomatedBackups: true,
+        }),
+      exists: async () =>
+        ((await ctx.aws.rds.describeDBInstances({ DBInstanceIdentifier: id })).DBInstances ?? []).length > 0,
+      what: `DB instance ${id}`,
+      poll: { clock: ctx.clock, intervalMs: ctx.pollMs, timeoutMs: ctx.waitTimeoutMs },
+    });
   },
 });
 
