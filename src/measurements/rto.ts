@@ -28,11 +28,43 @@ export interface RtoOptions {
   endMs?: number;
 }
 
+/** How many of the last failed samples before R set the spacing of a sparse outage. */
+export const SPACING_SAMPLES = 5;
+
+/**
+ * The resolution of a recovery at R: Δ, or the median spacing of the last `SPACING_SAMPLES` failed
+ * samples before R when they are further apart. A probe that reaches the failed part on only some of
+ * its requests (an ALB spreading them over healthy and stopped targets) sees a failure only every
+ * few samples, so the failure mode may have ended at any time before the next sample that would
+ * have failed: the real recovery is in (t_L, t_L + resolution], t_L the last failed sample.
+ */
+export function recoveryResolutionMs(
+  scheduled: ArrayLike<number>,
+  ok: ArrayLike<number>,
+  /** Index of the first failed sample at or after F (S) and of R: only the outage's failures count. */
+  span: { from: number; to: number },
+  dt: number,
+): number {
+  const times: number[] = [];
+  for (let i = span.to - 1; i >= span.from && times.length < SPACING_SAMPLES; i--) {
+    if (!ok[i]) times.push(scheduled[i] as number);
+  }
+  if (times.length < 2) return dt;
+  const gaps = times
+    .slice(1)
+    .map((t, j) => (times[j] as number) - t)
+    .sort((a, b) => a - b);
+  // Lower median: the smaller of the two middle gaps when there is an even number of them.
+  const median = gaps[Math.ceil(gaps.length / 2) - 1] as number;
+  return Math.max(dt, median);
+}
+
 /**
  * brief §3: the outage starts at the first failed sample scheduled at or after F. Recovery R is
  * the scheduled time of the first ok sample after that which starts a window [R, R + W) holding
  * no failed sample; the window must end by the end of observation, otherwise recovery is not
- * proven and RTO is null (never 0). RTO = R − F, resolution Δ. No failed sample after F: RTO 0.
+ * proven and RTO is null (never 0). RTO = R − F, resolution Δ (or, for a sparse outage, the
+ * spacing of its last failures: recoveryResolutionMs). No failed sample after F: RTO 0.
  * No sample at all at or after F (the probe ended before the fault): null.
  */
 export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {}): RtoComputation {
@@ -98,6 +130,7 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
   }
   const S = scheduled[first] as number;
   let R: number | null = null;
+  let rIdx = -1;
   let i = first;
   while (i < n) {
     // Next ok sample: a candidate R.
@@ -110,6 +143,7 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
     const runEnd = k < n ? (scheduled[k] as number) : end;
     if (runEnd >= cand + W) {
       R = cand;
+      rIdx = i;
       break;
     }
     i = k;
@@ -117,6 +151,8 @@ export function computeRto(s: ProbeSeries, faultMs: number, opts: RtoOptions = {
   return {
     result: {
       ...base,
+      resolutionSeconds:
+        rIdx < 0 ? base.resolutionSeconds : recoveryResolutionMs(scheduled, ok, { from: first, to: rIdx }, dt) / 1000,
       seconds: R === null ? null : (R - faultMs) / 1000,
       noOutage: false,
       detectedAt: isoFloorMs(S),

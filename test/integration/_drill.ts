@@ -45,7 +45,13 @@ export function variant(name: string, mutate: (doc: ScenarioDoc) => void): strin
 export async function drill(
   file: string,
   labDir: string,
-  o: { targetOverride?: (t: AwsTarget) => AwsTarget; env?: NodeJS.ProcessEnv; yes?: boolean; writeOps?: WriteOps } = {},
+  o: {
+    targetOverride?: (t: AwsTarget) => AwsTarget;
+    env?: NodeJS.ProcessEnv;
+    yes?: boolean;
+    writeOps?: WriteOps;
+    waitTimeoutMs?: number;
+  } = {},
 ) {
   const out = join(mkdtempSync(join(tmpdir(), 'dp-int-run-')), 'run');
   const sink = new RecordingSink();
@@ -59,6 +65,7 @@ export async function drill(
     awsOptions: captureOptions(sent),
     ...(o.targetOverride ? { targetOverride: o.targetOverride } : {}),
     ...(o.writeOps ? { writeOps: o.writeOps } : {}),
+    ...(o.waitTimeoutMs !== undefined ? { waitTimeoutMs: o.waitTimeoutMs } : {}),
   });
   const journal = readJournal(join(out, 'journal.ndjson')).entries;
   const problems = [

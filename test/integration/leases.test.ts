@@ -196,7 +196,8 @@ describe('one drill per database, and a lease kept by a failed rollback', { time
 
   it('a failed rollback keeps the lease (exit 6, manual steps say so); recover undoes the stop, then releases it', async () => {
     // Once the stop is in place (preflight's DryRun StartInstances is past), the undo fails.
-    const running = drill(EC2_STOP, lab.dir());
+    // A 20 s wait bound (2 min by default in the lab) keeps the rollback's retries short.
+    const running = drill(EC2_STOP, lab.dir(), { waitTimeoutMs: 20_000 });
     const c = labClients(lab.info());
     await eventually(
       async () => {
@@ -213,7 +214,7 @@ describe('one drill per database, and a lease kept by a failed rollback', { time
     await setLabFaults({}, { dir: lab.dir() });
     expect(d.result.exitCode, d.result.record.reason).toBe(6);
     // Every answer was a 5xx: the undo was tried again with backoff, each try journaled, until the
-    // step's wait bound (2 min in the lab) was used up; only then did the rollback fail.
+    // step's wait bound (20 s here) was used up; only then did the rollback fail.
     const retries = d.journal.filter((e) => e.kind === 'rollback.retrying' && e.data.stepId === 'stop-one');
     expect(retries.length).toBeGreaterThan(1);
     expect(retries.every((e) => /InternalError|Unavailable/.test(String(e.data.awsCode)))).toBe(true);

@@ -132,6 +132,14 @@ describe('lab EC2 + ALB through the real SDK', () => {
     expect(await targetState(victim)).toEqual({ state: 'unused', reason: 'Target.InvalidState' });
     const st = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [victim], IncludeAllInstances: true }));
     expect(st.InstanceStatuses?.[0]?.InstanceState?.Name).toBe('stopped');
+    // As EC2 words it: the UTC second the stop was asked for, e.g. `User initiated (2026-09-01 14:30:00 GMT)`.
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [victim] }));
+    const reason = described.Reservations?.[0]?.Instances?.[0]?.StateTransitionReason ?? '';
+    const m = /^User initiated \((\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) GMT\)$/.exec(reason);
+    expect(m, reason).not.toBeNull();
+    const askedAt = Date.parse(`${m?.[1]}T${m?.[2]}Z`);
+    expect(askedAt).toBeGreaterThanOrEqual(Math.floor(t0 / 1000) * 1000);
+    expect(askedAt).toBeLessThanOrEqual(t0 + 5000);
 
     const start = await ec2.send(new StartInstancesCommand({ InstanceIds: [victim] }));
     expect(start.StartingInstances?.[0]?.CurrentState?.Name).toBe('pending');

@@ -50,6 +50,24 @@ export function refRto(samples: RefSample[], F: number, W: number, end: number):
   return { noOutage: false, S, R: null, failedAfterF: failed.length, runs };
 }
 
+/**
+ * Resolution of a recovery at R: Δ, or the median gap between the last five failed samples at or
+ * after S and before R (the smaller middle one of an even count), whichever is larger.
+ */
+export function refResolution(samples: RefSample[], S: number, R: number, intervalMs: number): number {
+  const fails = samples
+    .filter((s) => !s.ok && s.scheduled >= S && s.scheduled < R)
+    .map((s) => s.scheduled)
+    .sort((a, b) => a - b)
+    .slice(-5);
+  if (fails.length < 2) return intervalMs;
+  const gaps: number[] = [];
+  for (let i = 1; i < fails.length; i++) gaps.push((fails[i] as number) - (fails[i - 1] as number));
+  gaps.sort((a, b) => a - b);
+  const mid = gaps.length % 2 === 1 ? gaps[(gaps.length - 1) / 2] : gaps[gaps.length / 2 - 1];
+  return Math.max(intervalMs, mid as number);
+}
+
 export interface RefPhase {
   scheduled: number;
   ok: number;

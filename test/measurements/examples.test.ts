@@ -151,6 +151,52 @@ describe('worked example A: RTO, phases, percentiles', () => {
   });
 });
 
+describe('worked example D: a sparse outage (one of four ALB targets stopped)', () => {
+  const ms = (seq: number) => t0 + seq * 50;
+  const samples: Sample[] = [];
+  for (let seq = 0; seq < 140; seq++) {
+    const failed = seq >= 12 && seq <= 24 && seq % 4 === 0;
+    samples.push({
+      probe: 'web',
+      seq,
+      scheduled: ms(seq),
+      ok: !failed,
+      latencyMs: failed ? 3 : 12,
+      serviceMs: null,
+      status: failed ? 502 : 200,
+      error: failed ? 'http_status' : null,
+    });
+  }
+  const series = seriesFromSamples({ probe: 'web', kind: 'http', intervalMs: 50, timeoutMs: 2000, t0 }, samples);
+
+  it("RTO 0.73 s with resolution 0.2 s (the failures' spacing, not Δ), detected after 0.08 s, 4 flaps", () => {
+    const m = computeMeasurements({ series: [series], faultMs: t0 + 520 });
+    expect(m.rto).toMatchObject({
+      seconds: 0.73,
+      resolutionSeconds: 0.2,
+      detectedAtMs: ms(12),
+      recoveredAtMs: ms(25),
+      timeToDetectSeconds: 0.08,
+      outageDurationSeconds: 0.65,
+      failedTimeSeconds: 0.2,
+      flaps: 4,
+      windowSeconds: 5,
+    });
+  });
+
+  it('an outage that fails every sample keeps Δ; a single failed sample gives Δ', () => {
+    const solid = samples.map((x) => ({ ...x, ok: !(x.seq >= 12 && x.seq <= 24) }));
+    const one = samples.map((x) => ({ ...x, ok: x.seq !== 12 }));
+    for (const xs of [solid, one]) {
+      const m = computeMeasurements({
+        series: [seriesFromSamples({ probe: 'web', kind: 'http', intervalMs: 50, timeoutMs: 2000, t0 }, xs)],
+        faultMs: t0 + 520,
+      });
+      expect(m.rto?.resolutionSeconds).toBe(0.05);
+    }
+  });
+});
+
 describe('worked example B and C: RPO', () => {
   const acked = new Set([0, 1, 2, 3, 4, 5, 7, 8]);
   const samples: Sample[] = Array.from({ length: 10 }, (_, seq) => ({

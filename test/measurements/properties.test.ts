@@ -6,7 +6,7 @@ import { failoverRpo } from '../../src/measurements/rpo.js';
 import { computeRto } from '../../src/measurements/rto.js';
 import { seriesFromSamples } from '../../src/measurements/series.js';
 import type { Sample } from '../../src/run/samples.js';
-import { type RefSample, refPercentile, refPhase, refRto } from './_reference.js';
+import { type RefSample, refPercentile, refPhase, refResolution, refRto } from './_reference.js';
 
 const T = 1000;
 
@@ -90,8 +90,51 @@ describe('measurements against an independent reference', () => {
         expect(got.result.seconds).toBe(ref.R === null ? null : (ref.R - F) / 1000);
         expect(got.result.failedTimeSeconds).toBeCloseTo((ref.failedAfterF * intervalMs) / 1000, 9);
         expect(got.result.flaps).toBe(ref.runs);
+        const resolution =
+          ref.R !== null && ref.S !== null ? refResolution(samples, ref.S, ref.R, intervalMs) : intervalMs;
+        expect(got.result.resolutionSeconds).toBe(resolution / 1000);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('the resolution of a sparse outage (a failure every k-th sample, k varying) equals the reference', () => {
+    const sparse = fc
+      .record({
+        intervalMs: fc.constantFrom(10, 50, 100),
+        every: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 9 }),
+        lead: fc.integer({ min: 0, max: 20 }),
+      })
+      .map(({ intervalMs, every, lead }) => {
+        const t0 = 1_800_000_000_000;
+        const failedSeqs = new Set<number>();
+        let seq = lead + 2;
+        for (const k of every) {
+          failedSeqs.add(seq);
+          seq += k;
+        }
+        const n = seq + 200;
+        const samples: RefSample[] = [];
+        for (let q = 0; q < n; q++) {
+          samples.push({ seq: q, scheduled: t0 + q * intervalMs, ok: !failedSeqs.has(q), latencyMs: 5 });
+        }
+        return { intervalMs, t0, samples, end: t0 + n * intervalMs, F: t0 + lead * intervalMs };
+      });
+    fc.assert(
+      fc.property(sparse, ({ intervalMs, t0, samples, end, F }) => {
+        const series = seriesFromSamples(
+          { probe: 'p', kind: 'http', intervalMs, timeoutMs: T, t0 },
+          toSamples(samples),
+        );
+        const W = 100 * intervalMs;
+        const got = computeRto(series, F, { windowMs: W, endMs: end });
+        const ref = refRto(samples, F, W, end);
+        expect(ref.R).not.toBeNull();
+        expect(got.result.resolutionSeconds).toBe(
+          refResolution(samples, ref.S as number, ref.R as number, intervalMs) / 1000,
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -10,9 +10,11 @@ import type { RunRecord } from '../../src/run/record.js';
 import { FIXTURE_RUNS } from '../_helpers/evidence.js';
 
 /** The probe saw no failed sample after the fault: an RTO of 0 s by the measurement rules. */
-function noOutage(rto: RtoResult): RtoResult {
+function noOutage(rto: RtoResult, intervalSeconds: number): RtoResult {
   return {
     ...rto,
+    // Without an outage there is no failure spacing: the resolution is the probe interval.
+    resolutionSeconds: intervalSeconds,
     seconds: 0,
     noOutage: true,
     failedTimeSeconds: 0,
@@ -40,7 +42,11 @@ function unproven(record: RunRecord, change: Partial<RunRecord>, outage = false)
     exitCode: 7,
     measurements: outage
       ? m
-      : { ...m, rto: noOutage(m.rto), probes: { ...m.probes, web: { ...web, rto: noOutage(web.rto) } } },
+      : {
+          ...m,
+          rto: noOutage(m.rto, web.intervalMs / 1000),
+          probes: { ...m.probes, web: { ...web, rto: noOutage(web.rto, web.intervalMs / 1000) } },
+        },
     ...change,
   };
 }
@@ -102,7 +108,7 @@ describe('reports of a run that proves nothing about its fault', () => {
     const r = await fixture();
     const seen = unproven(r.record, { coverage: { affected: ['db', 'web-servers'], unexercised: ['db'] } }, true);
     const out = rendered(seen, r.journal);
-    expect(out.console).toMatch(/^INCONCLUSIVE ec2-instance-stop: RTO 11\.75s \(±0\.05s\)/);
+    expect(out.console).toMatch(/^INCONCLUSIVE ec2-instance-stop: RTO 11\.75s \(±0\.1s\)/);
     expect(out.md).toContain('**RTO 11.75s**');
 
     const proven = unproven(r.record, {

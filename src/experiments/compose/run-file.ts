@@ -45,6 +45,11 @@ export interface RunFileOptions {
   awsOptions?: AwsApiOptions;
   /** The run's journal and sample writes (tests inject failing ones for the disk-full paths). */
   writeOps?: WriteOps;
+  /**
+   * The bound of any single wait of the drill, and of one rollback step's retries (default 2 min on
+   * the lab, 30 min on AWS).
+   */
+  waitTimeoutMs?: number;
 }
 
 /** `${env.X}` in allowedAccounts is resolved now; what it resolved to must be an account id. */
@@ -162,7 +167,7 @@ export async function runScenarioFile(file: string, opts: RunFileOptions): Promi
       ),
       sink: o.sink,
       pollMs,
-      waitTimeoutMs: isLab ? 120_000 : 30 * 60_000,
+      waitTimeoutMs: o.waitTimeoutMs ?? (isLab ? 120_000 : 30 * 60_000),
       env: o.env,
       ...(o.ask ? { ask: o.ask } : {}),
       ...(o.signals ? { signals: o.signals } : {}),

@@ -5,6 +5,11 @@ import { ApiError } from '../api/errors.js';
 import { nodeArgsFor, sleep } from '../node-entry.js';
 import { type ProcessRegistry, spawnTracked } from '../processes.js';
 
+/** EC2's StateTransitionReason for a user's stop or terminate: `User initiated (2026-09-01 14:30:00 GMT)`. */
+export function userInitiated(at: Date): string {
+  return `User initiated (${at.toISOString().slice(0, 19).replace('T', ' ')} GMT)`;
+}
+
 export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export const STATE_CODES: Record<InstanceStateName, number> = {
@@ -133,7 +138,7 @@ export class Ec2Fleet {
     return list.map((i) => {
       const previous = i.state;
       if (previous === 'running') {
-        this.set(i, 'stopping', `User initiated (${new Date().toISOString()})`);
+        this.set(i, 'stopping', userInitiated(new Date()));
         this.serial(i.id, async () => {
           const t0 = Date.now();
           await this.killApp(i, force ? 'SIGKILL' : 'SIGTERM');
@@ -179,7 +184,7 @@ export class Ec2Fleet {
     return list.map((i) => {
       const previous = i.state;
       if (previous !== 'terminated' && previous !== 'shutting-down') {
-        this.set(i, 'shutting-down', `User initiated (${new Date().toISOString()})`);
+        this.set(i, 'shutting-down', userInitiated(new Date()));
         this.serial(i.id, async () => {
           const t0 = Date.now();
           await this.killApp(i, 'SIGTERM');

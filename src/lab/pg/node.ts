@@ -168,8 +168,18 @@ export class PgNode {
     return r[0]?.r === true;
   }
 
-  async promote(): Promise<void> {
-    const r = await this.query<{ ok: boolean }>('select pg_promote(true, 60) as ok');
-    if (r[0]?.ok !== true) throw new Error(`promotion of ${this.name} did not finish`);
+  /**
+   * Promotes the standby and resolves as soon as it takes writes. pg_promote(true) would check only
+   * every 100 ms, adding up to 100 ms of jitter to every failover; a 5 ms poll keeps a lab
+   * failover's duration the same from run to run.
+   */
+  async promote(timeoutMs = 60_000): Promise<void> {
+    const r = await this.query<{ ok: boolean }>('select pg_promote(false) as ok');
+    if (r[0]?.ok !== true) throw new Error(`promotion of ${this.name} could not be signalled`);
+    const end = Date.now() + timeoutMs;
+    while (await this.isInRecovery()) {
+      if (Date.now() > end) throw new Error(`promotion of ${this.name} did not finish in ${timeoutMs} ms`);
+      await sleep(5);
+    }
   }
 }

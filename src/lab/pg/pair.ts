@@ -22,7 +22,16 @@ export interface PairOptions {
   writer: EndpointProxy;
   /** Aurora-style reader endpoint: points at the replica (at the writer while the replica rejoins). */
   reader?: EndpointProxy;
+  /** A failover moves the endpoint no earlier than this after it stopped accepting (PG_PROMOTION_MS). */
+  promotionMs?: number;
 }
+
+/**
+ * The lab's promotion time: PostgreSQL promotes a standby in 20-100 ms here, shorter than the 200 ms
+ * of a heartbeat, and by a different amount every time; a failover that takes this long is seen by
+ * every probe and lasts the same from run to run (the endpoint moves later when promotion is slower).
+ */
+export const PG_PROMOTION_MS = 500;
 
 /**
  * A primary and a synchronous hot standby with a shared WAL archive: the model of both an RDS
@@ -144,10 +153,12 @@ export class ReplicatedPair {
     this.standbyInSync = false;
     this.o.writer.moveTo(undefined);
     this.o.reader?.moveTo(undefined);
+    const detached = Date.now();
     await old.node.stop('immediate');
     await neu.node.promote();
     neu.node.writeConf({ ...archiveConf(this.archiveDir), synchronous_standby_names: '' });
     await neu.node.query('select pg_reload_conf()');
+    await sleep(Math.max(0, (this.o.promotionMs ?? PG_PROMOTION_MS) - (Date.now() - detached)));
     this.primaryIdx = 1 - this.primaryIdx;
     this.o.writer.moveTo(neu.node.port);
     this.o.reader?.moveTo(neu.node.port);

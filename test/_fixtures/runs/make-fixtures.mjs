@@ -83,8 +83,16 @@ function rtoOf(name, samples, intervalMs, F, windowMs) {
       break;
     }
   }
+  // Resolution: Δ, or the median gap (the smaller middle one) between the last five failures before R.
+  let resolutionSeconds = base.resolutionSeconds;
+  if (R !== null) {
+    const last = failed.filter((y) => y.scheduled < R).slice(-5).map((y) => y.scheduled);
+    const gaps = last.slice(1).map((t, j) => t - last[j]).sort((a, b) => a - b);
+    if (gaps.length) resolutionSeconds = Math.max(intervalMs, gaps[Math.ceil(gaps.length / 2) - 1]) / 1000;
+  }
   return {
     ...base,
+    resolutionSeconds,
     seconds: R === null ? null : r3((R - F) / 1000),
     noOutage: false,
     detectedAt: isoFloor(firstFail.scheduled),
