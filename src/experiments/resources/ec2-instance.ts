@@ -16,7 +16,9 @@ export const ec2InstanceSelector = strict({
   targetGroup: text.optional().meta({ description: 'Select the instances registered in this target group (ARN).' }),
   az: text.optional().meta({ description: 'Keep only instances in this Availability Zone.' }),
   count: z.number().int().min(1).optional().meta({ description: 'Pick this many of the matching instances.' }),
-  percent: percent.optional().meta({ description: 'Pick this share of the matching instances (rounded up).' }),
+  percent: percent
+    .optional()
+    .meta({ description: 'Pick this share of the matching instances (rounded down, at least 1).' }),
   state: z
     .enum(['running', 'stopped', 'pending', 'stopping'])
     .default('running')
