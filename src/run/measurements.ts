@@ -31,7 +31,10 @@ export interface RtoResult {
   probe: string;
   /** R − F in seconds; 0 with noOutage; null when not recovered before the end. */
   seconds: number | null;
-  /** The probe interval Δ in seconds. */
+  /**
+   * ρ in seconds: the probe interval Δ, or for a sparse outage the median gap of its last failures
+   * before R (docs/measurements.md §4); the real recovery is in (R − Δ, R − Δ + ρ].
+   */
   resolutionSeconds: number;
   noOutage: boolean;
   /** RFC 3339 of S, the first failed sample at or after F (truncated to the millisecond). */
