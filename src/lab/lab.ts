@@ -133,12 +133,15 @@ export async function labUp(o: LabUpOptions = {}, sink: MessageSink = silentSink
       return info;
     }
     if (exited || Date.now() - started > timeout) {
+      // Why and the log's tail now: stopping the lab below ends the supervisor (it would read as exited).
+      const why = exited
+        ? 'the lab supervisor exited during start'
+        : `the lab was not ready within ${timeout / 1000} s`;
+      const tail = logTail(paths.supervisorLog);
       await labDown({ dir, env }, silentSink);
-      throw DrillproofError.tool(
-        'LabStartFailed',
-        exited ? 'the lab supervisor exited during start' : `the lab was not ready within ${timeout / 1000} s`,
-        { hint: `see ${paths.supervisorLog} and ${paths.logsDir}:\n${logTail(paths.supervisorLog)}` },
-      );
+      throw DrillproofError.tool('LabStartFailed', why, {
+        hint: `see ${paths.supervisorLog} and ${paths.logsDir}:\n${tail}`,
+      });
     }
     sink.progress?.({
       id: 'lab-up',

@@ -28,7 +28,10 @@ export function useLab(opts: Omit<LabUpOptions, 'dir'> = {}): LabHandle {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dp-lab-'));
     const t0 = Date.now();
-    info = await labUp({ ...opts, dir });
+    // A lab that does not start says why: its supervisor log's tail is in the error's hint.
+    info = await labUp({ ...opts, dir }).catch((e: Error & { hint?: string }) => {
+      throw new Error(`${e.message}${e.hint ? `\n${e.hint}` : ''}`);
+    });
     upMs = Date.now() - t0;
   }, 180_000);
   afterAll(async () => {
