@@ -22,8 +22,6 @@ export interface PairOptions {
   writer: EndpointProxy;
   /** Aurora-style reader endpoint: points at the replica (at the writer while the replica rejoins). */
   reader?: EndpointProxy;
-  /** A failover moves the endpoint no earlier than this after it stopped accepting (PG_PROMOTION_MS). */
-  promotionMs?: number;
 }
 
 /**
@@ -159,7 +157,7 @@ export class ReplicatedPair {
     await neu.node.promote();
     neu.node.writeConf({ ...archiveConf(this.archiveDir), synchronous_standby_names: '' });
     await neu.node.query('select pg_reload_conf()');
-    await sleep(Math.max(0, (this.o.promotionMs ?? PG_PROMOTION_MS) - (Date.now() - detached)));
+    await sleep(Math.max(0, PG_PROMOTION_MS - (Date.now() - detached)));
     this.primaryIdx = 1 - this.primaryIdx;
     this.o.writer.moveTo(neu.node.port);
     this.o.reader?.moveTo(neu.node.port);
